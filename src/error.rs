@@ -1,0 +1,131 @@
+//! The one error type of edgetext, with the stable codes JavaScript sees.
+
+use core::fmt;
+
+/// A stable, machine-readable classification of a failure.
+///
+/// The string form ([`ErrorCode::as_str`]) is what JavaScript reads as
+/// `error.code`; it never changes between releases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// Bad constructor options (`invalid_config`).
+    InvalidConfig,
+    /// Bad call arguments; no request was sent (`invalid_input`).
+    InvalidInput,
+    /// A phone number that cannot be used; no request was sent (`invalid_phone`).
+    InvalidPhone,
+    /// The provider answered 401 or 403 (`unauthorized`).
+    Unauthorized,
+    /// The provider answered 429 (`rate_limited`).
+    RateLimited,
+    /// Another 4xx, or a 2xx body that says it failed (`provider_rejected`).
+    ProviderRejected,
+    /// A 5xx where the provider certainly did not take the message (`provider_unavailable`).
+    ProviderUnavailable,
+    /// The message may or may not have gone out (`outcome_unknown`).
+    OutcomeUnknown,
+    /// The request never left this machine (`network`).
+    Network,
+    /// A read timed out (`timeout`).
+    Timeout,
+    /// The provider has no such operation, or it is not configured (`unsupported`).
+    Unsupported,
+}
+
+impl ErrorCode {
+    /// The stable string used as `error.code` in JavaScript.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidConfig => "invalid_config",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::InvalidPhone => "invalid_phone",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::ProviderRejected => "provider_rejected",
+            ErrorCode::ProviderUnavailable => "provider_unavailable",
+            ErrorCode::OutcomeUnknown => "outcome_unknown",
+            ErrorCode::Network => "network",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::Unsupported => "unsupported",
+        }
+    }
+}
+
+/// Every failure edgetext reports.
+///
+/// Messages never contain an API key or a one-time code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    /// What kind of failure this is.
+    pub code: ErrorCode,
+    /// A human-readable explanation.
+    pub message: String,
+    /// The provider involved (`"textlink"`, …), when there is one.
+    pub provider: Option<&'static str>,
+    /// The HTTP status the provider answered, when it answered.
+    pub http_status: Option<u16>,
+    /// Whether the same call may safely be made again.
+    pub retryable: bool,
+    /// The provider's own explanation, as it gave it.
+    pub provider_message: Option<String>,
+    /// Seconds the provider asked us to wait (`Retry-After`), when given.
+    pub retry_after_seconds: Option<u64>,
+}
+
+impl Error {
+    /// A new error with the given code and message and nothing else set.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+            provider: None,
+            http_status: None,
+            retryable: false,
+            provider_message: None,
+            retry_after_seconds: None,
+        }
+    }
+
+    /// An `invalid_config` error naming the offending field.
+    pub fn config(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::InvalidConfig, message)
+    }
+
+    /// An `invalid_input` error.
+    pub fn input(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::InvalidInput, message)
+    }
+
+    /// An `invalid_phone` error.
+    pub fn phone(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::InvalidPhone, message)
+    }
+
+    /// An `unsupported` error.
+    pub fn unsupported(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::Unsupported, message)
+    }
+
+    /// The same error, attributed to a provider.
+    pub fn with_provider(mut self, provider: &'static str) -> Self {
+        self.provider = Some(provider);
+        self
+    }
+
+    /// The same error, marked as safe (or not) to retry.
+    pub fn retryable(mut self, retryable: bool) -> Self {
+        self.retryable = retryable;
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The crate-wide result type.
+pub type Result<T, E = Error> = core::result::Result<T, E>;

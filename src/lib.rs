@@ -1,0 +1,20 @@
+//! edgetext: send SMS and chat messages, one-time codes and read delivery
+//! status through four messaging providers, from any JavaScript runtime.
+//!
+//! The crate is a sans-IO core: provider adapters turn calls into plain
+//! [`HttpRequest`]s and parse plain [`HttpResponse`]s; a small [`Transport`]
+//! trait does the only I/O. Clock and randomness are passed in. The
+//! `wasm` module (built only for `wasm32`) exposes the core to JavaScript.
+#![deny(missing_docs)]
+
+mod error;
+mod http;
+mod otp;
+mod phone;
+mod segments;
+
+pub use error::{Error, ErrorCode, Result};
+pub use http::{Clock, HttpRequest, HttpResponse, Method, Random, Transport, TransportError};
+pub use otp::*;
+pub use phone::*;
+pub use segments::*;
