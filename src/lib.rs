@@ -18,3 +18,17 @@ pub use http::{Clock, HttpRequest, HttpResponse, Method, Random, Transport, Tran
 pub use otp::*;
 pub use phone::*;
 pub use segments::*;
+mod client;
+mod json;
+mod model;
+mod providers;
+mod time;
+mod webhook;
+
+pub use client::{Client, MAX_RETRY_AFTER_SECONDS};
+pub use model::*;
+pub use time::{iso8601, parse_iso8601};
+pub use webhook::*;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
