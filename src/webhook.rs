@@ -427,7 +427,7 @@ fn relay(obj: Object, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
     }
     let id = event_id(
         "relay",
-        &[kind, message_id.as_deref().unwrap_or(""), status.as_deref().unwrap_or(""), source.as_deref().unwrap_or(""), &at.to_string(), text.as_deref().unwrap_or(""), &duration.map(|d| d.to_string()).unwrap_or_default()],
+        &[kind, message_id.as_deref().unwrap_or(""), status.as_deref().unwrap_or(""), source.as_deref().unwrap_or(""), &at.to_string(), text.as_deref().unwrap_or(""), &duration.map(|d| (d as i64).to_string()).unwrap_or_default()],
     );
     let raw = b.raw_without(&["callback_token"]);
     let mut e = event("relay", kind, id, at, raw);

@@ -7,31 +7,63 @@ mod webhooks;
 use crate::{Config, Result};
 use convert::{arg_json, error_to_js, from_json};
 use platform::JsPlatform;
-use std::future::Future;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = include_str!("types.d.ts");
 
-/// Runs a core call as a JS promise: JSON text out becomes a JS value, an
-/// error becomes a rejected `EdgetextError`.
-fn promise<F>(fut: F) -> js_sys::Promise
-where
-    F: Future<Output = Result<String>> + 'static,
-{
-    wasm_bindgen_futures::future_to_promise(async move {
-        match fut.await {
-            Ok(json) => from_json(&json),
-            Err(e) => Err(error_to_js(e)),
-        }
-    })
+/// Every asynchronous client operation. One dispatcher serves them all so
+/// the wasm holds a single future-to-promise bridge instead of one per method.
+#[derive(Clone, Copy)]
+enum Op {
+    Send,
+    SendCode,
+    VerifyCode,
+    Status,
+    UpdateContactTag,
+    ListMessages,
+    Health,
+    InboundQuery,
+    ListCallbacks,
+    RegisterCallback,
+    DeleteCallback,
+}
+
+async fn dispatch(c: &crate::Client<JsPlatform>, op: Op, arg: &str) -> Result<String> {
+    match op {
+        Op::Send => c.send(arg).await.map(|r| r.to_json()),
+        Op::SendCode => c.send_code(arg).await.map(|r| r.to_json()),
+        Op::VerifyCode => c.verify_code(arg).await.map(|r| r.to_json()),
+        Op::Status => c.status(arg).await.map(|r| r.to_json()),
+        Op::UpdateContactTag => c.update_contact_tag(arg).await,
+        Op::ListMessages => c.list_messages(arg).await,
+        Op::Health => c.health().await,
+        Op::InboundQuery => c.inbound_query(arg).await,
+        Op::ListCallbacks => c.list_callbacks().await,
+        Op::RegisterCallback => c.register_callback(arg).await,
+        Op::DeleteCallback => c.delete_callback(arg).await,
+    }
 }
 
 /// A client for one messaging provider.
 #[wasm_bindgen(js_name = Client)]
 pub struct JsClient {
     inner: Rc<crate::Client<JsPlatform>>,
+}
+
+impl JsClient {
+    /// Runs one operation as a promise: JSON text out becomes a JS value, an
+    /// error becomes a rejected `EdgetextError`.
+    fn run(&self, op: Op, arg: Result<String, JsValue>) -> js_sys::Promise {
+        let c = self.inner.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            match dispatch(&c, op, &arg?).await {
+                Ok(json) => from_json(&json),
+                Err(e) => Err(error_to_js(e)),
+            }
+        })
+    }
 }
 
 #[wasm_bindgen(js_class = Client)]
@@ -53,89 +85,78 @@ impl JsClient {
     /// Sends a message.
     #[wasm_bindgen(unchecked_return_type = "Promise<SendReceipt>")]
     pub fn send(&self, #[wasm_bindgen(unchecked_param_type = "Message")] message: JsValue) -> js_sys::Promise {
-        let c = self.inner.clone();
-        promise(async move { Ok(c.send(&arg_json(&message, "message").map_err(|e| js_err(e))?).await?.to_json()) })
+        self.run(Op::Send, arg_json(&message, "message"))
     }
 
     /// Sends a one-time code (TextLink's own, or a signed code elsewhere).
     #[wasm_bindgen(js_name = sendCode, unchecked_return_type = "Promise<CodeTicket>")]
     pub fn send_code(&self, #[wasm_bindgen(unchecked_param_type = "CodeRequest")] request: JsValue) -> js_sys::Promise {
-        let c = self.inner.clone();
-        promise(async move { Ok(c.send_code(&arg_json(&request, "request").map_err(js_err)?).await?.to_json()) })
+        self.run(Op::SendCode, arg_json(&request, "request"))
     }
 
     /// Checks a one-time code; a wrong code resolves `{ valid: false }`.
     #[wasm_bindgen(js_name = verifyCode, unchecked_return_type = "Promise<Verification>")]
     pub fn verify_code(&self, #[wasm_bindgen(unchecked_param_type = "VerifyRequest")] request: JsValue) -> js_sys::Promise {
-        let c = self.inner.clone();
-        promise(async move { Ok(c.verify_code(&arg_json(&request, "request").map_err(js_err)?).await?.to_json()) })
+        self.run(Op::VerifyCode, arg_json(&request, "request"))
     }
 
     /// Reads a message's delivery status.
     #[wasm_bindgen(unchecked_return_type = "Promise<MessageStatus>")]
     pub fn status(&self, #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> js_sys::Promise {
-        let c = self.inner.clone();
-        promise(async move {
-            let id = id.as_string().ok_or_else(|| crate::Error::input("status id must be a string"))?;
-            Ok(c.status(&id).await?.to_json())
-        })
+        let id = id.as_string().ok_or_else(|| error_to_js(crate::Error::input("status id must be a string")));
+        self.run(Op::Status, id)
     }
 
     /// textlink: sets a contact's tag.
     #[wasm_bindgen(js_name = updateContactTag, unchecked_return_type = "Promise<ProviderAnswer>")]
     pub fn update_contact_tag(&self, #[wasm_bindgen(unchecked_param_type = "ContactTagRequest")] request: JsValue) -> js_sys::Promise {
-        let c = self.inner.clone();
-        promise(async move { c.update_contact_tag(&arg_json(&request, "request").map_err(js_err)?).await })
+        self.run(Op::UpdateContactTag, arg_json(&request, "request"))
     }
 
     /// relay: the newest messages.
     #[wasm_bindgen(js_name = listMessages, unchecked_return_type = "Promise<ProviderAnswer>")]
     pub fn list_messages(&self, #[wasm_bindgen(unchecked_param_type = "{ limit?: number }")] options: JsValue) -> js_sys::Promise {
-        let c = self.inner.clone();
-        let options = if options.is_undefined() { js_sys::Object::new().into() } else { options };
-        promise(async move { c.list_messages(&arg_json(&options, "options").map_err(js_err)?).await })
+        self.run(Op::ListMessages, optional_arg(&options, "options"))
     }
 
     /// relay: the relay's health.
     #[wasm_bindgen(unchecked_return_type = "Promise<ProviderAnswer>")]
     pub fn health(&self) -> js_sys::Promise {
-        let c = self.inner.clone();
-        promise(async move { c.health().await })
+        self.run(Op::Health, Ok(String::new()))
     }
 
     /// relay: the inbound report for a filter.
     #[wasm_bindgen(js_name = inboundQuery, unchecked_return_type = "Promise<ProviderAnswer>")]
     pub fn inbound_query(&self, #[wasm_bindgen(unchecked_param_type = "InboundFilter")] filter: JsValue) -> js_sys::Promise {
-        let c = self.inner.clone();
-        let filter = if filter.is_undefined() { js_sys::Object::new().into() } else { filter };
-        promise(async move { c.inbound_query(&arg_json(&filter, "filter").map_err(js_err)?).await })
+        self.run(Op::InboundQuery, optional_arg(&filter, "filter"))
     }
 
     /// relay: the registered inbound callbacks.
     #[wasm_bindgen(js_name = listCallbacks, unchecked_return_type = "Promise<ProviderAnswer>")]
     pub fn list_callbacks(&self) -> js_sys::Promise {
-        let c = self.inner.clone();
-        promise(async move { c.list_callbacks().await })
+        self.run(Op::ListCallbacks, Ok(String::new()))
     }
 
     /// relay: registers an inbound callback.
     #[wasm_bindgen(js_name = registerCallback, unchecked_return_type = "Promise<ProviderAnswer>")]
     pub fn register_callback(&self, #[wasm_bindgen(unchecked_param_type = "InboundCallback")] callback: JsValue) -> js_sys::Promise {
-        let c = self.inner.clone();
-        promise(async move { c.register_callback(&arg_json(&callback, "callback").map_err(js_err)?).await })
+        self.run(Op::RegisterCallback, arg_json(&callback, "callback"))
     }
 
     /// relay: removes an inbound callback.
     #[wasm_bindgen(js_name = deleteCallback, unchecked_return_type = "Promise<ProviderAnswer>")]
     pub fn delete_callback(&self, #[wasm_bindgen(unchecked_param_type = "{ callbackUrl: string }")] request: JsValue) -> js_sys::Promise {
-        let c = self.inner.clone();
-        promise(async move { c.delete_callback(&arg_json(&request, "request").map_err(js_err)?).await })
+        self.run(Op::DeleteCallback, arg_json(&request, "request"))
     }
 }
 
-/// `arg_json` already built the JS error; the core wants its own type back.
-fn js_err(_already_js: JsValue) -> crate::Error {
-    crate::Error::input("argument cannot be turned into JSON")
+/// An optional argument object: `undefined` means `{}`.
+fn optional_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    if value.is_undefined() {
+        Ok("{}".into())
+    } else {
+        arg_json(value, what)
+    }
 }
 
 /// Counts the SMS segments of `text` (GSM-7 160/153, UCS-2 70/67).

@@ -73,7 +73,7 @@ impl JsPlatform {
 impl Transport for JsPlatform {
     async fn fetch(&self, req: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, TransportError> {
         let controller = AbortController::new().map_err(|_| TransportError::NotSent("AbortController".into()))?;
-        let abort: Function = prop(&controller, "abort").unchecked_into::<Function>().bind(&controller);
+        let abort: Function = prop(&controller, "abort").unchecked_into::<Function>().bind0(&controller);
         let timer = set_timeout(&abort, f64::from(timeout_ms));
         let result = Self::attempt(req, &controller).await;
         clear_timeout(&timer);
