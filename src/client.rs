@@ -1,36 +1,53 @@
-//! The client: build a request, send it through the transport, parse the
-//! answer; retry only where a retry cannot deliver a message twice.
+//! The client: validates a call, prepares its request and hands back a
+//! [`Call`] to drive. [`Client::run`] drives one with a [`Transport`]; the
+//! JavaScript package drives the same machine with `fetch`.
 
-use crate::json::{self, Fields, JsonObject};
-use crate::providers::{self, klink, relay, teklink, textlink, Ctx, PreparedSend, Retry};
+use crate::call::{Finish, Outcome};
+use crate::json::{Fields, JsonObject};
+use crate::providers::{klink, relay, teklink, textlink, Ctx, Retry};
 use crate::{
-    check_code, generate_code, nanp_national, normalize_status, sign_code, Clock, CodeTicket, Config, Error,
-    ErrorCode, HttpRequest, HttpResponse, Method, MessageStatus, ProviderKind, Random, Result, SendReceipt,
-    Transport, TransportError, Verification,
+    check_code, generate_code, nanp_national, sign_code, Call, Clock, CodeTicket, Config, Error, HttpRequest, Method,
+    MessageStatus, ProviderKind, Random, Result, SendReceipt, Step, Transport, Verification,
 };
 
-/// The longest `Retry-After` the client waits for by itself; a longer one is
-/// handed back to the caller as a `rate_limited` error.
-pub const MAX_RETRY_AFTER_SECONDS: u64 = 60;
+/// Every client operation (the contract's method names in JavaScript).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// `send(message)`.
+    Send,
+    /// `sendCode(request)`.
+    SendCode,
+    /// `verifyCode(request)`.
+    VerifyCode,
+    /// `status(id)`; the argument is the id itself.
+    Status,
+    /// textlink `updateContactTag(request)`.
+    UpdateContactTag,
+    /// relay `listMessages(options)`.
+    ListMessages,
+    /// relay `health()`.
+    Health,
+    /// relay `inboundQuery(filter)`.
+    InboundQuery,
+    /// relay `listCallbacks()`.
+    ListCallbacks,
+    /// relay `registerCallback(callback)`.
+    RegisterCallback,
+    /// relay `deleteCallback(request)`.
+    DeleteCallback,
+}
 
-/// A client for one provider, generic over the platform that does I/O, tells
-/// the time and gives random bytes.
+/// A client for one provider. `P` tells the time and gives random bytes;
+/// to use [`Client::run`] and the async methods it must also be a [`Transport`].
 ///
-/// Every method takes its argument object as JSON text (the form it arrives
-/// in from JavaScript) and refuses unknown fields.
+/// Every argument object is given as JSON text (the form it arrives in from
+/// JavaScript); unknown fields are refused, never dropped.
 pub struct Client<P> {
     cfg: Config,
     platform: P,
 }
 
-/// Whether a request may deliver a message.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Send(Retry),
-    Read,
-}
-
-impl<P: Transport + Clock + Random> Client<P> {
+impl<P: Clock + Random> Client<P> {
     /// A client for a validated configuration.
     pub fn new(cfg: Config, platform: P) -> Self {
         Client { cfg, platform }
@@ -45,120 +62,124 @@ impl<P: Transport + Clock + Random> Client<P> {
         self.cfg.provider.as_str()
     }
 
-    fn ctx(&self) -> Ctx<'_> {
-        Ctx { now_ms: self.platform.now_ms(), rng: &self.platform }
+    /// Starts an operation: validates `arg` and prepares its request. Bad
+    /// input gives a call that is already done, with the error, and no request.
+    pub fn start(&self, op: Operation, arg: &str) -> Call {
+        match self.prepare(op, arg) {
+            Ok(call) => call,
+            Err(e) => Call::done(&self.cfg, Err(e.with_provider(self.provider()))),
+        }
     }
 
-    /// Sends a message (the contract's `send(message)`).
-    pub async fn send(&self, message: &str) -> Result<SendReceipt> {
-        let f = Fields::parse(message, "message")?;
-        self.send_fields(f).await
+    fn prepare(&self, op: Operation, arg: &str) -> Result<Call> {
+        let cfg = &self.cfg;
+        let fields = |what| Fields::parse(arg, what);
+        let read = |req: HttpRequest| Call::fetch(cfg, req, None, None, Finish::Raw);
+        Ok(match op {
+            Operation::Send => {
+                let (req, retry, meta) = self.prepare_send(fields("message")?)?.split();
+                let key = meta.idempotency_key.clone();
+                Call::fetch(cfg, req, retry, key, Finish::Receipt(meta))
+            }
+            Operation::SendCode => return self.prepare_code(fields("request")?),
+            Operation::VerifyCode => return self.prepare_verify(fields("request")?),
+            Operation::Status => return self.prepare_status(arg),
+            Operation::UpdateContactTag => {
+                self.only(ProviderKind::TextLink, "updateContactTag")?;
+                // Setting a tag twice is harmless, so it retries like a read.
+                read(textlink::update_contact_tag(cfg, fields("request")?)?)
+            }
+            Operation::ListMessages => {
+                self.only(ProviderKind::Relay, "listMessages")?;
+                read(relay::list_messages(cfg, fields("options")?)?)
+            }
+            Operation::Health => {
+                self.only(ProviderKind::Relay, "health")?;
+                read(relay::health(cfg))
+            }
+            Operation::InboundQuery => {
+                self.only(ProviderKind::Relay, "inboundQuery")?;
+                read(relay::inbound_query(cfg, fields("filter")?)?)
+            }
+            Operation::ListCallbacks => {
+                self.only(ProviderKind::Relay, "listCallbacks")?;
+                read(relay::list_callbacks(cfg))
+            }
+            Operation::RegisterCallback => {
+                self.only(ProviderKind::Relay, "registerCallback")?;
+                read(relay::register_callback(cfg, fields("callback")?)?)
+            }
+            Operation::DeleteCallback => {
+                self.only(ProviderKind::Relay, "deleteCallback")?;
+                read(relay::delete_callback(cfg, fields("request")?)?)
+            }
+        })
     }
 
-    async fn send_fields(&self, f: Fields) -> Result<SendReceipt> {
-        let ctx = self.ctx();
-        let prepared = match self.cfg.provider {
+    fn prepare_send(&self, f: Fields) -> Result<crate::providers::PreparedSend> {
+        let ctx = Ctx { now_ms: self.platform.now_ms(), rng: &self.platform };
+        match self.cfg.provider {
             ProviderKind::TextLink => textlink::send(&self.cfg, f, &ctx),
             ProviderKind::Teklink => teklink::send(&self.cfg, f, &ctx),
             ProviderKind::Relay => relay::send(&self.cfg, f, &ctx),
             ProviderKind::Klink => klink::send(&self.cfg, f, &ctx),
         }
-        .map_err(|e| e.with_provider(self.provider()))?;
-        let resp = self.execute(&prepared.request, Op::Send(prepared.retry), prepared.idempotency_key.as_deref()).await?;
-        self.receipt(prepared, &resp)
     }
 
-    fn receipt(&self, p: PreparedSend, resp: &HttpResponse) -> Result<SendReceipt> {
+    /// TextLink's own code endpoint, or a code signed here and sent as a message.
+    fn prepare_code(&self, mut f: Fields) -> Result<Call> {
         let cfg = &self.cfg;
-        let (id, status, duplicate) = match cfg.provider {
-            ProviderKind::TextLink => (p.id, textlink::send_status(cfg, resp)?, false),
-            ProviderKind::Teklink => (None, teklink::send_status(cfg, resp)?, false),
-            ProviderKind::Klink => (klink::parse_send(cfg, resp)?, "sent", false),
-            ProviderKind::Relay => {
-                let (id, status, dup) = relay::parse_send(cfg, resp)?;
-                (Some(id), status, dup)
-            }
-        };
-        Ok(SendReceipt {
-            provider: cfg.provider,
-            id,
-            status: status.into(),
-            duplicate,
-            to: p.to,
-            segments: p.segments,
-            idempotency_key: p.idempotency_key,
-            raw: providers::redact(&resp.body, cfg),
-        })
-    }
-
-    /// Sends a one-time code: through TextLink's own endpoint, or as a signed
-    /// code on every other provider (the code is never returned).
-    pub async fn send_code(&self, request: &str) -> Result<CodeTicket> {
         let p = self.provider();
-        let mut f = Fields::parse(request, "request")?;
-        if self.cfg.provider == ProviderKind::TextLink {
-            let cr = textlink::send_code(&self.cfg, f).map_err(|e| e.with_provider(p))?;
-            let now = self.platform.now_ms();
-            let resp = self.execute(&cr.request, Op::Send(Retry::Unsafe), None).await?;
-            providers::parse_ok(&self.cfg, &resp, true)?;
-            return Ok(CodeTicket {
-                provider: self.cfg.provider,
-                to: cr.to,
-                mode: "provider",
-                expires_at_ms: now + cr.ttl_seconds * 1000,
-                token: None,
-            });
+        if cfg.provider == ProviderKind::TextLink {
+            let cr = textlink::send_code(cfg, f)?;
+            // The expiry counts from the answer; `finish` adds the time then.
+            let ticket = CodeTicket { provider: cfg.provider, to: cr.to, mode: "provider", expires_at_ms: cr.ttl_seconds * 1000, token: None };
+            return Ok(Call::fetch(cfg, cr.request, Some(Retry::Unsafe), None, Finish::ProviderCode(ticket)));
         }
         let otp = self.otp_config()?;
         let to = self.take_recipient_field(&mut f)?;
         let service = f.required_string("serviceName")?;
         let length = match f.uint("length", 10)? {
-            Some(l) if l < 4 => return Err(Error::input("request.length must be from 4 to 10").with_provider(p)),
+            Some(l) if l < 4 => return Err(Error::input("request.length must be from 4 to 10")),
             Some(l) => l as u8,
             None => otp.length,
         };
         let ttl = match f.uint("ttlSeconds", 86_400)? {
-            Some(0) => return Err(Error::input("request.ttlSeconds must be at least 1").with_provider(p)),
+            Some(0) => return Err(Error::input("request.ttlSeconds must be at least 1")),
             Some(t) => t,
             None => otp.ttl_seconds,
         };
-        f.finish(&format!("for {p} (signed codes)")).map_err(|e| e.with_provider(p))?;
-        // Validate the recipient before a code exists, so bad input sends nothing.
+        f.finish(&format!("for {p} (signed codes)"))?;
         let recipient = self.recipient(&to)?;
         let code = generate_code(&self.platform, length)?;
-        let minutes = ttl.div_ceil(60).to_string();
         let text = otp
             .template
             .replace("{service}", &service)
-            .replace("{minutes}", &minutes)
+            .replace("{minutes}", &ttl.div_ceil(60).to_string())
             .replace("{code}", &code);
-        let address = if self.cfg.provider == ProviderKind::Klink { "contactId" } else { "to" };
+        let address = if cfg.provider == ProviderKind::Klink { "contactId" } else { "to" };
         let message = JsonObject::new().str(address, &to).str("text", &text).finish();
-        let receipt = self.send_fields(Fields::parse(&message, "message")?).await?;
-        debug_assert_eq!(receipt.to, recipient);
+        let (req, retry, meta) = self.prepare_send(Fields::parse(&message, "message")?)?.split();
         let mut nonce = [0u8; 16];
         self.platform.fill(&mut nonce);
         let expires = self.platform.now_ms() + ttl * 1000;
-        let token = sign_code(otp.secret.as_bytes(), &receipt.to, &code, expires, &nonce);
-        Ok(CodeTicket { provider: self.cfg.provider, to: receipt.to, mode: "signed", expires_at_ms: expires, token: Some(token) })
+        let token = sign_code(otp.secret.as_bytes(), &recipient, &code, expires, &nonce);
+        let ticket = CodeTicket { provider: cfg.provider, to: recipient, mode: "signed", expires_at_ms: expires, token: Some(token) };
+        Ok(Call::fetch(cfg, req, retry, meta.idempotency_key, Finish::SignedCode(ticket)))
     }
 
-    /// Checks a code. A wrong code is `valid: false`, never an error.
-    pub async fn verify_code(&self, request: &str) -> Result<Verification> {
-        let p = self.provider();
-        let mut f = Fields::parse(request, "request")?;
+    fn prepare_verify(&self, mut f: Fields) -> Result<Call> {
+        let cfg = &self.cfg;
         let to = self.take_recipient_field(&mut f)?;
         let code = f.required_string("code")?;
         let token = f.string("token")?;
-        f.finish("of verifyCode").map_err(|e| e.with_provider(p))?;
-        if self.cfg.provider == ProviderKind::TextLink {
+        f.finish("of verifyCode")?;
+        if cfg.provider == ProviderKind::TextLink {
             if token.is_some() {
-                return Err(Error::input("request.token is not used by textlink, which checks codes itself").with_provider(p));
+                return Err(Error::input("request.token is not used by textlink, which checks codes itself"));
             }
-            let to = crate::normalize_phone(&to, None).map_err(|e| e.with_provider(p))?;
-            let req = textlink::verify_code(&self.cfg, &to, code.trim());
-            let resp = self.execute(&req, Op::Read, None).await?;
-            return textlink::parse_verify(&self.cfg, &resp);
+            let to = crate::normalize_phone(&to, None)?;
+            return Ok(Call::fetch(cfg, textlink::verify_code(cfg, &to, code.trim()), None, None, Finish::ProviderVerify));
         }
         let otp = self.otp_config()?;
         let recipient = self.recipient(&to)?;
@@ -166,7 +187,31 @@ impl<P: Transport + Clock + Random> Client<P> {
             None => crate::CodeCheck::Malformed,
             Some(t) => check_code(otp.secret.as_bytes(), &recipient, code.trim(), &t, self.platform.now_ms()),
         };
-        Ok(Verification { valid: check.reason().is_none(), reason: check.reason().map(str::to_string) })
+        let v = Verification { valid: check.reason().is_none(), reason: check.reason().map(str::to_string) };
+        Ok(Call::done(cfg, Ok(Outcome::Verification(v))))
+    }
+
+    fn prepare_status(&self, id: &str) -> Result<Call> {
+        let cfg = &self.cfg;
+        let p = self.provider();
+        if id.trim().is_empty() || id.len() > 200 {
+            return Err(Error::input("status id must be 1 to 200 characters"));
+        }
+        if cfg.provider == ProviderKind::Relay {
+            return Ok(Call::fetch(cfg, relay::status(cfg, id), None, None, Finish::RelayStatus(id.into())));
+        }
+        let Some(base) = &cfg.status_url else {
+            return Err(Error::unsupported(format!(
+                "{p} has no status endpoint: set config.statusUrl to an edgetext worker that receives {p}'s webhooks"
+            )));
+        };
+        let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
+        if let Some(t) = &cfg.status_token {
+            headers.push(("Authorization".to_string(), format!("Bearer {t}")));
+        }
+        let url = format!("{base}/v1/status/{}", crate::providers::path_segment(id));
+        let req = HttpRequest { method: Method::Get, url, headers, body: None };
+        Ok(Call::fetch(cfg, req, None, None, Finish::WorkerStatus(id.into())))
     }
 
     fn otp_config(&self) -> Result<&crate::OtpConfig> {
@@ -175,7 +220,6 @@ impl<P: Transport + Clock + Random> Client<P> {
                 "config.otp.secret is required for one-time codes on {} (they are signed by the SDK)",
                 self.provider()
             ))
-            .with_provider(self.provider())
         })
     }
 
@@ -189,7 +233,7 @@ impl<P: Transport + Clock + Random> Client<P> {
                 return Ok(c);
             }
         }
-        f.required_string("to").map_err(|e| e.with_provider(self.provider()))
+        f.required_string("to")
     }
 
     /// A recipient normalised the way `send` normalises it.
@@ -200,224 +244,105 @@ impl<P: Transport + Clock + Random> Client<P> {
             ProviderKind::Relay => relay::recipient(&self.cfg.channel, to),
             ProviderKind::Klink => klink::recipient(to),
         }
-        .map_err(|e| e.with_provider(self.provider()))
-    }
-
-    /// Reads a message's status: the relay's own endpoint, or an edgetext
-    /// worker at `statusUrl` for every other provider.
-    pub async fn status(&self, id: &str) -> Result<MessageStatus> {
-        let p = self.provider();
-        if id.trim().is_empty() || id.len() > 200 {
-            return Err(Error::input("status id must be 1 to 200 characters").with_provider(p));
-        }
-        if self.cfg.provider == ProviderKind::Relay {
-            let resp = self.execute(&relay::status(&self.cfg, id), Op::Read, None).await?;
-            return relay::parse_status(&self.cfg, id, &resp);
-        }
-        let Some(base) = &self.cfg.status_url else {
-            return Err(Error::unsupported(format!(
-                "{p} has no status endpoint: set config.statusUrl to an edgetext worker that receives {p}'s webhooks"
-            ))
-            .with_provider(p));
-        };
-        let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
-        if let Some(t) = &self.cfg.status_token {
-            headers.push(("Authorization".to_string(), format!("Bearer {t}")));
-        }
-        let req = HttpRequest {
-            method: Method::Get,
-            url: format!("{base}/v1/status/{}", providers::path_segment(id)),
-            headers,
-            body: None,
-        };
-        let resp = self.execute(&req, Op::Read, None).await?;
-        let obj = providers::parse_ok(&self.cfg, &resp, false)?;
-        Ok(MessageStatus {
-            id: json::get_str(&obj, "id").unwrap_or(id).to_string(),
-            provider: json::get_str(&obj, "provider").unwrap_or(p).to_string(),
-            status: normalize_status(json::get_str(&obj, "status").unwrap_or("")).into(),
-            error: json::get_str(&obj, "error").map(str::to_string),
-            created_at: json::get_str(&obj, "createdAt").map(str::to_string),
-            delivered_at: json::get_str(&obj, "deliveredAt").map(str::to_string),
-            raw: resp.body,
-        })
     }
 
     fn only(&self, provider: ProviderKind, op: &str) -> Result<()> {
         if self.cfg.provider == provider {
             Ok(())
         } else {
-            Err(Error::unsupported(format!("{op} is a {} operation; this client is for {}", provider.as_str(), self.provider()))
-                .with_provider(self.provider()))
+            Err(Error::unsupported(format!("{op} is a {} operation; this client is for {}", provider.as_str(), self.provider())))
         }
-    }
-
-    /// textlink: sets a contact's tag. Returns TextLink's JSON answer.
-    pub async fn update_contact_tag(&self, request: &str) -> Result<String> {
-        self.only(ProviderKind::TextLink, "updateContactTag")?;
-        let req = textlink::update_contact_tag(&self.cfg, Fields::parse(request, "request")?)
-            .map_err(|e| e.with_provider(self.provider()))?;
-        // Setting a tag twice is harmless, so it retries like a read.
-        self.call(&req).await
-    }
-
-    /// relay: the newest messages (`limit`, default 50). Returns the relay's JSON answer.
-    pub async fn list_messages(&self, options: &str) -> Result<String> {
-        self.only(ProviderKind::Relay, "listMessages")?;
-        let req = relay::list_messages(&self.cfg, Fields::parse(options, "options")?)?;
-        self.call(&req).await
-    }
-
-    /// relay: `GET /health`. Returns the relay's JSON answer.
-    pub async fn health(&self) -> Result<String> {
-        self.only(ProviderKind::Relay, "health")?;
-        self.call(&relay::health(&self.cfg)).await
-    }
-
-    /// relay: the inbound report for a filter. Returns the relay's JSON answer.
-    pub async fn inbound_query(&self, filter: &str) -> Result<String> {
-        self.only(ProviderKind::Relay, "inboundQuery")?;
-        let req = relay::inbound_query(&self.cfg, Fields::parse(filter, "filter")?)?;
-        self.call(&req).await
-    }
-
-    /// relay: the registered inbound callbacks. Returns the relay's JSON answer.
-    pub async fn list_callbacks(&self) -> Result<String> {
-        self.only(ProviderKind::Relay, "listCallbacks")?;
-        self.call(&relay::list_callbacks(&self.cfg)).await
-    }
-
-    /// relay: registers an inbound callback. Returns the relay's JSON answer.
-    pub async fn register_callback(&self, callback: &str) -> Result<String> {
-        self.only(ProviderKind::Relay, "registerCallback")?;
-        let req = relay::register_callback(&self.cfg, Fields::parse(callback, "callback")?)?;
-        self.call(&req).await
-    }
-
-    /// relay: removes an inbound callback by its URL. Returns the relay's JSON answer.
-    pub async fn delete_callback(&self, request: &str) -> Result<String> {
-        self.only(ProviderKind::Relay, "deleteCallback")?;
-        let req = relay::delete_callback(&self.cfg, Fields::parse(request, "request")?)?;
-        self.call(&req).await
-    }
-
-    /// A call that cannot deliver a message: retried on any transient failure.
-    async fn call(&self, req: &HttpRequest) -> Result<String> {
-        let resp = self.execute(req, Op::Read, None).await?;
-        providers::parse_ok(&self.cfg, &resp, false)?;
-        Ok(providers::redact(&resp.body, &self.cfg))
-    }
-
-    /// Sends with retries. Returns any answer that is not 429 or 5xx (the
-    /// caller parses 2xx and 4xx), or the error for the last failed attempt.
-    async fn execute(&self, req: &HttpRequest, op: Op, key: Option<&str>) -> Result<HttpResponse> {
-        let mut attempt = 0u32;
-        loop {
-            let outcome = self.platform.fetch(req, self.cfg.timeout_ms).await;
-            let (err, safe, wait) = match outcome {
-                Ok(resp) if resp.status == 429 => {
-                    let after = retry_after_seconds(&resp, self.platform.now_ms());
-                    let mut e = self.status_error(ErrorCode::RateLimited, &resp, "is rate limiting requests");
-                    e.retryable = true;
-                    e.retry_after_seconds = after;
-                    let within = after.map_or(true, |s| s <= MAX_RETRY_AFTER_SECONDS);
-                    (e, within, after.map(|s| s * 1000))
-                }
-                Ok(resp) if resp.status >= 500 => {
-                    let e = match op {
-                        Op::Read => self.status_error(ErrorCode::ProviderUnavailable, &resp, "is unavailable").retryable(true),
-                        Op::Send(_) if resp.status == 503 => self
-                            .status_error(ErrorCode::ProviderUnavailable, &resp, "is unavailable and did not take the message")
-                            .retryable(true),
-                        Op::Send(r) => self.unknown(
-                            format!("answered HTTP {}; the message may or may not have been taken", resp.status),
-                            r,
-                            key,
-                        ),
-                    };
-                    let mut e = e;
-                    e.http_status = Some(resp.status);
-                    (e, op != Op::Send(Retry::Unsafe), None)
-                }
-                Ok(resp) => return Ok(resp),
-                Err(TransportError::NotSent(why)) => {
-                    let e = Error::new(ErrorCode::Network, format!("could not reach {}: {why}", self.provider()))
-                        .with_provider(self.provider())
-                        .retryable(true);
-                    (e, true, None)
-                }
-                Err(failure) => {
-                    let what = match &failure {
-                        TransportError::Timeout => format!("did not answer within {} ms", self.cfg.timeout_ms),
-                        TransportError::Dropped(why) => format!("dropped the connection ({why})"),
-                        TransportError::NotSent(_) => unreachable!(),
-                    };
-                    let e = match op {
-                        Op::Read if matches!(failure, TransportError::Timeout) => {
-                            Error::new(ErrorCode::Timeout, format!("{} {what}", self.provider()))
-                                .with_provider(self.provider())
-                                .retryable(true)
-                        }
-                        Op::Read => Error::new(ErrorCode::Network, format!("{} {what}", self.provider()))
-                            .with_provider(self.provider())
-                            .retryable(true),
-                        Op::Send(r) => self.unknown(format!("{what}; the message may or may not have been sent"), r, key),
-                    };
-                    (e, op != Op::Send(Retry::Unsafe), None)
-                }
-            };
-            if !safe || attempt >= self.cfg.max_retries {
-                return Err(err);
-            }
-            let delay = wait.unwrap_or_else(|| self.backoff_ms(attempt));
-            self.platform.sleep(delay).await;
-            attempt += 1;
-        }
-    }
-
-    fn unknown(&self, what: String, retry: Retry, key: Option<&str>) -> Error {
-        let mut msg = format!("{} {what}", self.provider());
-        if let (Retry::Safe, Some(k)) = (retry, key) {
-            msg.push_str(&format!("; retrying with idempotencyKey {k:?} cannot deliver it twice"));
-        }
-        Error::new(ErrorCode::OutcomeUnknown, msg)
-            .with_provider(self.provider())
-            .retryable(retry == Retry::Safe)
-    }
-
-    fn status_error(&self, code: ErrorCode, resp: &HttpResponse, what: &str) -> Error {
-        let message = providers::provider_message(&resp.body).map(|m| providers::redact(&m, &self.cfg));
-        let mut e = Error::new(code, format!("{} {what} (HTTP {})", self.provider(), resp.status))
-            .with_provider(self.provider());
-        e.http_status = Some(resp.status);
-        e.provider_message = message;
-        e
-    }
-
-    /// Exponential backoff with jitter: 250 ms, 500 ms, 1 s … capped at 8 s,
-    /// each drawn uniformly from its upper half.
-    fn backoff_ms(&self, attempt: u32) -> u64 {
-        let cap = (250u64 << attempt.min(5)).min(8_000);
-        let mut b = [0u8; 2];
-        self.platform.fill(&mut b);
-        cap / 2 + u64::from(u16::from_le_bytes(b)) % (cap / 2 + 1)
     }
 }
 
-/// `Retry-After` as seconds: either delta-seconds or an HTTP date.
-pub(crate) fn retry_after_seconds(resp: &HttpResponse, now_ms: u64) -> Option<u64> {
-    let v = resp.header("retry-after")?.trim();
-    if let Ok(s) = v.parse::<u64>() {
-        return Some(s);
+impl<P: Clock + Random + Transport> Client<P> {
+    /// Runs an operation to the end through the transport.
+    pub async fn run(&self, op: Operation, arg: &str) -> Result<Outcome> {
+        let mut call = self.start(op, arg);
+        loop {
+            let (request, timeout_ms) = match call.step() {
+                Step::Done(_) => break,
+                Step::Fetch { request, timeout_ms, delay_ms } => {
+                    if delay_ms > 0 {
+                        self.platform.sleep(delay_ms).await;
+                    }
+                    (request.clone(), timeout_ms)
+                }
+            };
+            let outcome = self.platform.fetch(&request, timeout_ms).await;
+            call.feed(outcome, self.platform.now_ms(), &self.platform);
+        }
+        call.into_result().expect("a finished call has a result")
     }
-    // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
-    let parts: Vec<&str> = v.split_whitespace().collect();
-    if parts.len() != 6 || parts[5] != "GMT" {
-        return None;
+
+    /// Sends a message.
+    pub async fn send(&self, message: &str) -> Result<SendReceipt> {
+        match self.run(Operation::Send, message).await? {
+            Outcome::Receipt(r) => Ok(r),
+            _ => unreachable!("send gives its own outcome"),
+        }
     }
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let month = MONTHS.iter().position(|m| *m == parts[2])? + 1;
-    let iso = format!("{}-{month:02}-{:0>2}T{}Z", parts[3], parts[1], parts[4]);
-    let at = crate::parse_iso8601(&iso)?;
-    Some(at.saturating_sub(now_ms).div_ceil(1000))
+
+    /// Sends a one-time code (the code itself is never returned).
+    pub async fn send_code(&self, request: &str) -> Result<CodeTicket> {
+        match self.run(Operation::SendCode, request).await? {
+            Outcome::Ticket(t) => Ok(t),
+            _ => unreachable!("sendCode gives its own outcome"),
+        }
+    }
+
+    /// Checks a code; a wrong code is `valid: false`, never an error.
+    pub async fn verify_code(&self, request: &str) -> Result<Verification> {
+        match self.run(Operation::VerifyCode, request).await? {
+            Outcome::Verification(v) => Ok(v),
+            _ => unreachable!("verifyCode gives its own outcome"),
+        }
+    }
+
+    /// Reads a message's status.
+    pub async fn status(&self, id: &str) -> Result<MessageStatus> {
+        match self.run(Operation::Status, id).await? {
+            Outcome::Status(s) => Ok(s),
+            _ => unreachable!("status gives its own outcome"),
+        }
+    }
+
+    async fn raw(&self, op: Operation, arg: &str) -> Result<String> {
+        self.run(op, arg).await.map(|o| o.to_json())
+    }
+
+    /// textlink: sets a contact's tag; TextLink's JSON answer.
+    pub async fn update_contact_tag(&self, request: &str) -> Result<String> {
+        self.raw(Operation::UpdateContactTag, request).await
+    }
+
+    /// relay: the newest messages; the relay's JSON answer.
+    pub async fn list_messages(&self, options: &str) -> Result<String> {
+        self.raw(Operation::ListMessages, options).await
+    }
+
+    /// relay: `GET /health`; the relay's JSON answer.
+    pub async fn health(&self) -> Result<String> {
+        self.raw(Operation::Health, "{}").await
+    }
+
+    /// relay: the inbound report for a filter; the relay's JSON answer.
+    pub async fn inbound_query(&self, filter: &str) -> Result<String> {
+        self.raw(Operation::InboundQuery, filter).await
+    }
+
+    /// relay: the registered inbound callbacks; the relay's JSON answer.
+    pub async fn list_callbacks(&self) -> Result<String> {
+        self.raw(Operation::ListCallbacks, "{}").await
+    }
+
+    /// relay: registers an inbound callback; the relay's JSON answer.
+    pub async fn register_callback(&self, callback: &str) -> Result<String> {
+        self.raw(Operation::RegisterCallback, callback).await
+    }
+
+    /// relay: removes an inbound callback by its URL; the relay's JSON answer.
+    pub async fn delete_callback(&self, request: &str) -> Result<String> {
+        self.raw(Operation::DeleteCallback, request).await
+    }
 }

@@ -18,6 +18,7 @@ pub use http::{Clock, HttpRequest, HttpResponse, Method, Random, Transport, Tran
 pub use otp::*;
 pub use phone::*;
 pub use segments::*;
+mod call;
 mod client;
 mod json;
 mod model;
@@ -25,7 +26,8 @@ mod providers;
 mod time;
 mod webhook;
 
-pub use client::{Client, MAX_RETRY_AFTER_SECONDS};
+pub use call::{error_details_json, Call, Outcome, Step, MAX_RETRY_AFTER_SECONDS};
+pub use client::{Client, Operation};
 pub use model::*;
 pub use time::{iso8601, parse_iso8601};
 pub use webhook::*;

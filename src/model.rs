@@ -145,7 +145,7 @@ impl Config {
         let name = f.required_string("provider")?;
         let provider = ProviderKind::parse(&name).ok_or_else(|| {
             Error::config(format!(
-                "config.provider must be \"textlink\", \"teklink\", \"relay\" or \"klink\", not {name:?}"
+                "config.provider must be \"textlink\", \"teklink\", \"relay\" or \"klink\", not \"{name}\""
             ))
         })?;
         let p = provider.as_str();

@@ -54,7 +54,7 @@ fn digits(input: &str) -> Result<(bool, String)> {
             '0'..='9' => out.push(c),
             '.' | '-' | '(' | ')' => {}
             c if c.is_whitespace() => {}
-            _ => return Err(Error::phone(format!("phone number contains {c:?}"))),
+            _ => return Err(Error::phone(format!("phone number contains '{c}'"))),
         }
     }
     if out.is_empty() {
@@ -111,7 +111,7 @@ pub fn normalize_phone(input: &str, default_country: Option<&str>) -> Result<Str
         Some(iso) => Some(
             countries()
                 .find(|(c, ..)| c.eq_ignore_ascii_case(iso.trim()))
-                .ok_or_else(|| Error::input(format!("default country {iso:?} is not supported; pass the number with + and its country code")))?,
+                .ok_or_else(|| Error::input(format!("default country \"{iso}\" is not supported; pass the number with + and its country code")))?,
         ),
         None => None,
     };

@@ -18,7 +18,7 @@ pub(crate) fn check_channel(c: &str) -> Result<()> {
     if CHANNELS.contains(&c) {
         Ok(())
     } else {
-        Err(Error::input(format!("channel must be one of {}, not {c:?}", CHANNELS.join(", "))))
+        Err(Error::input(format!("channel must be one of {}, not \"{c}\"", CHANNELS.join(", "))))
     }
 }
 

@@ -2,7 +2,6 @@
 //! results come out through `JSON.parse`, so the JS engine does the JSON
 //! work; errors become `EdgetextError` objects with a stable `code`.
 
-use crate::json::JsonObject;
 use crate::{Error, ErrorCode};
 use js_sys::{Array, Function, Reflect, JSON};
 use std::cell::RefCell;
@@ -21,14 +20,7 @@ pub fn set_error_class(ctor: Function) {
 
 /// An [`Error`] as a thrown JavaScript value.
 pub(crate) fn error_to_js(e: Error) -> JsValue {
-    let details = JsonObject::new()
-        .str("code", e.code.as_str())
-        .str_or_null("provider", e.provider)
-        .raw("httpStatus", &e.http_status.map_or("null".into(), |s| s.to_string()))
-        .bool("retryable", e.retryable)
-        .str_or_null("providerMessage", e.provider_message.as_deref())
-        .raw("retryAfterSeconds", &e.retry_after_seconds.map_or("null".into(), |s| s.to_string()))
-        .finish();
+    let details = crate::error_details_json(&e);
     let details = JSON::parse(&details).unwrap_or(JsValue::NULL);
     let message = JsValue::from_str(&e.message);
     let class = ERROR_CLASS.with(|c| c.borrow().clone());

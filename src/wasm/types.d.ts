@@ -227,3 +227,18 @@ export interface InboundEvent {
 export type WebhookResult =
   | { ok: true; status: 200; events: { rank: number; event: InboundEvent }[] }
   | { ok: false; status: 400 | 401 | 404 | 413; error: string };
+
+/** The client operations, by their method names. */
+export type OperationName =
+  | "send" | "sendCode" | "verifyCode" | "status" | "updateContactTag"
+  | "listMessages" | "health" | "inboundQuery" | "listCallbacks" | "registerCallback" | "deleteCallback";
+
+/** A request the JS driver must send (after waiting `delayMs`). */
+export interface PendingFetch {
+  method: "GET" | "POST" | "DELETE";
+  url: string;
+  headers: [string, string][];
+  body: string | null;
+  timeoutMs: number;
+  delayMs: number;
+}

@@ -1,0 +1,313 @@
+//! One client operation as a sans-IO state machine.
+//!
+//! A [`Call`] says what to do next ([`Call::step`]): send this request,
+//! perhaps after a wait, or stop with this result. Whoever does the I/O
+//! feeds the outcome back ([`Call::feed`]). The retry rules live here, so
+//! the JavaScript loop and the native async driver behave identically.
+
+use crate::json::{self, JsonObject};
+use crate::providers::{self, klink, relay, teklink, textlink, PreparedSend, Retry};
+use crate::{
+    normalize_status, CodeTicket, Config, Error, ErrorCode, HttpRequest, HttpResponse, MessageStatus, ProviderKind, Random,
+    Result, SendReceipt, TransportError, Verification,
+};
+
+/// The longest `Retry-After` the client waits for by itself; a longer one is
+/// handed back to the caller as a `rate_limited` error.
+pub const MAX_RETRY_AFTER_SECONDS: u64 = 60;
+
+/// What a call wants next.
+#[derive(Debug)]
+pub enum Step<'a> {
+    /// Send `request` after waiting `delay_ms`, giving up after `timeout_ms`.
+    Fetch {
+        /// The request, the same on every attempt.
+        request: &'a HttpRequest,
+        /// Time limit of this attempt.
+        timeout_ms: u32,
+        /// Wait this long first (0 on the first attempt).
+        delay_ms: u64,
+    },
+    /// The call is over.
+    Done(&'a Result<Outcome>),
+}
+
+/// What a finished call produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// `send`.
+    Receipt(SendReceipt),
+    /// `sendCode`.
+    Ticket(CodeTicket),
+    /// `verifyCode`.
+    Verification(Verification),
+    /// `status`.
+    Status(MessageStatus),
+    /// The provider's JSON answer, unchanged (provider extras).
+    Raw(String),
+}
+
+impl Outcome {
+    /// The outcome as the JSON JavaScript receives.
+    pub fn to_json(&self) -> String {
+        match self {
+            Outcome::Receipt(r) => r.to_json(),
+            Outcome::Ticket(t) => t.to_json(),
+            Outcome::Verification(v) => v.to_json(),
+            Outcome::Status(s) => s.to_json(),
+            Outcome::Raw(r) => r.clone(),
+        }
+    }
+}
+
+/// How to read the final answer.
+pub(crate) enum Finish {
+    /// A send: its receipt.
+    Receipt(PreparedMeta),
+    /// A send that carried a signed code: the ticket made before sending.
+    SignedCode(CodeTicket),
+    /// TextLink's own code endpoint.
+    ProviderCode(CodeTicket),
+    /// TextLink's verify endpoint.
+    ProviderVerify,
+    /// The relay's status endpoint.
+    RelayStatus(String),
+    /// An edgetext worker's status endpoint.
+    WorkerStatus(String),
+    /// Any JSON answer, passed through.
+    Raw,
+}
+
+/// What the receipt needs to know about a prepared send.
+pub(crate) struct PreparedMeta {
+    pub to: String,
+    pub id: Option<String>,
+    pub idempotency_key: Option<String>,
+    pub segments: crate::SegmentInfo,
+}
+
+impl PreparedSend {
+    pub(crate) fn split(self) -> (HttpRequest, Option<Retry>, PreparedMeta) {
+        let meta = PreparedMeta { to: self.to, id: self.id, idempotency_key: self.idempotency_key, segments: self.segments };
+        (self.request, Some(self.retry), meta)
+    }
+}
+
+/// One operation in flight.
+pub struct Call {
+    cfg: Config,
+    request: HttpRequest,
+    /// `None` for reads (retried on any transient failure).
+    retry: Option<Retry>,
+    /// The relay's idempotency key, named in errors so a caller can retry safely.
+    key: Option<String>,
+    attempt: u32,
+    delay_ms: u64,
+    finish: Finish,
+    result: Option<Result<Outcome>>,
+}
+
+impl Call {
+    pub(crate) fn fetch(cfg: &Config, request: HttpRequest, retry: Option<Retry>, key: Option<String>, finish: Finish) -> Call {
+        Call { cfg: cfg.clone(), request, retry, key, attempt: 0, delay_ms: 0, finish, result: None }
+    }
+
+    pub(crate) fn done(cfg: &Config, result: Result<Outcome>) -> Call {
+        let request = HttpRequest { method: crate::Method::Get, url: String::new(), headers: vec![], body: None };
+        Call { cfg: cfg.clone(), request, retry: None, key: None, attempt: 0, delay_ms: 0, finish: Finish::Raw, result: Some(result) }
+    }
+
+    /// What to do next.
+    pub fn step(&self) -> Step<'_> {
+        match &self.result {
+            Some(r) => Step::Done(r),
+            None => Step::Fetch { request: &self.request, timeout_ms: self.cfg.timeout_ms, delay_ms: self.delay_ms },
+        }
+    }
+
+    /// The result, once [`Call::step`] says `Done`.
+    pub fn into_result(self) -> Option<Result<Outcome>> {
+        self.result
+    }
+
+    fn provider(&self) -> &'static str {
+        self.cfg.provider.as_str()
+    }
+
+    /// Feeds the outcome of the last fetch; `now_ms` and `rng` serve the
+    /// retry wait (`Retry-After` dates, jittered backoff).
+    pub fn feed(&mut self, outcome: Result<HttpResponse, TransportError>, now_ms: u64, rng: &dyn Random) {
+        if self.result.is_some() {
+            return;
+        }
+        let op_safe = self.retry != Some(Retry::Unsafe);
+        let (err, safe, wait) = match outcome {
+            Ok(resp) if resp.status == 429 => {
+                let after = retry_after_seconds(&resp, now_ms);
+                let mut e = self.status_error(ErrorCode::RateLimited, &resp, "is rate limiting requests");
+                e.retryable = true;
+                e.retry_after_seconds = after;
+                let within = after.is_none_or(|s| s <= MAX_RETRY_AFTER_SECONDS);
+                (e, within, after.map(|s| s * 1000))
+            }
+            Ok(resp) if resp.status >= 500 => {
+                let mut e = match self.retry {
+                    None => self.status_error(ErrorCode::ProviderUnavailable, &resp, "is unavailable").retryable(true),
+                    Some(_) if resp.status == 503 => self
+                        .status_error(ErrorCode::ProviderUnavailable, &resp, "is unavailable and did not take the message")
+                        .retryable(true),
+                    Some(r) => self.unknown(&format!("answered HTTP {}; the message may or may not have been taken", resp.status), r),
+                };
+                e.http_status = Some(resp.status);
+                (e, op_safe, None)
+            }
+            Ok(resp) => {
+                self.result = Some(self.finish(&resp, now_ms));
+                return;
+            }
+            Err(TransportError::NotSent(why)) => {
+                let e = Error::new(ErrorCode::Network, format!("could not reach {}: {why}", self.provider()))
+                    .with_provider(self.provider())
+                    .retryable(true);
+                (e, true, None)
+            }
+            Err(failure) => {
+                let timed_out = failure == TransportError::Timeout;
+                let what = match failure {
+                    TransportError::Dropped(why) => format!("dropped the connection ({why})"),
+                    _ => format!("did not answer within {} ms", self.cfg.timeout_ms),
+                };
+                let e = match self.retry {
+                    None => Error::new(if timed_out { ErrorCode::Timeout } else { ErrorCode::Network }, format!("{} {what}", self.provider()))
+                        .with_provider(self.provider())
+                        .retryable(true),
+                    Some(r) => self.unknown(&format!("{what}; the message may or may not have been sent"), r),
+                };
+                (e, op_safe, None)
+            }
+        };
+        if !safe || self.attempt >= self.cfg.max_retries {
+            self.result = Some(Err(err));
+            return;
+        }
+        self.delay_ms = wait.unwrap_or_else(|| backoff_ms(self.attempt, rng));
+        self.attempt += 1;
+    }
+
+    fn unknown(&self, what: &str, retry: Retry) -> Error {
+        let mut msg = format!("{} {what}", self.provider());
+        if let (Retry::Safe, Some(k)) = (retry, &self.key) {
+            msg.push_str(&format!("; retrying with idempotencyKey \"{k}\" cannot deliver it twice"));
+        }
+        Error::new(ErrorCode::OutcomeUnknown, msg).with_provider(self.provider()).retryable(retry == Retry::Safe)
+    }
+
+    fn status_error(&self, code: ErrorCode, resp: &HttpResponse, what: &str) -> Error {
+        let message = providers::provider_message(&resp.body).map(|m| providers::redact(&m, &self.cfg));
+        let mut e = Error::new(code, format!("{} {what} (HTTP {})", self.provider(), resp.status)).with_provider(self.provider());
+        e.http_status = Some(resp.status);
+        e.provider_message = message;
+        e
+    }
+
+    /// Reads a final (non-429, non-5xx) answer.
+    fn finish(&mut self, resp: &HttpResponse, now_ms: u64) -> Result<Outcome> {
+        let cfg = &self.cfg;
+        match core::mem::replace(&mut self.finish, Finish::Raw) {
+            Finish::Receipt(meta) => receipt(cfg, meta, resp).map(Outcome::Receipt),
+            Finish::SignedCode(ticket) => {
+                receipt_status(cfg, resp)?;
+                Ok(Outcome::Ticket(ticket))
+            }
+            Finish::ProviderCode(mut ticket) => {
+                providers::parse_ok(cfg, resp, true)?;
+                ticket.expires_at_ms += now_ms;
+                Ok(Outcome::Ticket(ticket))
+            }
+            Finish::ProviderVerify => textlink::parse_verify(cfg, resp).map(Outcome::Verification),
+            Finish::RelayStatus(id) => relay::parse_status(cfg, &id, resp).map(Outcome::Status),
+            Finish::WorkerStatus(id) => {
+                let obj = providers::parse_ok(cfg, resp, false)?;
+                Ok(Outcome::Status(MessageStatus {
+                    id: json::get_str(&obj, "id").unwrap_or(&id).to_string(),
+                    provider: json::get_str(&obj, "provider").unwrap_or(cfg.provider.as_str()).to_string(),
+                    status: normalize_status(json::get_str(&obj, "status").unwrap_or("")).into(),
+                    error: json::get_str(&obj, "error").map(str::to_string),
+                    created_at: json::get_str(&obj, "createdAt").map(str::to_string),
+                    delivered_at: json::get_str(&obj, "deliveredAt").map(str::to_string),
+                    raw: resp.body.clone(),
+                }))
+            }
+            Finish::Raw => {
+                providers::parse_ok(cfg, resp, false)?;
+                Ok(Outcome::Raw(providers::redact(&resp.body, cfg)))
+            }
+        }
+    }
+}
+
+/// The id, status and duplicate flag of a send's answer.
+fn receipt_status(cfg: &Config, resp: &HttpResponse) -> Result<(Option<String>, &'static str, bool)> {
+    Ok(match cfg.provider {
+        ProviderKind::TextLink => (None, textlink::send_status(cfg, resp)?, false),
+        ProviderKind::Teklink => (None, teklink::send_status(cfg, resp)?, false),
+        ProviderKind::Klink => (klink::parse_send(cfg, resp)?, "sent", false),
+        ProviderKind::Relay => {
+            let (id, status, dup) = relay::parse_send(cfg, resp)?;
+            (Some(id), status, dup)
+        }
+    })
+}
+
+fn receipt(cfg: &Config, meta: PreparedMeta, resp: &HttpResponse) -> Result<SendReceipt> {
+    let (id, status, duplicate) = receipt_status(cfg, resp)?;
+    Ok(SendReceipt {
+        provider: cfg.provider,
+        id: id.or(meta.id),
+        status: status.into(),
+        duplicate,
+        to: meta.to,
+        segments: meta.segments,
+        idempotency_key: meta.idempotency_key,
+        raw: providers::redact(&resp.body, cfg),
+    })
+}
+
+/// Exponential backoff with jitter: 250 ms, 500 ms, 1 s … capped at 8 s,
+/// each drawn uniformly from its upper half.
+fn backoff_ms(attempt: u32, rng: &dyn Random) -> u64 {
+    let cap = (250u64 << attempt.min(5)).min(8_000);
+    let mut b = [0u8; 2];
+    rng.fill(&mut b);
+    cap / 2 + u64::from(u16::from_le_bytes(b)) % (cap / 2 + 1)
+}
+
+/// `Retry-After` as seconds: either delta-seconds or an HTTP date.
+pub(crate) fn retry_after_seconds(resp: &HttpResponse, now_ms: u64) -> Option<u64> {
+    let v = resp.header("retry-after")?.trim();
+    if let Ok(s) = v.parse::<u64>() {
+        return Some(s);
+    }
+    // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
+    let parts: Vec<&str> = v.split_whitespace().collect();
+    if parts.len() != 6 || parts[5] != "GMT" {
+        return None;
+    }
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month = MONTHS.iter().position(|m| *m == parts[2])? + 1;
+    let iso = format!("{}-{month:02}-{:0>2}T{}Z", parts[3], parts[1], parts[4]);
+    let at = crate::parse_iso8601(&iso)?;
+    Some(at.saturating_sub(now_ms).div_ceil(1000))
+}
+
+/// Builds the JSON object of an error's details (for the JS `EdgetextError`).
+pub fn error_details_json(e: &Error) -> String {
+    JsonObject::new()
+        .str("code", e.code.as_str())
+        .str_or_null("provider", e.provider)
+        .raw("httpStatus", &e.http_status.map_or("null".into(), |s| s.to_string()))
+        .bool("retryable", e.retryable)
+        .str_or_null("providerMessage", e.provider_message.as_deref())
+        .raw("retryAfterSeconds", &e.retry_after_seconds.map_or("null".into(), |s| s.to_string()))
+        .finish()
+}
