@@ -5,7 +5,16 @@
 //! Token format: `v1.<payload>.<mac>`, both base64url without padding.
 //! `payload` = expiry (8 bytes, big-endian ms since the epoch) ‖ nonce
 //! (16 bytes) ‖ recipient (UTF-8, the rest). `mac` = HMAC-SHA256(secret,
-//! `"edgetext-otp-v1"` ‖ payload ‖ 0x00 ‖ code). The code is never in the token.
+//! `"edgetext-otp-v1"` ‖ payload ‖ 0x00 ‖ code). The fixed-width head makes
+//! the payload unambiguous, and codes are digits only, so the 0x00 separator
+//! cannot be forged from either side. The code is never in the token.
+//!
+//! [`check_code`] decides in this order: a token that does not parse is
+//! [`CodeCheck::Malformed`]; a code that is not 4 to 10 ASCII digits, a MAC
+//! that fails (wrong code, tampered token, other secret) or another recipient
+//! is [`CodeCheck::Mismatch`]; only a token whose MAC verifies can be
+//! [`CodeCheck::Expired`] (at or after its expiry), so an expired token says
+//! nothing about a wrong code.
 
 use crate::{Error, Random, Result};
 use base64ct::{Base64UrlUnpadded, Encoding};
@@ -18,26 +27,30 @@ pub const MIN_OTP_SECRET_BYTES: usize = 32;
 const DOMAIN: &[u8] = b"edgetext-otp-v1";
 const HEAD: usize = 8 + 16;
 
-/// Refuses a secret shorter than [`MIN_OTP_SECRET_BYTES`].
+/// Refuses (`invalid_config`) a secret shorter than [`MIN_OTP_SECRET_BYTES`].
 pub fn check_otp_secret(secret: &[u8]) -> Result<()> {
     if secret.len() < MIN_OTP_SECRET_BYTES {
-        return Err(Error::config(format!("config.otp.secret must be at least {MIN_OTP_SECRET_BYTES} bytes")));
+        return Err(Error::config(format!(
+            "config.otp.secret must be at least {MIN_OTP_SECRET_BYTES} bytes"
+        )));
     }
     Ok(())
 }
 
-/// A uniformly random numeric code of `length` digits (4 to 10). Bytes of
-/// 250 and above are rejected so that no digit is more likely than another.
+/// A uniformly random numeric code of `length` digits (4 to 10, else
+/// `invalid_input`); leading zeros allowed. Bytes of 250 and above are
+/// rejected so that no digit is more likely than another.
 pub fn generate_code(rng: &impl Random, length: u8) -> Result<String> {
     if !(4..=10).contains(&length) {
         return Err(Error::input("code length must be from 4 to 10"));
     }
-    let mut code = String::with_capacity(length as usize);
+    let n = length as usize;
+    let mut code = String::with_capacity(n);
     let mut buf = [0u8; 16];
-    while code.len() < length as usize {
+    while code.len() < n {
         rng.fill(&mut buf);
         for b in buf {
-            if b < 250 && code.len() < length as usize {
+            if b < 250 && code.len() < n {
                 code.push(char::from(b'0' + b % 10));
             }
         }
@@ -54,17 +67,28 @@ fn mac(secret: &[u8], payload: &[u8], code: &str) -> Hmac<Sha256> {
     m
 }
 
-/// Signs a code for `recipient`, valid until `expires_at_ms`.
-pub fn sign_code(secret: &[u8], recipient: &str, code: &str, expires_at_ms: u64, nonce: &[u8; 16]) -> String {
+/// Signs `code` for `recipient`, valid until `expires_at_ms` (exclusive), and
+/// returns the token (see the module docs for its format).
+pub fn sign_code(
+    secret: &[u8],
+    recipient: &str,
+    code: &str,
+    expires_at_ms: u64,
+    nonce: &[u8; 16],
+) -> String {
     let mut payload = Vec::with_capacity(HEAD + recipient.len());
     payload.extend_from_slice(&expires_at_ms.to_be_bytes());
     payload.extend_from_slice(nonce);
     payload.extend_from_slice(recipient.as_bytes());
     let tag = mac(secret, &payload, code).finalize().into_bytes();
-    format!("v1.{}.{}", Base64UrlUnpadded::encode_string(&payload), Base64UrlUnpadded::encode_string(&tag))
+    format!(
+        "v1.{}.{}",
+        Base64UrlUnpadded::encode_string(&payload),
+        Base64UrlUnpadded::encode_string(&tag)
+    )
 }
 
-/// The result of checking a code.
+/// The outcome of checking a code against a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeCheck {
     /// The code is right, for this recipient, in time.
@@ -89,7 +113,8 @@ impl CodeCheck {
     }
 }
 
-fn decode(token: &str) -> Option<(Vec<u8>, Vec<u8>)> {
+/// Splits a token into (expiry, payload, mac), or `None` if it is not one.
+fn decode(token: &str) -> Option<(u64, Vec<u8>, Vec<u8>)> {
     let mut parts = token.split('.');
     let (v, p, m) = (parts.next()?, parts.next()?, parts.next()?);
     if v != "v1" || parts.next().is_some() {
@@ -97,32 +122,43 @@ fn decode(token: &str) -> Option<(Vec<u8>, Vec<u8>)> {
     }
     let payload = Base64UrlUnpadded::decode_vec(p).ok()?;
     let tag = Base64UrlUnpadded::decode_vec(m).ok()?;
-    if payload.len() <= HEAD || tag.len() != 32 || core::str::from_utf8(&payload[HEAD..]).is_err() {
+    core::str::from_utf8(payload.get(HEAD..)?).ok()?;
+    if tag.len() != 32 {
         return None;
     }
-    Some((payload, tag))
+    let expiry = u64::from_be_bytes(payload[..8].try_into().ok()?);
+    Some((expiry, payload, tag))
 }
 
-/// When a well-formed token expires (ms since the epoch), without checking it.
+/// The expiry (ms since the epoch) of a well-formed token, without checking
+/// its MAC; `None` if it is malformed.
 pub fn token_expiry(token: &str) -> Option<u64> {
-    let (payload, _) = decode(token)?;
-    Some(u64::from_be_bytes(payload[..8].try_into().ok()?))
+    decode(token).map(|t| t.0)
 }
 
-/// Checks `code` for `recipient` against `token` at `now_ms`. The MAC is
-/// compared in constant time and checked before the expiry, so an expired
-/// token reveals nothing about a wrong code.
-pub fn check_code(secret: &[u8], recipient: &str, code: &str, token: &str, now_ms: u64) -> CodeCheck {
-    let Some((payload, tag)) = decode(token) else { return CodeCheck::Malformed };
+/// Checks `code` for `recipient` (already normalised) against `token` at
+/// `now_ms`. The MAC is compared in constant time and checked before the
+/// expiry; see the module docs for the order of outcomes.
+pub fn check_code(
+    secret: &[u8],
+    recipient: &str,
+    code: &str,
+    token: &str,
+    now_ms: u64,
+) -> CodeCheck {
+    let Some((expiry, payload, tag)) = decode(token) else {
+        return CodeCheck::Malformed;
+    };
     if !(4..=10).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
         return CodeCheck::Mismatch;
     }
     // The MAC covers the token's payload exactly as signed, so any change to
     // it fails; the recipient inside must then be the one asked about.
-    if mac(secret, &payload, code).verify_slice(&tag).is_err() || &payload[HEAD..] != recipient.as_bytes() {
+    if mac(secret, &payload, code).verify_slice(&tag).is_err()
+        || &payload[HEAD..] != recipient.as_bytes()
+    {
         return CodeCheck::Mismatch;
     }
-    let expiry = u64::from_be_bytes(payload[..8].try_into().expect("8 bytes"));
     if now_ms >= expiry {
         return CodeCheck::Expired;
     }

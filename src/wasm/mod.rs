@@ -149,3 +149,6 @@ pub fn normalize_phone(
     };
     crate::normalize_phone(input, country.as_deref()).map_err(error_to_js)
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,68 @@
+// The public Client: a thin driver around the wasm core's sans-IO calls.
+// The core decides every request, retry and wait; this loop only does the
+// I/O with the platform's own fetch, AbortController and setTimeout.
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function drive(call) {
+  try {
+    for (let step = call.next(); step !== undefined; step = call.next()) {
+      if (step.delayMs > 0) await sleep(step.delayMs);
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), step.timeoutMs);
+      try {
+        const res = await fetch(step.url, {
+          method: step.method,
+          headers: step.headers,
+          body: step.body ?? undefined,
+          signal: controller.signal,
+        });
+        const text = await res.text();
+        call.respond(res.status, res.headers.get("retry-after") ?? undefined, text, Date.now());
+      } catch (err) {
+        const code = err?.cause?.code ?? err?.code;
+        call.fail(controller.signal.aborted, typeof code === "string" ? code : undefined, String(err?.message ?? err), Date.now());
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    return call.result();
+  } finally {
+    call.free();
+  }
+}
+
+/** Builds the `Client` class on top of an initialised wasm module. */
+export function defineClient(wasm) {
+  return class Client {
+    #raw;
+
+    constructor(config) {
+      this.#raw = new wasm.RawClient(config);
+    }
+
+    get provider() {
+      return this.#raw.provider;
+    }
+
+    #run(op, arg) {
+      try {
+        return drive(this.#raw.start(op, arg));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+
+    send(message) { return this.#run("send", message); }
+    sendCode(request) { return this.#run("sendCode", request); }
+    verifyCode(request) { return this.#run("verifyCode", request); }
+    status(id) { return this.#run("status", id); }
+    updateContactTag(request) { return this.#run("updateContactTag", request); }
+    listMessages(options) { return this.#run("listMessages", options); }
+    health() { return this.#run("health"); }
+    inboundQuery(filter) { return this.#run("inboundQuery", filter); }
+    listCallbacks() { return this.#run("listCallbacks"); }
+    registerCallback(callback) { return this.#run("registerCallback", callback); }
+    deleteCallback(request) { return this.#run("deleteCallback", request); }
+  };
+}
