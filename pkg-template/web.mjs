@@ -1,0 +1,17 @@
+// edgetext/web: a plain <script type="module"> with no bundler.
+//   import init, { segments } from "/node_modules/edgetext/web.mjs";
+//   await init();
+import wasmInit, * as wasm from "./web/edgetext.js";
+import { EdgetextError } from "./errors.mjs";
+import { defineClient } from "./client.mjs";
+
+/** Loads the wasm (by default the file next to this one); call once before anything else. */
+export default async function init(input) {
+  const output = await wasmInit(input ?? { module_or_path: new URL("./web/edgetext_bg.wasm", import.meta.url) });
+  wasm.__setErrorClass(EdgetextError);
+  return output;
+}
+
+export * from "./web/edgetext.js";
+export { EdgetextError };
+export const Client = defineClient(wasm);

@@ -1,0 +1,13 @@
+// Cloudflare Workers / workerd: wrangler (esbuild) turns the .wasm import into
+// a compiled WebAssembly.Module, so the module is ready synchronously.
+import wasmModule from "./web/edgetext_bg.wasm";
+import * as wasm from "./web/edgetext.js";
+import { EdgetextError } from "./errors.mjs";
+import { defineClient } from "./client.mjs";
+
+wasm.initSync({ module: wasmModule });
+wasm.__setErrorClass(EdgetextError);
+
+export * from "./web/edgetext.js";
+export { EdgetextError };
+export const Client = defineClient(wasm);

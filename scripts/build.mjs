@@ -1,0 +1,55 @@
+// Builds the npm package in pkg/: one wasm-pack build per [[build]] of
+// wasm-pack.toml, wasm-opt with its flags, then pkg-template/ on top.
+import { spawnSync } from "node:child_process";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { parse } from "smol-toml";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+process.chdir(root);
+const bin = join(root, "node_modules", ".bin");
+const env = { ...process.env, PATH: `${bin}:${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
+
+const matrix = parse(readFileSync("wasm-pack.toml", "utf8"));
+const crate = parse(readFileSync("Cargo.toml", "utf8")).package;
+const stem = crate.name.replace(/-/g, "_");
+
+/** Runs a command quietly; on failure prints its output and exits. */
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { env, encoding: "utf8" });
+  if (r.status !== 0) {
+    process.stderr.write(`${r.stdout ?? ""}${r.stderr ?? ""}${r.error ?? ""}\nbuild: ${cmd} ${args.join(" ")} failed\n`);
+    process.exit(1);
+  }
+}
+
+rmSync("pkg", { recursive: true, force: true });
+for (const { target, out_dir } of matrix.build) {
+  run("wasm-pack", ["--quiet", "build", "--release", "--no-pack", "--target", target, "--out-dir", join(root, out_dir)]);
+  for (const f of ["package.json", "README.md", ".gitignore"]) rmSync(join(out_dir, f), { force: true });
+  const wasm = join(out_dir, `${stem}_bg.wasm`);
+  const raw = readFileSync(wasm).length;
+  run("wasm-opt", [...matrix["wasm-opt"], wasm, "-o", wasm]);
+  const bytes = readFileSync(wasm);
+  console.log(`${wasm}: ${bytes.length} bytes (before wasm-opt ${raw}), gzip ${gzipSync(bytes, { level: 9 }).length}`);
+}
+// The nodejs build is CommonJS inside a "type": "module" package.
+writeFileSync("pkg/node/package.json", '{ "type": "commonjs" }\n');
+
+cpSync("pkg-template", "pkg", { recursive: true });
+const pkgJson = JSON.parse(readFileSync("pkg-template/package.json", "utf8"));
+Object.assign(pkgJson, { name: matrix.name, version: crate.version });
+writeFileSync("pkg/package.json", `${JSON.stringify(pkgJson, null, 2)}\n`);
+
+// The ESM sources that CommonJS entries also need get a .cjs twin: the same
+// text with `export` dropped and a module.exports line (no imports allowed).
+for (const file of ["errors.mjs", "client.mjs"]) {
+  const src = readFileSync(join("pkg-template", file), "utf8");
+  if (/^\s*import\b/m.test(src)) throw new Error(`${file}: a CommonJS twin cannot have imports`);
+  const names = [...src.matchAll(/^export (?:async )?(?:class|function|const|let) (\w+)/gm)].map((m) => m[1]);
+  const body = src.replace(/^export (?=(?:async )?(?:class|function|const|let) )/gm, "");
+  const twin = file.replace(/\.mjs$/, ".cjs");
+  writeFileSync(join("pkg", twin), `"use strict";\n// Generated from ${file} by scripts/build.mjs.\n${body}\nmodule.exports = { ${names.join(", ")} };\n`);
+}

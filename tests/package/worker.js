@@ -1,0 +1,11 @@
+// workerd: bundled by `wrangler deploy --dry-run`, run by Miniflare; the
+// emulator URL comes in the request's ?emulator= query.
+import * as edgetext from "edgetext";
+import { scenario } from "./scenario.mjs";
+
+export default {
+  async fetch(request) {
+    const emulatorUrl = new URL(request.url).searchParams.get("emulator");
+    return Response.json(await scenario(edgetext, { emulatorUrl }));
+  },
+};
