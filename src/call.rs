@@ -147,7 +147,7 @@ impl Call {
                 let mut e = self.status_error(ErrorCode::RateLimited, &resp, "is rate limiting requests");
                 e.retryable = true;
                 e.retry_after_seconds = after;
-                let within = after.is_none_or(|s| s <= MAX_RETRY_AFTER_SECONDS);
+                let within = after.map_or(true, |s| s <= MAX_RETRY_AFTER_SECONDS);
                 (e, within, after.map(|s| s * 1000))
             }
             Ok(resp) if resp.status >= 500 => {

@@ -211,10 +211,8 @@ pub fn parse_webhook(req: &WebhookRequest, secrets: &WebhookSecrets, now_ms: u64
     }
     // Credentials that do not need the body come first.
     match req.provider {
-        "teklink" => {
-            if !req.path_secret.is_some_and(|p| secret_eq(p, secret)) {
-                return Err(reject(401, "bad credentials"));
-            }
+        "teklink" if !req.path_secret.is_some_and(|p| secret_eq(p, secret)) => {
+            return Err(reject(401, "bad credentials"));
         }
         "klink" => {
             let sig = header(req, "x-signature").and_then(|s| unhex(s.trim()));

@@ -2,7 +2,8 @@
 // in every runtime it promises: Node import, Node require, workerd (bundled
 // by wrangler, run by Miniflare) and headless Chromium (edgetext/web), each
 // running scenario.mjs against its own provider emulator; plus a type check.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize } from "node:path";
@@ -49,7 +50,11 @@ async function withEmulator(fn) {
   }
 }
 
-const runNode = (file) => (url) => JSON.parse(execFileSync("node", [file, url ?? ""], { ...quiet, cwd: scratch }).trim().split("\n").pop());
+// Asynchronous: the emulator answering the child lives in this process.
+const runNode = (file) => async (url) => {
+  const { stdout } = await promisify(execFile)("node", [file, url ?? ""], { ...quiet, cwd: scratch });
+  return JSON.parse(stdout.trim().split("\n").pop());
+};
 
 async function runWorkerd(url) {
   const dir = join(scratch, "worker");
