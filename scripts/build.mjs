@@ -1,7 +1,7 @@
 // Builds the npm package in pkg/: one wasm-pack build per [[build]] of
 // wasm-pack.toml, wasm-opt with its flags, then pkg-template/ on top.
 import { spawnSync } from "node:child_process";
-import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -25,8 +25,13 @@ function run(cmd, args) {
   }
 }
 
-rmSync("pkg", { recursive: true, force: true });
-for (const { target, out_dir } of matrix.build) {
+// Built in pkg.next/ and moved into place at the end, so a test reading pkg/
+// meanwhile never sees half a package.
+const stage = "pkg.next";
+const staged = (dir) => dir.replace(/^pkg(?=\/|$)/, stage);
+rmSync(stage, { recursive: true, force: true });
+for (const { target, out_dir: final_dir } of matrix.build) {
+  const out_dir = staged(final_dir);
   run("wasm-pack", ["--quiet", "build", "--release", "--no-pack", "--target", target, "--out-dir", join(root, out_dir)]);
   for (const f of ["package.json", "README.md", ".gitignore"]) rmSync(join(out_dir, f), { force: true });
   const wasm = join(out_dir, `${stem}_bg.wasm`);
@@ -36,12 +41,12 @@ for (const { target, out_dir } of matrix.build) {
   console.log(`${wasm}: ${bytes.length} bytes (before wasm-opt ${raw}), gzip ${gzipSync(bytes, { level: 9 }).length}`);
 }
 // The nodejs build is CommonJS inside a "type": "module" package.
-writeFileSync("pkg/node/package.json", '{ "type": "commonjs" }\n');
+writeFileSync(join(stage, "node", "package.json"), '{ "type": "commonjs" }\n');
 
-cpSync("pkg-template", "pkg", { recursive: true });
+cpSync("pkg-template", stage, { recursive: true });
 const pkgJson = JSON.parse(readFileSync("pkg-template/package.json", "utf8"));
 Object.assign(pkgJson, { name: matrix.name, version: crate.version });
-writeFileSync("pkg/package.json", `${JSON.stringify(pkgJson, null, 2)}\n`);
+writeFileSync(join(stage, "package.json"), `${JSON.stringify(pkgJson, null, 2)}\n`);
 
 // The ESM sources that CommonJS entries also need get a .cjs twin: the same
 // text with `export` dropped and a module.exports line (no imports allowed).
@@ -51,5 +56,8 @@ for (const file of ["errors.mjs", "client.mjs"]) {
   const names = [...src.matchAll(/^export (?:async )?(?:class|function|const|let) (\w+)/gm)].map((m) => m[1]);
   const body = src.replace(/^export (?=(?:async )?(?:class|function|const|let) )/gm, "");
   const twin = file.replace(/\.mjs$/, ".cjs");
-  writeFileSync(join("pkg", twin), `"use strict";\n// Generated from ${file} by scripts/build.mjs.\n${body}\nmodule.exports = { ${names.join(", ")} };\n`);
+  writeFileSync(join(stage, twin), `"use strict";\n// Generated from ${file} by scripts/build.mjs.\n${body}\nmodule.exports = { ${names.join(", ")} };\n`);
 }
+
+rmSync("pkg", { recursive: true, force: true });
+renameSync(stage, "pkg");
