@@ -1,9 +1,338 @@
-//! Small JSON helpers: an ordered object writer (provider documents list
-//! fields in an order, and we keep it on the wire) and a strict reader that
-//! refuses unknown or mistyped fields instead of dropping them.
+//! Small JSON: an ordered object writer (provider documents list fields in
+//! an order, and we keep it on the wire), a parser into [`Value`], and a
+//! strict reader that refuses unknown or mistyped fields instead of dropping
+//! them.
+//!
+//! Hand-written rather than taken from serde_json or miniserde: both pull
+//! sorted maps, float formatting and generic machinery into the wasm (about
+//! 25 KB of the 160 KB before this file replaced miniserde), and all we need
+//! is objects of a few dozen fields read by key.
 
 use crate::{Error, Result};
-use miniserde::json::{self, Number, Object, Value};
+
+/// Nesting deeper than this is refused: webhook bodies come from the network.
+const MAX_DEPTH: usize = 64;
+
+/// A parsed JSON value. Numbers keep their source text, so an id written as
+/// a number survives unchanged and no float parsing or formatting is needed.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Value {
+    Null,
+    Bool(bool),
+    Number(String),
+    String(String),
+    Array(Vec<Value>),
+    Object(Object),
+}
+
+/// A JSON object in source order. Duplicate keys are kept; reads see the
+/// last one, as `JSON.parse` does, and `remove` takes them all.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Object(Vec<(String, Value)>);
+
+impl Object {
+    pub(crate) fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub(crate) fn remove(&mut self, key: &str) -> Option<Value> {
+        let mut found = None;
+        self.0.retain_mut(|(k, v)| {
+            if k == key {
+                found = Some(core::mem::replace(v, Value::Null));
+                false
+            } else {
+                true
+            }
+        });
+        found
+    }
+
+    pub(crate) fn first_key(&self) -> Option<&str> {
+        self.0.first().map(|(k, _)| k.as_str())
+    }
+
+    /// The object as JSON text.
+    pub(crate) fn to_json(&self) -> String {
+        let mut out = String::new();
+        write_object(&mut out, self);
+        out
+    }
+}
+
+fn write_object(out: &mut String, o: &Object) {
+    out.push('{');
+    for (i, (k, v)) in o.0.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(out, k);
+        out.push(':');
+        write_value(out, v);
+    }
+    out.push('}');
+}
+
+fn write_value(out: &mut String, v: &Value) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(n),
+        Value::String(s) => write_str(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(o) => write_object(out, o),
+    }
+}
+
+/// Appends `s` as a JSON string literal.
+pub(crate) fn write_str(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Parses JSON text (RFC 8259, nothing but whitespace around one value).
+pub(crate) fn parse(text: &str) -> Option<Value> {
+    parse_or_why(text).ok()
+}
+
+/// [`parse`], saying why it failed.
+pub(crate) fn parse_or_why(text: &str) -> core::result::Result<Value, &'static str> {
+    let mut p = Parser { s: text.as_bytes(), i: 0, too_deep: false };
+    let v = p.value(0);
+    p.ws();
+    match v {
+        Some(v) if p.i == p.s.len() => Ok(v),
+        _ if p.too_deep => Err("body is nested deeper than 64 levels"),
+        _ => Err("body is not JSON"),
+    }
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+    too_deep: bool,
+}
+
+impl Parser<'_> {
+    fn ws(&mut self) {
+        while matches!(self.s.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        self.ws();
+        let hit = self.s.get(self.i) == Some(&b);
+        self.i += hit as usize;
+        hit
+    }
+
+    fn word(&mut self, w: &str, v: Value) -> Option<Value> {
+        self.s[self.i..].starts_with(w.as_bytes()).then(|| {
+            self.i += w.len();
+            v
+        })
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Value> {
+        self.ws();
+        if depth >= MAX_DEPTH {
+            self.too_deep = true;
+            return None;
+        }
+        match *self.s.get(self.i)? {
+            b'n' => self.word("null", Value::Null),
+            b't' => self.word("true", Value::Bool(true)),
+            b'f' => self.word("false", Value::Bool(false)),
+            b'"' => self.string().map(Value::String),
+            b'[' => {
+                self.i += 1;
+                let mut items = Vec::new();
+                if !self.eat(b']') {
+                    loop {
+                        items.push(self.value(depth + 1)?);
+                        if self.eat(b']') {
+                            break;
+                        }
+                        if !self.eat(b',') {
+                            return None;
+                        }
+                    }
+                }
+                Some(Value::Array(items))
+            }
+            b'{' => {
+                self.i += 1;
+                let mut fields = Vec::new();
+                if !self.eat(b'}') {
+                    loop {
+                        self.ws();
+                        let k = self.string()?;
+                        if !self.eat(b':') {
+                            return None;
+                        }
+                        fields.push((k, self.value(depth + 1)?));
+                        if self.eat(b'}') {
+                            break;
+                        }
+                        if !self.eat(b',') {
+                            return None;
+                        }
+                    }
+                }
+                Some(Value::Object(Object(fields)))
+            }
+            _ => self.number(),
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.i;
+        while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
+            self.i += 1;
+        }
+        self.i - start
+    }
+
+    fn number(&mut self) -> Option<Value> {
+        let start = self.i;
+        self.i += (self.s[self.i] == b'-') as usize;
+        let int_start = self.i;
+        let n = self.digits();
+        if n == 0 || (n > 1 && self.s[int_start] == b'0') {
+            return None;
+        }
+        if self.s.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        if matches!(self.s.get(self.i), Some(b'e' | b'E')) {
+            self.i += 1;
+            self.i += matches!(self.s.get(self.i), Some(b'+' | b'-')) as usize;
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        // Only ASCII was consumed, so the slice is valid UTF-8.
+        Some(Value::Number(String::from_utf8_lossy(&self.s[start..self.i]).into_owned()))
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let h = self.s.get(self.i..self.i + 4)?;
+        self.i += 4;
+        h.iter().try_fold(0, |acc, &b| Some(acc * 16 + (b as char).to_digit(16)?))
+    }
+
+    fn string(&mut self) -> Option<String> {
+        if self.s.get(self.i) != Some(&b'"') {
+            return None;
+        }
+        self.i += 1;
+        let mut out = Vec::new();
+        loop {
+            let b = *self.s.get(self.i)?;
+            self.i += 1;
+            match b {
+                b'"' => break,
+                b'\\' => {
+                    let e = *self.s.get(self.i)?;
+                    self.i += 1;
+                    let c = match e {
+                        b'"' | b'\\' | b'/' => e as char,
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let mut cp = self.hex4()?;
+                            if (0xD800..0xDC00).contains(&cp) {
+                                if self.s.get(self.i..self.i + 2) != Some(b"\\u") {
+                                    return None;
+                                }
+                                self.i += 2;
+                                let lo = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&lo) {
+                                    return None;
+                                }
+                                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                            }
+                            char::from_u32(cp)?
+                        }
+                        _ => return None,
+                    };
+                    let mut buf = [0; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                }
+                0..=0x1f => return None,
+                _ => out.push(b),
+            }
+        }
+        // The input was a &str and escapes produce whole characters.
+        String::from_utf8(out).ok()
+    }
+}
+
+/// The value of a JSON number's text (which [`parse`] has checked), close
+/// enough for the durations, timestamps and status codes it is used for.
+pub(crate) fn number_f64(n: &str) -> f64 {
+    let (neg, rest) = match n.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, n),
+    };
+    let (mantissa, exp) = rest.split_once(['e', 'E']).unwrap_or((rest, "0"));
+    let mut value = 0f64;
+    let mut scale = 0i32;
+    let mut after_point = false;
+    for b in mantissa.bytes() {
+        match b {
+            b'.' => after_point = true,
+            d => {
+                value = value * 10.0 + (d - b'0') as f64;
+                scale -= after_point as i32;
+            }
+        }
+    }
+    let exp: i32 = exp.trim_start_matches('+').parse().unwrap_or(if exp.starts_with('-') { -400 } else { 400 });
+    let v = value * 10f64.powi(scale.saturating_add(exp));
+    if neg {
+        -v
+    } else {
+        v
+    }
+}
+
+/// A whole number written without fraction or exponent, when it fits a u64.
+pub(crate) fn number_u64(n: &str) -> Option<u64> {
+    n.bytes().try_fold(0u64, |acc, b| acc.checked_mul(10)?.checked_add((b as char).to_digit(10)? as u64))
+}
 
 /// Writes one JSON object, keeping keys in insertion order.
 pub(crate) struct JsonObject {
@@ -19,7 +348,7 @@ impl JsonObject {
         if self.buf.len() > 1 {
             self.buf.push(',');
         }
-        self.buf.push_str(&json::to_string(key));
+        write_str(&mut self.buf, key);
         self.buf.push(':');
     }
 
@@ -30,9 +359,10 @@ impl JsonObject {
         self
     }
 
-    pub(crate) fn str(self, key: &str, value: &str) -> Self {
-        let v = json::to_string(value);
-        self.raw(key, &v)
+    pub(crate) fn str(mut self, key: &str, value: &str) -> Self {
+        self.key(key);
+        write_str(&mut self.buf, value);
+        self
     }
 
     /// A string, or `null` when absent.
@@ -68,8 +398,8 @@ impl JsonObject {
 
 /// Parses `text` as a JSON object, or `None` when it is anything else.
 pub(crate) fn parse_object(text: &str) -> Option<Object> {
-    match json::from_str::<Value>(text) {
-        Ok(Value::Object(o)) => Some(o),
+    match parse(text) {
+        Some(Value::Object(o)) => Some(o),
         _ => None,
     }
 }
@@ -87,14 +417,6 @@ pub(crate) fn get_bool(obj: &Object, key: &str) -> Option<bool> {
     match obj.get(key) {
         Some(Value::Bool(b)) => Some(*b),
         _ => None,
-    }
-}
-
-pub(crate) fn number_f64(n: &Number) -> f64 {
-    match *n {
-        Number::U64(u) => u as f64,
-        Number::I64(i) => i as f64,
-        Number::F64(f) => f,
     }
 }
 
@@ -158,14 +480,10 @@ impl Fields {
     pub(crate) fn uint(&mut self, key: &str, max: u64) -> Result<Option<u64>> {
         match self.take(key) {
             None => Ok(None),
-            Some(Value::Number(n)) => {
-                let f = number_f64(&n);
-                if f.fract() == 0.0 && f >= 0.0 && f <= max as f64 {
-                    Ok(Some(f as u64))
-                } else {
-                    Err(self.wrong(key, &format!("a whole number from 0 to {max}")))
-                }
-            }
+            Some(Value::Number(n)) => match number_u64(&n) {
+                Some(u) if u <= max => Ok(Some(u)),
+                _ => Err(self.wrong(key, &format!("a whole number from 0 to {max}"))),
+            },
             Some(_) => Err(self.wrong(key, "a number")),
         }
     }
@@ -198,7 +516,7 @@ impl Fields {
 
     /// Refuses any field that was not taken.
     pub(crate) fn finish(&self, context: &str) -> Result<()> {
-        match self.obj.keys().next() {
+        match self.obj.first_key() {
             None => Ok(()),
             Some(k) => Err(Error::input(format!(
                 "{}.{k} is not a field {context}",
@@ -215,7 +533,7 @@ pub(crate) fn string_array(items: &[String]) -> String {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&json::to_string(s.as_str()));
+        write_str(&mut out, s);
     }
     out.push(']');
     out
@@ -235,6 +553,41 @@ mod tests {
             .opt_str("e", None)
             .finish();
         assert_eq!(s, r#"{"b":"x\"y\n","a":3,"c":true,"d":null}"#);
+    }
+
+    #[test]
+    fn parser_follows_the_grammar() {
+        let v = parse(" {\"a\":[1,-2.5e3,true,null],\"b\":\"\\u00e9\\ud83d\\ude00\\n\",\"a\":{}} ").unwrap();
+        let Value::Object(o) = &v else { panic!("not an object") };
+        assert_eq!(o.get("a"), Some(&Value::Object(Object::default())), "the last duplicate wins");
+        assert_eq!(get_str(o, "b"), Some("\u{e9}\u{1f600}\n"));
+        assert_eq!(o.to_json(), r#"{"a":[1,-2.5e3,true,null],"b":"\u{e9}\u{1f600}\n","a":{}}"#.replace("\\u{e9}\\u{1f600}", "\u{e9}\u{1f600}"));
+        for bad in ["", "{", "{\"a\"}", "[1,]", "01", "1.", "-", "1e", "\"\\x\"", "\"\\ud800\"", "\"a\nb\"", "nul", "{} x", "{'a':1}"] {
+            assert_eq!(parse(bad), None, "{bad:?} must be refused");
+        }
+        assert!(parse(&"[".repeat(64).chain_close(64)).is_some());
+        assert!(parse(&"[".repeat(65).chain_close(65)).is_none(), "too deep");
+        assert!(parse(&"[".repeat(100_000)).is_none());
+    }
+
+    trait Close {
+        fn chain_close(self, n: usize) -> String;
+    }
+    impl Close for String {
+        fn chain_close(self, n: usize) -> String {
+            self + &"]".repeat(n)
+        }
+    }
+
+    #[test]
+    fn numbers_read_as_written() {
+        assert_eq!(number_f64("-2.5e3"), -2500.0);
+        assert_eq!(number_f64("12.25"), 12.25);
+        assert_eq!(number_f64("1E-2"), 0.01);
+        assert_eq!(number_u64("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(number_u64("18446744073709551616"), None);
+        assert_eq!(number_u64("1.0"), None);
+        assert_eq!(number_u64("-1"), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use crate::json::{self, JsonObject};
 use crate::{iso8601, parse_iso8601};
 use hmac::{Hmac, Mac};
-use miniserde::json::{Object, Value};
+use crate::json::{Object, Value};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -232,13 +232,13 @@ pub fn parse_webhook(req: &WebhookRequest, secrets: &WebhookSecrets, now_ms: u64
         None
     };
     let text = core::str::from_utf8(req.body).map_err(|_| reject(400, "body is not UTF-8"))?;
-    let obj = match miniserde::json::from_str::<Value>(text) {
+    let obj = match json::parse_or_why(text) {
         Ok(Value::Object(o)) => o,
         Ok(_) => return Err(reject(400, "body is not a JSON object")),
         Err(_) if req.provider == "textlink" || (req.provider == "relay" && relay_header_token.is_none()) => {
             return Err(reject(401, "bad credentials"))
         }
-        Err(_) => return Err(reject(400, "body is not JSON")),
+        Err(why) => return Err(reject(400, why)),
     };
     match req.provider {
         "textlink" => {
@@ -276,7 +276,7 @@ impl Body {
     /// A string, or a number written as a string (ids are sometimes numeric).
     fn id(&self, key: &str) -> Result<Option<String>, Rejection> {
         match self.obj.get(key) {
-            Some(Value::Number(n)) => Ok(Some(miniserde::json::to_string(n))),
+            Some(Value::Number(n)) => Ok(Some(n.clone())),
             _ => self.str(key),
         }
     }
@@ -309,9 +309,9 @@ impl Body {
     /// The body as JSON text without the given (secret) fields.
     fn raw_without(mut self, secret_keys: &[&str]) -> String {
         for k in secret_keys {
-            self.obj.remove(*k);
+            self.obj.remove(k);
         }
-        miniserde::json::to_string(&Value::Object(self.obj))
+        self.obj.to_json()
     }
 }
 

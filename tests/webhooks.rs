@@ -137,8 +137,10 @@ fn malformed_and_hostile_bodies_are_400_or_413_never_more() {
     assert_eq!(tek(br#"{"from":{"a":1}}"#), 400, "wrong type");
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     assert_eq!(tek(format!(r#"{{"x":{deep}}}"#).as_bytes()), 413);
-    let deep = format!("{}1{}", "[".repeat(20_000), "]".repeat(20_000));
-    assert_eq!(tek(format!(r#"{{"x":{deep}}}"#).as_bytes()), 200, "deep but small: parsed without recursion, kept as raw");
+    let deep = |n: usize| format!(r#"{{"x":{}1{}}}"#, "[".repeat(n), "]".repeat(n));
+    let rejection = post("teklink", Some("tek-path-secret"), None, &[], deep(20_000).as_bytes()).unwrap_err();
+    assert_eq!((rejection.status, rejection.error.as_str()), (400, "body is nested deeper than 64 levels"));
+    assert_eq!(tek(deep(62).as_bytes()), 200, "62 arrays in an object: 64 levels with the number");
     assert_eq!(tek(&vec![b' '; 64 * 1024 + 1]), 413);
 
     let tl = |body: String| status(post("textlink", None, None, &[], body.as_bytes()));

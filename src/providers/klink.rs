@@ -3,7 +3,7 @@
 use super::{is_uuid, parse_ok, request, Ctx, PreparedSend, Retry};
 use crate::json::{Fields, JsonObject};
 use crate::{iso8601, segments, Config, Error, HttpResponse, Method, Result};
-use miniserde::json::Value;
+use crate::json::Value;
 
 /// The message types Klink documents for a text send.
 const DEFAULT_TYPE: &str = "text";

@@ -8,7 +8,7 @@ pub(crate) mod textlink;
 
 use crate::json::{self, Fields};
 use crate::{Config, Error, ErrorCode, HttpRequest, HttpResponse, Method, Random, Result, SegmentInfo};
-use miniserde::json::Object;
+use crate::json::Object;
 
 /// Everything a request builder may need besides the call's own fields.
 pub(crate) struct Ctx<'a> {

@@ -9,7 +9,7 @@
 use super::{parse_ok, path_segment, request, uuid_v4, Ctx, PreparedSend, Retry};
 use crate::json::{self, string_array, Fields, JsonObject};
 use crate::{normalize_phone, normalize_status, segments, Config, Error, HttpRequest, HttpResponse, MessageStatus, Method, Result};
-use miniserde::json::Value;
+use crate::json::Value;
 
 const CHANNELS: [&str; 7] = ["sms", "wa", "tg", "notify", "email", "tg_bot", "pchat"];
 

@@ -100,7 +100,7 @@ pub(crate) fn parse_verify(cfg: &Config, resp: &HttpResponse) -> Result<Verifica
     Ok(Verification { valid: true, reason: None })
 }
 
-fn rejected(cfg: &Config, obj: &miniserde::json::Object) -> Verification {
+fn rejected(cfg: &Config, obj: &crate::json::Object) -> Verification {
     let reason = json::get_str(obj, "message").map(|m| super::redact(m, cfg));
     Verification { valid: false, reason: Some(reason.unwrap_or_else(|| "mismatch".into())) }
 }
