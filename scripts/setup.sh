@@ -11,6 +11,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown >/dev/null 2>&1
 fi
 
+# scripts/build.mjs rebuilds std for the wasm (see wasm-pack.toml).
+if ! rustup component list --installed | grep -qx rust-src; then
+  echo "setup: rustup component add rust-src"
+  rustup component add rust-src >/dev/null 2>&1
+fi
+
 # wasm-bindgen-cli must be exactly the version Cargo.toml pins.
 wb=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 [ -n "$wb" ] || { echo "setup: no wasm-bindgen = \"=X.Y.Z\" pin in Cargo.toml" >&2; exit 1; }
