@@ -2,7 +2,7 @@
 // wasm-pack.toml, wasm-opt with its flags, then pkg-template/ on top.
 import { spawnSync } from "node:child_process";
 import { cpSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { parse } from "smol-toml";
@@ -48,6 +48,22 @@ for (const { target, out_dir: final_dir } of matrix.build) {
   const bytes = readFileSync(wasm);
   console.log(`${wasm}: ${bytes.length} bytes (before wasm-opt ${raw}), gzip ${gzipSync(bytes, { level: 9 }).length}`);
 }
+// The builds differ only in their JS glue: the package ships the wasm once,
+// in the web build, and the nodejs glue reads it from there.
+const nodeDir = staged(matrix.build.find((b) => b.target === "nodejs").out_dir);
+const webDir = staged(matrix.build.find((b) => b.target === "web").out_dir);
+const nodeWasm = join(nodeDir, `${stem}_bg.wasm`);
+if (!readFileSync(nodeWasm).equals(readFileSync(join(webDir, `${stem}_bg.wasm`)))) {
+  throw new Error("build: the nodejs and web builds made different wasm files");
+}
+const glue = join(nodeDir, `${stem}.js`);
+const wasmLine = `const wasmPath = \`\${__dirname}/${stem}_bg.wasm\`;`;
+const glueText = readFileSync(glue, "utf8");
+if (!glueText.includes(wasmLine)) throw new Error(`build: ${glue} no longer has the line ${wasmLine}`);
+const webRel = relative(nodeDir, webDir);
+writeFileSync(glue, glueText.replace(wasmLine, `const wasmPath = require("path").join(__dirname, ${JSON.stringify(webRel)}, "${stem}_bg.wasm");`));
+rmSync(nodeWasm);
+
 // The nodejs build is CommonJS inside a "type": "module" package.
 writeFileSync(join(stage, "node", "package.json"), '{ "type": "commonjs" }\n');
 
