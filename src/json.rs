@@ -329,6 +329,21 @@ pub(crate) fn number_f64(n: &str) -> f64 {
     }
 }
 
+/// `v` in decimal, without the `core::fmt` machinery.
+pub(crate) fn u64_text(mut v: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    digits[i..].iter().map(|&d| d as char).collect()
+}
+
 /// A whole number written without fraction or exponent, when it fits a u64.
 pub(crate) fn number_u64(n: &str) -> Option<u64> {
     n.bytes().try_fold(0u64, |acc, b| acc.checked_mul(10)?.checked_add((b as char).to_digit(10)? as u64))
@@ -381,9 +396,8 @@ impl JsonObject {
         }
     }
 
-    pub(crate) fn num(self, key: &str, value: impl core::fmt::Display) -> Self {
-        let v = value.to_string();
-        self.raw(key, &v)
+    pub(crate) fn num(self, key: &str, value: u64) -> Self {
+        self.raw(key, &u64_text(value))
     }
 
     pub(crate) fn bool(self, key: &str, value: bool) -> Self {
@@ -585,6 +599,9 @@ mod tests {
         assert_eq!(number_f64("12.25"), 12.25);
         assert_eq!(number_f64("1E-2"), 0.01);
         assert_eq!(number_u64("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(u64_text(u64::MAX), "18446744073709551615");
+        assert_eq!(u64_text(0), "0");
+        assert_eq!(u64_text(1000), "1000");
         assert_eq!(number_u64("18446744073709551616"), None);
         assert_eq!(number_u64("1.0"), None);
         assert_eq!(number_u64("-1"), None);

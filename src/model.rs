@@ -375,10 +375,10 @@ impl SegmentInfo {
     pub fn to_json(&self) -> String {
         JsonObject::new()
             .str("encoding", self.encoding.as_str())
-            .num("count", self.count)
-            .num("units", self.units)
-            .num("perSegment", self.per_segment)
-            .num("remaining", self.remaining)
+            .num("count", self.count.into())
+            .num("units", self.units.into())
+            .num("perSegment", self.per_segment.into())
+            .num("remaining", self.remaining.into())
             .finish()
     }
 }

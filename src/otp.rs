@@ -17,7 +17,6 @@
 //! nothing about a wrong code.
 
 use crate::{Error, Random, Result};
-use base64ct::{Base64UrlUnpadded, Encoding};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -81,11 +80,11 @@ pub fn sign_code(
     payload.extend_from_slice(nonce);
     payload.extend_from_slice(recipient.as_bytes());
     let tag = mac(secret, &payload, code).finalize().into_bytes();
-    format!(
-        "v1.{}.{}",
-        Base64UrlUnpadded::encode_string(&payload),
-        Base64UrlUnpadded::encode_string(&tag)
-    )
+    let mut token = String::from("v1.");
+    b64url_encode(&payload, &mut token);
+    token.push('.');
+    b64url_encode(&tag, &mut token);
+    token
 }
 
 /// The outcome of checking a code against a token.
@@ -120,8 +119,8 @@ fn decode(token: &str) -> Option<(u64, Vec<u8>, Vec<u8>)> {
     if v != "v1" || parts.next().is_some() {
         return None;
     }
-    let payload = Base64UrlUnpadded::decode_vec(p).ok()?;
-    let tag = Base64UrlUnpadded::decode_vec(m).ok()?;
+    let payload = b64url_decode(p)?;
+    let tag = b64url_decode(m)?;
     core::str::from_utf8(payload.get(HEAD..)?).ok()?;
     if tag.len() != 32 {
         return None;
@@ -163,4 +162,61 @@ pub fn check_code(
         return CodeCheck::Expired;
     }
     CodeCheck::Valid
+}
+
+const B64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Appends base64url without padding (RFC 4648 section 5). Written here
+/// because a base64 crate cost 2.3 KB of wasm for these two functions.
+fn b64url_encode(bytes: &[u8], out: &mut String) {
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(B64URL[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+}
+
+/// Decodes unpadded base64url; `None` on any other character, on a length
+/// no encoder makes, or on non-zero leftover bits (so each value has exactly
+/// one accepted text, and a token cannot be altered without breaking it).
+fn b64url_decode(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    for chunk in text.as_bytes().chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            let v = B64URL.iter().position(|&a| a == c)? as u32;
+            n |= v << (18 - 6 * i);
+        }
+        let bytes = chunk.len() - 1;
+        if n & (0xFF_FFFF >> (8 * bytes)) != 0 {
+            return None;
+        }
+        out.extend_from_slice(&n.to_be_bytes()[1..=bytes]);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod base64_tests {
+    use super::*;
+
+    #[test]
+    fn base64url_matches_rfc_4648_vectors() {
+        for (raw, text) in [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")] {
+            let mut out = String::new();
+            b64url_encode(raw.as_bytes(), &mut out);
+            assert_eq!(out, text);
+            assert_eq!(b64url_decode(text).as_deref(), Some(raw.as_bytes()));
+        }
+        let mut out = String::new();
+        b64url_encode(&[0xfb, 0xff, 0xbf], &mut out);
+        assert_eq!(out, "-_-_", "the URL alphabet");
+        for bad in ["Zg=", "Z", "Zh", "Zm9", "Zm9v+", "Zm/v", "Zm9\u{e9}"] {
+            assert_eq!(b64url_decode(bad), None, "{bad:?}");
+        }
+    }
 }

@@ -93,7 +93,7 @@ impl RawCall {
                     .str("url", &request.url)
                     .raw("headers", &headers)
                     .str_or_null("body", request.body.as_deref())
-                    .num("timeoutMs", timeout_ms)
+                    .num("timeoutMs", timeout_ms.into())
                     .num("delayMs", delay_ms)
                     .finish();
                 from_json(&json).unwrap_or(JsValue::UNDEFINED)

@@ -55,12 +55,12 @@ pub fn parse_webhook(
                 if i > 0 {
                     list.push(',');
                 }
-                list.push_str(&JsonObject::new().num("rank", e.status_rank()).raw("event", &e.to_json()).finish());
+                list.push_str(&JsonObject::new().num("rank", e.status_rank().into()).raw("event", &e.to_json()).finish());
             }
             list.push(']');
             JsonObject::new().bool("ok", true).num("status", 200).raw("events", &list).finish()
         }
-        Err(r) => JsonObject::new().bool("ok", false).num("status", r.status).str("error", &r.error).finish(),
+        Err(r) => JsonObject::new().bool("ok", false).num("status", r.status.into()).str("error", &r.error).finish(),
     };
     from_json(&out).unwrap_or(JsValue::NULL)
 }
