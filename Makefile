@@ -9,8 +9,6 @@ export WASM_BINDGEN_TEST_WEBDRIVER_JSON := $(CURDIR)/scripts/webdriver.json
 
 STEP := scripts/step.sh
 EMU := node scripts/with-emulator.mjs
-# Test suites written by others run once their folder exists.
-node_suite = $(if $(wildcard tests/$(1)),$(STEP) $(1) node --test tests/$(1)/ || true,echo "skip $(1): tests/$(1)/ does not exist yet")
 
 .PHONY: setup build test demo bench
 setup:
@@ -24,10 +22,11 @@ test: build
 	@rm -f test-output/failed
 	@$(STEP) cargo-test cargo test || true
 	@$(STEP) clippy cargo clippy --all-targets -- -D warnings || true
+	@$(STEP) clippy-wasm cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings || true
 	@$(STEP) wasm-node $(EMU) wasm-pack test --node || true
 	@$(STEP) wasm-chromium env WASM_BINDGEN_USE_BROWSER=1 $(EMU) wasm-pack test --headless --chrome || true
-	@$(call node_suite,emulator)
-	@$(call node_suite,worker)
+	@$(STEP) emulator node --test tests/emulator/ || true
+	@$(STEP) worker node --test tests/worker/ || true
 	@$(STEP) check-dts node scripts/check-dts.mjs || true
 	@node tests/package/run.mjs || echo package >> test-output/failed
 	@$(STEP) --verdict
