@@ -74,7 +74,10 @@ fn digits(input: &str) -> Result<(bool, String)> {
 /// (for a provider that sends to North America alone) refuses.
 fn check_e164(d: &str) -> Result<()> {
     let b = d.as_bytes();
-    let msg = if b[0] == b'0' {
+    // "00" or "011" alone leaves no digits (found by fuzz/phone).
+    let msg = if b.is_empty() {
+        "phone number has no digits after the international prefix"
+    } else if b[0] == b'0' {
         "a country code cannot start with 0"
     } else if b[0] == b'1' && b.len() != 11 {
         "a +1 number needs exactly 10 digits after the 1 (area code and number)"

@@ -242,3 +242,13 @@ fn country_of_round_trips_with_default_country() {
         assert_eq!(country_of(&ok(national, Some(c))), Some(c));
     }
 }
+
+#[test]
+fn international_prefix_alone_is_invalid_phone_not_a_panic() {
+    // Found by the fuzz/phone target: these used to index an empty string.
+    assert!(phone_err("00", None).contains("no digits"));
+    assert!(phone_err("0 0", Some("GB")).contains("no digits"));
+    assert!(phone_err("011", Some("US")).contains("no digits"));
+    assert!(phone_err("(011)", Some("CA")).contains("no digits"));
+    assert!(nanp_national("011").is_err());
+}
