@@ -54,6 +54,69 @@ test("every TextLink webhook is stored once, and a status is built from them", a
   assert.equal((await get("/v1/status/order-42")).json.status, "failed");
 });
 
+// Every fixture of every provider: accepted with its credential (events
+// stored, secrets left out), refused without it (nothing stored), and stored
+// once when delivered again.
+const KINDS = [
+  ["textlink-received.json", "/webhooks/textlink?event=received", {}, 1, "message.received"],
+  ["textlink-sent.json", "/webhooks/textlink?event=sent", {}, 1, "message.sent"],
+  ["textlink-failed.json", "/webhooks/textlink?event=failed", {}, 1, "message.failed"],
+  ["textlink-tag.json", "/webhooks/textlink?event=tag", {}, 1, "contact.tag_changed"],
+  ["relay-message.json", "/webhooks/relay", { authorization: "Bearer relay-token" }, 1, "message.received"],
+  ["relay-answered.json", "/webhooks/relay", { "x-callback-token": "relay-token" }, 1, "call.answered"],
+  ["relay-missed-token-in-body.json", "/webhooks/relay", {}, 1, "call.missed"],
+  ["klink-inbound.json", "/webhooks/klink", "sign", 1, "message.received"],
+  ["klink-outbound.json", "/webhooks/klink", "sign", 1, "message.sent"],
+  ["klink-contact-create.json", "/webhooks/klink", "sign", 0, null],
+  ["teklink-inbound.json", "/webhooks/teklink/tek-path-secret", {}, 1, "message.received"],
+];
+const SECRET_VALUES = ["tl-hook-secret", "relay-token", "klink-signing-secret", "tek-path-secret"];
+
+test("every payload kind: accepted with its credential, refused without, stored once", async () => {
+  const shared = w;
+  w = await startWorker(); // empty storage: every first delivery is new
+  try {
+    await everyKind();
+  } finally {
+    await w.mf.dispose();
+    w = shared;
+  }
+});
+
+async function everyKind() {
+  for (const [name, path, creds, n, type] of KINDS) {
+    const body = fixture(name);
+    const headers = creds === "sign" ? { "x-signature": sign(body) } : creds;
+    const before = await count();
+
+    // The same body with the credential spoiled: a wrong secret field, token, signature or path.
+    const spoiled = name === "relay-missed-token-in-body.json" || name.startsWith("textlink")
+      ? [path, body.replace(/"(secret|callback_token)":"[^"]*"/, '"$1":"wrong"'), headers]
+      : creds === "sign" ? [path, body, { "x-signature": sign(body, "wrong") }]
+      : name.startsWith("relay") ? [path, body, Object.fromEntries(Object.keys(headers).map((k) => [k, k === "authorization" ? "Bearer wrong" : "wrong"]))]
+      : [path.replace("tek-path-secret", "tek-path-secreT"), body, headers];
+    assert.notEqual(spoiled[1] + JSON.stringify(spoiled[2]) + spoiled[0], body + JSON.stringify(headers) + path, `${name}: the credential was spoiled`);
+    const refused = await post(...spoiled);
+    assert.equal(refused.status, 401, `${name} with a bad credential`);
+    assert.equal(await count(), before, `${name}: nothing stored when refused`);
+
+    const first = await post(path, body, headers);
+    assert.deepEqual([first.status, first.json], [200, { ok: true, events: n }], name);
+    assert.equal(await count(), before + n, `${name}: stored`);
+    const again = await post(path, body, headers);
+    assert.deepEqual([again.status, again.json], [200, { ok: true, events: n }], `${name} redelivered`);
+    assert.equal(await count(), before + n, `${name}: stored once`);
+
+    if (n) {
+      const { events } = (await get("/v1/events?limit=1")).json;
+      assert.equal(events[0].type, type, name);
+      assert.equal(events[0].provider, path.split("/")[2].split("?")[0], name);
+      const stored = JSON.stringify(events[0]);
+      for (const secret of SECRET_VALUES) assert.ok(!stored.includes(secret), `${name}: the stored event holds no secret`);
+    }
+  }
+}
+
 test("relay callbacks with the token in each place it may travel", async () => {
   assert.equal((await post("/webhooks/relay", fixture("relay-message.json"), { authorization: "Bearer relay-token" })).status, 200);
   assert.equal((await post("/webhooks/relay", fixture("relay-answered.json"), { "x-callback-token": "relay-token" })).status, 200);
