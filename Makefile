@@ -1,5 +1,6 @@
 # make test: set up this machine, build pkg/, run every test suite.
 # make demo: set up, build, run the examples against the provider emulator.
+# make bench: set up, build, measure and fuzz; writes BENCHMARKS.md.
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export WRANGLER_SEND_METRICS := false
@@ -34,5 +35,7 @@ test: build
 demo: build
 	@scripts/demo.sh
 
-bench:
-	@echo "make bench: not written yet" >&2; exit 1
+# Size, cold start, send overhead, webhook ingest and a bounded fuzz run,
+# side by side in one run; writes BENCHMARKS.md (see bench/run.mjs).
+bench: build
+	@node bench/run.mjs

@@ -1,0 +1,46 @@
+// One cold start in a fresh Node process (run by bench/coldstart-node.mjs).
+// argv[2] = "package": import the package as a user does (the nodejs glue
+// compiles and instantiates the wasm on load), then build the first request.
+// argv[2] = "steps": the same work in steps with the web glue: read the file,
+// compile (new WebAssembly.Module), instantiate (initSync), build the first
+// request (RawClient.start("send").next()), then a second one for
+// comparison (the first pays for lazy wasm compilation and glue warm-up). Prints one JSON line, in ms.
+import { readFileSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const pkg = join(dirname(fileURLToPath(import.meta.url)), "..", "pkg");
+const config = { provider: "textlink", apiKey: "test-textlink-key", baseUrl: "http://127.0.0.1:9/textlink" };
+const message = { to: "+1 (212) 555-1212", text: "Your order shipped" };
+
+function firstRequest(RawClient) {
+  const call = new RawClient(config).start("send", message);
+  const step = call.next();
+  call.free();
+  if (!step || step.method !== "POST") throw new Error("no request built");
+}
+
+const t0 = performance.now();
+if (process.argv[2] === "package") {
+  const m = await import(pathToFileURL(join(pkg, "index.mjs")));
+  const t1 = performance.now();
+  firstRequest(m.RawClient);
+  const t2 = performance.now();
+  firstRequest(m.RawClient);
+  const t3 = performance.now();
+  console.log(JSON.stringify({ import: t1 - t0, firstRequest: t2 - t1, total: t2 - t0, secondRequest: t3 - t2 }));
+} else {
+  const glue = await import(pathToFileURL(join(pkg, "web", "edgetext.js")));
+  const t1 = performance.now();
+  const bytes = readFileSync(join(pkg, "web", "edgetext_bg.wasm"));
+  const t2 = performance.now();
+  const module = new WebAssembly.Module(bytes);
+  const t3 = performance.now();
+  glue.initSync({ module });
+  const t4 = performance.now();
+  firstRequest(glue.RawClient);
+  const t5 = performance.now();
+  firstRequest(glue.RawClient);
+  const t6 = performance.now();
+  console.log(JSON.stringify({ glue: t1 - t0, read: t2 - t1, compile: t3 - t2, instantiate: t4 - t3, firstRequest: t5 - t4, total: t5 - t0, secondRequest: t6 - t5 }));
+}
