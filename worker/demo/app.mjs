@@ -1,0 +1,123 @@
+// The demo worker: edgetext/worker as users deploy it (webhooks, D1, /v1
+// reads), composed through its `fallback` option with the routes only the
+// demo has:
+//   /sandbox/{textlink|teklink|relay|klink}/...  the provider sandbox (sandbox.mjs)
+//   /sandbox/__emulator/...                      its control routes (messages, inbound replies)
+//   /proxy/{provider}/...                        the page's provider base URL: the key is added here
+//   /proxy/worker/v1/...                         the page's statusUrl: the reader token is added here
+//   /demo/config                                 which providers are sandboxed, and their non-secret fields
+// Everything else (the page) is served from www/ as static assets.
+import { createWorker } from "../../pkg/worker.mjs";
+import { DEFAULT_KEYS } from "../../tests/emulator/emulator.mjs";
+
+export const PROVIDERS = ["textlink", "teklink", "relay", "klink"];
+/** A recipient whose last digit is this fails in the sandbox ("Carrier rejected the message"). */
+export const FAIL_DIGIT = "9";
+const MAX_BODY = 64 * 1024;
+// The provider documents' base URLs; the relay is self-hosted and has none.
+const DOCUMENTED_BASE = { textlink: "https://textlinksms.com", teklink: "https://sms.theteklink.com", relay: null, klink: "https://apigw.klinkcx.com" };
+const SANDBOX_FIELDS = { textlink: {}, teklink: { channelId: "6465550100" }, relay: { phoneId: "phone_main" }, klink: {} };
+const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+const json = (status, value, headers = {}) =>
+  new Response(JSON.stringify(value), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
+const fail = (status, error, headers) => json(status, { ok: false, error }, headers);
+
+export const sandboxStub = (env) => env.SANDBOX.get(env.SANDBOX.idFromName("sandbox"));
+
+/**
+ * A real provider for `name` when its key is set as a secret
+ * (TEXTLINK_API_KEY, TEKLINK_API_KEY + TEKLINK_CHANNEL_ID, RELAY_API_KEY +
+ * RELAY_BASE_URL + RELAY_PHONE_ID, KLINK_API_KEY; *_BASE_URL overrides the
+ * documented one), else null: the sandbox answers.
+ */
+function realProvider(env, name) {
+  const up = name.toUpperCase();
+  const apiKey = env[`${up}_API_KEY`];
+  if (!apiKey) return null;
+  const baseUrl = (env[`${up}_BASE_URL`] || DOCUMENTED_BASE[name] || "").replace(/\/+$/, "");
+  const fields = {};
+  if (name === "teklink") fields.channelId = env.TEKLINK_CHANNEL_ID || "";
+  if (name === "relay") fields.phoneId = env.RELAY_PHONE_ID || "";
+  const missing = [!baseUrl && `${up}_BASE_URL`, ...Object.entries(fields).filter(([, v]) => !v).map(([k]) => (k === "channelId" ? "TEKLINK_CHANNEL_ID" : "RELAY_PHONE_ID"))].filter(Boolean);
+  return { apiKey, baseUrl, fields, missing };
+}
+
+// A real key is used only for a page served from this machine, unless
+// DEMO_PUBLIC=true: a deployed demo would otherwise send on your account for anyone.
+const realAllowed = (env, url) => LOCAL_HOSTS.has(url.hostname) || env.DEMO_PUBLIC === "true";
+
+function pageConfig(env, url) {
+  const providers = {};
+  for (const name of PROVIDERS) {
+    const real = realProvider(env, name);
+    providers[name] = real
+      ? { mode: "provider", fields: real.fields, missing: real.missing, allowed: realAllowed(env, url) }
+      : { mode: "sandbox", fields: SANDBOX_FIELDS[name], missing: [], allowed: true };
+  }
+  return { providers, failDigit: FAIL_DIGIT, proxy: "/proxy", statusPath: "/proxy/worker", sandbox: "/sandbox" };
+}
+
+/** Reads at most MAX_BODY bytes of a request body; null when it is larger. */
+async function readBody(request) {
+  if (request.method === "GET" || request.method === "HEAD") return undefined;
+  if (Number(request.headers.get("content-length")) > MAX_BODY) return null;
+  const body = await request.arrayBuffer();
+  return body.byteLength > MAX_BODY ? null : body;
+}
+
+const PASS_BACK = ["content-type", "retry-after", "allow"];
+
+async function proxy(request, env, url, target) {
+  if (target === "worker") {
+    // The page's statusUrl: the worker's own /v1 reads, with the reader token added here.
+    if (request.method !== "GET") return fail(405, "use GET", { allow: "GET" });
+    const inner = new Request(new URL(url.pathname.slice("/proxy/worker".length) + url.search, url.origin), {
+      headers: { authorization: `Bearer ${env.EDGETEXT_API_TOKEN ?? ""}`, accept: "application/json" },
+    });
+    return demo.fetch(inner, env, {});
+  }
+  if (!PROVIDERS.includes(target)) return fail(404, `unknown provider ${target}: use textlink, teklink, relay or klink`);
+  const real = realProvider(env, target);
+  if (real && !realAllowed(env, url)) return fail(403, `${target} is set to a real provider, which this demo only uses for a page on 127.0.0.1 (set DEMO_PUBLIC=true to allow)`);
+  if (real?.missing.length) return fail(400, `${target} is set to a real provider but ${real.missing.join(" and ")} is not set`);
+  const body = await readBody(request);
+  if (body === null) return fail(413, "body is larger than 64 KiB");
+  // Only what an API call needs goes on; whatever the page sent as a key is dropped.
+  const headers = new Headers();
+  for (const name of ["content-type", "accept"]) if (request.headers.has(name)) headers.set(name, request.headers.get(name));
+  headers.set("authorization", `Bearer ${real ? real.apiKey : DEFAULT_KEYS[target]}`);
+  const rest = url.pathname.slice(`/proxy/${target}`.length) + url.search;
+  const init = { method: request.method, headers, body };
+  let upstream;
+  if (real) {
+    try {
+      upstream = await fetch(real.baseUrl + rest, init);
+    } catch {
+      return fail(502, `${target} could not be reached`);
+    }
+  } else {
+    upstream = await sandboxStub(env).fetch(new Request(`${url.origin}/sandbox/${target}${rest}`, init));
+  }
+  const out = new Headers({ "cache-control": "no-store" });
+  for (const name of PASS_BACK) if (upstream.headers.has(name)) out.set(name, upstream.headers.get(name));
+  return new Response(upstream.body, { status: upstream.status, headers: out });
+}
+
+async function fallback(request, env) {
+  const url = new URL(request.url);
+  const [first, second] = url.pathname.split("/").filter(Boolean);
+  if (first === "sandbox") return sandboxStub(env).fetch(request);
+  if (first === "proxy" && second) return proxy(request, env, url, second);
+  if (url.pathname === "/demo/config") {
+    if (request.method !== "GET") return fail(405, "use GET", { allow: "GET" });
+    return json(200, pageConfig(env, url));
+  }
+  return fail(404, "not found");
+}
+
+const demo = createWorker({ fallback });
+export default demo;
