@@ -156,8 +156,9 @@ function render(m) {
   m.node.className = "message";
   m.node.dataset.provider = m.provider;
   m.node.dataset.status = last;
+  // The stages heard from the provider (webhook or status read), not just claimed by the send's answer.
+  m.node.dataset.heard = [...m.steps].filter(([, step]) => !step.answer).map(([name]) => name).join(" ");
   const head = document.createElement("div");
-  head.innerHTML = "";
   const strong = document.createElement("strong");
   strong.textContent = `${NAMES[m.provider]} → ${m.to}`;
   const meta = document.createElement("div");
