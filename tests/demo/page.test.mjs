@@ -6,6 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync } from "node:fs";
+import { request } from "node:http";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { startDemo, freePort, root } from "../../scripts/demo.mjs";
@@ -242,6 +243,20 @@ test("real-provider mode: the worker adds the key set as a secret; the page stil
     assert.equal(page.sent.filter((r) => JSON.stringify(r).includes(key)).length, 0, "the key never reached the page");
     const config = await (await fetch(`${real.url}/demo/config`)).text();
     assert.ok(!config.includes(key), "nor the page's config");
+    // Reached under another host name (as a deployed demo would be), the real key is refused.
+    const remote = await new Promise((resolve, reject) => {
+      const { port } = new URL(real.url);
+      const req = request({ host: "127.0.0.1", port, method: "POST", path: "/proxy/textlink/api/send-sms", headers: { host: "demo.example.com", "content-type": "application/json" } }, (res) => {
+        let body = "";
+        res.on("data", (c) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode, body }));
+      });
+      req.on("error", reject);
+      req.end(JSON.stringify({ phone_number: "+12125550123", text: "from afar" }));
+    });
+    assert.equal(remote.status, 403, remote.body);
+    assert.match(remote.body, /DEMO_PUBLIC/);
+    assert.equal((await provider.emulator.requests({ provider: "textlink" })).length, 1, "nothing more reached the provider");
     // The others stay on the sandbox.
     await send(page, "klink", undefined, "still sandboxed");
     await waitHeard(page, "klink", "still sandboxed", ["sent"]);

@@ -1,0 +1,143 @@
+// The demo worker's own routes under `wrangler dev`: the sandbox speaks each
+// provider's API as the emulator does (it is the emulator, in a Durable
+// Object), moves messages along over seconds by itself, posts webhooks the
+// worker accepts, keeps secrets out of its answers; the page's proxy and
+// config; and no bad input gets a 5xx.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { startDemo, freePort, root } from "../../scripts/demo.mjs";
+
+let demo;
+const statuses = [];
+const SECRETS = ["sandbox-textlink-webhook-secret", "sandbox-teklink-path-secret", "sandbox-relay-callback-token", "sandbox-klink-signing-secret", "sandbox-reader-token"];
+
+before(async () => {
+  const dir = join(root, "test-output", "demo", "state-sandbox");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  demo = await startDemo({ port: await freePort(), persistTo: dir });
+});
+after(async () => {
+  await demo?.stop();
+  assert.ok(statuses.length > 20);
+  assert.ok(statuses.every((s) => s < 500), `no 5xx: ${statuses.join(",")}`);
+});
+
+async function call(method, path, { body, headers = {}, raw } = {}) {
+  const res = await fetch(`${demo.url}${path}`, {
+    method,
+    headers: body === undefined && raw === undefined ? headers : { "content-type": "application/json", ...headers },
+    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+  });
+  statuses.push(res.status);
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {}
+  return { status: res.status, json, text, headers: res.headers };
+}
+const bearer = (key) => ({ authorization: `Bearer ${key}` });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+test("each provider's API as documented, with the sandbox keys", async () => {
+  // TextLink
+  assert.deepEqual((await call("POST", "/sandbox/textlink/api/send-sms", { body: { phone_number: "+12125550123", text: "hi" }, headers: bearer("wrong") })).json,
+    { ok: false, message: "Unauthorized: invalid or missing API key" });
+  assert.deepEqual((await call("POST", "/sandbox/textlink/api/send-sms", { body: { phone_number: "2125550123", text: "hi" }, headers: bearer("test-textlink-key") })).status, 400);
+  assert.deepEqual((await call("POST", "/sandbox/textlink/api/send-sms", { body: { phone_number: "+12125550123", text: "hi" }, headers: bearer("test-textlink-key") })).json, { ok: true, queued: true });
+  const code = (await call("POST", "/sandbox/textlink/api/send-code", { body: { phone_number: "+12125550124", service_name: "Acme" }, headers: bearer("test-textlink-key") })).json.code;
+  assert.match(code, /^\d{6}$/);
+  assert.deepEqual((await call("POST", "/sandbox/textlink/api/verify-code", { body: { phone_number: "+12125550124", code }, headers: bearer("test-textlink-key") })).json, { ok: true });
+  // Teklink: Accept must be JSON, 201 with no id.
+  const tek = { to_telephone_number: "2125550123", message_text: "hi" };
+  assert.equal((await call("POST", "/sandbox/teklink/api/v1/channels/6465550100/messages", { body: tek, headers: bearer("test-teklink-key") })).status, 406);
+  assert.deepEqual((await call("POST", "/sandbox/teklink/api/v1/channels/6465550100/messages", { body: tek, headers: { ...bearer("test-teklink-key"), accept: "application/json" } })).json,
+    { success: true, message: "Message sent", data: [] });
+  // Relay: idempotency.
+  const msg = { phone_id: "phone_main", channel: "sms", to: "+12125550123", text: "hi", idempotency_key: "k-1" };
+  const first = await call("POST", "/sandbox/relay/api/v1/messages", { body: msg, headers: bearer("test-relay-key") });
+  assert.equal(first.status, 202);
+  const again = await call("POST", "/sandbox/relay/api/v1/messages", { body: msg, headers: bearer("test-relay-key") });
+  assert.deepEqual([again.status, again.json.duplicate, again.json.message_id], [200, true, first.json.message_id]);
+  // Klink
+  const k = await call("POST", "/sandbox/klink/api/v1/messages/send", { body: { contactId: "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4", messageType: "text", message: "hi" }, headers: bearer("test-klink-key") });
+  assert.equal(k.json.message, "Message sent successfully");
+  assert.equal((await call("GET", "/sandbox/nope/x")).status, 404);
+});
+
+test("messages move queued → sending → sent → delivered over about four seconds", async () => {
+  const sent = await call("POST", "/sandbox/relay/api/v1/messages", { body: { phone_id: "phone_main", channel: "sms", to: "+12125550150", text: "lifecycle" }, headers: bearer("test-relay-key") });
+  const id = sent.json.message_id;
+  const seen = [];
+  for (let i = 0; i < 40; i++) {
+    const { json } = await call("GET", `/sandbox/relay/api/v1/messages/${id}`, { headers: bearer("test-relay-key") });
+    const label = json.message.delivered_at ? "delivered" : json.message.status;
+    if (seen.at(-1) !== label) seen.push(label);
+    if (label === "delivered") break;
+    await sleep(250);
+  }
+  assert.deepEqual(seen, ["queued", "sending", "sent", "delivered"]);
+});
+
+test("webhooks reach the worker's own routes with the right secrets; a number ending in 9 fails", async () => {
+  const ok = await call("POST", "/sandbox/textlink/api/send-sms", { body: { phone_number: "+12125550161", text: "will arrive", custom_id: "demo-ok" }, headers: bearer("test-textlink-key") });
+  const bad = await call("POST", "/sandbox/textlink/api/send-sms", { body: { phone_number: "+12125550169", text: "will fail", custom_id: "demo-fail" }, headers: bearer("test-textlink-key") });
+  assert.equal(ok.status + bad.status, 400);
+  await call("POST", "/sandbox/__emulator/inbound", { body: { provider: "klink", from: "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4", text: "a reply" } });
+  await sleep(5500); // past the final stage (4 s) and a tick
+  const reader = bearer("sandbox-reader-token");
+  assert.equal((await call("GET", "/v1/status/demo-ok", { headers: reader })).json.status, "sent");
+  const failed = (await call("GET", "/v1/status/demo-fail", { headers: reader })).json;
+  assert.deepEqual([failed.status, failed.error], ["failed", "Carrier rejected the message"]);
+  const { json } = await call("GET", "/v1/events?limit=200", { headers: reader });
+  assert.ok(json.events.some((e) => e.provider === "klink" && e.type === "message.received" && e.text === "a reply"));
+  for (const p of ["textlink", "teklink", "relay", "klink"]) assert.ok(json.events.some((e) => e.provider === p), `events from ${p}`);
+  // Every webhook the sandbox posted was accepted (a wrong secret would be 401).
+  const log = await call("GET", "/sandbox/__emulator/webhooks");
+  assert.ok(log.json.length >= 8);
+  assert.deepEqual([...new Set(log.json.map((h) => h.status))], [200]);
+  for (const s of SECRETS) assert.ok(!log.text.includes(s), "the webhook log shows no secret");
+  assert.ok(log.text.includes("[redacted]"));
+});
+
+test("the page's proxy: the page's key is dropped and the sandbox's added; reads get the reader token", async () => {
+  const r = await call("POST", "/proxy/klink/api/v1/messages/send", {
+    body: { contactId: "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4", messageType: "text", message: "via proxy" },
+    headers: bearer("whatever-the-page-says"),
+  });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get("cache-control"), "no-store");
+  const log = (await call("GET", "/sandbox/__emulator/requests?provider=klink")).json.filter((q) => q.body?.message === "via proxy");
+  assert.equal(log[0].headers.authorization, "Bearer test-klink-key");
+  assert.equal((await call("GET", "/proxy/worker/v1/events?limit=1")).status, 200);
+  assert.equal((await call("GET", "/v1/events?limit=1")).status, 401, "the worker's own route still wants the token");
+  assert.equal((await call("POST", "/proxy/worker/v1/events")).status, 405);
+  const config = await call("GET", "/demo/config");
+  assert.deepEqual(Object.values(config.json.providers).map((p) => p.mode), ["sandbox", "sandbox", "sandbox", "sandbox"]);
+  for (const s of [...SECRETS, "test-textlink-key"]) assert.ok(!config.text.includes(s));
+});
+
+test("bad input never gets a 5xx", async () => {
+  const cases = [
+    ["POST", "/proxy/nope/x", {}],
+    ["POST", "/proxy/textlink/api/send-sms", { raw: "{not json" }],
+    ["POST", "/proxy/textlink/api/send-sms", { raw: "x".repeat(70 * 1024) }],
+    ["DELETE", "/proxy/relay/api/v1/messages", {}],
+    ["POST", "/sandbox/__emulator/inbound", { raw: "[]" }],
+    ["POST", "/sandbox/__emulator/inbound", { body: { provider: "nope", from: "x" } }],
+    ["POST", "/sandbox/__emulator/faults", { body: { provider: "relay", kind: "fire" } }],
+    ["GET", "/sandbox/relay/api/v1/messages/%E0%A4%A", {}],
+    ["GET", "/sandbox/__emulator/nothing", {}],
+    ["POST", "/demo/config", {}],
+    ["GET", "/nothing/here", {}],
+    ["POST", "/webhooks/klink", { raw: "{}" }],
+  ];
+  for (const [method, path, opts] of cases) {
+    const r = await call(method, path, opts);
+    assert.ok(r.status >= 400 && r.status < 500, `${method} ${path}: ${r.status} ${r.text.slice(0, 200)}`);
+  }
+  assert.equal((await call("POST", "/proxy/textlink/api/send-sms", { raw: "x".repeat(70 * 1024) })).status, 413);
+});
