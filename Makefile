@@ -1,5 +1,5 @@
 # make test: set up this machine, build pkg/, run every test suite.
-# make demo: set up, build, run the examples against the provider emulator.
+# make demo: set up, build, start the demo (worker, provider sandbox, page) under wrangler dev on 127.0.0.1.
 # make bench: set up, build, measure and fuzz; writes BENCHMARKS.md.
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
@@ -28,6 +28,7 @@ test: build
 	@$(STEP) wasm-chromium env WASM_BINDGEN_USE_BROWSER=1 $(EMU) wasm-pack test --headless --chrome || true
 	@$(STEP) emulator node --test tests/emulator/ || true
 	@$(STEP) worker node --test tests/worker/ || true
+	@$(STEP) demo node --test tests/demo/ || true
 	@$(STEP) check-dts node scripts/check-dts.mjs || true
 	@node tests/package/run.mjs || echo package >> test-output/failed
 	@$(STEP) --verdict

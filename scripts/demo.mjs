@@ -5,7 +5,7 @@
 // The page imports edgetext/web from the built package: pkg/'s web files are
 // copied into www/vendor/edgetext/ (not committed) before the worker starts.
 import { spawn, execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -33,10 +33,14 @@ export function freePort() {
 export function vendor() {
   const pkg = join(root, "pkg");
   if (!existsSync(join(pkg, "web.mjs"))) throw new Error("demo: pkg/ is not built; run `make build` (or `node scripts/build.mjs`) first");
+  // Copied beside, then swapped in: a demo already running misses the files only for a moment.
   const dest = join(root, "www", "vendor", "edgetext");
+  const next = `${dest}.next-${process.pid}`;
+  rmSync(next, { recursive: true, force: true });
+  mkdirSync(next, { recursive: true });
+  for (const f of VENDOR_FILES) cpSync(join(pkg, f), join(next, f), { recursive: true });
   rmSync(dest, { recursive: true, force: true });
-  mkdirSync(dest, { recursive: true });
-  for (const f of VENDOR_FILES) cpSync(join(pkg, f), join(dest, f), { recursive: true });
+  renameSync(next, dest);
 }
 
 /**

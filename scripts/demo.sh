@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
-# Runs every example; each starts the provider emulator it talks to.
+# make demo: starts the demo worker (worker/demo/: the webhook worker, a
+# sandbox of the four providers, the page in www/) under `wrangler dev` on
+# 127.0.0.1 and prints its URL; Ctrl-C stops it. DEMO_PORT picks the port
+# (default 8787). Needs pkg/ built (make demo builds it first).
 set -euo pipefail
-shopt -s nullglob
-examples=(examples/*.mjs)
-[ ${#examples[@]} -gt 0 ] || { echo "demo: no examples/*.mjs yet"; exit 0; }
-for f in "${examples[@]}"; do
-  echo "== node $f"
-  node "$f"
-done
+cd "$(dirname "$0")/.."
+exec node scripts/demo.mjs "$@"
