@@ -96,22 +96,32 @@ fn write_value(out: &mut String, v: &Value) {
 /// Appends `s` as a JSON string literal.
 pub(crate) fn write_str(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
-            }
-            c => out.push(c),
+    // Only ASCII bytes are ever escaped, so the runs between them are whole
+    // UTF-8 sequences and can be copied as they are.
+    let mut run = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let escaped = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        run = i + 1;
+        if escaped.is_empty() {
+            out.push_str("\\u00");
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        } else {
+            out.push_str(escaped);
         }
     }
+    out.push_str(&s[run..]);
     out.push('"');
 }
 
@@ -556,6 +566,20 @@ pub(crate) fn string_array(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_round_trip_through_write_and_parse() {
+        let cases = ["", "plain", "é€😀 mixed\u{1}\u{1f}\t\\\"end", "\"\"\\", "\u{7f}ÿ\r\n"];
+        for case in cases {
+            let mut out = String::new();
+            write_str(&mut out, case);
+            assert!(!out.bytes().any(|b| b < 0x20), "raw control byte in {out:?}");
+            assert_eq!(parse(&out), Some(Value::String(case.into())), "{out}");
+        }
+        let mut out = String::new();
+        write_str(&mut out, "a\u{1}b");
+        assert_eq!(out, r#""a\u0001b""#);
+    }
 
     #[test]
     fn writer_keeps_order_and_escapes() {

@@ -46,6 +46,8 @@ const GSM_EXTENDED: &str = "\u{c}^{}\\[~]|€";
 fn units_of(c: char, encoding: Encoding) -> Option<u32> {
     match encoding {
         Encoding::Ucs2 => Some(c.len_utf16() as u32),
+        // The common case, without scanning the table.
+        _ if c.is_ascii_alphanumeric() || c == ' ' => Some(1),
         _ if GSM_BASIC.contains(c) => Some(1),
         _ if GSM_EXTENDED.contains(c) => Some(2),
         _ => None,
@@ -93,5 +95,17 @@ pub fn segments(text: &str) -> SegmentInfo {
         units,
         per_segment: multi,
         remaining: multi - used,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_table() {
+        for c in (0u8..128).map(char::from).filter(|c| c.is_ascii_alphanumeric() || *c == ' ') {
+            assert!(GSM_BASIC.contains(c), "{c:?} is not in the GSM basic table");
+        }
     }
 }
