@@ -95,7 +95,11 @@ function choose(name) {
   const strong = document.createElement("strong");
   if (p.mode === "sandbox") {
     strong.textContent = `${NAMES[name]}: sandbox.`;
-    mode.append(strong, ` The worker answers as ${NAMES[name]} does and adds the sandbox's test key; messages move from queued to delivered in about four seconds.`);
+    // TextLink's and Klink's webhooks report a message going out or failing, never its delivery.
+    const journey = name === "textlink" || name === "klink"
+      ? "messages move from queued to sent in about two seconds (its webhooks report sent or failed, not delivery)"
+      : "messages move from queued to delivered in about four seconds";
+    mode.append(strong, ` The worker answers as ${NAMES[name]} does and adds the sandbox's test key; ${journey}.`);
   } else {
     strong.textContent = `${NAMES[name]}: real provider.`;
     mode.append(strong, ` The worker adds your ${name.toUpperCase()}_API_KEY; this page never sees it.`);
