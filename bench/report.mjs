@@ -94,6 +94,7 @@ if (cn) {
     `| read the .wasm file | ${s.read} | ${s.min.read} |`,
     `| compile (\`new WebAssembly.Module\`) | ${s.compile} | ${s.min.compile} |`,
     `| instantiate (\`initSync\`) | ${s.instantiate} | ${s.min.instantiate} |`,
+    ...(s.crypto === undefined ? [] : [`| Node's first \`crypto.getRandomValues\` (loads its WebCrypto; any code using randomUUID pays it) | ${s.crypto} | ${s.min.crypto} |`]),
     `| first request built (\`RawClient\` → \`start("send")\` → \`next()\`) | ${s.firstRequest} | ${s.min.firstRequest} |`,
     `| second request built, for comparison | ${s.secondRequest} | ${s.min.secondRequest} |`,
     `| **total to first request** | **${s.total}** | ${s.min.total} |`,
