@@ -2,6 +2,7 @@
 // in every runtime it promises: Node import, Node require, workerd (bundled
 // by wrangler, run by Miniflare) and headless Chromium (edgetext/web), each
 // running scenario.mjs against its own provider emulator; plus a type check.
+//   node tests/package/run.mjs [--verbose]   (--verbose lists every check that passed)
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -16,6 +17,8 @@ const scratch = join(out, "scratch");
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const quiet = { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" };
 const COMPAT_DATE = "2025-09-01";
+const verbose = process.argv.includes("--verbose") || process.argv.includes("-v");
+const started = Date.now();
 const CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--disable-quic"];
 
@@ -96,7 +99,7 @@ async function runChromium(url) {
     page.on("pageerror", (err) => errors.push(String(err)));
     await page.goto(`http://127.0.0.1:${server.address().port}/?emulator=${encodeURIComponent(url ?? "")}`);
     try {
-      await page.waitForFunction(() => window.__results, null, { timeout: 20000 });
+      await page.waitForFunction(() => window.__results, null, { timeout: 45000 });
     } catch {
       throw new Error(`the page gave no results${errors.length ? `: ${errors.join("; ")}` : ""}`);
     }
@@ -131,12 +134,16 @@ Object.keys(runtimes).forEach((name, i) => {
   const s = settled[i];
   const results = s.status === "fulfilled" ? s.value
     : [{ name: "run", ok: false, error: `${s.reason?.stack ?? s.reason}${s.reason?.stderr ? `\n${s.reason.stderr}` : ""}` }];
-  const bad = results.filter((r) => !r.ok);
-  passed += results.length - bad.length;
+  const notes = results.filter((r) => r.name === "note");
+  const checks = results.filter((r) => r.name !== "note");
+  const bad = checks.filter((r) => !r.ok);
+  passed += checks.length - bad.length;
   failed += bad.length;
-  console.log(`${bad.length ? "FAIL" : "ok  "} ${name}: ${results.length - bad.length}/${results.length} checks`);
-  for (const r of bad) console.log(`     ${r.name}: ${String(r.error).split("\n").slice(0, 12).join("\n       ")}`);
+  console.log(`${bad.length ? "FAIL" : "ok  "} ${name}: ${checks.length - bad.length}/${checks.length} checks`);
+  if (verbose) for (const r of checks) if (r.ok) console.log(`     ok ${r.name}`);
+  for (const r of bad) console.log(`     FAIL ${r.name}: ${String(r.error).split("\n").slice(0, 12).join("\n       ")}`);
+  for (const r of notes) console.log(`     note: ${r.note}`);
 });
 if (!emulator) console.log("note: tests/emulator/server.mjs is missing; the emulator checks did not run");
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 process.exit(failed ? 1 : 0);

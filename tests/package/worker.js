@@ -6,6 +6,6 @@ import { scenario } from "./scenario.mjs";
 export default {
   async fetch(request) {
     const emulatorUrl = new URL(request.url).searchParams.get("emulator");
-    return Response.json(await scenario(edgetext, { emulatorUrl }));
+    return Response.json(await scenario(edgetext, { emulatorUrl, runtime: "workerd" }));
   },
 };
