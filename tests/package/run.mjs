@@ -127,7 +127,15 @@ const runtimes = {
   types: async () => runTypes(),
 };
 
-const settled = await Promise.allSettled(Object.values(runtimes).map((run) => run()));
+const took = {};
+const settled = await Promise.allSettled(Object.entries(runtimes).map(async ([name, run]) => {
+  const t0 = Date.now();
+  try {
+    return await run();
+  } finally {
+    took[name] = ((Date.now() - t0) / 1000).toFixed(1);
+  }
+}));
 let passed = 0;
 let failed = 0;
 Object.keys(runtimes).forEach((name, i) => {
@@ -139,8 +147,8 @@ Object.keys(runtimes).forEach((name, i) => {
   const bad = checks.filter((r) => !r.ok);
   passed += checks.length - bad.length;
   failed += bad.length;
-  console.log(`${bad.length ? "FAIL" : "ok  "} ${name}: ${checks.length - bad.length}/${checks.length} checks`);
-  if (verbose) for (const r of checks) if (r.ok) console.log(`     ok ${r.name}`);
+  console.log(`${bad.length ? "FAIL" : "ok  "} ${name}: ${checks.length - bad.length}/${checks.length} checks (${took[name]} s)`);
+  if (verbose) for (const r of checks) if (r.ok) console.log(`     ok ${r.name}${r.ms === undefined ? "" : ` (${r.ms} ms)`}`);
   for (const r of bad) console.log(`     FAIL ${r.name}: ${String(r.error).split("\n").slice(0, 12).join("\n       ")}`);
   for (const r of notes) console.log(`     note: ${r.note}`);
 });

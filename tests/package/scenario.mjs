@@ -71,11 +71,12 @@ export async function scenario(edgetext, { emulatorUrl = null, runtime = null } 
   const results = [];
   const notes = [];
   const check = async (name, fn) => {
+    const t0 = Date.now();
     try {
       await fn();
-      results.push({ name, ok: true });
+      results.push({ name, ok: true, ms: Date.now() - t0 });
     } catch (err) {
-      results.push({ name, ok: false, error: String(err?.stack ?? err) });
+      results.push({ name, ok: false, ms: Date.now() - t0, error: String(err?.stack ?? err) });
     }
   };
 
@@ -290,6 +291,13 @@ async function providerChecks(edgetext, url, check, { runtime, notes }) {
     const gap = Date.parse(reqs[1].at) - Date.parse(reqs[0].at);
     assert(gap < 100, `the second request came ${gap} ms later: a retry with a backoff, not the browser's immediate resend`);
     notes.push("Chromium re-sent a textlink POST itself after the connection dropped (no answer byte): delivered twice; edgetext's no-retry rule cannot prevent this in a browser");
+  });
+
+  await test("textlink send past timeoutMs: outcome_unknown, not retried", async () => {
+    await emu.fault({ provider: "textlink", path: "/api/send-sms", kind: "slow", delayMs: 2000 });
+    const err = await rejects(textlink({ timeoutMs: 300 }).send({ to: "+12125551212", text: "hello" }), "outcome_unknown");
+    equal([err.httpStatus, err.retryable], [null, false], "httpStatus, retryable");
+    await logged(1);
   });
 
   await test("textlink send meeting a 429: retried after Retry-After, same body, delivered once", async () => {
@@ -551,6 +559,13 @@ async function providerChecks(edgetext, url, check, { runtime, notes }) {
     await rejects(relay().send({ channel: "email", to: "me@example.com", text: "hello" }), "invalid_input"); // no subject
     await rejects(relay().send({ channel: "tg_bot", to: "123456789", text: "hello" }), "invalid_input"); // no bot token
     await logged(0);
+  });
+
+  await test("relay read past timeoutMs: timeout (not outcome_unknown), retried while retries last", async () => {
+    await emu.fault({ provider: "relay", path: "/health", kind: "slow", delayMs: 2000, times: 2 });
+    const err = await rejects(relay({ timeoutMs: 300, maxRetries: 1 }).health(), "timeout");
+    equal(err.retryable, true, "retryable");
+    await logged(2);
   });
 
   await test("relay reads: a 503 is retried, a 404 is provider_rejected and not", async () => {
