@@ -4,14 +4,14 @@
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function drive(call) {
+async function drive(call, fetchImpl) {
   try {
     for (let step = call.next(); step !== undefined; step = call.next()) {
       if (step.delayMs > 0) await sleep(step.delayMs);
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), step.timeoutMs);
       try {
-        const res = await fetch(step.url, {
+        const res = await fetchImpl(step.url, {
           method: step.method,
           headers: step.headers,
           body: step.body ?? undefined,
@@ -32,13 +32,20 @@ async function drive(call) {
   }
 }
 
-/** Builds the `Client` class on top of an initialised wasm module. */
-export function defineClient(wasm) {
+/** Builds the `Client` class on top of an initialised wasm module and the package's error class. */
+export function defineClient(wasm, ErrorClass) {
   return class Client {
     #raw;
+    #fetch;
 
-    constructor(config) {
+    /** `options.fetch` replaces the global `fetch` (a service binding, a test double). */
+    constructor(config, options = {}) {
       this.#raw = new wasm.RawClient(config);
+      const custom = options?.fetch;
+      if (custom !== undefined && typeof custom !== "function") {
+        throw new ErrorClass("options.fetch must be a function", { code: "invalid_config" });
+      }
+      this.#fetch = custom ?? ((url, init) => fetch(url, init));
     }
 
     get provider() {
@@ -47,7 +54,7 @@ export function defineClient(wasm) {
 
     #run(op, arg) {
       try {
-        return drive(this.#raw.start(op, arg));
+        return drive(this.#raw.start(op, arg), this.#fetch);
       } catch (err) {
         return Promise.reject(err);
       }

@@ -10,4 +10,4 @@ for (const name of Object.keys(wasm)) {
   if (!name.startsWith("__")) exports[name] = wasm[name];
 }
 exports.EdgetextError = EdgetextError;
-exports.Client = defineClient(wasm);
+exports.Client = defineClient(wasm, EdgetextError);

@@ -19,7 +19,7 @@ declare global {
 export type ErrorCode =
   | "invalid_config" | "invalid_input" | "invalid_phone" | "unauthorized" | "rate_limited"
   | "provider_rejected" | "provider_unavailable" | "outcome_unknown" | "network" | "timeout"
-  | "unsupported";
+  | "unsupported" | "country_not_allowed";
 
 /** The second argument of `new EdgetextError(message, details)`. */
 export interface EdgetextErrorDetails {
@@ -49,10 +49,19 @@ export declare class EdgetextError extends Error {
   retryAfterSeconds: number | null;
 }
 
+/** The second argument of `new Client(config, options)`. */
+export interface ClientOptions {
+  /** Used instead of the global `fetch` (a service binding, a Durable Object stub, a test double). */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
+}
+
 /** A client for one provider account. */
 export declare class Client {
-  /** Throws `EdgetextError` `invalid_config` (naming the field) on bad options. */
-  constructor(config: ClientConfig);
+  /**
+   * Throws `EdgetextError` `invalid_config` (naming the field) on bad options.
+   * `options.fetch` replaces the global `fetch` for this client's requests.
+   */
+  constructor(config: ClientConfig, options?: ClientOptions);
   /** The configured provider. */
   readonly provider: ProviderName;
   send(message: Message): Promise<SendReceipt>;

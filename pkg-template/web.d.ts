@@ -2,4 +2,4 @@
 export * from "./web/edgetext.js";
 export { default } from "./web/edgetext.js";
 export { Client, EdgetextError } from "./index.cjs";
-export type { EdgetextErrorDetails, ErrorCode } from "./index.cjs";
+export type { ClientOptions, EdgetextErrorDetails, ErrorCode } from "./index.cjs";

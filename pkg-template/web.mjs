@@ -14,4 +14,4 @@ export default async function init(input) {
 
 export * from "./web/edgetext.js";
 export { EdgetextError };
-export const Client = defineClient(wasm);
+export const Client = defineClient(wasm, EdgetextError);

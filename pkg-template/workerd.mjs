@@ -10,4 +10,4 @@ wasm.__setErrorClass(EdgetextError);
 
 export * from "./web/edgetext.js";
 export { EdgetextError };
-export const Client = defineClient(wasm);
+export const Client = defineClient(wasm, EdgetextError);

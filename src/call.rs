@@ -74,8 +74,18 @@ pub(crate) enum Finish {
     RelayStatus(String),
     /// An edgetext worker's status endpoint.
     WorkerStatus(String),
+    /// An edgetext worker's `/v1/otp/send`: the ticket made before sending.
+    WorkerCode(CodeTicket),
+    /// An edgetext worker's `/v1/otp/verify`.
+    WorkerVerify,
     /// Any JSON answer, passed through.
     Raw,
+}
+
+impl Finish {
+    fn is_worker(&self) -> bool {
+        matches!(self, Finish::WorkerCode(_) | Finish::WorkerVerify)
+    }
 }
 
 /// What the receipt needs to know about a prepared send.
@@ -143,14 +153,22 @@ impl Call {
         let op_safe = self.retry != Some(Retry::Unsafe);
         let (err, safe, wait) = match outcome {
             Ok(resp) if resp.status == 429 => {
-                let after = retry_after_seconds(&resp, now_ms);
-                let mut e = self.status_error(ErrorCode::RateLimited, &resp, "is rate limiting requests");
+                let worker = self.finish.is_worker();
+                let after = retry_after_seconds(&resp, now_ms).or_else(|| worker.then(|| worker_retry_after(&resp)).flatten());
+                let mut e = if worker {
+                    worker_error(&self.cfg, &resp)
+                } else {
+                    self.status_error(ErrorCode::RateLimited, &resp, "is rate limiting requests")
+                };
+                e.code = ErrorCode::RateLimited;
                 e.retryable = true;
                 e.retry_after_seconds = after;
                 let within = after.map_or(true, |s| s <= MAX_RETRY_AFTER_SECONDS);
                 (e, within, after.map(|s| s * 1000))
             }
-            Ok(resp) if resp.status >= 500 => {
+            // A worker's own JSON error (a provider failure behind it, a
+            // missing setting) is final: read it rather than guess.
+            Ok(resp) if resp.status >= 500 && !(self.finish.is_worker() && worker_error_body(&resp).is_some()) => {
                 let mut e = match self.retry {
                     None => self.status_error(ErrorCode::ProviderUnavailable, &resp, "is unavailable").retryable(true),
                     Some(_) if resp.status == 503 => self
@@ -238,6 +256,32 @@ impl Call {
                     raw: resp.body.clone(),
                 }))
             }
+            Finish::WorkerCode(mut ticket) => {
+                let obj = worker_ok(cfg, resp)?;
+                let Some(at) = json::get_str(&obj, "expiresAt").and_then(crate::parse_iso8601) else {
+                    let mut e = Error::new(
+                        ErrorCode::OutcomeUnknown,
+                        "the OTP worker (config.otpUrl) answered success without expiresAt; the code may or may not have been sent",
+                    );
+                    e.http_status = Some(resp.status);
+                    return Err(e.with_provider(cfg.provider.as_str()));
+                };
+                ticket.expires_at_ms = at;
+                if let Some(p) = json::get_str(&obj, "provider").and_then(ProviderKind::parse) {
+                    ticket.provider = p;
+                }
+                Ok(Outcome::Ticket(ticket))
+            }
+            Finish::WorkerVerify => {
+                let obj = worker_ok(cfg, resp)?;
+                let Some(valid) = json::get_bool(&obj, "valid") else {
+                    let mut e = Error::new(ErrorCode::ProviderRejected, "the OTP worker (config.otpUrl) answered without valid");
+                    e.http_status = Some(resp.status);
+                    return Err(e.with_provider(cfg.provider.as_str()));
+                };
+                let reason = json::get_str(&obj, "reason").map(str::to_string);
+                Ok(Outcome::Verification(Verification { valid, reason: if valid { None } else { reason.or(Some("mismatch".into())) } }))
+            }
             Finish::Raw => {
                 providers::parse_ok(cfg, resp, false)?;
                 Ok(Outcome::Raw(providers::redact(&resp.body, cfg)))
@@ -271,6 +315,54 @@ fn receipt(cfg: &Config, meta: PreparedMeta, resp: &HttpResponse) -> Result<Send
         idempotency_key: meta.idempotency_key,
         raw: providers::redact(&resp.body, cfg),
     })
+}
+
+/// The `{ ok: false, error, message }` object an edgetext worker answers with.
+fn worker_error_body(resp: &HttpResponse) -> Option<json::Object> {
+    json::parse_object(&resp.body).filter(|o| json::get_bool(o, "ok") == Some(false) && json::get_str(o, "error").is_some())
+}
+
+/// The `retryAfter` (seconds) of a worker's JSON answer.
+fn worker_retry_after(resp: &HttpResponse) -> Option<u64> {
+    match worker_error_body(resp)?.get("retryAfter") {
+        Some(json::Value::Number(n)) => json::number_u64(n),
+        _ => None,
+    }
+}
+
+/// A 2xx `{ ok: true, … }` answer of a worker, or its error.
+fn worker_ok(cfg: &Config, resp: &HttpResponse) -> Result<json::Object> {
+    match json::parse_object(&resp.body) {
+        Some(o) if (200..300).contains(&resp.status) && json::get_bool(&o, "ok") == Some(true) => Ok(o),
+        _ => Err(worker_error(cfg, resp)),
+    }
+}
+
+/// The error an edgetext worker's answer stands for: its `error` when that is
+/// one of the stable codes (`country_not_allowed`, `rate_limited`, a provider
+/// failure's own code …), else one chosen by the HTTP status.
+fn worker_error(cfg: &Config, resp: &HttpResponse) -> Error {
+    let body = worker_error_body(resp);
+    let given = body.as_ref().and_then(|o| json::get_str(o, "error"));
+    let message = body.as_ref().and_then(|o| json::get_str(o, "message")).or(given);
+    let code = given.and_then(ErrorCode::parse).unwrap_or(match resp.status {
+        400 | 413 | 422 => ErrorCode::InvalidInput,
+        401 | 403 => ErrorCode::Unauthorized,
+        404 | 405 | 501 => ErrorCode::Unsupported,
+        429 => ErrorCode::RateLimited,
+        s if s >= 500 => ErrorCode::ProviderUnavailable,
+        _ => ErrorCode::ProviderRejected,
+    });
+    let mut text = format!("the OTP worker (config.otpUrl) answered HTTP {}", resp.status);
+    if let Some(m) = message {
+        text.push_str(": ");
+        text.extend(m.chars().take(300));
+    }
+    let retryable = matches!(code, ErrorCode::RateLimited | ErrorCode::ProviderUnavailable | ErrorCode::Network | ErrorCode::Timeout);
+    let mut e = Error::new(code, text).with_provider(cfg.provider.as_str()).retryable(retryable);
+    e.http_status = Some(resp.status);
+    e.provider_message = given.map(str::to_string);
+    e
 }
 
 /// Exponential backoff with jitter: 250 ms, 500 ms, 1 s … capped at 8 s,

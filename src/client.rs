@@ -37,6 +37,32 @@ pub enum Operation {
     DeleteCallback,
 }
 
+const OPERATIONS: [(Operation, &str); 11] = [
+    (Operation::Send, "send"),
+    (Operation::SendCode, "sendCode"),
+    (Operation::VerifyCode, "verifyCode"),
+    (Operation::Status, "status"),
+    (Operation::UpdateContactTag, "updateContactTag"),
+    (Operation::ListMessages, "listMessages"),
+    (Operation::Health, "health"),
+    (Operation::InboundQuery, "inboundQuery"),
+    (Operation::ListCallbacks, "listCallbacks"),
+    (Operation::RegisterCallback, "registerCallback"),
+    (Operation::DeleteCallback, "deleteCallback"),
+];
+
+impl Operation {
+    /// The JavaScript method name (`"sendCode"`, …).
+    pub fn name(self) -> &'static str {
+        OPERATIONS.iter().find(|(o, _)| *o == self).map_or("", |(_, n)| n)
+    }
+
+    /// The operation of a JavaScript method name.
+    pub fn from_name(name: &str) -> Option<Operation> {
+        OPERATIONS.iter().find(|(_, n)| *n == name).map(|(o, _)| *o)
+    }
+}
+
 /// A client for one provider. `P` tells the time and gives random bytes;
 /// to use [`Client::run`] and the async methods it must also be a [`Transport`].
 ///
@@ -75,6 +101,19 @@ impl<P: Clock + Random> Client<P> {
         let cfg = &self.cfg;
         let fields = |what| Fields::parse(arg, what);
         let read = |req: HttpRequest| Call::fetch(cfg, req, None, None, Finish::Raw);
+        if let Some(base) = cfg.otp_url.as_deref() {
+            match op {
+                Operation::SendCode => return self.prepare_worker_code(base, fields("request")?),
+                Operation::VerifyCode => return self.prepare_worker_verify(base, fields("request")?),
+                _ => {}
+            }
+        }
+        if cfg.api_key.is_empty() {
+            return Err(Error::config(format!(
+                "config.apiKey is required for {}: without it the client only has config.otpUrl, for sendCode and verifyCode",
+                op.name()
+            )));
+        }
         Ok(match op {
             Operation::Send => {
                 let (req, retry, meta) = self.prepare_send(fields("message")?)?.split();
@@ -191,6 +230,31 @@ impl<P: Clock + Random> Client<P> {
         Ok(Call::done(cfg, Ok(Outcome::Verification(v))))
     }
 
+    /// `POST {otpUrl}/v1/otp/send`: the worker makes, keeps and sends the code.
+    fn prepare_worker_code(&self, base: &str, mut f: Fields) -> Result<Call> {
+        let to = f.required_string("to")?;
+        let service = f.string("serviceName")?;
+        f.finish("for sendCode through the worker (config.otpUrl), which sets the code's length and lifetime")?;
+        let to = crate::normalize_phone(&to, None)?;
+        let body = JsonObject::new().str("to", &to).opt_str("serviceName", service.as_deref()).finish();
+        let req = worker_request(base, "/v1/otp/send", body);
+        let ticket = CodeTicket { provider: self.cfg.provider, to, mode: "worker", expires_at_ms: 0, token: None };
+        Ok(Call::fetch(&self.cfg, req, Some(Retry::Unsafe), None, Finish::WorkerCode(ticket)))
+    }
+
+    /// `POST {otpUrl}/v1/otp/verify`: the worker checks the code and counts the check.
+    fn prepare_worker_verify(&self, base: &str, mut f: Fields) -> Result<Call> {
+        let to = f.required_string("to")?;
+        let code = f.required_string("code")?;
+        if f.string("token")?.is_some() {
+            return Err(Error::input("request.token is not used through the worker (config.otpUrl), which keeps the code itself"));
+        }
+        f.finish("of verifyCode through the worker (config.otpUrl)")?;
+        let to = crate::normalize_phone(&to, None)?;
+        let body = JsonObject::new().str("to", &to).str("code", code.trim()).finish();
+        Ok(Call::fetch(&self.cfg, worker_request(base, "/v1/otp/verify", body), None, None, Finish::WorkerVerify))
+    }
+
     fn prepare_status(&self, id: &str) -> Result<Call> {
         let cfg = &self.cfg;
         let p = self.provider();
@@ -253,6 +317,15 @@ impl<P: Clock + Random> Client<P> {
             Err(Error::unsupported(format!("{op} is a {} operation; this client is for {}", provider.as_str(), self.provider())))
         }
     }
+}
+
+/// A JSON `POST` to an edgetext worker (no provider key: the worker has its own).
+fn worker_request(base: &str, path: &str, body: String) -> HttpRequest {
+    let headers = vec![
+        ("Content-Type".to_string(), "application/json".to_string()),
+        ("Accept".to_string(), "application/json".to_string()),
+    ];
+    HttpRequest { method: Method::Post, url: format!("{base}{path}"), headers, body: Some(body) }
 }
 
 impl<P: Clock + Random + Transport> Client<P> {

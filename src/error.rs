@@ -30,6 +30,9 @@ pub enum ErrorCode {
     Timeout,
     /// The provider has no such operation, or it is not configured (`unsupported`).
     Unsupported,
+    /// An edgetext worker refused to send a code to a number of a country its
+    /// `OTP_ALLOWED_COUNTRIES` does not list (`country_not_allowed`).
+    CountryNotAllowed,
 }
 
 impl ErrorCode {
@@ -47,7 +50,19 @@ impl ErrorCode {
             ErrorCode::Network => "network",
             ErrorCode::Timeout => "timeout",
             ErrorCode::Unsupported => "unsupported",
+            ErrorCode::CountryNotAllowed => "country_not_allowed",
         }
+    }
+
+    /// The code whose [`ErrorCode::as_str`] is `s`.
+    pub fn parse(s: &str) -> Option<ErrorCode> {
+        use ErrorCode::*;
+        [
+            InvalidConfig, InvalidInput, InvalidPhone, Unauthorized, RateLimited, ProviderRejected,
+            ProviderUnavailable, OutcomeUnknown, Network, Timeout, Unsupported, CountryNotAllowed,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
     }
 }
 

@@ -74,7 +74,8 @@ pub const DEFAULT_OTP_TEMPLATE: &str = "Your {service} code is {code}. It expire
 pub struct Config {
     /// Which provider to talk to.
     pub provider: ProviderKind,
-    /// The bearer token for the provider.
+    /// The bearer token for the provider; empty for a client that has only
+    /// [`Config::otp_url`] (then every provider operation is `invalid_config`).
     pub api_key: String,
     /// The provider's base URL, without a trailing slash.
     pub base_url: String,
@@ -84,6 +85,9 @@ pub struct Config {
     pub max_retries: u32,
     /// Signed one-time codes, when configured.
     pub otp: Option<OtpConfig>,
+    /// Base URL of an edgetext worker whose `/v1/otp/send` and `/v1/otp/verify`
+    /// serve `sendCode` and `verifyCode` (worker mode: no key or secret here).
+    pub otp_url: Option<String>,
     /// Base URL of an edgetext worker that answers `status()` for providers without a status endpoint.
     pub status_url: Option<String>,
     /// Bearer token for `status_url` (the worker's `EDGETEXT_API_TOKEN`); the provider key is never sent there.
@@ -149,12 +153,22 @@ impl Config {
             ))
         })?;
         let p = provider.as_str();
-        let api_key = f.required_string("apiKey")?;
+        let otp_url = url_field(f.string("otpUrl")?, "config.otpUrl")?;
+        // With otpUrl alone (a browser), the client only sends and checks
+        // codes through the worker: no key, and the provider's own fields may go.
+        let given_key = f.string("apiKey")?;
+        let keyless = otp_url.is_some() && given_key.is_none();
+        let api_key = match given_key {
+            Some(k) if !k.trim().is_empty() => k,
+            _ if keyless => String::new(),
+            _ => return Err(Error::config("config.apiKey is required")),
+        };
         if api_key.chars().any(|c| c.is_control() || c == ' ') {
             return Err(Error::config("config.apiKey contains spaces or control characters"));
         }
         let base_url = match url_field(f.string("baseUrl")?, "config.baseUrl")? {
             Some(u) => u,
+            None if keyless => provider.default_base_url().unwrap_or_default().to_string(),
             None => provider
                 .default_base_url()
                 .ok_or_else(|| Error::config(format!("config.baseUrl is required for {p}")))?
@@ -168,6 +182,11 @@ impl Config {
         let status_url = url_field(f.string("statusUrl")?, "config.statusUrl")?;
         let status_token = f.string("statusToken")?;
         let otp = Self::read_otp(f)?;
+        if otp.is_some() && otp_url.is_some() {
+            return Err(Error::config(
+                "give config.otp (codes signed here) or config.otpUrl (codes kept by a worker), not both",
+            ));
+        }
 
         let is = |k: ProviderKind| provider == k;
         let mut cfg = Config {
@@ -177,6 +196,7 @@ impl Config {
             timeout_ms,
             max_retries,
             otp,
+            otp_url,
             status_url,
             status_token,
             channel_id: None,
@@ -188,7 +208,7 @@ impl Config {
             sim_card_id: None,
         };
         if is(ProviderKind::Teklink) {
-            cfg.channel_id = Some(f.required_string("channelId")?);
+            cfg.channel_id = if keyless { f.string("channelId")? } else { Some(f.required_string("channelId")?) };
             cfg.from_name = f.string("fromName")?;
             cfg.token_in_body = match f.string("auth")?.as_deref() {
                 None | Some("bearer") => false,
@@ -197,7 +217,7 @@ impl Config {
             };
         }
         if is(ProviderKind::Relay) {
-            cfg.phone_id = Some(f.required_string("phoneId")?);
+            cfg.phone_id = if keyless { f.string("phoneId")? } else { Some(f.required_string("phoneId")?) };
             if let Some(c) = f.string("channel")? {
                 crate::providers::relay::check_channel(&c).map_err(|e| Error::config(e.message))?;
                 cfg.channel = c;
@@ -287,11 +307,12 @@ pub struct CodeTicket {
     pub provider: ProviderKind,
     /// The normalised recipient.
     pub to: String,
-    /// `"provider"` (the provider checks codes) or `"signed"` (the token does).
+    /// `"provider"` (the provider checks codes), `"signed"` (the token does) or
+    /// `"worker"` (an edgetext worker keeps and checks the code).
     pub mode: &'static str,
     /// When the code stops working, in ms since the epoch.
     pub expires_at_ms: u64,
-    /// The signed token (`None` in provider mode).
+    /// The signed token (`None` in provider and worker mode).
     pub token: Option<String>,
 }
 
@@ -313,7 +334,8 @@ impl CodeTicket {
 pub struct Verification {
     /// Whether the code is right.
     pub valid: bool,
-    /// `None` when valid; else `"mismatch"`, `"expired"`, `"malformed_token"` or the provider's message.
+    /// `None` when valid; else `"mismatch"`, `"expired"`, `"malformed_token"`, the
+    /// provider's message, or (worker mode) `"no_code"`, `"spent"`, `"too_many_attempts"`.
     pub reason: Option<String>,
 }
 

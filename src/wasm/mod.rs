@@ -40,20 +40,7 @@ impl RawClient {
 
     /// Starts an operation by its JS method name; bad input gives a call that is already done.
     pub fn start(&self, #[wasm_bindgen(unchecked_param_type = "OperationName")] op: &str, arg: JsValue) -> Result<RawCall, JsValue> {
-        let op = match op {
-            "send" => Operation::Send,
-            "sendCode" => Operation::SendCode,
-            "verifyCode" => Operation::VerifyCode,
-            "status" => Operation::Status,
-            "updateContactTag" => Operation::UpdateContactTag,
-            "listMessages" => Operation::ListMessages,
-            "health" => Operation::Health,
-            "inboundQuery" => Operation::InboundQuery,
-            "listCallbacks" => Operation::ListCallbacks,
-            "registerCallback" => Operation::RegisterCallback,
-            "deleteCallback" => Operation::DeleteCallback,
-            _ => return Err(error_to_js(crate::Error::unsupported("no such operation"))),
-        };
+        let op = Operation::from_name(op).ok_or_else(|| error_to_js(crate::Error::unsupported("no such operation")))?;
         let text = match op {
             Operation::Status => arg
                 .as_string()
@@ -148,6 +135,13 @@ pub fn normalize_phone(
         None
     };
     crate::normalize_phone(input, country.as_deref()).map_err(error_to_js)
+}
+
+/// The ISO 3166 alpha-2 country of an E.164 number (`"US"`, `"GB"`, …), or
+/// `undefined` when its calling code is not one edgetext knows.
+#[wasm_bindgen(js_name = countryOf)]
+pub fn country_of(e164: &str) -> Option<String> {
+    crate::country_of(e164).map(str::to_string)
 }
 
 #[cfg(test)]

@@ -32,6 +32,8 @@ interface CommonConfig {
     statusUrl?: string;
     /** Bearer token for `statusUrl` (the worker's EDGETEXT_API_TOKEN). */
     statusToken?: string;
+    /** Base URL of an edgetext worker: `sendCode`/`verifyCode` go to its `/v1/otp/*` routes (not with `otp`). */
+    otpUrl?: string;
 }
 
 /** TextLink settings. */
@@ -54,8 +56,23 @@ export interface RelayConfig extends CommonConfig {
 }
 /** Klink CX settings. */
 export interface KlinkConfig extends CommonConfig { provider: "klink"; }
+/**
+ * A client without a key (a browser): only `sendCode` and `verifyCode`, through
+ * the edgetext worker at `otpUrl`; every other operation is `invalid_config`.
+ */
+export interface OtpWorkerConfig {
+    /** The provider the worker sends through (reported in tickets). */
+    provider: ProviderName;
+    /** Base URL of an edgetext worker with `/v1/otp/send` and `/v1/otp/verify`. */
+    otpUrl: string;
+    apiKey?: undefined;
+    /** Per HTTP attempt, in ms (default 10000). */
+    timeoutMs?: number;
+    /** Retries of a verify that cannot have reached the worker, and waits for a short `Retry-After` (default 2). */
+    maxRetries?: number;
+}
 /** `new Client(config)`. */
-export type ClientConfig = TextLinkConfig | TeklinkConfig | RelayConfig | KlinkConfig;
+export type ClientConfig = TextLinkConfig | TeklinkConfig | RelayConfig | KlinkConfig | OtpWorkerConfig;
 
 /** A message; a field the configured provider does not have is an `invalid_input` error. */
 export interface Message {
@@ -112,7 +129,7 @@ export interface CodeRequest {
     /** klink: the contact's UUID (instead of `to`). */
     contactId?: string;
     serviceName: string;
-    /** 4-10 digits (signed codes only). */
+    /** 4-10 digits (signed codes only; the worker sets its own). */
     length?: number;
     ttlSeconds?: number;
     /** textlink */ customId?: string;
@@ -123,7 +140,8 @@ export interface CodeRequest {
 export interface CodeTicket {
     provider: ProviderName;
     to: string;
-    mode: "provider" | "signed";
+    /** "worker": an edgetext worker (`otpUrl`) keeps the code; `token` is null. */
+    mode: "provider" | "signed" | "worker";
     expiresAt: string;
     token: string | null;
 }
@@ -140,7 +158,10 @@ export interface VerifyRequest {
 /** The result of `verifyCode`. */
 export interface Verification {
     valid: boolean;
-    /** null when valid; else "mismatch", "expired", "malformed_token" or the provider's message. */
+    /**
+     * null when valid; else "mismatch", "expired", "malformed_token" or the provider's message;
+     * through a worker also "no_code", "spent" (already used) or "too_many_attempts" (5 checks made).
+     */
     reason: string | null;
 }
 
@@ -295,6 +316,12 @@ export class RawClient {
 }
 
 /**
+ * The ISO 3166 alpha-2 country of an E.164 number (`"US"`, `"GB"`, …), or
+ * `undefined` when its calling code is not one edgetext knows.
+ */
+export function countryOf(e164: string): string | undefined;
+
+/**
  * Normalises a phone number to E.164; throws `invalid_phone`.
  */
 export function normalizePhone(input: string, options: { defaultCountry?: string }): string;
@@ -335,6 +362,7 @@ export interface InitOutput {
     readonly __setErrorClass: (a: any) => void;
     readonly __wbg_rawcall_free: (a: number, b: number) => void;
     readonly __wbg_rawclient_free: (a: number, b: number) => void;
+    readonly countryOf: (a: number, b: number) => [number, number];
     readonly normalizePhone: (a: number, b: number, c: any) => [number, number, number, number];
     readonly parseWebhook: (a: any, b: any, c: number) => any;
     readonly rawcall_fail: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
