@@ -1,4 +1,6 @@
-// edgetext/worker: the inbound-webhook worker for Cloudflare Workers / workerd.
+// edgetext/worker: the inbound-webhook worker for Cloudflare Workers / workerd,
+// and its one-time-code routes with their Durable Object.
+import type { ClientConfig, SendReceipt, Message } from "./index.cjs";
 
 /** Bindings and secrets the worker reads from `env`. */
 export interface WorkerEnv {
@@ -14,6 +16,42 @@ export interface WorkerEnv {
   EDGETEXT_API_TOKEN?: string;
   FORWARD_URL?: string;
   FORWARD_SECRET?: string;
+  /** The EdgetextOtp Durable Object namespace; without it /v1/otp/* answers 503 otp_not_configured. */
+  EDGETEXT_OTP?: DurableObjectNamespaceLike;
+  /** HMAC key of the stored code hashes, at least 32 bytes (a secret). */
+  OTP_SECRET?: string;
+  /** Comma-separated ISO 3166 alpha-2 codes (`US,CA,GB`) codes may be sent to, or `*`; unset: none. */
+  OTP_ALLOWED_COUNTRIES?: string;
+  /** `textlink`, `teklink` or `relay`: the provider codes go through. */
+  OTP_PROVIDER?: string;
+  /** That provider's API key (a secret). */
+  OTP_API_KEY?: string;
+  /** JSON object of the client's other fields: `{"baseUrl":"…","phoneId":"…"}`. */
+  OTP_CLIENT?: string;
+  /** In the text as `{service}` (default "verification"). */
+  OTP_SERVICE_NAME?: string;
+  /** The text; must contain `{code}`; `{service}` and `{minutes}` are filled in. */
+  OTP_TEMPLATE?: string;
+  /** Lifetime of a code in seconds, 1-86400 (default 600). */
+  OTP_TTL_SECONDS?: string;
+  /** Digits per code, 4-10 (default 6). */
+  OTP_CODE_LENGTH?: string;
+  /** Codes sent to one number per window (default 5). */
+  OTP_SENDS_PER_NUMBER?: string;
+  /** Codes asked for from one address per window (default 10). */
+  OTP_SENDS_PER_IP?: string;
+  /** Checks made from one address per window (default 30). */
+  OTP_VERIFIES_PER_IP?: string;
+  /** The sliding window of every limit, in seconds (default 3600). */
+  OTP_WINDOW_SECONDS?: string;
+  /** Comma-separated origins allowed to call /v1/otp/* from a browser, or `*`; unset: none (same origin only). */
+  OTP_CORS_ORIGINS?: string;
+}
+
+/** The part of Cloudflare's DurableObjectNamespace the OTP routes use. */
+export interface DurableObjectNamespaceLike {
+  idFromName(name: string): unknown;
+  get(id: unknown): { fetch(input: string, init?: RequestInit): Promise<Response> };
 }
 
 /** The part of Cloudflare's D1Database the worker uses. */
@@ -28,6 +66,41 @@ export interface WorkerOptions {
   fallback?: (request: Request, env: WorkerEnv) => Response | Promise<Response>;
   /** Seconds before forwarding attempt `attempts + 1` (default: 1, 2, 4 … capped at 300). */
   retryDelaySeconds?: (attempts: number) => number;
+  /** One-time codes (/v1/otp/send, /v1/otp/verify). */
+  otp?: OtpWorkerOptions;
+}
+
+/** `createWorker({ otp })`. */
+export interface OtpWorkerOptions {
+  /**
+   * The client that sends the codes: a `Client` config, or anything with the
+   * `Client`'s `send` (e.g. `new Client(config, { fetch })`). Default: built
+   * from OTP_PROVIDER, OTP_API_KEY and OTP_CLIENT.
+   */
+  client?: (env: WorkerEnv) => ClientConfig | { send(message: Message): Promise<SendReceipt> };
+}
+
+/** The defaults of the OTP_* settings. */
+export declare const OTP_DEFAULTS: {
+  readonly ttlSeconds: 600;
+  readonly codeLength: 6;
+  readonly maxChecks: 5;
+  readonly sendsPerNumber: 5;
+  readonly sendsPerIp: 10;
+  readonly verifiesPerIp: 30;
+  readonly windowSeconds: 3600;
+  readonly serviceName: string;
+  readonly template: string;
+};
+
+/**
+ * The Durable Object behind the OTP routes: one per phone number and one per
+ * client address. Export it from the worker's main module and bind it as EDGETEXT_OTP.
+ */
+export declare class EdgetextOtp {
+  constructor(ctx: unknown, env: WorkerEnv);
+  fetch(request: Request): Promise<Response>;
+  alarm(): Promise<void>;
 }
 
 /** A queued forwarding message, as the Workers runtime hands it over. */

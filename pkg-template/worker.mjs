@@ -1,8 +1,12 @@
 // edgetext/worker: receives the four providers' webhooks, stores each event
 // once in D1, answers status and event reads, and forwards new events through
 // a Queue. Parsing, authentication and signatures happen in the wasm core;
-// this file only moves bytes between the Workers runtime and it.
+// this file only moves bytes between the Workers runtime and it. One-time
+// codes (/v1/otp/send, /v1/otp/verify) live in otp.mjs, with their Durable Object.
 import { parseWebhook, secretEquals, signForwarded } from "./workerd.mjs";
+import { handleOtp } from "./otp.mjs";
+
+export { EdgetextOtp, OTP_DEFAULTS } from "./otp.mjs";
 
 const MAX_BODY = 64 * 1024;
 const PROVIDERS = new Set(["textlink", "teklink", "relay", "klink"]);
@@ -132,6 +136,7 @@ async function route(request, env, options) {
   const url = new URL(request.url);
   const parts = url.pathname.split("/").filter(Boolean);
   if (parts[0] === "webhooks") return webhook(request, env, parts, url);
+  if (parts[0] === "v1" && parts[1] === "otp") return handleOtp(request, env, options.otp, parts.length === 3 ? parts[2] : "");
   if (parts[0] === "v1" && (parts[1] === "status" || parts[1] === "events")) {
     if (request.method !== "GET") return fail(405, "use GET", { allow: "GET" });
     if (!authorized(request, env)) return fail(401, "bad or missing bearer token");
@@ -154,7 +159,9 @@ const backoff = (attempts) => Math.min(2 ** Math.max(attempts - 1, 0), 300);
 /**
  * The worker: `export default createWorker()`.
  * Options: `fallback(request, env)` answers routes the worker does not own;
- * `retryDelaySeconds(attempts)` sets the forwarding backoff.
+ * `retryDelaySeconds(attempts)` sets the forwarding backoff;
+ * `otp.client(env)` gives the client that sends one-time codes (a `Client`
+ * config, or a `Client`), instead of OTP_PROVIDER, OTP_API_KEY and OTP_CLIENT.
  */
 export function createWorker(options = {}) {
   const retryDelay = options.retryDelaySeconds || backoff;

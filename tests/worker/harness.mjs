@@ -38,6 +38,7 @@ export async function startWorker(bindings = {}) {
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2025-09-01",
     d1Databases: ["DB"],
+    durableObjects: { EDGETEXT_OTP: "EdgetextOtp" },
     queueProducers: { FORWARD_QUEUE: "edgetext-forward" },
     queueConsumers: { "edgetext-forward": { maxBatchSize: 10, maxBatchTimeout: 0.2, maxRetries: 10 } },
     bindings: { ...SECRETS, ...bindings },

@@ -1,2 +1,2 @@
 // The deployable worker: everything lives in the package.
-export { default } from "../../pkg/worker.mjs";
+export { default, EdgetextOtp } from "../../pkg/worker.mjs";
