@@ -120,6 +120,23 @@ test("the page's proxy: the page's key is dropped and the sandbox's added; reads
   for (const s of [...SECRETS, "test-textlink-key"]) assert.ok(!config.text.includes(s));
 });
 
+test("one-time codes through the worker's /v1/otp routes go out through the sandbox's relay", async () => {
+  const to = "+12125550142";
+  const sent = await call("POST", "/v1/otp/send", { body: { to } });
+  assert.equal(sent.status, 200, sent.text);
+  assert.equal(sent.json.provider, "relay");
+  const texts = (await call("GET", "/sandbox/__emulator/requests?provider=relay")).json.filter((q) => q.body?.to === to).map((q) => q.body.text);
+  assert.equal(texts.length, 1);
+  const code = /^Your edgetext demo code is (\d{6})\./.exec(texts[0])?.[1];
+  assert.ok(code, texts[0]);
+  assert.ok(!sent.text.includes(code));
+  assert.deepEqual((await call("POST", "/v1/otp/verify", { body: { to, code } })).json, { ok: true, valid: true, reason: null });
+  assert.deepEqual((await call("POST", "/v1/otp/verify", { body: { to, code } })).json, { ok: true, valid: false, reason: "spent" });
+  const fr = await call("POST", "/v1/otp/send", { body: { to: "+33612345678" } });
+  assert.equal(fr.status, 403);
+  assert.equal(fr.json.error, "country_not_allowed");
+});
+
 test("bad input never gets a 5xx", async () => {
   const cases = [
     ["POST", "/proxy/nope/x", {}],
@@ -134,6 +151,8 @@ test("bad input never gets a 5xx", async () => {
     ["POST", "/demo/config", {}],
     ["GET", "/nothing/here", {}],
     ["POST", "/webhooks/klink", { raw: "{}" }],
+    ["POST", "/v1/otp/send", { raw: "{not json" }],
+    ["POST", "/v1/otp/verify", { body: { to: "+12125550142", code: 5 } }],
   ];
   for (const [method, path, opts] of cases) {
     const r = await call(method, path, opts);

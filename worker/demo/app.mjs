@@ -6,8 +6,11 @@
 //   /proxy/{provider}/...                        the page's provider base URL: the key is added here
 //   /proxy/worker/v1/...                         the page's statusUrl: the reader token is added here
 //   /demo/config                                 which providers are sandboxed, and their non-secret fields
+// and /v1/otp/send, /v1/otp/verify (edgetext/worker's one-time codes), which
+// send their codes as relay messages through the sandbox (otpClient below).
 // Everything else (the page) is served from www/ as static assets.
 import { createWorker } from "../../pkg/worker.mjs";
+import { Client } from "../../pkg/workerd.mjs";
 import { DEFAULT_KEYS } from "../../tests/emulator/emulator.mjs";
 
 export const PROVIDERS = ["textlink", "teklink", "relay", "klink"];
@@ -119,5 +122,14 @@ async function fallback(request, env) {
   return fail(404, "not found");
 }
 
-const demo = createWorker({ fallback });
+/**
+ * The client the worker's /v1/otp routes send codes with: the sandbox's relay,
+ * reached in-process through its Durable Object (a worker cannot fetch itself).
+ */
+function otpClient(env) {
+  const config = { provider: "relay", apiKey: DEFAULT_KEYS.relay, baseUrl: "http://127.0.0.1:8787/sandbox/relay", phoneId: SANDBOX_FIELDS.relay.phoneId };
+  return new Client(config, { fetch: (url, init) => sandboxStub(env).fetch(new Request(url, init)) });
+}
+
+const demo = createWorker({ fallback, otp: { client: otpClient } });
 export default demo;
