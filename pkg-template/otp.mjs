@@ -8,7 +8,7 @@
 // recent sends and checks. Each object handles one request at a time, so a
 // count cannot be raced past its limit. The README's "One-time codes through
 // the worker" has the threat model and every setting.
-import { Client, EdgetextError, countryOf, normalizePhone } from "./workerd.mjs";
+import { Client, EdgetextError, countryOf, normalizePhone, secretEquals } from "./workerd.mjs";
 
 /** The defaults of the OTP_* settings. */
 export const OTP_DEFAULTS = Object.freeze({
@@ -300,13 +300,6 @@ async function codeHash(secret, salt, to, code) {
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, data));
 }
 
-/** Compares two byte strings in time that depends only on their lengths. */
-function sameBytes(a, b) {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return diff === 0;
-}
-
 /** Sliding window: drops entries older than `windowMs`; the wait in seconds when `limit` are left. */
 function slide(log, limit, windowMs, now) {
   while (log.length > 0 && log[0].at <= now - windowMs) log.shift();
@@ -381,7 +374,7 @@ export class EdgetextOtp {
     if (c.checks >= body.maxChecks) return { valid: false, reason: "too_many_attempts" };
     if (now >= c.expiresAt) return { valid: false, reason: "expired" };
     c.checks += 1;
-    if (!sameBytes(given, unb64(c.hash))) return { valid: false, reason: "mismatch" };
+    if (!secretEquals(b64(given), c.hash)) return { valid: false, reason: "mismatch" };
     c.spent = true;
     return { valid: true, reason: null };
   }
