@@ -11,15 +11,11 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 process.chdir(root);
 const bin = join(root, "node_modules", ".bin");
 const matrix = parse(readFileSync("wasm-pack.toml", "utf8"));
-const cargoArgs = matrix["cargo-args"] ?? [];
-const rustflags = matrix.rustflags ?? [];
-const unstable = [...cargoArgs, ...rustflags].includes("-Z");
 const env = {
   ...process.env,
   PATH: `${bin}:${process.env.HOME}/.cargo/bin:${process.env.PATH}`,
-  // Replaces, never adds to, a RUSTFLAGS of the caller: the wasm is built alike everywhere.
-  RUSTFLAGS: rustflags.join(" "),
-  ...(unstable && { RUSTC_BOOTSTRAP: "1" }),
+  // A RUSTFLAGS of the caller is dropped: the wasm is built alike everywhere.
+  RUSTFLAGS: "",
 };
 const crate = parse(readFileSync("Cargo.toml", "utf8")).package;
 const stem = crate.name.replace(/-/g, "_");
@@ -38,8 +34,9 @@ function run(cmd, args) {
 const stage = "pkg.next";
 const staged = (dir) => dir.replace(/^pkg(?=\/|$)/, stage);
 rmSync(stage, { recursive: true, force: true });
-for (const { target, out_dir: final_dir } of matrix.build) {
+for (const { target, out_dir: final_dir, features = [] } of matrix.build) {
   const out_dir = staged(final_dir);
+  const cargoArgs = ["--no-default-features", ...(features.length ? ["--features", features.join(",")] : [])];
   run("wasm-pack", ["--quiet", "build", "--release", "--no-pack", "--target", target, "--out-dir", join(root, out_dir), root, "--", ...cargoArgs]);
   for (const f of ["package.json", "README.md", ".gitignore"]) rmSync(join(out_dir, f), { force: true });
   const wasm = join(out_dir, `${stem}_bg.wasm`);

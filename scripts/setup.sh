@@ -11,12 +11,6 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown >/dev/null 2>&1
 fi
 
-# scripts/build.mjs rebuilds std for the wasm (see wasm-pack.toml).
-if ! rustup component list --installed | grep -qx rust-src; then
-  echo "setup: rustup component add rust-src"
-  rustup component add rust-src >/dev/null 2>&1
-fi
-
 # wasm-bindgen-cli must be exactly the version Cargo.toml pins.
 wb=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 [ -n "$wb" ] || { echo "setup: no wasm-bindgen = \"=X.Y.Z\" pin in Cargo.toml" >&2; exit 1; }
@@ -25,9 +19,11 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wb" ]; then
   cargo install --quiet --force wasm-bindgen-cli --version "$wb"
 fi
 
-if ! command -v wasm-pack >/dev/null; then
-  echo "setup: cargo install wasm-pack (a few minutes)"
-  cargo install --quiet wasm-pack
+# wasm-pack is pinned like wasm-bindgen-cli, so every machine builds alike.
+wp=0.15.1
+if [ "$(wasm-pack --version 2>/dev/null)" != "wasm-pack $wp" ]; then
+  echo "setup: cargo install wasm-pack $wp (a few minutes)"
+  cargo install --quiet --force wasm-pack --version "$wp"
 fi
 
 # npm ci writes node_modules/.package-lock.json last, so a newer one means done.

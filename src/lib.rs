@@ -7,12 +7,14 @@
 //! `wasm` module (built only for `wasm32`) exposes the core to JavaScript.
 #![deny(missing_docs)]
 
+mod codec;
 mod error;
 mod http;
 mod otp;
 mod phone;
 mod segments;
 
+pub use codec::RawJson;
 pub use error::{Error, ErrorCode, Result};
 pub use http::{Clock, HttpRequest, HttpResponse, Method, Random, Transport, TransportError};
 pub use otp::*;
@@ -24,12 +26,14 @@ mod json;
 mod model;
 mod providers;
 mod time;
+#[cfg(feature = "worker")]
 mod webhook;
 
 pub use call::{error_details_json, Call, Outcome, Step, MAX_RETRY_AFTER_SECONDS};
 pub use client::{Client, Operation};
 pub use model::*;
 pub use time::{iso8601, parse_iso8601};
+#[cfg(feature = "worker")]
 pub use webhook::*;
 
 #[cfg(target_arch = "wasm32")]

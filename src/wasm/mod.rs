@@ -6,6 +6,7 @@
 
 mod convert;
 mod platform;
+#[cfg(feature = "worker")]
 mod webhooks;
 
 use crate::{Call, Config, HttpResponse, Operation, Step, TransportError};
