@@ -5,12 +5,13 @@
 //! feeds the outcome back ([`Call::feed`]). The retry rules live here, so
 //! the JavaScript loop and the native async driver behave identically.
 
-use crate::json::{self, JsonObject};
+use crate::codec::{self, opt_bool, opt_str, opt_u64};
 use crate::providers::{self, klink, relay, teklink, textlink, PreparedSend, Retry};
 use crate::{
-    normalize_status, CodeTicket, Config, Error, ErrorCode, HttpRequest, HttpResponse, MessageStatus, ProviderKind, Random,
-    Result, SendReceipt, TransportError, Verification,
+    CodeTicket, Config, DeliveryStatus, Error, ErrorCode, HttpRequest, HttpResponse, MessageStatus, ProviderKind, Random,
+    RawJson, Result, SendReceipt, SendStatus, TransportError, Verification,
 };
+use serde::Deserialize;
 
 /// The longest `Retry-After` the client waits for by itself; a longer one is
 /// handed back to the caller as a `rate_limited` error.
@@ -44,20 +45,7 @@ pub enum Outcome {
     /// `status`.
     Status(MessageStatus),
     /// The provider's JSON answer, unchanged (provider extras).
-    Raw(String),
-}
-
-impl Outcome {
-    /// The outcome as the JSON JavaScript receives.
-    pub fn to_json(&self) -> String {
-        match self {
-            Outcome::Receipt(r) => r.to_json(),
-            Outcome::Ticket(t) => t.to_json(),
-            Outcome::Verification(v) => v.to_json(),
-            Outcome::Status(s) => s.to_json(),
-            Outcome::Raw(r) => r.clone(),
-        }
-    }
+    Raw(RawJson),
 }
 
 /// How to read the final answer.
@@ -238,27 +226,27 @@ impl Call {
                 Ok(Outcome::Ticket(ticket))
             }
             Finish::ProviderCode(mut ticket) => {
-                providers::parse_ok(cfg, resp, true)?;
+                providers::parse_ok::<providers::Any>(cfg, resp, true)?;
                 ticket.expires_at_ms += now_ms;
                 Ok(Outcome::Ticket(ticket))
             }
             Finish::ProviderVerify => textlink::parse_verify(cfg, resp).map(Outcome::Verification),
             Finish::RelayStatus(id) => relay::parse_status(cfg, &id, resp).map(Outcome::Status),
             Finish::WorkerStatus(id) => {
-                let obj = providers::parse_ok(cfg, resp, false)?;
+                let a: WorkerStatus = providers::parse_ok(cfg, resp, false)?;
                 Ok(Outcome::Status(MessageStatus {
-                    id: json::get_str(&obj, "id").unwrap_or(&id).to_string(),
-                    provider: json::get_str(&obj, "provider").unwrap_or(cfg.provider.as_str()).to_string(),
-                    status: normalize_status(json::get_str(&obj, "status").unwrap_or("")).into(),
-                    error: json::get_str(&obj, "error").map(str::to_string),
-                    created_at: json::get_str(&obj, "createdAt").map(str::to_string),
-                    delivered_at: json::get_str(&obj, "deliveredAt").map(str::to_string),
-                    raw: resp.body.clone(),
+                    id: a.id.unwrap_or(id),
+                    provider: a.provider.as_deref().and_then(ProviderKind::parse).unwrap_or(cfg.provider),
+                    status: DeliveryStatus::parse(a.status.as_deref().unwrap_or("")),
+                    error: a.error,
+                    created_at: a.created_at,
+                    delivered_at: a.delivered_at,
+                    raw: RawJson(resp.body.clone()),
                 }))
             }
             Finish::WorkerCode(mut ticket) => {
-                let obj = worker_ok(cfg, resp)?;
-                let Some(at) = json::get_str(&obj, "expiresAt").and_then(crate::parse_iso8601) else {
+                let a: WorkerAnswer = worker_ok(cfg, resp)?;
+                let Some(at) = a.expires_at.as_deref().and_then(crate::parse_iso8601) else {
                     let mut e = Error::new(
                         ErrorCode::OutcomeUnknown,
                         "the OTP worker (config.otpUrl) answered success without expiresAt; the code may or may not have been sent",
@@ -267,35 +255,78 @@ impl Call {
                     return Err(e.with_provider(cfg.provider.as_str()));
                 };
                 ticket.expires_at_ms = at;
-                if let Some(p) = json::get_str(&obj, "provider").and_then(ProviderKind::parse) {
+                if let Some(p) = a.provider.as_deref().and_then(ProviderKind::parse) {
                     ticket.provider = p;
                 }
                 Ok(Outcome::Ticket(ticket))
             }
             Finish::WorkerVerify => {
-                let obj = worker_ok(cfg, resp)?;
-                let Some(valid) = json::get_bool(&obj, "valid") else {
+                let a: WorkerAnswer = worker_ok(cfg, resp)?;
+                let Some(valid) = a.valid else {
                     let mut e = Error::new(ErrorCode::ProviderRejected, "the OTP worker (config.otpUrl) answered without valid");
                     e.http_status = Some(resp.status);
                     return Err(e.with_provider(cfg.provider.as_str()));
                 };
-                let reason = json::get_str(&obj, "reason").map(str::to_string);
-                Ok(Outcome::Verification(Verification { valid, reason: if valid { None } else { reason.or(Some("mismatch".into())) } }))
+                Ok(Outcome::Verification(if valid {
+                    Verification::valid()
+                } else {
+                    Verification::refused(a.reason.unwrap_or_else(|| "mismatch".into()))
+                }))
             }
             Finish::Raw => {
-                providers::parse_ok(cfg, resp, false)?;
-                Ok(Outcome::Raw(providers::redact(&resp.body, cfg)))
+                providers::parse_ok::<providers::Any>(cfg, resp, false)?;
+                Ok(Outcome::Raw(RawJson(providers::redact(&resp.body, cfg))))
             }
         }
     }
 }
 
+/// An edgetext worker's `/v1/status/{provider}/{id}` answer.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WorkerStatus {
+    #[serde(default, deserialize_with = "opt_str")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "opt_str")]
+    provider: Option<String>,
+    #[serde(default, deserialize_with = "opt_str")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "opt_str")]
+    error: Option<String>,
+    #[serde(default, deserialize_with = "opt_str")]
+    created_at: Option<String>,
+    #[serde(default, deserialize_with = "opt_str")]
+    delivered_at: Option<String>,
+}
+
+/// An edgetext worker's `/v1/otp/*` answer, success or not.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct WorkerAnswer {
+    #[serde(default, deserialize_with = "opt_bool")]
+    ok: Option<bool>,
+    #[serde(default, deserialize_with = "opt_str")]
+    error: Option<String>,
+    #[serde(default, deserialize_with = "opt_str")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "opt_u64")]
+    retry_after: Option<u64>,
+    #[serde(default, deserialize_with = "opt_str")]
+    expires_at: Option<String>,
+    #[serde(default, deserialize_with = "opt_str")]
+    provider: Option<String>,
+    #[serde(default, deserialize_with = "opt_bool")]
+    valid: Option<bool>,
+    #[serde(default, deserialize_with = "opt_str")]
+    reason: Option<String>,
+}
+
 /// The id, status and duplicate flag of a send's answer.
-fn receipt_status(cfg: &Config, resp: &HttpResponse) -> Result<(Option<String>, &'static str, bool)> {
+fn receipt_status(cfg: &Config, resp: &HttpResponse) -> Result<(Option<String>, SendStatus, bool)> {
     Ok(match cfg.provider {
         ProviderKind::TextLink => (None, textlink::send_status(cfg, resp)?, false),
         ProviderKind::Teklink => (None, teklink::send_status(cfg, resp)?, false),
-        ProviderKind::Klink => (klink::parse_send(cfg, resp)?, "sent", false),
+        ProviderKind::Klink => (klink::parse_send(cfg, resp)?, SendStatus::Sent, false),
         ProviderKind::Relay => {
             let (id, status, dup) = relay::parse_send(cfg, resp)?;
             (Some(id), status, dup)
@@ -308,32 +339,29 @@ fn receipt(cfg: &Config, meta: PreparedMeta, resp: &HttpResponse) -> Result<Send
     Ok(SendReceipt {
         provider: cfg.provider,
         id: id.or(meta.id),
-        status: status.into(),
+        status,
         duplicate,
         to: meta.to,
         segments: meta.segments,
         idempotency_key: meta.idempotency_key,
-        raw: providers::redact(&resp.body, cfg),
+        raw: RawJson(providers::redact(&resp.body, cfg)),
     })
 }
 
 /// The `{ ok: false, error, message }` object an edgetext worker answers with.
-fn worker_error_body(resp: &HttpResponse) -> Option<json::Object> {
-    json::parse_object(&resp.body).filter(|o| json::get_bool(o, "ok") == Some(false) && json::get_str(o, "error").is_some())
+fn worker_error_body(resp: &HttpResponse) -> Option<WorkerAnswer> {
+    codec::from_json::<WorkerAnswer>(&resp.body).ok().filter(|a| a.ok == Some(false) && a.error.is_some())
 }
 
 /// The `retryAfter` (seconds) of a worker's JSON answer.
 fn worker_retry_after(resp: &HttpResponse) -> Option<u64> {
-    match worker_error_body(resp)?.get("retryAfter") {
-        Some(json::Value::Number(n)) => json::number_u64(n),
-        _ => None,
-    }
+    worker_error_body(resp)?.retry_after
 }
 
 /// A 2xx `{ ok: true, … }` answer of a worker, or its error.
-fn worker_ok(cfg: &Config, resp: &HttpResponse) -> Result<json::Object> {
-    match json::parse_object(&resp.body) {
-        Some(o) if (200..300).contains(&resp.status) && json::get_bool(&o, "ok") == Some(true) => Ok(o),
+fn worker_ok(cfg: &Config, resp: &HttpResponse) -> Result<WorkerAnswer> {
+    match codec::from_json::<WorkerAnswer>(&resp.body) {
+        Ok(a) if (200..300).contains(&resp.status) && a.ok == Some(true) => Ok(a),
         _ => Err(worker_error(cfg, resp)),
     }
 }
@@ -342,9 +370,9 @@ fn worker_ok(cfg: &Config, resp: &HttpResponse) -> Result<json::Object> {
 /// one of the stable codes (`country_not_allowed`, `rate_limited`, a provider
 /// failure's own code …), else one chosen by the HTTP status.
 fn worker_error(cfg: &Config, resp: &HttpResponse) -> Error {
-    let body = worker_error_body(resp);
-    let given = body.as_ref().and_then(|o| json::get_str(o, "error"));
-    let message = body.as_ref().and_then(|o| json::get_str(o, "message")).or(given);
+    let body = worker_error_body(resp).unwrap_or_default();
+    let given = body.error.as_deref();
+    let message = body.message.as_deref().or(given);
     let code = given.and_then(ErrorCode::parse).unwrap_or(match resp.status {
         400 | 413 | 422 => ErrorCode::InvalidInput,
         401 | 403 => ErrorCode::Unauthorized,
@@ -390,16 +418,4 @@ pub(crate) fn retry_after_seconds(resp: &HttpResponse, now_ms: u64) -> Option<u6
     let iso = format!("{}-{month:02}-{:0>2}T{}Z", parts[3], parts[1], parts[4]);
     let at = crate::parse_iso8601(&iso)?;
     Some(at.saturating_sub(now_ms).div_ceil(1000))
-}
-
-/// Builds the JSON object of an error's details (for the JS `EdgetextError`).
-pub fn error_details_json(e: &Error) -> String {
-    JsonObject::new()
-        .str("code", e.code.as_str())
-        .str_or_null("provider", e.provider)
-        .raw("httpStatus", &e.http_status.map_or("null".into(), |s| s.to_string()))
-        .bool("retryable", e.retryable)
-        .str_or_null("providerMessage", e.provider_message.as_deref())
-        .raw("retryAfterSeconds", &e.retry_after_seconds.map_or("null".into(), |s| s.to_string()))
-        .finish()
 }

@@ -1,73 +1,160 @@
 //! The client: validates a call, prepares its request and hands back a
-//! [`Call`] to drive. [`Client::run`] drives one with a [`Transport`]; the
-//! JavaScript package drives the same machine with `fetch`.
+//! [`Call`] to drive. [`Client::run`] drives one to the end through the
+//! platform's [`Transport`]: natively a Rust transport, in the wasm the
+//! global `fetch` through gloo-net.
 
 use crate::call::{Finish, Outcome};
-use crate::json::{Fields, JsonObject};
 use crate::providers::{klink, relay, teklink, textlink, Ctx, Retry};
 use crate::{
-    check_code, generate_code, nanp_national, sign_code, Call, Clock, CodeTicket, Config, Error, HttpRequest, Method,
-    MessageStatus, ProviderKind, Random, Result, SendReceipt, Step, Transport, Verification,
+    check_code, generate_code, nanp_national, sign_code, Call, Clock, CodeMode, CodeRequest, CodeTicket, Config,
+    ContactTagRequest, DeleteCallbackRequest, Error, ErrorCode, HttpRequest, InboundCallback, InboundFilter, ListOptions,
+    Message, MessageStatus, Method, ProviderKind, Random, RawJson, RelayMessage, Result, SendReceipt, Step, Transport,
+    Verification, VerifyRequest,
 };
+use core::future::Future;
+use serde::{Deserialize, Deserializer, Serialize};
 
-/// Every client operation (the contract's method names in JavaScript).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One client operation with its argument (the contract's method names in JavaScript).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Operation {
     /// `send(message)`.
-    Send,
+    Send(Message),
     /// `sendCode(request)`.
-    SendCode,
+    SendCode(CodeRequest),
     /// `verifyCode(request)`.
-    VerifyCode,
-    /// `status(id)`; the argument is the id itself.
-    Status,
+    VerifyCode(VerifyRequest),
+    /// `status(id)`.
+    Status(String),
     /// textlink `updateContactTag(request)`.
-    UpdateContactTag,
+    UpdateContactTag(ContactTagRequest),
     /// relay `listMessages(options)`.
-    ListMessages,
+    ListMessages(ListOptions),
     /// relay `health()`.
     Health,
     /// relay `inboundQuery(filter)`.
-    InboundQuery,
+    InboundQuery(InboundFilter),
     /// relay `listCallbacks()`.
     ListCallbacks,
     /// relay `registerCallback(callback)`.
-    RegisterCallback,
+    RegisterCallback(InboundCallback),
     /// relay `deleteCallback(request)`.
-    DeleteCallback,
+    DeleteCallback(DeleteCallbackRequest),
 }
 
-const OPERATIONS: [(Operation, &str); 11] = [
-    (Operation::Send, "send"),
-    (Operation::SendCode, "sendCode"),
-    (Operation::VerifyCode, "verifyCode"),
-    (Operation::Status, "status"),
-    (Operation::UpdateContactTag, "updateContactTag"),
-    (Operation::ListMessages, "listMessages"),
-    (Operation::Health, "health"),
-    (Operation::InboundQuery, "inboundQuery"),
-    (Operation::ListCallbacks, "listCallbacks"),
-    (Operation::RegisterCallback, "registerCallback"),
-    (Operation::DeleteCallback, "deleteCallback"),
-];
-
 impl Operation {
-    /// The JavaScript method name (`"sendCode"`, …).
-    pub fn name(self) -> &'static str {
-        OPERATIONS.iter().find(|(o, _)| *o == self).map_or("", |(_, n)| n)
+    /// Reads the argument of the operation named `name` (its JavaScript
+    /// method name) for a `provider` client from any serde deserializer:
+    /// `invalid_input` naming the bad field, `unsupported` for another name.
+    pub fn read<'de, D: Deserializer<'de>>(name: &str, provider: ProviderKind, arg: D) -> Result<Operation> {
+        let what = match name {
+            "send" => "message",
+            "sendCode" | "verifyCode" | "updateContactTag" | "deleteCallback" => "request",
+            "listMessages" => "options",
+            "inboundQuery" => "filter",
+            "registerCallback" => "callback",
+            "status" => "id",
+            // These take no argument; whatever was given is skipped.
+            "health" | "listCallbacks" => {
+                let _ = serde::de::IgnoredAny::deserialize(arg);
+                return Ok(if name == "health" { Operation::Health } else { Operation::ListCallbacks });
+            }
+            _ => return Err(Error::unsupported(format!("there is no operation named \"{name}\""))),
+        };
+        crate::codec::read(arg, |d| {
+            Ok(match name {
+                "send" => Operation::Send(Message::deserialize_for(provider, d)?),
+                "sendCode" => Operation::SendCode(CodeRequest::deserialize(d)?),
+                "verifyCode" => Operation::VerifyCode(VerifyRequest::deserialize(d)?),
+                "status" => Operation::Status(String::deserialize(d)?),
+                "updateContactTag" => Operation::UpdateContactTag(ContactTagRequest::deserialize(d)?),
+                "listMessages" => Operation::ListMessages(ListOptions::deserialize(d)?),
+                "inboundQuery" => Operation::InboundQuery(InboundFilter::deserialize(d)?),
+                "registerCallback" => Operation::RegisterCallback(InboundCallback::deserialize(d)?),
+                _ => Operation::DeleteCallback(DeleteCallbackRequest::deserialize(d)?),
+            })
+        })
+        .map_err(|why| crate::model::input_error(what, provider, &why))
     }
 
-    /// The operation of a JavaScript method name.
-    pub fn from_name(name: &str) -> Option<Operation> {
-        OPERATIONS.iter().find(|(_, n)| *n == name).map(|(o, _)| *o)
+    /// [`Operation::read`] from JSON text.
+    ///
+    /// ```
+    /// use edgetext::{Operation, ProviderKind, ErrorCode};
+    /// let op = Operation::from_json("send", ProviderKind::TextLink, r#"{"to":"+12125551212","text":"hi"}"#).unwrap();
+    /// assert_eq!(op.name(), "send");
+    /// let e = Operation::from_json("send", ProviderKind::TextLink, r#"{"to":"+12125551212","text":"hi","channel":"sms"}"#).unwrap_err();
+    /// assert_eq!(e.code, ErrorCode::InvalidInput);
+    /// assert!(e.message.contains("channel"), "{}", e.message);
+    /// ```
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_json(name: &str, provider: ProviderKind, text: &str) -> Result<Operation> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let op = Operation::read(name, provider, &mut de)?;
+        de.end().map_err(|e| Error::input(format!("{name}: {e}")))?;
+        Ok(op)
+    }
+
+    /// The JavaScript method name (`"sendCode"`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Operation::Send(_) => "send",
+            Operation::SendCode(_) => "sendCode",
+            Operation::VerifyCode(_) => "verifyCode",
+            Operation::Status(_) => "status",
+            Operation::UpdateContactTag(_) => "updateContactTag",
+            Operation::ListMessages(_) => "listMessages",
+            Operation::Health => "health",
+            Operation::InboundQuery(_) => "inboundQuery",
+            Operation::ListCallbacks => "listCallbacks",
+            Operation::RegisterCallback(_) => "registerCallback",
+            Operation::DeleteCallback(_) => "deleteCallback",
+        }
+    }
+}
+
+/// Where signed-code check counts are kept: the Workers KV shape (`get`,
+/// `put` with a time to live). In JavaScript it is `config.otp.store`.
+pub trait CodeStore {
+    /// Whether a store was given (signed `verifyCode` needs one).
+    fn has_store(&self) -> bool;
+    /// The value under `key`, if any.
+    fn get(&self, key: &str) -> impl Future<Output = core::result::Result<Option<String>, String>>;
+    /// Stores `value` under `key` for `ttl_seconds`.
+    fn put(&self, key: &str, value: &str, ttl_seconds: u64) -> impl Future<Output = core::result::Result<(), String>>;
+}
+
+/// What a store keeps per signed token: its checks so far, and whether it verified.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct TokenState {
+    /// Checks made (right or wrong).
+    pub checks: u32,
+    /// It verified once; it never verifies again.
+    pub spent: bool,
+}
+
+/// Checks allowed per signed token; the next one is `too_many_attempts`.
+pub const MAX_CHECKS_PER_TOKEN: u32 = 5;
+
+impl TokenState {
+    /// The state after one more check whose code-and-token outcome is
+    /// `valid`, and the reason to answer (`None`: valid). A spent token or
+    /// one past its checks is refused whatever the code.
+    pub fn check(self, valid_code: core::result::Result<(), &'static str>) -> (TokenState, Option<&'static str>) {
+        if self.spent {
+            return (self, Some("spent"));
+        }
+        if self.checks >= MAX_CHECKS_PER_TOKEN {
+            return (self, Some("too_many_attempts"));
+        }
+        let next = TokenState { checks: self.checks + 1, spent: valid_code.is_ok() };
+        (next, valid_code.err())
     }
 }
 
 /// A client for one provider. `P` tells the time and gives random bytes;
-/// to use [`Client::run`] and the async methods it must also be a [`Transport`].
-///
-/// Every argument object is given as JSON text (the form it arrives in from
-/// JavaScript); unknown fields are refused, never dropped.
+/// to use [`Client::run`] and the async methods it must also be a
+/// [`Transport`] and a [`CodeStore`].
 pub struct Client<P> {
     cfg: Config,
     platform: P,
@@ -84,27 +171,31 @@ impl<P: Clock + Random> Client<P> {
         &self.cfg
     }
 
+    /// The platform.
+    pub fn platform(&self) -> &P {
+        &self.platform
+    }
+
     fn provider(&self) -> &'static str {
         self.cfg.provider.as_str()
     }
 
-    /// Starts an operation: validates `arg` and prepares its request. Bad
-    /// input gives a call that is already done, with the error, and no request.
-    pub fn start(&self, op: Operation, arg: &str) -> Call {
-        match self.prepare(op, arg) {
+    /// Starts an operation: validates its argument and prepares its request.
+    /// Bad input gives a call that is already done, with the error, and no request.
+    pub fn start(&self, op: Operation) -> Call {
+        match self.prepare(op) {
             Ok(call) => call,
             Err(e) => Call::done(&self.cfg, Err(e.with_provider(self.provider()))),
         }
     }
 
-    fn prepare(&self, op: Operation, arg: &str) -> Result<Call> {
+    fn prepare(&self, op: Operation) -> Result<Call> {
         let cfg = &self.cfg;
-        let fields = |what| Fields::parse(arg, what);
         let read = |req: HttpRequest| Call::fetch(cfg, req, None, None, Finish::Raw);
         if let Some(base) = cfg.otp_url.as_deref() {
             match op {
-                Operation::SendCode => return self.prepare_worker_code(base, fields("request")?),
-                Operation::VerifyCode => return self.prepare_worker_verify(base, fields("request")?),
+                Operation::SendCode(r) => return self.prepare_worker_code(base, r),
+                Operation::VerifyCode(r) => return self.prepare_worker_verify(base, r),
                 _ => {}
             }
         }
@@ -115,80 +206,84 @@ impl<P: Clock + Random> Client<P> {
             )));
         }
         Ok(match op {
-            Operation::Send => {
-                let (req, retry, meta) = self.prepare_send(fields("message")?)?.split();
+            Operation::Send(m) => {
+                let (req, retry, meta) = self.prepare_send(m)?.split();
                 let key = meta.idempotency_key.clone();
                 Call::fetch(cfg, req, retry, key, Finish::Receipt(meta))
             }
-            Operation::SendCode => return self.prepare_code(fields("request")?),
-            Operation::VerifyCode => return self.prepare_verify(fields("request")?),
-            Operation::Status => return self.prepare_status(arg),
-            Operation::UpdateContactTag => {
+            Operation::SendCode(r) => return self.prepare_code(r),
+            Operation::VerifyCode(r) => return self.prepare_provider_verify(r),
+            Operation::Status(id) => return self.prepare_status(&id),
+            Operation::UpdateContactTag(r) => {
                 self.only(ProviderKind::TextLink, "updateContactTag")?;
                 // Setting a tag twice is harmless, so it retries like a read.
-                read(textlink::update_contact_tag(cfg, fields("request")?)?)
+                read(textlink::update_contact_tag(cfg, r)?)
             }
-            Operation::ListMessages => {
+            Operation::ListMessages(o) => {
                 self.only(ProviderKind::Relay, "listMessages")?;
-                read(relay::list_messages(cfg, fields("options")?)?)
+                read(relay::list_messages(cfg, o)?)
             }
             Operation::Health => {
                 self.only(ProviderKind::Relay, "health")?;
                 read(relay::health(cfg))
             }
-            Operation::InboundQuery => {
+            Operation::InboundQuery(f) => {
                 self.only(ProviderKind::Relay, "inboundQuery")?;
-                read(relay::inbound_query(cfg, fields("filter")?)?)
+                read(relay::inbound_query(cfg, f)?)
             }
             Operation::ListCallbacks => {
                 self.only(ProviderKind::Relay, "listCallbacks")?;
                 read(relay::list_callbacks(cfg))
             }
-            Operation::RegisterCallback => {
+            Operation::RegisterCallback(c) => {
                 self.only(ProviderKind::Relay, "registerCallback")?;
-                read(relay::register_callback(cfg, fields("callback")?)?)
+                read(relay::register_callback(cfg, c)?)
             }
-            Operation::DeleteCallback => {
+            Operation::DeleteCallback(r) => {
                 self.only(ProviderKind::Relay, "deleteCallback")?;
-                read(relay::delete_callback(cfg, fields("request")?)?)
+                read(relay::delete_callback(cfg, r)?)
             }
         })
     }
 
-    fn prepare_send(&self, f: Fields) -> Result<crate::providers::PreparedSend> {
+    fn prepare_send(&self, m: Message) -> Result<crate::providers::PreparedSend> {
         let ctx = Ctx { now_ms: self.platform.now_ms(), rng: &self.platform };
-        match self.cfg.provider {
-            ProviderKind::TextLink => textlink::send(&self.cfg, f, &ctx),
-            ProviderKind::Teklink => teklink::send(&self.cfg, f, &ctx),
-            ProviderKind::Relay => relay::send(&self.cfg, f, &ctx),
-            ProviderKind::Klink => klink::send(&self.cfg, f, &ctx),
+        let cfg = &self.cfg;
+        match m {
+            Message::TextLink(m) if cfg.provider == ProviderKind::TextLink => textlink::send(cfg, m, &ctx),
+            Message::Teklink(m) if cfg.provider == ProviderKind::Teklink => teklink::send(cfg, m, &ctx),
+            Message::Relay(m) if cfg.provider == ProviderKind::Relay => relay::send(cfg, m, &ctx),
+            Message::Klink(m) if cfg.provider == ProviderKind::Klink => klink::send(cfg, m, &ctx),
+            m => Err(Error::input(format!("a {} message was given to a {} client", m.provider(), cfg.provider))),
         }
     }
 
     /// TextLink's own code endpoint, or a code signed here and sent as a message.
-    fn prepare_code(&self, mut f: Fields) -> Result<Call> {
+    fn prepare_code(&self, r: CodeRequest) -> Result<Call> {
         let cfg = &self.cfg;
         let p = self.provider();
         if cfg.provider == ProviderKind::TextLink {
-            let cr = textlink::send_code(cfg, f)?;
+            let cr = textlink::send_code(cfg, r)?;
             // The expiry counts from the answer; `finish` adds the time then.
-            let ticket = CodeTicket { provider: cfg.provider, to: cr.to, mode: "provider", expires_at_ms: cr.ttl_seconds * 1000, token: None };
+            let ticket = CodeTicket { provider: cfg.provider, to: cr.to, mode: CodeMode::Provider, expires_at_ms: cr.ttl_seconds * 1000, token: None };
             return Ok(Call::fetch(cfg, cr.request, Some(Retry::Unsafe), None, Finish::ProviderCode(ticket)));
         }
         let otp = self.otp_config()?;
-        let to = self.take_recipient_field(&mut f)?;
-        let service = f.required_string("serviceName")?;
-        let length = match f.uint("length", 10)? {
-            Some(l) if l < 4 => return Err(Error::input("request.length must be from 4 to 10")),
-            Some(l) => l as u8,
+        let not_here = |given: bool, field: &str| crate::providers::only_for(given, field, p, " (signed codes)");
+        not_here(r.custom_id.is_some(), "customId")?;
+        not_here(r.sim_card_id.is_some(), "simCardId")?;
+        let to = self.recipient_field(r.to, r.contact_id)?;
+        let service = r.service_name.ok_or_else(|| Error::input("request.serviceName is required"))?;
+        let length = match r.length {
+            Some(l) if !(4..=10).contains(&l) => return Err(Error::input("request.length must be from 4 to 10")),
+            Some(l) => l,
             None => otp.length,
         };
-        let ttl = match f.uint("ttlSeconds", 86_400)? {
-            Some(0) => return Err(Error::input("request.ttlSeconds must be at least 1")),
+        let ttl = match r.ttl_seconds {
+            Some(t) if !(1..=86_400).contains(&t) => return Err(Error::input("request.ttlSeconds must be from 1 to 86400")),
             Some(t) => t,
             None => otp.ttl_seconds,
         };
-        f.finish(&format!("for {p} (signed codes)"))?;
         let recipient = self.recipient(&to)?;
         let code = generate_code(&self.platform, length)?;
         let text = otp
@@ -196,63 +291,57 @@ impl<P: Clock + Random> Client<P> {
             .replace("{service}", &service)
             .replace("{minutes}", &ttl.div_ceil(60).to_string())
             .replace("{code}", &code);
-        let address = if cfg.provider == ProviderKind::Klink { "contactId" } else { "to" };
-        let message = JsonObject::new().str(address, &to).str("text", &text).finish();
-        let (req, retry, meta) = self.prepare_send(Fields::parse(&message, "message")?)?.split();
+        let message = match cfg.provider {
+            ProviderKind::Klink => Message::Klink(crate::KlinkMessage { contact_id: to, text, message_type: None }),
+            ProviderKind::Relay => Message::Relay(RelayMessage { to: Some(to), text, ..Default::default() }),
+            _ => Message::Teklink(crate::TeklinkMessage { to, text: Some(text), ..Default::default() }),
+        };
+        let (req, retry, meta) = self.prepare_send(message)?.split();
         let mut nonce = [0u8; 16];
         self.platform.fill(&mut nonce);
         let expires = self.platform.now_ms() + ttl * 1000;
         let token = sign_code(otp.secret.as_bytes(), &recipient, &code, expires, &nonce);
-        let ticket = CodeTicket { provider: cfg.provider, to: recipient, mode: "signed", expires_at_ms: expires, token: Some(token) };
+        let ticket = CodeTicket { provider: cfg.provider, to: recipient, mode: CodeMode::Signed, expires_at_ms: expires, token: Some(token) };
         Ok(Call::fetch(cfg, req, retry, meta.idempotency_key, Finish::SignedCode(ticket)))
     }
 
-    fn prepare_verify(&self, mut f: Fields) -> Result<Call> {
+    /// TextLink checks its own codes; signed codes are checked by
+    /// [`Client::verify_code`] itself, with the store.
+    fn prepare_provider_verify(&self, r: VerifyRequest) -> Result<Call> {
         let cfg = &self.cfg;
-        let to = self.take_recipient_field(&mut f)?;
-        let code = f.required_string("code")?;
-        let token = f.string("token")?;
-        f.finish("of verifyCode")?;
-        if cfg.provider == ProviderKind::TextLink {
-            if token.is_some() {
-                return Err(Error::input("request.token is not used by textlink, which checks codes itself"));
-            }
-            let to = crate::normalize_phone(&to, None)?;
-            return Ok(Call::fetch(cfg, textlink::verify_code(cfg, &to, code.trim()), None, None, Finish::ProviderVerify));
+        if cfg.provider != ProviderKind::TextLink {
+            return Err(Error::unsupported("signed codes are checked by Client::verify_code, which keeps their counts in the store"));
         }
-        let otp = self.otp_config()?;
-        let recipient = self.recipient(&to)?;
-        let check = match token {
-            None => crate::CodeCheck::Malformed,
-            Some(t) => check_code(otp.secret.as_bytes(), &recipient, code.trim(), &t, self.platform.now_ms()),
-        };
-        let v = Verification { valid: check.reason().is_none(), reason: check.reason().map(str::to_string) };
-        Ok(Call::done(cfg, Ok(Outcome::Verification(v))))
+        crate::providers::only_for(r.token.is_some(), "token", "textlink", ", which checks codes itself")?;
+        crate::providers::only_for(r.contact_id.is_some(), "contactId", "textlink", "")?;
+        let to = crate::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
+        Ok(Call::fetch(cfg, textlink::verify_code(cfg, &to, r.code.trim()), None, None, Finish::ProviderVerify))
     }
 
     /// `POST {otpUrl}/v1/otp/send`: the worker makes, keeps and sends the code.
-    fn prepare_worker_code(&self, base: &str, mut f: Fields) -> Result<Call> {
-        let to = f.required_string("to")?;
-        let service = f.string("serviceName")?;
-        f.finish("for sendCode through the worker (config.otpUrl), which sets the code's length and lifetime")?;
-        let to = crate::normalize_phone(&to, None)?;
-        let body = JsonObject::new().str("to", &to).opt_str("serviceName", service.as_deref()).finish();
-        let req = worker_request(base, "/v1/otp/send", body);
-        let ticket = CodeTicket { provider: self.cfg.provider, to, mode: "worker", expires_at_ms: 0, token: None };
+    fn prepare_worker_code(&self, base: &str, r: CodeRequest) -> Result<Call> {
+        let fixed = " through the worker (config.otpUrl), which sets the code's length and lifetime";
+        let not_here = |given: bool, field: &str| crate::providers::only_for(given, field, "sendCode", fixed);
+        not_here(r.length.is_some(), "length")?;
+        not_here(r.ttl_seconds.is_some(), "ttlSeconds")?;
+        not_here(r.custom_id.is_some(), "customId")?;
+        not_here(r.sim_card_id.is_some(), "simCardId")?;
+        not_here(r.contact_id.is_some(), "contactId")?;
+        let to = crate::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
+        let body = WorkerSend { to: &to, service_name: r.service_name.as_deref() };
+        let req = worker_request(base, "/v1/otp/send", crate::codec::to_json(&body));
+        let ticket = CodeTicket { provider: self.cfg.provider, to, mode: CodeMode::Worker, expires_at_ms: 0, token: None };
         Ok(Call::fetch(&self.cfg, req, Some(Retry::Unsafe), None, Finish::WorkerCode(ticket)))
     }
 
     /// `POST {otpUrl}/v1/otp/verify`: the worker checks the code and counts the check.
-    fn prepare_worker_verify(&self, base: &str, mut f: Fields) -> Result<Call> {
-        let to = f.required_string("to")?;
-        let code = f.required_string("code")?;
-        if f.string("token")?.is_some() {
-            return Err(Error::input("request.token is not used through the worker (config.otpUrl), which keeps the code itself"));
-        }
-        f.finish("of verifyCode through the worker (config.otpUrl)")?;
-        let to = crate::normalize_phone(&to, None)?;
-        let body = JsonObject::new().str("to", &to).str("code", code.trim()).finish();
-        Ok(Call::fetch(&self.cfg, worker_request(base, "/v1/otp/verify", body), None, None, Finish::WorkerVerify))
+    fn prepare_worker_verify(&self, base: &str, r: VerifyRequest) -> Result<Call> {
+        let why = " through the worker (config.otpUrl), which keeps the code itself";
+        crate::providers::only_for(r.token.is_some(), "token", "verifyCode", why)?;
+        crate::providers::only_for(r.contact_id.is_some(), "contactId", "verifyCode", why)?;
+        let to = crate::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
+        let body = WorkerVerify { to: &to, code: r.code.trim() };
+        Ok(Call::fetch(&self.cfg, worker_request(base, "/v1/otp/verify", crate::codec::to_json(&body)), None, None, Finish::WorkerVerify))
     }
 
     fn prepare_status(&self, id: &str) -> Result<Call> {
@@ -273,7 +362,7 @@ impl<P: Clock + Random> Client<P> {
         if let Some(t) = &cfg.status_token {
             headers.push(("Authorization".to_string(), format!("Bearer {t}")));
         }
-        let url = format!("{base}/v1/status/{}", crate::providers::path_segment(id));
+        let url = format!("{base}/v1/status/{p}/{}", crate::providers::path_segment(id));
         let req = HttpRequest { method: Method::Get, url, headers, body: None };
         Ok(Call::fetch(cfg, req, None, None, Finish::WorkerStatus(id.into())))
     }
@@ -288,16 +377,14 @@ impl<P: Clock + Random> Client<P> {
     }
 
     /// `to`, or klink's `contactId` (klink accepts either name).
-    fn take_recipient_field(&self, f: &mut Fields) -> Result<String> {
-        if self.cfg.provider == ProviderKind::Klink {
-            if let Some(c) = f.string("contactId")? {
-                if f.string("to")?.is_some() {
-                    return Err(Error::input("give request.contactId or request.to, not both"));
-                }
-                return Ok(c);
-            }
+    fn recipient_field(&self, to: Option<String>, contact_id: Option<String>) -> Result<String> {
+        match (to, contact_id) {
+            (Some(_), Some(_)) => Err(Error::input("give request.contactId or request.to, not both")),
+            (None, Some(c)) if self.cfg.provider == ProviderKind::Klink => Ok(c),
+            (None, Some(_)) => Err(Error::input(format!("request.contactId is not a field for {}", self.provider()))),
+            (Some(t), None) => Ok(t),
+            (None, None) => Err(Error::input("request.to is required")),
         }
-        f.required_string("to")
     }
 
     /// A recipient normalised the way `send` normalises it.
@@ -305,7 +392,7 @@ impl<P: Clock + Random> Client<P> {
         match self.cfg.provider {
             ProviderKind::TextLink => crate::normalize_phone(to, None),
             ProviderKind::Teklink => nanp_national(to),
-            ProviderKind::Relay => relay::recipient(&self.cfg.channel, to),
+            ProviderKind::Relay => relay::recipient(self.cfg.channel, to),
             ProviderKind::Klink => klink::recipient(to),
         }
     }
@@ -319,6 +406,20 @@ impl<P: Clock + Random> Client<P> {
     }
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WorkerSend<'a> {
+    to: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_name: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct WorkerVerify<'a> {
+    to: &'a str,
+    code: &'a str,
+}
+
 /// A JSON `POST` to an edgetext worker (no provider key: the worker has its own).
 fn worker_request(base: &str, path: &str, body: String) -> HttpRequest {
     let headers = vec![
@@ -328,10 +429,28 @@ fn worker_request(base: &str, path: &str, body: String) -> HttpRequest {
     HttpRequest { method: Method::Post, url: format!("{base}{path}"), headers, body: Some(body) }
 }
 
-impl<P: Clock + Random + Transport> Client<P> {
+/// The store key of a signed token: its payload (expiry, nonce, recipient),
+/// which no one can change without breaking the MAC for every code.
+fn token_key(token: &str) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let payload = token.split('.').nth(1).filter(|p| !p.is_empty())?;
+    Some(format!("edgetext:otp:{}", hex::encode(Sha256::digest(payload.as_bytes()))))
+}
+
+impl<P: Clock + Random + Transport + CodeStore> Client<P> {
     /// Runs an operation to the end through the transport.
-    pub async fn run(&self, op: Operation, arg: &str) -> Result<Outcome> {
-        let mut call = self.start(op, arg);
+    pub async fn run(&self, op: Operation) -> Result<Outcome> {
+        if let Operation::VerifyCode(r) = op {
+            if self.cfg.otp_url.is_none() && self.cfg.provider != ProviderKind::TextLink {
+                return self.verify_signed(r).await.map(Outcome::Verification).map_err(|e| e.with_provider(self.provider()));
+            }
+            return self.drive(self.start(Operation::VerifyCode(r))).await;
+        }
+        self.drive(self.start(op)).await
+    }
+
+    /// Drives a started call: waits, fetches, feeds, until it is done.
+    pub async fn drive(&self, mut call: Call) -> Result<Outcome> {
         loop {
             let (request, timeout_ms) = match call.step() {
                 Step::Done(_) => break,
@@ -345,77 +464,84 @@ impl<P: Clock + Random + Transport> Client<P> {
             let outcome = self.platform.fetch(&request, timeout_ms).await;
             call.feed(outcome, self.platform.now_ms(), &self.platform);
         }
-        call.into_result().expect("a finished call has a result")
+        call.into_result().unwrap_or_else(|| Err(Error::input("the call ended without a result")))
+    }
+
+    /// A signed code: the token's MAC and expiry, then the store's count for
+    /// the token (5 checks, spent once verified), written before answering.
+    async fn verify_signed(&self, r: VerifyRequest) -> Result<Verification> {
+        let otp = self.otp_config()?;
+        if !self.platform.has_store() {
+            return Err(Error::config(
+                "config.otp.store is required to verify signed codes: a { get, put } store (Workers KV, or memoryStore()) that counts checks",
+            ));
+        }
+        let to = self.recipient_field(r.to, r.contact_id)?;
+        let recipient = self.recipient(&to)?;
+        let Some(token) = r.token else { return Ok(Verification::refused("malformed_token")) };
+        let now = self.platform.now_ms();
+        let check = check_code(otp.secret.as_bytes(), &recipient, r.code.trim(), &token, now);
+        let key = match (check.reason(), token_key(&token)) {
+            (Some("malformed_token"), _) | (_, None) => return Ok(Verification::refused("malformed_token")),
+            (_, Some(k)) => k,
+        };
+        let store_error = |why: String| Error::new(ErrorCode::Network, format!("config.otp.store failed: {why}")).retryable(true);
+        let before = match self.platform.get(&key).await.map_err(store_error)? {
+            Some(text) => crate::codec::from_json::<TokenState>(&text).unwrap_or(TokenState { checks: MAX_CHECKS_PER_TOKEN, spent: true }),
+            None => TokenState::default(),
+        };
+        let (after, reason) = before.check(match check.reason() {
+            None => Ok(()),
+            Some(r) => Err(r),
+        });
+        if after != before {
+            // Kept until the token expires (Workers KV needs at least 60 s).
+            let ttl = crate::token_expiry(&token).unwrap_or(now).saturating_sub(now).div_ceil(1000).max(60);
+            self.platform.put(&key, &crate::codec::to_json(&after), ttl).await.map_err(store_error)?;
+        }
+        Ok(match reason {
+            None => Verification::valid(),
+            Some(r) => Verification::refused(r),
+        })
     }
 
     /// Sends a message.
-    pub async fn send(&self, message: &str) -> Result<SendReceipt> {
-        match self.run(Operation::Send, message).await? {
+    pub async fn send(&self, message: Message) -> Result<SendReceipt> {
+        match self.run(Operation::Send(message)).await? {
             Outcome::Receipt(r) => Ok(r),
-            _ => unreachable!("send gives its own outcome"),
+            _ => Err(Error::input("send gave another outcome")),
         }
     }
 
     /// Sends a one-time code (the code itself is never returned).
-    pub async fn send_code(&self, request: &str) -> Result<CodeTicket> {
-        match self.run(Operation::SendCode, request).await? {
+    pub async fn send_code(&self, request: CodeRequest) -> Result<CodeTicket> {
+        match self.run(Operation::SendCode(request)).await? {
             Outcome::Ticket(t) => Ok(t),
-            _ => unreachable!("sendCode gives its own outcome"),
+            _ => Err(Error::input("sendCode gave another outcome")),
         }
     }
 
     /// Checks a code; a wrong code is `valid: false`, never an error.
-    pub async fn verify_code(&self, request: &str) -> Result<Verification> {
-        match self.run(Operation::VerifyCode, request).await? {
+    pub async fn verify_code(&self, request: VerifyRequest) -> Result<Verification> {
+        match self.run(Operation::VerifyCode(request)).await? {
             Outcome::Verification(v) => Ok(v),
-            _ => unreachable!("verifyCode gives its own outcome"),
+            _ => Err(Error::input("verifyCode gave another outcome")),
         }
     }
 
     /// Reads a message's status.
     pub async fn status(&self, id: &str) -> Result<MessageStatus> {
-        match self.run(Operation::Status, id).await? {
+        match self.run(Operation::Status(id.to_string())).await? {
             Outcome::Status(s) => Ok(s),
-            _ => unreachable!("status gives its own outcome"),
+            _ => Err(Error::input("status gave another outcome")),
         }
     }
 
-    async fn raw(&self, op: Operation, arg: &str) -> Result<String> {
-        self.run(op, arg).await.map(|o| o.to_json())
-    }
-
-    /// textlink: sets a contact's tag; TextLink's JSON answer.
-    pub async fn update_contact_tag(&self, request: &str) -> Result<String> {
-        self.raw(Operation::UpdateContactTag, request).await
-    }
-
-    /// relay: the newest messages; the relay's JSON answer.
-    pub async fn list_messages(&self, options: &str) -> Result<String> {
-        self.raw(Operation::ListMessages, options).await
-    }
-
-    /// relay: `GET /health`; the relay's JSON answer.
-    pub async fn health(&self) -> Result<String> {
-        self.raw(Operation::Health, "{}").await
-    }
-
-    /// relay: the inbound report for a filter; the relay's JSON answer.
-    pub async fn inbound_query(&self, filter: &str) -> Result<String> {
-        self.raw(Operation::InboundQuery, filter).await
-    }
-
-    /// relay: the registered inbound callbacks; the relay's JSON answer.
-    pub async fn list_callbacks(&self) -> Result<String> {
-        self.raw(Operation::ListCallbacks, "{}").await
-    }
-
-    /// relay: registers an inbound callback; the relay's JSON answer.
-    pub async fn register_callback(&self, callback: &str) -> Result<String> {
-        self.raw(Operation::RegisterCallback, callback).await
-    }
-
-    /// relay: removes an inbound callback by its URL; the relay's JSON answer.
-    pub async fn delete_callback(&self, request: &str) -> Result<String> {
-        self.raw(Operation::DeleteCallback, request).await
+    /// Runs a provider extra; its JSON answer.
+    pub async fn extra(&self, op: Operation) -> Result<RawJson> {
+        match self.run(op).await? {
+            Outcome::Raw(r) => Ok(r),
+            _ => Err(Error::input("a provider extra gave another outcome")),
+        }
     }
 }

@@ -7,8 +7,8 @@
 //! is never walked: a typed read skips what it does not name, and serde_json
 //! stops at 128 levels.
 
-use serde::de::DeserializeOwned;
-use serde::{Serialize, Serializer};
+use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserializer, Serialize, Serializer};
 
 /// Reads JSON text as `T`; the error says what was wrong and, through
 /// serde_path_to_error, at which field (`"to: invalid type: integer …"`).
@@ -21,14 +21,21 @@ pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
     imp::to_json(value)
 }
 
-/// Puts the failing field's path in front of a deserialisation error.
-fn with_path<E: core::fmt::Display>(e: serde_path_to_error::Error<E>) -> String {
-    let path = e.path().to_string();
-    if path == "." || path.is_empty() {
-        e.inner().to_string()
-    } else {
-        format!("{path}: {}", e.inner())
-    }
+/// Runs `read` on `d` with the path of each field tracked, so that an error
+/// names the failing field (`"to: invalid type: integer …"`).
+pub(crate) fn read<'de, D: Deserializer<'de>, T>(
+    d: D,
+    read: impl FnOnce(serde_path_to_error::Deserializer<'_, '_, D>) -> Result<T, D::Error>,
+) -> Result<T, String> {
+    let mut track = serde_path_to_error::Track::new();
+    read(serde_path_to_error::Deserializer::new(d, &mut track)).map_err(|e| {
+        let path = track.path().to_string();
+        if path == "." || path.is_empty() {
+            e.to_string()
+        } else {
+            format!("{path}: {e}")
+        }
+    })
 }
 
 /// JSON text passed through unchanged, such as a provider's answer in a
@@ -53,13 +60,96 @@ impl Serialize for RawJson {
     }
 }
 
+/// A field read leniently from an answer we do not control: its value when it
+/// is a string (or a bool for [`opt_bool`]), `None` for any other type, which
+/// is skipped without being walked.
+pub(crate) fn opt_str<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    d.deserialize_any(Lenient::<String>(core::marker::PhantomData))
+}
+
+/// See [`opt_str`].
+pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    d.deserialize_any(Lenient::<bool>(core::marker::PhantomData))
+}
+
+/// See [`opt_str`]: a non-negative integer.
+pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    d.deserialize_any(Lenient::<u64>(core::marker::PhantomData))
+}
+
+struct Lenient<T>(core::marker::PhantomData<T>);
+
+/// What a lenient read keeps from each JSON scalar.
+trait Pick: Sized {
+    fn from_str(_: &str) -> Option<Self> {
+        None
+    }
+    fn from_bool(_: bool) -> Option<Self> {
+        None
+    }
+    fn from_f64(_: f64) -> Option<Self> {
+        None
+    }
+}
+impl Pick for String {
+    fn from_str(s: &str) -> Option<Self> {
+        Some(s.to_string())
+    }
+}
+impl Pick for bool {
+    fn from_bool(b: bool) -> Option<Self> {
+        Some(b)
+    }
+}
+impl Pick for u64 {
+    fn from_f64(f: f64) -> Option<Self> {
+        (f >= 0.0 && f.fract() == 0.0 && f < 9.0e15).then_some(f as u64)
+    }
+}
+
+impl<'de, T: Pick> Visitor<'de> for Lenient<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(T::from_str(v))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(T::from_bool(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(T::from_f64(v as f64))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(T::from_f64(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(T::from_f64(v))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod imp {
     use super::*;
 
     pub(super) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
         let mut de = serde_json::Deserializer::from_str(text);
-        let value = serde_path_to_error::deserialize(&mut de).map_err(with_path)?;
+        let value = read(&mut de, |d| T::deserialize(d))?;
         de.end().map_err(|e| e.to_string())?;
         Ok(value)
     }
@@ -89,8 +179,7 @@ mod imp {
 
     /// Reads a JavaScript value as `T`, naming the failing field.
     pub(crate) fn from_js<T: DeserializeOwned>(value: wasm_bindgen::JsValue) -> Result<T, String> {
-        let de = serde_wasm_bindgen::Deserializer::from(value);
-        serde_path_to_error::deserialize(de).map_err(with_path)
+        read(serde_wasm_bindgen::Deserializer::from(value), |d| T::deserialize(d))
     }
 
     pub(super) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {

@@ -1,12 +1,15 @@
 //! The one error type of edgetext, with the stable codes JavaScript sees.
 
 use core::fmt;
+use serde::Serialize;
 
 /// A stable, machine-readable classification of a failure.
 ///
 /// The string form ([`ErrorCode::as_str`]) is what JavaScript reads as
 /// `error.code`; it never changes between releases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ErrorCode {
     /// Bad constructor options (`invalid_config`).
     InvalidConfig,
@@ -69,11 +72,13 @@ impl ErrorCode {
 /// Every failure edgetext reports.
 ///
 /// Messages never contain an API key or a one-time code.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Error {
     /// What kind of failure this is.
     pub code: ErrorCode,
     /// A human-readable explanation.
+    #[serde(skip)]
     pub message: String,
     /// The provider involved (`"textlink"`, …), when there is one.
     pub provider: Option<&'static str>,

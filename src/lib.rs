@@ -29,8 +29,8 @@ mod time;
 #[cfg(feature = "worker")]
 mod webhook;
 
-pub use call::{error_details_json, Call, Outcome, Step, MAX_RETRY_AFTER_SECONDS};
-pub use client::{Client, Operation};
+pub use call::{Call, Outcome, Step, MAX_RETRY_AFTER_SECONDS};
+pub use client::{Client, CodeStore, Operation, TokenState, MAX_CHECKS_PER_TOKEN};
 pub use model::*;
 pub use time::{iso8601, parse_iso8601};
 #[cfg(feature = "worker")]

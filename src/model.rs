@@ -1,14 +1,18 @@
-//! The values that cross the API: configuration, receipts, tickets,
-//! verifications and statuses.
+//! The values that cross the API: configuration, messages, requests,
+//! receipts, tickets, verifications and statuses. Each is a serde type; in
+//! JavaScript they are plain objects with camelCase keys.
 
-use crate::json::{Fields, JsonObject};
-use crate::{check_otp_secret, Error, Result, SegmentInfo};
+use crate::{check_otp_secret, Error, RawJson, Result, SegmentInfo};
 use core::fmt;
+use serde::{Deserialize, Serialize};
 
 /// One of the four supported providers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum ProviderKind {
     /// TextLink (`textlink`): SMS through an Android phone, with native OTP.
+    #[serde(rename = "textlink")]
     TextLink,
     /// Teklink ChatServ (`teklink`): North American SMS.
     Teklink,
@@ -19,6 +23,9 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
+    /// Every provider, in the contract's order.
+    pub const ALL: [ProviderKind; 4] = [ProviderKind::TextLink, ProviderKind::Teklink, ProviderKind::Relay, ProviderKind::Klink];
+
     /// The provider's name as used in the API (`"textlink"`, …).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -31,13 +38,7 @@ impl ProviderKind {
 
     /// Parses a provider name.
     pub fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "textlink" => ProviderKind::TextLink,
-            "teklink" => ProviderKind::Teklink,
-            "relay" => ProviderKind::Relay,
-            "klink" => ProviderKind::Klink,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|p| p.as_str() == name)
     }
 
     /// The documented base URL, or `None` where there is none (the relay is self-hosted).
@@ -51,7 +52,89 @@ impl ProviderKind {
     }
 }
 
-/// Settings for signed one-time codes.
+impl fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A Phone Relay channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RelayChannel {
+    /// SMS.
+    Sms,
+    /// WhatsApp.
+    Wa,
+    /// Telegram, as the phone's user.
+    Tg,
+    /// A notification on the relay's phone.
+    Notify,
+    /// E-mail.
+    Email,
+    /// Telegram, through a bot.
+    TgBot,
+    /// The relay's private chat.
+    Pchat,
+}
+
+impl RelayChannel {
+    /// The channel's name on the wire (`"sms"`, `"tg_bot"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelayChannel::Sms => "sms",
+            RelayChannel::Wa => "wa",
+            RelayChannel::Tg => "tg",
+            RelayChannel::Notify => "notify",
+            RelayChannel::Email => "email",
+            RelayChannel::TgBot => "tg_bot",
+            RelayChannel::Pchat => "pchat",
+        }
+    }
+}
+
+/// How the Teklink client sends its token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum TeklinkAuth {
+    /// `Authorization: Bearer …` (the default).
+    #[default]
+    Bearer,
+    /// `api_token` in the JSON body.
+    Body,
+}
+
+/// Teklink's `new_conversation_state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum ConversationState {
+    /// Leave the conversation open.
+    Open,
+    /// Close it.
+    Closed,
+}
+
+/// Settings for signed one-time codes, as given.
+#[derive(Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OtpSettings {
+    /// The HMAC key (at least 32 bytes).
+    pub secret: String,
+    /// Digits in a code (4–10, default 6).
+    #[serde(default)]
+    pub length: Option<u8>,
+    /// How long a code lives (default 600 s).
+    #[serde(default)]
+    pub ttl_seconds: Option<u64>,
+    /// The message text; `{code}`, `{service}` and `{minutes}` are filled in.
+    #[serde(default)]
+    pub template: Option<String>,
+}
+
+/// Settings for signed one-time codes, validated.
 #[derive(Clone, PartialEq)]
 pub struct OtpConfig {
     /// The HMAC key (at least 32 bytes).
@@ -66,6 +149,60 @@ pub struct OtpConfig {
 
 /// The default one-time-code message.
 pub const DEFAULT_OTP_TEMPLATE: &str = "Your {service} code is {code}. It expires in {minutes} minutes.";
+
+/// `new Client(config)` as given: every field of every provider, each
+/// optional here; [`Config::new`] checks which the provider takes.
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClientConfig {
+    /// Which provider to talk to.
+    pub provider: Option<ProviderKind>,
+    /// The provider's bearer token.
+    #[serde(default)]
+    pub api_key: Option<String>,
+    /// The provider's base URL.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Per HTTP attempt, in ms.
+    #[serde(default)]
+    pub timeout_ms: Option<u32>,
+    /// Retries that cannot cause a second delivery.
+    #[serde(default)]
+    pub max_retries: Option<u32>,
+    /// Signed one-time codes.
+    #[serde(default)]
+    pub otp: Option<OtpSettings>,
+    /// An edgetext worker for `sendCode` / `verifyCode`.
+    #[serde(default)]
+    pub otp_url: Option<String>,
+    /// An edgetext worker for `status()`.
+    #[serde(default)]
+    pub status_url: Option<String>,
+    /// Bearer token for `status_url`.
+    #[serde(default)]
+    pub status_token: Option<String>,
+    /// teklink: the sending channel.
+    #[serde(default)]
+    pub channel_id: Option<String>,
+    /// teklink: the sender name.
+    #[serde(default)]
+    pub from_name: Option<String>,
+    /// teklink: where the token goes.
+    #[serde(default)]
+    pub auth: Option<TeklinkAuth>,
+    /// relay: the phone device identifier.
+    #[serde(default)]
+    pub phone_id: Option<String>,
+    /// relay: the default channel.
+    #[serde(default)]
+    pub channel: Option<RelayChannel>,
+    /// relay: the default `source`.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// textlink: the default SIM card.
+    #[serde(default)]
+    pub sim_card_id: Option<u32>,
+}
 
 /// A validated client configuration.
 ///
@@ -96,16 +233,16 @@ pub struct Config {
     pub channel_id: Option<String>,
     /// teklink: the sender name shown in the portal.
     pub from_name: Option<String>,
-    /// teklink: send `api_token` in the body instead of the `Authorization` header.
-    pub token_in_body: bool,
+    /// teklink: where the token goes.
+    pub auth: TeklinkAuth,
     /// relay: the phone device identifier.
     pub phone_id: Option<String>,
     /// relay: the default channel (`sms`).
-    pub channel: String,
+    pub channel: RelayChannel,
     /// relay: the default `source`.
     pub source: Option<String>,
     /// textlink: the default SIM card.
-    pub sim_card_id: Option<u64>,
+    pub sim_card_id: Option<u32>,
 }
 
 impl fmt::Debug for Config {
@@ -141,32 +278,28 @@ impl Config {
     /// assert_eq!(err.message, "config.channelId is required");
     /// ```
     pub fn from_json(text: &str) -> Result<Config> {
-        let mut f = Fields::parse(text, "config").map_err(|e| Error::config(e.message))?;
-        Self::read(&mut f).map_err(|e| Error::config(e.message))
+        let given = crate::codec::from_json::<ClientConfig>(text).map_err(|e| Error::config(field_error("config", None, &e)))?;
+        Config::new(given)
     }
 
-    fn read(f: &mut Fields) -> Result<Config> {
-        let name = f.required_string("provider")?;
-        let provider = ProviderKind::parse(&name).ok_or_else(|| {
-            Error::config(format!(
-                "config.provider must be \"textlink\", \"teklink\", \"relay\" or \"klink\", not \"{name}\""
-            ))
-        })?;
+    /// Validates a configuration: required fields, URLs, ranges, and no
+    /// field of another provider.
+    pub fn new(c: ClientConfig) -> Result<Config> {
+        let provider = c.provider.ok_or_else(|| Error::config("config.provider is required"))?;
         let p = provider.as_str();
-        let otp_url = url_field(f.string("otpUrl")?, "config.otpUrl")?;
+        let otp_url = url_field(c.otp_url, "config.otpUrl")?;
         // With otpUrl alone (a browser), the client only sends and checks
         // codes through the worker: no key, and the provider's own fields may go.
-        let given_key = f.string("apiKey")?;
-        let keyless = otp_url.is_some() && given_key.is_none();
-        let api_key = match given_key {
+        let keyless = otp_url.is_some() && c.api_key.is_none();
+        let api_key = match c.api_key {
             Some(k) if !k.trim().is_empty() => k,
             _ if keyless => String::new(),
             _ => return Err(Error::config("config.apiKey is required")),
         };
-        if api_key.chars().any(|c| c.is_control() || c == ' ') {
+        if api_key.chars().any(|ch| ch.is_control() || ch == ' ') {
             return Err(Error::config("config.apiKey contains spaces or control characters"));
         }
-        let base_url = match url_field(f.string("baseUrl")?, "config.baseUrl")? {
+        let base_url = match url_field(c.base_url, "config.baseUrl")? {
             Some(u) => u,
             None if keyless => provider.default_base_url().unwrap_or_default().to_string(),
             None => provider
@@ -174,22 +307,45 @@ impl Config {
                 .ok_or_else(|| Error::config(format!("config.baseUrl is required for {p}")))?
                 .to_string(),
         };
-        let timeout_ms = f.uint("timeoutMs", 600_000)?.unwrap_or(10_000) as u32;
-        if timeout_ms == 0 {
-            return Err(Error::config("config.timeoutMs must be at least 1"));
+        let timeout_ms = c.timeout_ms.unwrap_or(10_000);
+        if !(1..=600_000).contains(&timeout_ms) {
+            return Err(Error::config("config.timeoutMs must be from 1 to 600000"));
         }
-        let max_retries = f.uint("maxRetries", 10)?.unwrap_or(2) as u32;
-        let status_url = url_field(f.string("statusUrl")?, "config.statusUrl")?;
-        let status_token = f.string("statusToken")?;
-        let otp = Self::read_otp(f)?;
+        let max_retries = c.max_retries.unwrap_or(2);
+        if max_retries > 10 {
+            return Err(Error::config("config.maxRetries must be from 0 to 10"));
+        }
+        let status_url = url_field(c.status_url, "config.statusUrl")?;
+        let otp = c.otp.map(OtpSettings::validate).transpose()?;
         if otp.is_some() && otp_url.is_some() {
             return Err(Error::config(
                 "give config.otp (codes signed here) or config.otpUrl (codes kept by a worker), not both",
             ));
         }
 
-        let is = |k: ProviderKind| provider == k;
-        let mut cfg = Config {
+        let foreign = |field: &str, given: bool, owner: ProviderKind| -> Result<()> {
+            if given && provider != owner {
+                return Err(Error::config(format!("config.{field} is not a field for {p} (it is {owner}'s)")));
+            }
+            Ok(())
+        };
+        foreign("channelId", c.channel_id.is_some(), ProviderKind::Teklink)?;
+        foreign("fromName", c.from_name.is_some(), ProviderKind::Teklink)?;
+        foreign("auth", c.auth.is_some(), ProviderKind::Teklink)?;
+        foreign("phoneId", c.phone_id.is_some(), ProviderKind::Relay)?;
+        foreign("channel", c.channel.is_some(), ProviderKind::Relay)?;
+        foreign("source", c.source.is_some(), ProviderKind::Relay)?;
+        foreign("simCardId", c.sim_card_id.is_some(), ProviderKind::TextLink)?;
+        let required = |field: &str, v: Option<String>| -> Result<Option<String>> {
+            match v {
+                Some(s) if !s.is_empty() => Ok(Some(s)),
+                _ if keyless => Ok(None),
+                _ => Err(Error::config(format!("config.{field} is required"))),
+            }
+        };
+        let channel_id = if provider == ProviderKind::Teklink { required("channelId", c.channel_id)? } else { None };
+        let phone_id = if provider == ProviderKind::Relay { required("phoneId", c.phone_id)? } else { None };
+        Ok(Config {
             provider,
             api_key,
             base_url,
@@ -198,71 +354,262 @@ impl Config {
             otp,
             otp_url,
             status_url,
-            status_token,
-            channel_id: None,
-            from_name: None,
-            token_in_body: false,
-            phone_id: None,
-            channel: "sms".into(),
-            source: None,
-            sim_card_id: None,
-        };
-        if is(ProviderKind::Teklink) {
-            cfg.channel_id = if keyless { f.string("channelId")? } else { Some(f.required_string("channelId")?) };
-            cfg.from_name = f.string("fromName")?;
-            cfg.token_in_body = match f.string("auth")?.as_deref() {
-                None | Some("bearer") => false,
-                Some("body") => true,
-                Some(_) => return Err(Error::config("config.auth must be \"bearer\" or \"body\"")),
-            };
-        }
-        if is(ProviderKind::Relay) {
-            cfg.phone_id = if keyless { f.string("phoneId")? } else { Some(f.required_string("phoneId")?) };
-            if let Some(c) = f.string("channel")? {
-                crate::providers::relay::check_channel(&c).map_err(|e| Error::config(e.message))?;
-                cfg.channel = c;
-            }
-            cfg.source = f.string("source")?;
-        }
-        if is(ProviderKind::TextLink) {
-            cfg.sim_card_id = f.uint("simCardId", u32::MAX as u64)?;
-        }
-        let ctx = format!("for {p}");
-        f.finish(&ctx)?;
-        Ok(cfg)
+            status_token: c.status_token,
+            channel_id,
+            from_name: c.from_name,
+            auth: c.auth.unwrap_or_default(),
+            phone_id,
+            channel: c.channel.unwrap_or(RelayChannel::Sms),
+            source: c.source,
+            sim_card_id: c.sim_card_id,
+        })
     }
+}
 
-    fn read_otp(f: &mut Fields) -> Result<Option<OtpConfig>> {
-        let Some(obj) = f.object("otp")? else { return Ok(None) };
-        let mut o = Fields::from_object(obj, "config.otp");
-        let secret = o.required_string("secret")?;
-        check_otp_secret(secret.as_bytes())?;
-        let length = o.uint("length", 10)?.unwrap_or(6) as u8;
-        if length < 4 {
+impl OtpSettings {
+    fn validate(self) -> Result<OtpConfig> {
+        check_otp_secret(self.secret.as_bytes())?;
+        let length = self.length.unwrap_or(6);
+        if !(4..=10).contains(&length) {
             return Err(Error::config("config.otp.length must be from 4 to 10"));
         }
-        let ttl_seconds = o.uint("ttlSeconds", 86_400)?.unwrap_or(600);
-        if ttl_seconds == 0 {
-            return Err(Error::config("config.otp.ttlSeconds must be at least 1"));
+        let ttl_seconds = self.ttl_seconds.unwrap_or(600);
+        if !(1..=86_400).contains(&ttl_seconds) {
+            return Err(Error::config("config.otp.ttlSeconds must be from 1 to 86400"));
         }
-        let template = o.string("template")?.unwrap_or_else(|| DEFAULT_OTP_TEMPLATE.into());
+        let template = self.template.unwrap_or_else(|| DEFAULT_OTP_TEMPLATE.into());
         if !template.contains("{code}") {
             return Err(Error::config("config.otp.template must contain {code}"));
         }
-        o.finish("of config.otp")?;
-        Ok(Some(OtpConfig { secret, length, ttl_seconds, template }))
+        Ok(OtpConfig { secret: self.secret, length, ttl_seconds, template })
+    }
+}
+
+/// A TextLink message.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TextLinkMessage {
+    /// The recipient's phone number.
+    pub to: String,
+    /// The text.
+    pub text: String,
+    /// The SIM card to send from (default: the config's).
+    #[serde(default)]
+    pub sim_card_id: Option<u32>,
+    /// Your id for the message (default: a fresh UUID), the receipt's `id`.
+    #[serde(default)]
+    pub custom_id: Option<String>,
+}
+
+/// A Teklink ChatServ message: `text` or `templateId`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TeklinkMessage {
+    /// A North American phone number.
+    pub to: String,
+    /// The text (or give `template_id`).
+    #[serde(default)]
+    pub text: Option<String>,
+    /// A template to send instead of a text.
+    #[serde(default)]
+    pub template_id: Option<String>,
+    /// Open or close the conversation.
+    #[serde(default)]
+    pub conversation_state: Option<ConversationState>,
+    /// The sender name (default: the config's).
+    #[serde(default)]
+    pub from_name: Option<String>,
+    /// Refuse a duplicate within this many minutes.
+    #[serde(default)]
+    pub duplicate_send_reject_timeout_minutes: Option<u32>,
+    /// Send even to an opted-out contact.
+    #[serde(default)]
+    pub force_send: Option<bool>,
+    /// Delay the send.
+    #[serde(default)]
+    pub send_delay_seconds: Option<u32>,
+}
+
+/// A Phone Relay message.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RelayMessage {
+    /// The recipient: a phone number (sms, wa), `@username` or chat id (tg,
+    /// tg_bot), an e-mail address (email), none (notify).
+    #[serde(default)]
+    pub to: Option<String>,
+    /// The text.
+    pub text: String,
+    /// The channel (default: the config's).
+    #[serde(default)]
+    pub channel: Option<RelayChannel>,
+    /// email and notify: the subject.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// notify: the title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// tg_bot: the bot's token.
+    #[serde(default)]
+    pub bot_token: Option<String>,
+    /// The `source` tag (default: the config's).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// The relay's de-duplication key (default: a fresh UUID).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+/// A Klink CX message, to a contact.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KlinkMessage {
+    /// The contact's UUID.
+    pub contact_id: String,
+    /// The text.
+    pub text: String,
+    /// The message type (default `"text"`).
+    #[serde(default)]
+    pub message_type: Option<String>,
+}
+
+/// A message for one provider.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Message {
+    /// For a TextLink client.
+    TextLink(TextLinkMessage),
+    /// For a Teklink client.
+    Teklink(TeklinkMessage),
+    /// For a Phone Relay client.
+    Relay(RelayMessage),
+    /// For a Klink client.
+    Klink(KlinkMessage),
+}
+
+impl Message {
+    /// The provider this message is for.
+    pub fn provider(&self) -> ProviderKind {
+        match self {
+            Message::TextLink(_) => ProviderKind::TextLink,
+            Message::Teklink(_) => ProviderKind::Teklink,
+            Message::Relay(_) => ProviderKind::Relay,
+            Message::Klink(_) => ProviderKind::Klink,
+        }
+    }
+
+    /// Reads `provider`'s message from a deserializer, refusing fields it does not have.
+    pub fn deserialize_for<'de, D: serde::Deserializer<'de>>(provider: ProviderKind, d: D) -> core::result::Result<Message, D::Error> {
+        Ok(match provider {
+            ProviderKind::TextLink => Message::TextLink(TextLinkMessage::deserialize(d)?),
+            ProviderKind::Teklink => Message::Teklink(TeklinkMessage::deserialize(d)?),
+            ProviderKind::Relay => Message::Relay(RelayMessage::deserialize(d)?),
+            ProviderKind::Klink => Message::Klink(KlinkMessage::deserialize(d)?),
+        })
+    }
+}
+
+/// The `invalid_input` error for a value that did not deserialise.
+pub(crate) fn input_error(what: &str, provider: ProviderKind, why: &str) -> Error {
+    Error::input(field_error(what, Some(provider), why))
+}
+
+/// Words a deserialisation error (`"otp.colour: unknown field `colour`, …"`)
+/// as the field it is about: `"config.otp.colour is not a field"`.
+pub(crate) fn field_error(what: &str, provider: Option<ProviderKind>, why: &str) -> String {
+    let why = why.rfind(" at line ").map_or(why, |i| &why[..i]);
+    let (path, rest) = match why.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') => (format!("{what}.{path}"), rest),
+        _ => (what.to_string(), why),
+    };
+    if path == what && rest.starts_with("invalid type") {
+        return format!("{what} must be an object");
+    }
+    let rest = rest.replace("expected u8", "expected a whole number").replace("expected u32", "expected a whole number").replace("expected u64", "expected a whole number");
+    if rest.starts_with("unknown field `") {
+        return match provider {
+            Some(p) => format!("{path} is not a field for {p}"),
+            None => format!("{path} is not a field"),
+        };
+    }
+    format!("{path}: {rest}")
+}
+
+/// `sendCode(request)`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CodeRequest {
+    /// The recipient (klink: or `contact_id`).
+    #[serde(default)]
+    pub to: Option<String>,
+    /// klink: the contact's UUID.
+    #[serde(default)]
+    pub contact_id: Option<String>,
+    /// Named in the message.
+    #[serde(default)]
+    pub service_name: Option<String>,
+    /// Digits, 4–10 (signed codes).
+    #[serde(default)]
+    pub length: Option<u8>,
+    /// Lifetime in seconds.
+    #[serde(default)]
+    pub ttl_seconds: Option<u64>,
+    /// textlink: your id.
+    #[serde(default)]
+    pub custom_id: Option<String>,
+    /// textlink: the SIM card.
+    #[serde(default)]
+    pub sim_card_id: Option<u32>,
+}
+
+/// `verifyCode(request)`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VerifyRequest {
+    /// The recipient (klink: or `contact_id`).
+    #[serde(default)]
+    pub to: Option<String>,
+    /// klink: the contact's UUID.
+    #[serde(default)]
+    pub contact_id: Option<String>,
+    /// The code the user typed.
+    pub code: String,
+    /// The ticket's token (signed codes).
+    #[serde(default)]
+    pub token: Option<String>,
+}
+
+/// A send's status as the provider answered it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum SendStatus {
+    /// Accepted, not sent yet.
+    Queued,
+    /// Sent.
+    Sent,
+}
+
+impl SendStatus {
+    /// `"queued"` or `"sent"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SendStatus::Queued => "queued",
+            SendStatus::Sent => "sent",
+        }
     }
 }
 
 /// What a provider answered to a send.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SendReceipt {
     /// Which provider took it.
     pub provider: ProviderKind,
     /// The message id to ask `status()` about (`None` for teklink, which returns none).
     pub id: Option<String>,
-    /// `"queued"` or `"sent"`, as the provider answered.
-    pub status: String,
+    /// As the provider answered.
+    pub status: SendStatus,
     /// The relay recognised a repeated idempotency key.
     pub duplicate: bool,
     /// The normalised recipient.
@@ -270,94 +617,139 @@ pub struct SendReceipt {
     /// How the text was counted.
     pub segments: SegmentInfo,
     /// The relay's idempotency key, when one was sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
     /// The provider's JSON body, unchanged.
-    pub raw: String,
+    pub raw: RawJson,
 }
 
-impl SendReceipt {
-    /// The receipt as the JSON object JavaScript receives.
-    pub fn to_json(&self) -> String {
-        let mut o = JsonObject::new()
-            .str("provider", self.provider.as_str())
-            .str_or_null("id", self.id.as_deref())
-            .str("status", &self.status)
-            .bool("duplicate", self.duplicate)
-            .str("to", &self.to)
-            .raw("segments", &self.segments.to_json());
-        if let Some(k) = &self.idempotency_key {
-            o = o.str("idempotencyKey", k);
+/// Who keeps and checks a one-time code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum CodeMode {
+    /// The provider (TextLink) makes and checks the code.
+    Provider,
+    /// The SDK signed it: the ticket's token checks it.
+    Signed,
+    /// An edgetext worker (`otpUrl`) keeps and checks it.
+    Worker,
+}
+
+impl CodeMode {
+    /// `"provider"`, `"signed"` or `"worker"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodeMode::Provider => "provider",
+            CodeMode::Signed => "signed",
+            CodeMode::Worker => "worker",
         }
-        o.raw("raw", raw_or_null(&self.raw)).finish()
-    }
-}
-
-fn raw_or_null(raw: &str) -> &str {
-    if raw.trim().is_empty() {
-        "null"
-    } else {
-        raw
     }
 }
 
 /// Proof that a code was sent.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CodeTicket {
     /// Which provider sent it.
     pub provider: ProviderKind,
     /// The normalised recipient.
     pub to: String,
-    /// `"provider"` (the provider checks codes), `"signed"` (the token does) or
-    /// `"worker"` (an edgetext worker keeps and checks the code).
-    pub mode: &'static str,
-    /// When the code stops working, in ms since the epoch.
+    /// Who checks the code.
+    pub mode: CodeMode,
+    /// When the code stops working (RFC 3339).
+    #[serde(rename = "expiresAt", serialize_with = "crate::time::serialize_ms")]
     pub expires_at_ms: u64,
     /// The signed token (`None` in provider and worker mode).
     pub token: Option<String>,
 }
 
-impl CodeTicket {
-    /// The ticket as the JSON object JavaScript receives.
-    pub fn to_json(&self) -> String {
-        JsonObject::new()
-            .str("provider", self.provider.as_str())
-            .str("to", &self.to)
-            .str("mode", self.mode)
-            .str("expiresAt", &crate::iso8601(self.expires_at_ms))
-            .str_or_null("token", self.token.as_deref())
-            .finish()
-    }
-}
-
 /// The answer to `verifyCode`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verification {
     /// Whether the code is right.
     pub valid: bool,
-    /// `None` when valid; else `"mismatch"`, `"expired"`, `"malformed_token"`, the
-    /// provider's message, or (worker mode) `"no_code"`, `"spent"`, `"too_many_attempts"`.
+    /// `None` when valid; else `"mismatch"`, `"expired"`, `"malformed_token"`,
+    /// `"spent"`, `"too_many_attempts"`, the provider's message, or (worker
+    /// mode) `"no_code"`.
     pub reason: Option<String>,
 }
 
 impl Verification {
-    /// The verification as the JSON object JavaScript receives.
-    pub fn to_json(&self) -> String {
-        JsonObject::new()
-            .bool("valid", self.valid)
-            .str_or_null("reason", self.reason.as_deref())
-            .finish()
+    /// A right code.
+    pub fn valid() -> Self {
+        Verification { valid: true, reason: None }
+    }
+
+    /// A refused code, with why.
+    pub fn refused(reason: impl Into<String>) -> Self {
+        Verification { valid: false, reason: Some(reason.into()) }
     }
 }
 
 /// Where a message is on its way.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum DeliveryStatus {
+    /// Accepted, waiting.
+    Queued,
+    /// Being sent.
+    Sending,
+    /// Sent to the network.
+    Sent,
+    /// Delivered to the handset.
+    Delivered,
+    /// Failed.
+    Failed,
+    /// An inbound message.
+    Received,
+    /// A word edgetext does not know.
+    Unknown,
+}
+
+impl DeliveryStatus {
+    /// Every status, in order.
+    pub const ALL: [DeliveryStatus; 7] = [
+        DeliveryStatus::Queued,
+        DeliveryStatus::Sending,
+        DeliveryStatus::Sent,
+        DeliveryStatus::Delivered,
+        DeliveryStatus::Failed,
+        DeliveryStatus::Received,
+        DeliveryStatus::Unknown,
+    ];
+
+    /// The status word (`"queued"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Queued => "queued",
+            DeliveryStatus::Sending => "sending",
+            DeliveryStatus::Sent => "sent",
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Failed => "failed",
+            DeliveryStatus::Received => "received",
+            DeliveryStatus::Unknown => "unknown",
+        }
+    }
+
+    /// Maps a provider's status word onto a status (`Unknown` when it is none of them).
+    pub fn parse(s: &str) -> DeliveryStatus {
+        let lower = s.trim().to_ascii_lowercase();
+        Self::ALL.into_iter().find(|k| k.as_str() == lower).unwrap_or(DeliveryStatus::Unknown)
+    }
+}
+
+/// Where a message is on its way, as `status()` answers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MessageStatus {
     /// The message id.
     pub id: String,
     /// The provider.
-    pub provider: String,
-    /// `queued`, `sending`, `sent`, `delivered`, `failed`, `received` or `unknown`.
-    pub status: String,
+    pub provider: ProviderKind,
+    /// Its status.
+    pub status: DeliveryStatus,
     /// The provider's error text, when it failed.
     pub error: Option<String>,
     /// When the message was created (RFC 3339), when known.
@@ -365,42 +757,101 @@ pub struct MessageStatus {
     /// When it was delivered (RFC 3339), when known.
     pub delivered_at: Option<String>,
     /// The JSON the status was read from, unchanged.
-    pub raw: String,
+    pub raw: RawJson,
 }
 
-/// The statuses a message can have.
-pub const STATUSES: [&str; 7] = ["queued", "sending", "sent", "delivered", "failed", "received", "unknown"];
+/// `updateContactTag(request)` (textlink).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContactTagRequest {
+    /// The contact's phone number.
+    pub to: String,
+    /// The new tag.
+    pub tag: String,
+}
 
-/// Maps a provider's status word onto one of [`STATUSES`] (`unknown` when it is none of them).
+/// `listMessages(options)` (relay).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListOptions {
+    /// How many (1–1000, default 50).
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// `inboundQuery(filter)` (relay); `phone_id` defaults to the client's.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct InboundFilter {
+    #[serde(default)]
+    pub phone_id: Option<String>,
+    #[serde(default)]
+    pub range: Option<String>,
+    #[serde(default)]
+    pub channels: Option<Vec<String>>,
+    #[serde(default)]
+    pub event_types: Option<Vec<String>>,
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    #[serde(default)]
+    pub tag_mode: Option<TagMode>,
+    #[serde(default)]
+    pub source_contains: Option<String>,
+    #[serde(default)]
+    pub min_duration_sec: Option<u32>,
+    #[serde(default)]
+    pub has_response: Option<bool>,
+    #[serde(default)]
+    pub sort: Option<String>,
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// How an inbound query matches tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum TagMode {
+    /// Any of the tags.
+    Any,
+    /// All of them.
+    All,
+}
+
+/// `registerCallback(callback)` (relay).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct InboundCallback {
+    pub callback_url: String,
+    #[serde(default)]
+    pub channels: Option<Vec<String>>,
+    #[serde(default)]
+    pub source_filter: Option<String>,
+    #[serde(default)]
+    pub event_types: Option<Vec<String>>,
+    #[serde(default)]
+    pub keyword_filter: Option<String>,
+    #[serde(default)]
+    pub min_duration_sec: Option<u32>,
+    #[serde(default)]
+    pub max_duration_sec: Option<u32>,
+    #[serde(default)]
+    pub callback_token: Option<String>,
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+/// `deleteCallback(request)` (relay).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeleteCallbackRequest {
+    /// The registered callback URL.
+    pub callback_url: String,
+}
+
+/// Maps a provider's status word onto one of the status words (`"unknown"` when it is none of them).
 pub fn normalize_status(s: &str) -> &'static str {
-    let lower = s.trim().to_ascii_lowercase();
-    STATUSES.iter().find(|k| **k == lower).copied().unwrap_or("unknown")
-}
-
-impl MessageStatus {
-    /// The status as the JSON object JavaScript receives.
-    pub fn to_json(&self) -> String {
-        JsonObject::new()
-            .str("id", &self.id)
-            .str("provider", &self.provider)
-            .str("status", &self.status)
-            .str_or_null("error", self.error.as_deref())
-            .str_or_null("createdAt", self.created_at.as_deref())
-            .str_or_null("deliveredAt", self.delivered_at.as_deref())
-            .raw("raw", raw_or_null(&self.raw))
-            .finish()
-    }
-}
-
-impl SegmentInfo {
-    /// The count as the JSON object JavaScript receives.
-    pub fn to_json(&self) -> String {
-        JsonObject::new()
-            .str("encoding", self.encoding.as_str())
-            .num("count", self.count.into())
-            .num("units", self.units.into())
-            .num("perSegment", self.per_segment.into())
-            .num("remaining", self.remaining.into())
-            .finish()
-    }
+    DeliveryStatus::parse(s).as_str()
 }

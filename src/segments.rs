@@ -3,11 +3,14 @@
 //! surrogate pair across parts.
 
 /// The encoding a text is sent in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub enum Encoding {
     /// The GSM 03.38 default alphabet, 7 bits per character.
+    #[serde(rename = "GSM-7")]
     Gsm7,
     /// UCS-2 (UTF-16 code units), 16 bits per unit.
+    #[serde(rename = "UCS-2")]
     Ucs2,
 }
 
@@ -22,7 +25,8 @@ impl Encoding {
 }
 
 /// How a text splits into SMS segments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SegmentInfo {
     /// The encoding.
     pub encoding: Encoding,

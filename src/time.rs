@@ -131,3 +131,8 @@ mod tests {
         }
     }
 }
+
+/// Serialises milliseconds since the epoch as an RFC 3339 timestamp.
+pub(crate) fn serialize_ms<S: serde::Serializer>(ms: &u64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&iso8601(*ms))
+}

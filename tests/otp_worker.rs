@@ -25,7 +25,7 @@ fn send_code_goes_to_the_worker_without_a_key() {
     assert_eq!(header(req, "content-type"), Some("application/json"));
     assert_eq!(header(req, "authorization"), None, "no key goes to the worker");
     assert_eq!(
-        t.to_json(),
+        js(&t),
         r#"{"provider":"relay","to":"+447700900123","mode":"worker","expiresAt":"2026-01-01T00:10:00.000Z","token":null}"#
     );
 }
@@ -66,7 +66,7 @@ fn a_keyless_client_refuses_every_provider_operation_naming_api_key() {
         run(c.status("msg_1")).unwrap_err(),
         run(c.health()).unwrap_err(),
     ] {
-        assert_eq!(e.code, ErrorCode::InvalidConfig);
+        assert_eq!(e.code, ErrorCode::InvalidConfig, "{}", e.message);
         assert!(e.message.starts_with("config.apiKey is required for "), "{}", e.message);
         assert!(e.message.contains("config.otpUrl"), "{}", e.message);
     }
@@ -81,7 +81,7 @@ fn a_keyless_client_refuses_every_provider_operation_naming_api_key() {
     let e = Config::from_json(r#"{"provider":"relay","otpUrl":"https://otp.example","otp":{"secret":"0123456789abcdef0123456789abcdef"}}"#).unwrap_err();
     assert!(e.message.contains("not both"), "{}", e.message);
     let e = Config::from_json(r#"{"provider":"relay","otpUrl":"https://otp.example","bogus":1}"#).unwrap_err();
-    assert_eq!(e.message, "config.bogus is not a field for relay");
+    assert_eq!(e.message, "config.bogus is not a field");
 }
 
 #[test]
@@ -118,7 +118,7 @@ fn a_short_limit_is_waited_for_then_sent_again() {
             ok(200, &fixture("otp-worker/send.response.json")),
         ],
     );
-    assert_eq!(t.unwrap().mode, "worker");
+    assert_eq!(t.unwrap().mode.as_str(), "worker");
     assert_eq!(fake.requests().len(), 2);
     assert_eq!(*fake.slept.borrow(), vec![2000]);
 }

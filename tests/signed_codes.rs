@@ -10,8 +10,9 @@ fn relay_cfg(secret: &str) -> String {
 }
 
 /// Sends a code and digs it out of the text that went over the wire.
-fn send_code(cfg: &str) -> (edgetext::Client<Fake>, Fake, edgetext::CodeTicket, String) {
+fn send_code(cfg: &str) -> (TestClient, Fake, edgetext::CodeTicket, String) {
     let (c, fake) = client(cfg, vec![ok(202, r#"{"success":true,"message_id":"msg_1","status":"queued"}"#)]);
+    with_store(&fake);
     let t = run(c.send_code(r#"{"to":"+1 555 123 4567","serviceName":"Acme","length":8}"#)).unwrap();
     let body = fake.last_body();
     let start = body.find("Acme code ").unwrap() + "Acme code ".len();
@@ -20,20 +21,63 @@ fn send_code(cfg: &str) -> (edgetext::Client<Fake>, Fake, edgetext::CodeTicket, 
     (c, fake, t, code)
 }
 
-fn verify(c: &edgetext::Client<Fake>, to: &str, code: &str, token: &str) -> (bool, Option<String>) {
+fn verify(c: &TestClient, to: &str, code: &str, token: &str) -> (bool, Option<String>) {
     let v = run(c.verify_code(&format!(r#"{{"to":"{to}","code":"{code}","token":"{token}"}}"#))).unwrap();
     (v.valid, v.reason)
+}
+
+fn with_store(fake: &Fake) {
+    *fake.store.borrow_mut() = Some(Default::default());
 }
 
 #[test]
 fn a_signed_code_round_trips_and_never_leaks() {
     let (c, _fake, t, code) = send_code(&relay_cfg(SECRET));
-    assert_eq!((t.mode, t.to.as_str(), t.expires_at_ms), ("signed", "+15551234567", NOW + 120_000));
+    assert_eq!((t.mode.as_str(), t.to.as_str(), t.expires_at_ms), ("signed", "+15551234567", NOW + 120_000));
     let token = t.token.clone().unwrap();
     assert!(!token.contains(&code));
-    assert!(!t.to_json().contains(&code));
-    assert_eq!(verify(&c, "+15551234567", &code, &token), (true, None));
+    assert!(!js(&t).contains(&code));
     assert_eq!(verify(&c, "(555) 123-4567".replace("(", "+1 (").as_str(), &code, &token), (true, None));
+}
+
+#[test]
+fn a_verified_token_is_spent_and_replays_are_refused() {
+    let (c, fake, t, code) = send_code(&relay_cfg(SECRET));
+    let token = t.token.unwrap();
+    assert_eq!(verify(&c, "+15551234567", &code, &token), (true, None));
+    for _ in 0..3 {
+        assert_eq!(verify(&c, "+15551234567", &code, &token), (false, Some("spent".into())));
+    }
+    // One entry, kept as long as the token lives (120 s).
+    let store = fake.store.borrow();
+    let entries: Vec<_> = store.as_ref().unwrap().values().cloned().collect();
+    assert_eq!(entries, vec![(r#"{"checks":1,"spent":true}"#.to_string(), 120)]);
+    assert!(!store.as_ref().unwrap().keys().any(|k| k.contains(&code) || token.contains(k.trim_start_matches("edgetext:otp:"))));
+}
+
+#[test]
+fn five_checks_per_token_then_even_the_right_code_is_refused() {
+    let (c, _fake, t, code) = send_code(&relay_cfg(SECRET));
+    let token = t.token.unwrap();
+    let wrong = if code.starts_with('1') { code.replacen('1', "2", 1) } else { format!("1{}", &code[1..]) };
+    for _ in 0..5 {
+        assert_eq!(verify(&c, "+15551234567", &wrong, &token), (false, Some("mismatch".into())));
+    }
+    assert_eq!(verify(&c, "+15551234567", &code, &token), (false, Some("too_many_attempts".into())));
+    // A second token for the same number has its own budget.
+    let (c2, fake2) = client(&relay_cfg(SECRET), vec![ok(202, r#"{"success":true,"message_id":"msg_2","status":"queued"}"#)]);
+    *fake2.store.borrow_mut() = Some(Default::default());
+    let t2 = run(c2.send_code(r#"{"to":"+1 555 123 4567","serviceName":"Acme","length":8}"#)).unwrap();
+    assert_eq!(verify(&c2, "+15551234567", &wrong, &t2.token.unwrap()), (false, Some("mismatch".into())));
+}
+
+#[test]
+fn signed_verification_needs_a_store() {
+    let (c, fake, t, code) = send_code(&relay_cfg(SECRET));
+    *fake.store.borrow_mut() = None;
+    let e = run(c.verify_code(&format!(r#"{{"to":"+15551234567","code":"{code}","token":"{}"}}"#, t.token.unwrap()))).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidConfig);
+    assert!(e.message.contains("config.otp.store"), "{}", e.message);
 }
 
 #[test]
@@ -52,7 +96,8 @@ fn wrong_expired_other_number_tampered_and_other_secret_are_refused() {
     let v = run(c.verify_code(r#"{"to":"+15551234567","code":"12345678"}"#)).unwrap();
     assert_eq!(v.reason.as_deref(), Some("malformed_token"));
 
-    let (other, _) = client(&relay_cfg("another-secret-of-at-least-32-bytes!!"), vec![]);
+    let (other, other_fake) = client(&relay_cfg("another-secret-of-at-least-32-bytes!!"), vec![]);
+    with_store(&other_fake);
     assert_eq!(verify(&other, "+15551234567", &code, &token), (false, Some("mismatch".into())));
 
     fake.now.set(NOW + 120_000);
@@ -81,6 +126,7 @@ fn signed_codes_need_a_secret_and_valid_input_before_anything_is_sent() {
 fn klink_and_teklink_sign_codes_for_their_own_recipients() {
     let cfg = format!(r#"{{"provider":"klink","apiKey":"k","otp":{{"secret":"{SECRET}"}}}}"#);
     let (c, fake) = client(&cfg, vec![ok(200, r#"{"status":200,"message":"ok","data":{"id":"m"}}"#)]);
+    with_store(&fake);
     let t = run(c.send_code(r#"{"contactId":"81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4","serviceName":"Acme"}"#)).unwrap();
     let body = fake.last_body();
     assert!(body.contains("Your Acme code is "), "{body}");
@@ -90,6 +136,7 @@ fn klink_and_teklink_sign_codes_for_their_own_recipients() {
 
     let cfg = format!(r#"{{"provider":"teklink","apiKey":"k","channelId":"c","otp":{{"secret":"{SECRET}"}}}}"#);
     let (c, fake) = client(&cfg, vec![ok(201, r#"{"success":true,"message":"Message sent","data":[]}"#)]);
+    with_store(&fake);
     let t = run(c.send_code(r#"{"to":"+1 212 555 1212","serviceName":"Acme"}"#)).unwrap();
     assert_eq!(t.to, "2125551212");
     let body = fake.last_body();

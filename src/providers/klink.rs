@@ -1,35 +1,36 @@
 //! Klink CX (`klink-cx.txt`): `POST /api/v1/messages/send` to a contact.
 
 use super::{is_uuid, parse_ok, request, Ctx, PreparedSend, Retry};
-use crate::json::{Fields, JsonObject};
-use crate::{iso8601, segments, Config, Error, HttpResponse, Method, Result};
-use crate::json::Value;
+use crate::codec::{opt_str, opt_u64};
+use crate::{iso8601, segments, Config, Error, ErrorCode, HttpResponse, KlinkMessage, Method, Result};
+use serde::{Deserialize, Serialize};
 
-/// The message types Klink documents for a text send.
+/// The message type of a text send when none is given.
 const DEFAULT_TYPE: &str = "text";
 
+/// The body of a send, in the document's order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Send<'a> {
+    contact_id: &'a str,
+    message_type: &'a str,
+    message: &'a str,
+    created_at: &'a str,
+}
+
 /// Builds the send: `{contactId, messageType, message, createdAt}`.
-pub(crate) fn send(cfg: &Config, mut f: Fields, ctx: &Ctx) -> Result<PreparedSend> {
-    if f.string("to")?.is_some() {
-        return Err(Error::input("klink addresses a contact: give message.contactId instead of message.to"));
-    }
-    let contact = recipient(&f.required_string("contactId")?)?;
-    let text = f.required_string("text")?;
-    let kind = f.string("messageType")?.unwrap_or_else(|| DEFAULT_TYPE.into());
+pub(crate) fn send(cfg: &Config, m: KlinkMessage, ctx: &Ctx) -> Result<PreparedSend> {
+    let contact = recipient(&m.contact_id)?;
+    let kind = m.message_type.as_deref().unwrap_or(DEFAULT_TYPE);
     if kind.is_empty() || !kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
         return Err(Error::input("message.messageType must be a lower-case word such as \"text\""));
     }
-    f.finish("for klink")?;
-    let b = JsonObject::new()
-        .str("contactId", &contact)
-        .str("messageType", &kind)
-        .str("message", &text)
-        .str("createdAt", &iso8601(ctx.now_ms))
-        .finish();
+    let now = iso8601(ctx.now_ms);
+    let body = Send { contact_id: &contact, message_type: kind, message: &m.text, created_at: &now };
     Ok(PreparedSend {
-        request: request(cfg, Method::Post, "/api/v1/messages/send", Some(b)),
+        request: request(cfg, Method::Post, "/api/v1/messages/send", Some(&body)),
         retry: Retry::Unsafe,
-        segments: segments(&text),
+        segments: segments(&m.text),
         to: contact,
         id: None,
         idempotency_key: None,
@@ -45,20 +46,27 @@ pub(crate) fn recipient(contact: &str) -> Result<String> {
     Ok(c)
 }
 
+#[derive(Deserialize)]
+struct SendAnswer {
+    #[serde(default, deserialize_with = "opt_u64")]
+    status: Option<u64>,
+    #[serde(default)]
+    data: Option<SendData>,
+}
+
+#[derive(Deserialize)]
+struct SendData {
+    #[serde(default, deserialize_with = "opt_str")]
+    id: Option<String>,
+}
+
 /// `200 {"status":200,"message":"Message sent successfully","data":{"id":…}}`.
 pub(crate) fn parse_send(cfg: &Config, resp: &HttpResponse) -> Result<Option<String>> {
-    let obj = parse_ok(cfg, resp, true)?;
-    if let Some(Value::Number(n)) = obj.get("status") {
-        let s = crate::json::number_f64(n);
-        if !(200.0..300.0).contains(&s) {
-            let mut e = super::http_error(cfg, resp);
-            e.code = crate::ErrorCode::ProviderRejected;
-            return Err(e);
-        }
+    let a: SendAnswer = parse_ok(cfg, resp, true)?;
+    if a.status.is_some_and(|s| !(200..300).contains(&s)) {
+        let mut e = super::http_error(cfg, resp);
+        e.code = ErrorCode::ProviderRejected;
+        return Err(e);
     }
-    let id = match obj.get("data") {
-        Some(Value::Object(d)) => crate::json::get_str(d, "id").map(str::to_string),
-        _ => None,
-    };
-    Ok(id)
+    Ok(a.data.and_then(|d| d.id))
 }

@@ -6,9 +6,9 @@ pub(crate) mod relay;
 pub(crate) mod teklink;
 pub(crate) mod textlink;
 
-use crate::json::{self, Fields};
+use crate::codec::{self, opt_bool, opt_str};
 use crate::{Config, Error, ErrorCode, HttpRequest, HttpResponse, Method, Random, Result, SegmentInfo};
-use crate::json::Object;
+use serde::{Deserialize, Serialize};
 
 /// Everything a request builder may need besides the call's own fields.
 pub(crate) struct Ctx<'a> {
@@ -37,7 +37,8 @@ pub(crate) struct PreparedSend {
 }
 
 /// A JSON request with the provider's bearer token.
-pub(crate) fn request(cfg: &Config, method: Method, path: &str, body: Option<String>) -> HttpRequest {
+pub(crate) fn request<B: Serialize>(cfg: &Config, method: Method, path: &str, body: Option<&B>) -> HttpRequest {
+    let body = body.map(codec::to_json);
     let mut headers = Vec::with_capacity(3);
     headers.push(("Authorization".to_string(), format!("Bearer {}", cfg.api_key)));
     if body.is_some() {
@@ -48,34 +49,21 @@ pub(crate) fn request(cfg: &Config, method: Method, path: &str, body: Option<Str
 
 /// Percent-encodes one URL path segment (RFC 3986 unreserved characters stay).
 pub(crate) fn path_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    const RESERVED: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    percent_encoding::utf8_percent_encode(s, RESERVED).to_string()
 }
 
 /// A random (version 4) UUID.
 pub(crate) fn uuid_v4(rng: &dyn Random) -> String {
     let mut b = [0u8; 16];
     rng.fill(&mut b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    uuid::Builder::from_random_bytes(b).into_uuid().hyphenated().to_string()
 }
 
 /// Whether `s` is a UUID in its canonical 8-4-4-4-12 hexadecimal form.
 pub(crate) fn is_uuid(s: &str) -> bool {
-    s.len() == 36
-        && s.char_indices().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => c == '-',
-            _ => c.is_ascii_hexdigit(),
-        })
+    s.len() == 36 && uuid::Uuid::try_parse(s).is_ok()
 }
 
 /// Removes the API key from text that came back from a provider.
@@ -107,46 +95,77 @@ pub(crate) fn http_error(cfg: &Config, resp: &HttpResponse) -> Error {
     e
 }
 
-/// The explanation a provider put in an error body, under any of the names they use.
-pub(crate) fn provider_message(body: &str) -> Option<String> {
-    let obj = json::parse_object(body)?;
-    ["message", "error", "detail"]
-        .iter()
-        .find_map(|k| json::get_str(&obj, k))
-        .map(|s| s.chars().take(500).collect())
+/// The fields every provider's answer may carry, each read leniently.
+#[derive(Deserialize, Default)]
+pub(crate) struct Answer {
+    #[serde(default, deserialize_with = "opt_bool")]
+    ok: Option<bool>,
+    #[serde(default, deserialize_with = "opt_bool")]
+    success: Option<bool>,
+    #[serde(default, deserialize_with = "opt_str")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "opt_str")]
+    error: Option<String>,
+    #[serde(default, deserialize_with = "opt_str")]
+    detail: Option<String>,
 }
 
-/// Checks an answer and parses its JSON object: non-2xx becomes the matching
+impl Answer {
+    /// The explanation, under any of the names providers use.
+    pub(crate) fn explanation(&self) -> Option<String> {
+        [&self.message, &self.error, &self.detail]
+            .into_iter()
+            .find_map(|m| m.as_deref())
+            .map(|s| s.chars().take(500).collect())
+    }
+
+    /// The body says it failed (`ok: false` / `success: false`).
+    pub(crate) fn says_failed(&self) -> bool {
+        self.ok == Some(false) || self.success == Some(false)
+    }
+}
+
+/// The explanation a provider put in an error body, under any of the names they use.
+pub(crate) fn provider_message(body: &str) -> Option<String> {
+    codec::from_json::<Answer>(body).ok()?.explanation()
+}
+
+/// Checks an answer and reads it as `T`: non-2xx becomes the matching
 /// error; a 2xx body that says `ok: false` / `success: false` is
 /// `provider_rejected`; a 2xx body that cannot be read is `outcome_unknown`
 /// for sends (the provider did answer success) and `provider_rejected` for reads.
-pub(crate) fn parse_ok(cfg: &Config, resp: &HttpResponse, is_send: bool) -> Result<Object> {
+pub(crate) fn parse_ok<T: serde::de::DeserializeOwned>(cfg: &Config, resp: &HttpResponse, is_send: bool) -> Result<T> {
     if !(200..300).contains(&resp.status) {
         return Err(http_error(cfg, resp));
     }
     let provider = cfg.provider.as_str();
-    let Some(obj) = json::parse_object(&resp.body) else {
+    let unreadable = || {
         let code = if is_send { ErrorCode::OutcomeUnknown } else { ErrorCode::ProviderRejected };
-        let mut e = Error::new(
-            code,
-            format!("{provider} answered HTTP {} with a body that is not a JSON object", resp.status),
-        )
-        .with_provider(provider);
+        let mut e = Error::new(code, format!("{provider} answered HTTP {} with a body that is not the JSON object it documents", resp.status))
+            .with_provider(provider);
         e.http_status = Some(resp.status);
-        return Err(e);
+        e
     };
-    if json::get_bool(&obj, "ok") == Some(false) || json::get_bool(&obj, "success") == Some(false) {
+    let answer = codec::from_json::<Answer>(&resp.body).map_err(|_| unreadable())?;
+    if answer.says_failed() {
         let mut e = http_error(cfg, resp);
         e.code = ErrorCode::ProviderRejected;
         return Err(e);
     }
-    Ok(obj)
+    codec::from_json::<T>(&resp.body).map_err(|_| unreadable())
 }
 
-/// The message's `to`, required.
-pub(crate) fn take_to(f: &mut Fields) -> Result<String> {
-    f.string("to")?.ok_or_else(|| Error::input("message.to is required"))
+/// Refuses a field that `provider` does not have (`invalid_input`).
+pub(crate) fn only_for(given: bool, field: &str, provider: &str, what: &str) -> Result<()> {
+    if given {
+        return Err(Error::input(format!("request.{field} is not a field for {provider}{what}")));
+    }
+    Ok(())
 }
+
+/// An answer whose fields do not matter.
+#[derive(Deserialize)]
+pub(crate) struct Any {}
 
 #[cfg(test)]
 mod tests {

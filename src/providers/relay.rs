@@ -7,47 +7,30 @@
 //! retried with the same key.
 
 use super::{parse_ok, path_segment, request, uuid_v4, Ctx, PreparedSend, Retry};
-use crate::json::{self, string_array, Fields, JsonObject};
-use crate::{normalize_phone, normalize_status, segments, Config, Error, HttpRequest, HttpResponse, MessageStatus, Method, Result};
-use crate::json::Value;
+use crate::codec::{opt_bool, opt_str};
+use crate::{
+    normalize_phone, segments, Config, DeleteCallbackRequest, DeliveryStatus, Error, ErrorCode, HttpRequest, HttpResponse,
+    InboundCallback, InboundFilter, ListOptions, MessageStatus, Method, ProviderKind, RawJson, RelayChannel, RelayMessage,
+    Result, SendStatus, TagMode,
+};
+use serde::{Deserialize, Serialize};
 
-const CHANNELS: [&str; 7] = ["sms", "wa", "tg", "notify", "email", "tg_bot", "pchat"];
-
-/// Checks a channel name.
-pub(crate) fn check_channel(c: &str) -> Result<()> {
-    if CHANNELS.contains(&c) {
-        Ok(())
-    } else {
-        Err(Error::input(format!("channel must be one of {}, not \"{c}\"", CHANNELS.join(", "))))
-    }
-}
-
-/// Normalises a recipient for a channel: E.164 for sms/wa, `@username` for
-/// tg, an e-mail address for email, a chat id for tg_bot, as given for pchat.
-pub(crate) fn recipient(channel: &str, to: &str) -> Result<String> {
+/// Normalises a recipient for a channel: E.164 for sms/wa, an e-mail address
+/// for email; tg (`@name`, as the document shows, or any handle), tg_bot (a
+/// chat id) and pchat as given, for the relay to judge.
+pub(crate) fn recipient(channel: RelayChannel, to: &str) -> Result<String> {
     let to = to.trim();
+    if matches!(channel, RelayChannel::Sms | RelayChannel::Wa) {
+        return normalize_phone(to, None);
+    }
+    if to.is_empty() || to.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::input(format!("message.to must be a non-empty {} recipient without spaces", channel.as_str())));
+    }
     match channel {
-        "sms" | "wa" => normalize_phone(to, None),
-        "tg" => {
-            let name = to.strip_prefix('@').unwrap_or(to);
-            let ok = (5..=32).contains(&name.len())
-                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-                && name.as_bytes()[0].is_ascii_alphabetic();
-            if ok {
-                Ok(format!("@{name}"))
-            } else {
-                Err(Error::input("message.to must be a Telegram username such as @name (5-32 letters, digits or _)"))
-            }
-        }
-        "email" => {
+        RelayChannel::Email => {
             let ok = match to.split_once('@') {
                 Some((local, domain)) => {
-                    !local.is_empty()
-                        && domain.contains('.')
-                        && !domain.starts_with('.')
-                        && !domain.ends_with('.')
-                        && !domain.contains('@')
-                        && !to.chars().any(|c| c.is_whitespace() || c.is_control())
+                    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
                 }
                 None => false,
             };
@@ -57,207 +40,264 @@ pub(crate) fn recipient(channel: &str, to: &str) -> Result<String> {
                 Err(Error::input("message.to must be an e-mail address for the email channel"))
             }
         }
-        "tg_bot" => {
-            let digits = to.strip_prefix('-').unwrap_or(to);
-            if (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())) || to.starts_with('@') {
-                Ok(to.to_string())
-            } else {
-                Err(Error::input("message.to must be a Telegram chat id for the tg_bot channel"))
-            }
-        }
-        _ if to.is_empty() => Err(Error::input("message.to is empty")),
         _ => Ok(to.to_string()),
     }
 }
 
+/// The body of a send, in the document's order.
+#[derive(Serialize)]
+struct Send<'a> {
+    phone_id: &'a str,
+    channel: RelayChannel,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<&'a str>,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+    idempotency_key: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bot_token: Option<&'a str>,
+}
+
 /// Builds the send, checking each channel's required fields.
-pub(crate) fn send(cfg: &Config, mut f: Fields, ctx: &Ctx) -> Result<PreparedSend> {
-    let channel = f.string("channel")?.unwrap_or_else(|| cfg.channel.clone());
-    check_channel(&channel).map_err(|e| Error::input(format!("message.{}", e.message)))?;
-    let to = f.string("to")?;
-    let text = f.required_string("text")?;
-    let source = f.string("source")?.or_else(|| cfg.source.clone());
-    let key = match f.string("idempotencyKey")? {
-        Some(k) if k.is_empty() || k.len() > 200 => {
-            return Err(Error::input("message.idempotencyKey must be 1 to 200 characters"))
-        }
+pub(crate) fn send(cfg: &Config, m: RelayMessage, ctx: &Ctx) -> Result<PreparedSend> {
+    use RelayChannel::*;
+    let ch = m.channel.unwrap_or(cfg.channel);
+    let key = match m.idempotency_key {
+        Some(k) if k.is_empty() || k.len() > 200 => return Err(Error::input("message.idempotencyKey must be 1 to 200 characters")),
         Some(k) => k,
         None => uuid_v4(ctx.rng),
     };
-    let subject = f.string("subject")?;
-    let title = f.string("title")?;
-    let bot_token = f.string("botToken")?;
-    let ch = channel.as_str();
-    if title.is_some() && ch != "notify" {
+    if m.title.is_some() && ch != Notify {
         return Err(Error::input("message.title is only for the notify channel"));
     }
-    if subject.is_some() && !matches!(ch, "email" | "notify") {
+    if m.subject.is_some() && !matches!(ch, Email | Notify) {
         return Err(Error::input("message.subject is only for the email and notify channels"));
     }
-    if bot_token.is_some() != (ch == "tg_bot") {
-        return Err(Error::input(if ch == "tg_bot" {
+    if m.bot_token.is_some() != (ch == TgBot) {
+        return Err(Error::input(if ch == TgBot {
             "message.botToken is required for the tg_bot channel"
         } else {
             "message.botToken is only for the tg_bot channel"
         }));
     }
-    if ch == "email" && subject.as_deref().map_or(true, str::is_empty) {
+    if ch == Email && m.subject.as_deref().is_none_or(str::is_empty) {
         return Err(Error::input("message.subject is required for the email channel"));
     }
-    let to = match (ch, to) {
-        ("notify", Some(_)) => return Err(Error::input("the notify channel takes no message.to")),
-        ("notify", None) => None,
-        ("pchat", None) => None,
-        (_, None) => return Err(Error::input(format!("message.to is required for the {ch} channel"))),
+    let to = match (ch, m.to) {
+        (Notify, Some(_)) => return Err(Error::input("the notify channel takes no message.to")),
+        (Notify | Pchat, None) => None,
+        (_, None) => return Err(Error::input(format!("message.to is required for the {} channel", ch.as_str()))),
         (_, Some(t)) => Some(recipient(ch, &t)?),
     };
-    f.finish("for relay")?;
-    let b = JsonObject::new()
-        .str("phone_id", cfg.phone_id.as_deref().unwrap_or_default())
-        .str("channel", ch)
-        .opt_str("to", to.as_deref())
-        .str("text", &text)
-        .opt_str("source", source.as_deref())
-        .str("idempotency_key", &key)
-        .opt_str("subject", subject.as_deref())
-        .opt_str("title", title.as_deref())
-        .opt_str("bot_token", bot_token.as_deref())
-        .finish();
+    let body = Send {
+        phone_id: cfg.phone_id.as_deref().unwrap_or_default(),
+        channel: ch,
+        to: to.as_deref(),
+        text: &m.text,
+        source: m.source.as_deref().or(cfg.source.as_deref()),
+        idempotency_key: &key,
+        subject: m.subject.as_deref(),
+        title: m.title.as_deref(),
+        bot_token: m.bot_token.as_deref(),
+    };
     Ok(PreparedSend {
-        request: request(cfg, Method::Post, "/api/v1/messages", Some(b)),
+        request: request(cfg, Method::Post, "/api/v1/messages", Some(&body)),
         retry: Retry::Safe,
-        segments: segments(&text),
+        segments: segments(&m.text),
         to: to.unwrap_or_default(),
         id: None,
         idempotency_key: Some(key),
     })
 }
 
+#[derive(Deserialize)]
+struct SendAnswer {
+    #[serde(default, deserialize_with = "opt_str")]
+    message_id: Option<String>,
+    #[serde(default, deserialize_with = "opt_str")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "opt_bool")]
+    duplicate: Option<bool>,
+}
+
 /// What a send answered: the message id, its status, and whether the relay
 /// recognised the idempotency key.
-pub(crate) fn parse_send(cfg: &Config, resp: &HttpResponse) -> Result<(String, &'static str, bool)> {
-    let obj = parse_ok(cfg, resp, true)?;
-    let id = json::get_str(&obj, "message_id").ok_or_else(|| {
-        Error::new(crate::ErrorCode::OutcomeUnknown, "relay accepted the message but sent no message_id")
-            .with_provider("relay")
+pub(crate) fn parse_send(cfg: &Config, resp: &HttpResponse) -> Result<(String, SendStatus, bool)> {
+    let a: SendAnswer = parse_ok(cfg, resp, true)?;
+    let id = a.message_id.ok_or_else(|| {
+        Error::new(ErrorCode::OutcomeUnknown, "relay accepted the message but sent no message_id").with_provider("relay")
     })?;
-    let status = match json::get_str(&obj, "status") {
-        Some("sent") => "sent",
-        _ => "queued",
-    };
-    let duplicate = json::get_bool(&obj, "duplicate") == Some(true);
-    Ok((id.to_string(), status, duplicate))
+    let status = if a.status.as_deref() == Some("sent") { SendStatus::Sent } else { SendStatus::Queued };
+    Ok((id, status, a.duplicate == Some(true)))
 }
 
 /// `GET /api/v1/messages/{id}`.
 pub(crate) fn status(cfg: &Config, id: &str) -> HttpRequest {
-    request(cfg, Method::Get, &format!("/api/v1/messages/{}", path_segment(id)), None)
+    request::<()>(cfg, Method::Get, &format!("/api/v1/messages/{}", path_segment(id)), None)
+}
+
+#[derive(Deserialize)]
+struct StatusAnswer {
+    message: Option<StatusMessage>,
+}
+
+#[derive(Deserialize)]
+struct StatusMessage {
+    #[serde(default, deserialize_with = "opt_str")]
+    message_id: Option<String>,
+    #[serde(default, deserialize_with = "opt_str")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "opt_str")]
+    last_error: Option<String>,
+    #[serde(default, deserialize_with = "opt_str")]
+    created_at: Option<String>,
+    #[serde(default, deserialize_with = "opt_str")]
+    delivered_at: Option<String>,
 }
 
 /// Reads `{success, message: {message_id, status, last_error, created_at, delivered_at}}`.
 pub(crate) fn parse_status(cfg: &Config, id: &str, resp: &HttpResponse) -> Result<MessageStatus> {
-    let obj = parse_ok(cfg, resp, false)?;
-    let Some(Value::Object(m)) = obj.get("message") else {
-        return Err(Error::new(crate::ErrorCode::ProviderRejected, "relay's status answer has no message object")
-            .with_provider("relay"));
-    };
+    let a: StatusAnswer = parse_ok(cfg, resp, false)?;
+    let m = a.message.ok_or_else(|| {
+        Error::new(ErrorCode::ProviderRejected, "relay's status answer has no message object").with_provider("relay")
+    })?;
     Ok(MessageStatus {
-        id: json::get_str(m, "message_id").unwrap_or(id).to_string(),
-        provider: "relay".into(),
-        status: normalize_status(json::get_str(m, "status").unwrap_or("")).into(),
-        error: json::get_str(m, "last_error").map(str::to_string),
-        created_at: json::get_str(m, "created_at").map(str::to_string),
-        delivered_at: json::get_str(m, "delivered_at").map(str::to_string),
-        raw: super::redact(&resp.body, cfg),
+        id: m.message_id.unwrap_or_else(|| id.to_string()),
+        provider: ProviderKind::Relay,
+        status: DeliveryStatus::parse(m.status.as_deref().unwrap_or("")),
+        error: m.last_error,
+        created_at: m.created_at,
+        delivered_at: m.delivered_at,
+        raw: RawJson(super::redact(&resp.body, cfg)),
     })
 }
 
 /// `GET /api/v1/messages?limit=N`.
-pub(crate) fn list_messages(cfg: &Config, mut f: Fields) -> Result<HttpRequest> {
-    let limit = f.uint("limit", 1000)?.unwrap_or(50);
-    f.finish("of listMessages")?;
-    Ok(request(cfg, Method::Get, &format!("/api/v1/messages?limit={limit}"), None))
+pub(crate) fn list_messages(cfg: &Config, o: ListOptions) -> Result<HttpRequest> {
+    let limit = o.limit.unwrap_or(50);
+    if !(1..=1000).contains(&limit) {
+        return Err(Error::input("options.limit must be from 1 to 1000"));
+    }
+    Ok(request::<()>(cfg, Method::Get, &format!("/api/v1/messages?limit={limit}"), None))
 }
 
 /// `GET /health`.
 pub(crate) fn health(cfg: &Config) -> HttpRequest {
-    request(cfg, Method::Get, "/health", None)
+    request::<()>(cfg, Method::Get, "/health", None)
 }
 
 const INBOUND_PATH: &str = "/api/v1/webchat/inbound/query";
 const CALLBACKS_PATH: &str = "/api/v1/webchat/callbacks/inbound";
 
-/// `POST /api/v1/webchat/inbound/query`, from camelCase filter fields to the
-/// relay's documented snake_case ones (`phone_id` defaults to the config's).
-pub(crate) fn inbound_query(cfg: &Config, mut f: Fields) -> Result<HttpRequest> {
-    let phone = f.string("phoneId")?.or_else(|| cfg.phone_id.clone());
-    let mut b = JsonObject::new().opt_str("phone_id", phone.as_deref());
-    b = b.opt_str("range", f.string("range")?.as_deref());
-    b = list(b, "channels", f.string_list("channels")?);
-    b = list(b, "event_types", f.string_list("eventTypes")?);
-    b = list(b, "tags", f.string_list("tags")?);
-    if let Some(mode) = f.string("tagMode")? {
-        if mode != "any" && mode != "all" {
-            return Err(Error::input("filter.tagMode must be \"any\" or \"all\""));
-        }
-        b = b.str("tag_mode", &mode);
-    }
-    b = b.opt_str("source_contains", f.string("sourceContains")?.as_deref());
-    b = num(b, "min_duration_sec", f.uint("minDurationSec", u32::MAX as u64)?);
-    if let Some(v) = f.boolean("hasResponse")? {
-        b = b.bool("has_response", v);
-    }
-    b = b.opt_str("sort", f.string("sort")?.as_deref());
-    b = num(b, "limit", f.uint("limit", 10_000)?);
-    f.finish("of inboundQuery")?;
-    Ok(request(cfg, Method::Post, INBOUND_PATH, Some(b.finish())))
+/// The relay's inbound query body: the filter's fields in snake_case.
+#[derive(Serialize)]
+struct InboundQuery<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    range: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    channels: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_types: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tag_mode: Option<TagMode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_contains: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_duration_sec: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    has_response: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sort: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<u32>,
+}
+
+/// `POST /api/v1/webchat/inbound/query` (`phone_id` defaults to the config's).
+pub(crate) fn inbound_query(cfg: &Config, f: InboundFilter) -> Result<HttpRequest> {
+    let body = InboundQuery {
+        phone_id: f.phone_id.as_deref().or(cfg.phone_id.as_deref()),
+        range: f.range.as_deref(),
+        channels: f.channels.as_deref(),
+        event_types: f.event_types.as_deref(),
+        tags: f.tags.as_deref(),
+        tag_mode: f.tag_mode,
+        source_contains: f.source_contains.as_deref(),
+        min_duration_sec: f.min_duration_sec,
+        has_response: f.has_response,
+        sort: f.sort.as_deref(),
+        limit: f.limit,
+    };
+    Ok(request(cfg, Method::Post, INBOUND_PATH, Some(&body)))
 }
 
 /// `GET /api/v1/webchat/callbacks/inbound`.
 pub(crate) fn list_callbacks(cfg: &Config) -> HttpRequest {
-    request(cfg, Method::Get, CALLBACKS_PATH, None)
+    request::<()>(cfg, Method::Get, CALLBACKS_PATH, None)
+}
+
+/// The relay's callback registration body, in the document's order.
+#[derive(Serialize)]
+struct Callback<'a> {
+    callback_url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    channels: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_filter: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_types: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keyword_filter: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_duration_sec: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_duration_sec: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    callback_token: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    active: Option<bool>,
+}
+
+fn check_url(url: &str) -> Result<()> {
+    if url.starts_with("https://") || url.starts_with("http://") {
+        Ok(())
+    } else {
+        Err(Error::input("callback.callbackUrl must be an http(s) URL"))
+    }
 }
 
 /// `POST /api/v1/webchat/callbacks/inbound`.
-pub(crate) fn register_callback(cfg: &Config, mut f: Fields) -> Result<HttpRequest> {
-    let url = f.required_string("callbackUrl")?;
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
-        return Err(Error::input("callback.callbackUrl must be an http(s) URL"));
-    }
-    let mut b = JsonObject::new().str("callback_url", &url);
-    b = list(b, "channels", f.string_list("channels")?);
-    b = b.opt_str("source_filter", f.string("sourceFilter")?.as_deref());
-    b = list(b, "event_types", f.string_list("eventTypes")?);
-    b = b.opt_str("keyword_filter", f.string("keywordFilter")?.as_deref());
-    b = num(b, "min_duration_sec", f.uint("minDurationSec", u32::MAX as u64)?);
-    b = num(b, "max_duration_sec", f.uint("maxDurationSec", u32::MAX as u64)?);
-    b = b.opt_str("callback_token", f.string("callbackToken")?.as_deref());
-    if let Some(v) = f.boolean("active")? {
-        b = b.bool("active", v);
-    }
-    f.finish("of registerCallback")?;
-    Ok(request(cfg, Method::Post, CALLBACKS_PATH, Some(b.finish())))
+pub(crate) fn register_callback(cfg: &Config, c: InboundCallback) -> Result<HttpRequest> {
+    check_url(&c.callback_url)?;
+    let body = Callback {
+        callback_url: &c.callback_url,
+        channels: c.channels.as_deref(),
+        source_filter: c.source_filter.as_deref(),
+        event_types: c.event_types.as_deref(),
+        keyword_filter: c.keyword_filter.as_deref(),
+        min_duration_sec: c.min_duration_sec,
+        max_duration_sec: c.max_duration_sec,
+        callback_token: c.callback_token.as_deref(),
+        active: c.active,
+    };
+    Ok(request(cfg, Method::Post, CALLBACKS_PATH, Some(&body)))
+}
+
+#[derive(Serialize)]
+struct DeleteCallback<'a> {
+    callback_url: &'a str,
 }
 
 /// `DELETE /api/v1/webchat/callbacks/inbound` with `{"callback_url": …}`
 /// (the relay's document names the method but not its body; this is ours).
-pub(crate) fn delete_callback(cfg: &Config, mut f: Fields) -> Result<HttpRequest> {
-    let url = f.required_string("callbackUrl")?;
-    f.finish("of deleteCallback")?;
-    let b = JsonObject::new().str("callback_url", &url).finish();
-    Ok(request(cfg, Method::Delete, CALLBACKS_PATH, Some(b)))
-}
-
-fn list(b: JsonObject, key: &str, items: Option<Vec<String>>) -> JsonObject {
-    match items {
-        Some(items) => b.raw(key, &string_array(&items)),
-        None => b,
-    }
-}
-
-fn num(b: JsonObject, key: &str, v: Option<u64>) -> JsonObject {
-    match v {
-        Some(v) => b.num(key, v),
-        None => b,
-    }
+pub(crate) fn delete_callback(cfg: &Config, r: DeleteCallbackRequest) -> Result<HttpRequest> {
+    Ok(request(cfg, Method::Delete, CALLBACKS_PATH, Some(&DeleteCallback { callback_url: &r.callback_url })))
 }

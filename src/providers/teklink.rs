@@ -1,68 +1,70 @@
 //! Teklink ChatServ (`teklink-chatserv.txt`):
 //! `POST /api/v1/channels/{CHANNEL_ID}/messages`, North American numbers only.
 
-use super::{parse_ok, path_segment, Ctx, PreparedSend, Retry};
-use crate::json::{Fields, JsonObject};
-use crate::{nanp_national, segments, Config, Error, HttpRequest, HttpResponse, Method, Result};
+use super::{parse_ok, path_segment, Any, Ctx, PreparedSend, Retry};
+use crate::{
+    codec, nanp_national, segments, Config, ConversationState, Error, HttpRequest, HttpResponse, Method, Result, SendStatus,
+    TeklinkAuth, TeklinkMessage,
+};
+use serde::Serialize;
+
+/// The body of a send, in the document's order.
+#[derive(Serialize)]
+struct Send<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_token: Option<&'a str>,
+    to_telephone_number: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message_text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new_conversation_state: Option<ConversationState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duplicate_send_reject_timeout_minutes: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    force_send: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    send_delay_seconds: Option<u32>,
+}
 
 /// Builds the send. Auth is the bearer header, or `api_token` in the body
 /// when the config says `auth: "body"` (then no `Authorization` header is sent).
-pub(crate) fn send(cfg: &Config, mut f: Fields, _ctx: &Ctx) -> Result<PreparedSend> {
-    let to = nanp_national(&super::take_to(&mut f)?)?;
-    let text = f.string("text")?;
-    let template = f.string("templateId")?;
-    let state = f.string("conversationState")?;
-    if let Some(s) = &state {
-        if s != "open" && s != "closed" {
-            return Err(Error::input("message.conversationState must be \"open\" or \"closed\""));
-        }
-    }
-    let from_name = f.string("fromName")?.or_else(|| cfg.from_name.clone());
-    let dup = f.uint("duplicateSendRejectTimeoutMinutes", u32::MAX as u64)?;
-    let force = f.boolean("forceSend")?;
-    let delay = f.uint("sendDelaySeconds", u32::MAX as u64)?;
-    f.finish("for teklink")?;
-    let text = text.filter(|t| !t.is_empty());
-    match (&text, &template) {
+pub(crate) fn send(cfg: &Config, m: TeklinkMessage, _ctx: &Ctx) -> Result<PreparedSend> {
+    let to = nanp_national(&m.to)?;
+    let text = m.text.filter(|t| !t.is_empty());
+    match (&text, &m.template_id) {
         (None, None) => return Err(Error::input("message.text or message.templateId is required")),
-        (Some(_), Some(_)) => {
-            return Err(Error::input("give message.text or message.templateId, not both"))
-        }
+        (Some(_), Some(_)) => return Err(Error::input("give message.text or message.templateId, not both")),
         _ => {}
     }
-
-    let mut b = JsonObject::new();
-    if cfg.token_in_body {
-        b = b.str("api_token", &cfg.api_key);
-    }
-    b = b
-        .str("to_telephone_number", &to)
-        .opt_str("template_id", template.as_deref())
-        .opt_str("message_text", text.as_deref())
-        .opt_str("new_conversation_state", state.as_deref())
-        .opt_str("from_name", from_name.as_deref());
-    if let Some(d) = dup {
-        b = b.num("duplicate_send_reject_timeout_minutes", d);
-    }
-    if let Some(v) = force {
-        b = b.bool("force_send", v);
-    }
-    if let Some(d) = delay {
-        b = b.num("send_delay_seconds", d);
-    }
+    let in_body = cfg.auth == TeklinkAuth::Body;
+    let body = Send {
+        api_token: in_body.then_some(cfg.api_key.as_str()),
+        to_telephone_number: &to,
+        template_id: m.template_id.as_deref(),
+        message_text: text.as_deref(),
+        new_conversation_state: m.conversation_state,
+        from_name: m.from_name.as_deref().or(cfg.from_name.as_deref()),
+        duplicate_send_reject_timeout_minutes: m.duplicate_send_reject_timeout_minutes,
+        force_send: m.force_send,
+        send_delay_seconds: m.send_delay_seconds,
+    };
     let channel = cfg.channel_id.as_deref().unwrap_or_default();
     let mut headers = vec![
         ("Accept".to_string(), "application/json".to_string()),
         ("Content-Type".to_string(), "application/json".to_string()),
     ];
-    if !cfg.token_in_body {
+    if !in_body {
         headers.push(("Authorization".to_string(), format!("Bearer {}", cfg.api_key)));
     }
     let request = HttpRequest {
         method: Method::Post,
         url: format!("{}/api/v1/channels/{}/messages", cfg.base_url, path_segment(channel)),
         headers,
-        body: Some(b.finish()),
+        body: Some(codec::to_json(&body)),
     };
     Ok(PreparedSend {
         request,
@@ -75,7 +77,7 @@ pub(crate) fn send(cfg: &Config, mut f: Fields, _ctx: &Ctx) -> Result<PreparedSe
 }
 
 /// `201 {"success":true,"message":"Message sent","data":[]}`: sent, no id.
-pub(crate) fn send_status(cfg: &Config, resp: &HttpResponse) -> Result<&'static str> {
-    parse_ok(cfg, resp, true)?;
-    Ok("sent")
+pub(crate) fn send_status(cfg: &Config, resp: &HttpResponse) -> Result<SendStatus> {
+    parse_ok::<Any>(cfg, resp, true)?;
+    Ok(SendStatus::Sent)
 }

@@ -1,115 +1,135 @@
 //! TextLink (`textlink.txt`): `POST /api/send-sms`, `/api/send-code`,
 //! `/api/verify-code` and `/api/update-contect-tag` (spelt so by TextLink).
 
-use super::{parse_ok, request, uuid_v4, Ctx, PreparedSend, Retry};
-use crate::json::{self, Fields, JsonObject};
-use crate::{normalize_phone, segments, Config, HttpRequest, HttpResponse, Method, Result, Verification};
+use super::{only_for, parse_ok, request, uuid_v4, Ctx, PreparedSend, Retry};
+use crate::codec::{self, opt_bool, opt_str};
+use crate::{
+    normalize_phone, segments, CodeRequest, Config, ContactTagRequest, Error, HttpRequest, HttpResponse, Method, Result,
+    SendStatus, TextLinkMessage, Verification,
+};
+use serde::{Deserialize, Serialize};
+
+/// The body of `POST /api/send-sms`, in the document's order.
+#[derive(Serialize)]
+struct SendSms<'a> {
+    phone_number: &'a str,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sim_card_id: Option<u32>,
+    custom_id: &'a str,
+}
 
 /// `POST /api/send-sms`. The SDK always sends a `custom_id` (a fresh UUID
 /// unless the caller gave one): it is the only handle TextLink's webhooks
 /// give back, so it is the receipt's id.
-pub(crate) fn send(cfg: &Config, mut f: Fields, ctx: &Ctx) -> Result<PreparedSend> {
-    let to = normalize_phone(&super::take_to(&mut f)?, None)?;
-    let text = f.required_string("text")?;
-    let sim = f.uint("simCardId", u32::MAX as u64)?.or(cfg.sim_card_id);
-    let custom_id = f.string("customId")?.unwrap_or_else(|| uuid_v4(ctx.rng));
-    f.finish("for textlink")?;
-    let mut b = JsonObject::new().str("phone_number", &to).str("text", &text);
-    if let Some(sim) = sim {
-        b = b.num("sim_card_id", sim);
-    }
-    let b = b.str("custom_id", &custom_id);
+pub(crate) fn send(cfg: &Config, m: TextLinkMessage, ctx: &Ctx) -> Result<PreparedSend> {
+    let to = normalize_phone(&m.to, None)?;
+    let custom_id = m.custom_id.unwrap_or_else(|| uuid_v4(ctx.rng));
+    let body = SendSms { phone_number: &to, text: &m.text, sim_card_id: m.sim_card_id.or(cfg.sim_card_id), custom_id: &custom_id };
     Ok(PreparedSend {
-        request: request(cfg, Method::Post, "/api/send-sms", Some(b.finish())),
+        request: request(cfg, Method::Post, "/api/send-sms", Some(&body)),
         retry: Retry::Unsafe,
-        segments: segments(&text),
+        segments: segments(&m.text),
         to,
         id: Some(custom_id),
         idempotency_key: None,
     })
 }
 
+#[derive(Deserialize)]
+struct SendAnswer {
+    #[serde(default, deserialize_with = "opt_bool")]
+    queued: Option<bool>,
+}
+
 /// `{ok: true}` is sent; `{ok: true, queued: true}` is queued.
-pub(crate) fn send_status(cfg: &Config, resp: &HttpResponse) -> Result<&'static str> {
-    let obj = parse_ok(cfg, resp, true)?;
-    Ok(if json::get_bool(&obj, "queued") == Some(true) { "queued" } else { "sent" })
+pub(crate) fn send_status(cfg: &Config, resp: &HttpResponse) -> Result<SendStatus> {
+    let a: SendAnswer = parse_ok(cfg, resp, true)?;
+    Ok(if a.queued == Some(true) { SendStatus::Queued } else { SendStatus::Sent })
 }
 
 /// A provider-mode code request: `POST /api/send-code`.
-pub(crate) struct CodeRequest {
+pub(crate) struct CodeSend {
     pub request: HttpRequest,
     pub to: String,
     pub ttl_seconds: u64,
 }
 
+#[derive(Serialize)]
+struct SendCode<'a> {
+    phone_number: &'a str,
+    service_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sim_card_id: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    custom_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expiration_time: Option<u64>,
+}
+
 /// `POST /api/send-code` with `expiration_time` in milliseconds.
-pub(crate) fn send_code(cfg: &Config, mut f: Fields) -> Result<CodeRequest> {
-    let to = normalize_phone(&super::take_to(&mut f)?, None)?;
-    let service = f.required_string("serviceName")?;
-    let ttl = f.uint("ttlSeconds", 86_400)?;
-    let sim = f.uint("simCardId", u32::MAX as u64)?.or(cfg.sim_card_id);
-    let custom_id = f.string("customId")?;
-    if f.uint("length", 10)?.is_some() {
-        return Err(crate::Error::input(
-            "request.length is not a field for textlink: TextLink chooses the code's length",
-        ));
+pub(crate) fn send_code(cfg: &Config, r: CodeRequest) -> Result<CodeSend> {
+    only_for(r.contact_id.is_some(), "contactId", "textlink", "")?;
+    only_for(r.length.is_some(), "length", "textlink", ": TextLink chooses the code's length")?;
+    let to = normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
+    let service = r.service_name.ok_or_else(|| Error::input("request.serviceName is required"))?;
+    if r.ttl_seconds == Some(0) || r.ttl_seconds.is_some_and(|t| t > 86_400) {
+        return Err(Error::input("request.ttlSeconds must be from 1 to 86400"));
     }
-    f.finish("for textlink")?;
-    let mut b = JsonObject::new().str("phone_number", &to).str("service_name", &service);
-    if let Some(sim) = sim {
-        b = b.num("sim_card_id", sim);
-    }
-    b = b.opt_str("custom_id", custom_id.as_deref());
-    if let Some(t) = ttl {
-        if t == 0 {
-            return Err(crate::Error::input("request.ttlSeconds must be at least 1"));
-        }
-        b = b.num("expiration_time", t * 1000);
-    }
-    Ok(CodeRequest {
-        request: request(cfg, Method::Post, "/api/send-code", Some(b.finish())),
+    let body = SendCode {
+        phone_number: &to,
+        service_name: &service,
+        sim_card_id: r.sim_card_id.or(cfg.sim_card_id),
+        custom_id: r.custom_id.as_deref(),
+        expiration_time: r.ttl_seconds.map(|t| t * 1000),
+    };
+    Ok(CodeSend {
+        request: request(cfg, Method::Post, "/api/send-code", Some(&body)),
         to,
-        ttl_seconds: ttl.unwrap_or(600),
+        ttl_seconds: r.ttl_seconds.unwrap_or(600),
     })
+}
+
+#[derive(Serialize)]
+struct VerifyCode<'a> {
+    phone_number: &'a str,
+    code: &'a str,
 }
 
 /// `POST /api/verify-code`.
 pub(crate) fn verify_code(cfg: &Config, to: &str, code: &str) -> HttpRequest {
-    let b = JsonObject::new().str("phone_number", to).str("code", code).finish();
-    request(cfg, Method::Post, "/api/verify-code", Some(b))
+    request(cfg, Method::Post, "/api/verify-code", Some(&VerifyCode { phone_number: to, code }))
+}
+
+#[derive(Deserialize)]
+struct VerifyAnswer {
+    #[serde(default, deserialize_with = "opt_bool")]
+    ok: Option<bool>,
+    #[serde(default, deserialize_with = "opt_str")]
+    message: Option<String>,
 }
 
 /// `{ok: true}` is valid; `{ok: false, message}` (with any 2xx or 4xx other
 /// than 401/403/429) is a wrong code, reported with TextLink's message.
 pub(crate) fn parse_verify(cfg: &Config, resp: &HttpResponse) -> Result<Verification> {
-    if matches!(resp.status, 400..=499) && !matches!(resp.status, 401 | 403 | 429) {
-        if let Some(obj) = json::parse_object(&resp.body) {
-            if json::get_bool(&obj, "ok") == Some(false) {
-                return Ok(rejected(cfg, &obj));
-            }
+    let wrong_code_status = (200..300).contains(&resp.status) || (matches!(resp.status, 400..=499) && !matches!(resp.status, 401 | 403 | 429));
+    if wrong_code_status {
+        if let Ok(VerifyAnswer { ok: Some(false), message }) = codec::from_json(&resp.body) {
+            return Ok(Verification::refused(message.map_or_else(|| "mismatch".into(), |m| super::redact(&m, cfg))));
         }
     }
-    if (200..300).contains(&resp.status) {
-        if let Some(obj) = json::parse_object(&resp.body) {
-            if json::get_bool(&obj, "ok") == Some(false) {
-                return Ok(rejected(cfg, &obj));
-            }
-        }
-    }
-    parse_ok(cfg, resp, false)?;
-    Ok(Verification { valid: true, reason: None })
+    parse_ok::<super::Any>(cfg, resp, false)?;
+    Ok(Verification::valid())
 }
 
-fn rejected(cfg: &Config, obj: &crate::json::Object) -> Verification {
-    let reason = json::get_str(obj, "message").map(|m| super::redact(m, cfg));
-    Verification { valid: false, reason: Some(reason.unwrap_or_else(|| "mismatch".into())) }
+#[derive(Serialize)]
+struct ContactTag<'a> {
+    phone_number: &'a str,
+    tag: &'a str,
 }
 
 /// `POST /api/update-contect-tag`.
-pub(crate) fn update_contact_tag(cfg: &Config, mut f: Fields) -> Result<HttpRequest> {
-    let to = normalize_phone(&super::take_to(&mut f)?, None)?;
-    let tag = f.required_string("tag")?;
-    f.finish("of updateContactTag")?;
-    let b = JsonObject::new().str("phone_number", &to).str("tag", &tag).finish();
-    Ok(request(cfg, Method::Post, "/api/update-contect-tag", Some(b)))
+pub(crate) fn update_contact_tag(cfg: &Config, r: ContactTagRequest) -> Result<HttpRequest> {
+    let to = normalize_phone(&r.to, None)?;
+    Ok(request(cfg, Method::Post, "/api/update-contect-tag", Some(&ContactTag { phone_number: &to, tag: &r.tag })))
 }

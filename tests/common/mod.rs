@@ -3,7 +3,11 @@
 //! sleeps that only advance the clock.
 #![allow(dead_code)]
 
-use edgetext::{Client, Clock, Config, HttpRequest, HttpResponse, Random, Transport, TransportError};
+use edgetext::{
+    Client, Clock, CodeStore, CodeTicket, Config, HttpRequest, HttpResponse, MessageStatus, Operation, Random, RawJson, Result,
+    SendReceipt, Transport, TransportError, Verification,
+};
+use std::collections::HashMap;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -17,6 +21,8 @@ pub struct Fake {
     pub now: Rc<Cell<u64>>,
     pub slept: Rc<RefCell<Vec<u64>>>,
     pub counter: Rc<Cell<u8>>,
+    /// The signed-code store, with each put's time to live; `None`: no store given.
+    pub store: Rc<RefCell<Option<HashMap<String, (String, u64)>>>>,
 }
 
 pub const NOW: u64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
@@ -74,10 +80,102 @@ impl Random for Fake {
     }
 }
 
-pub fn client(config: &str, answers: Vec<Answer>) -> (Client<Fake>, Fake) {
+impl CodeStore for Fake {
+    fn has_store(&self) -> bool {
+        self.store.borrow().is_some()
+    }
+
+    async fn get(&self, key: &str) -> std::result::Result<Option<String>, String> {
+        Ok(self.store.borrow().as_ref().and_then(|m| m.get(key)).map(|(v, _)| v.clone()))
+    }
+
+    async fn put(&self, key: &str, value: &str, ttl_seconds: u64) -> std::result::Result<(), String> {
+        self.store.borrow_mut().get_or_insert_with(HashMap::new).insert(key.into(), (value.into(), ttl_seconds));
+        Ok(())
+    }
+}
+
+/// A client whose calls take JSON text, as JavaScript's arguments arrive.
+pub struct TestClient(pub Client<Fake>);
+
+impl std::ops::Deref for TestClient {
+    type Target = Client<Fake>;
+    fn deref(&self) -> &Client<Fake> {
+        &self.0
+    }
+}
+
+impl TestClient {
+    async fn op(&self, name: &str, arg: &str) -> Result<edgetext::Outcome> {
+        let provider = self.0.config().provider;
+        let op = Operation::from_json(name, provider, arg).map_err(|e| e.with_provider(provider.as_str()))?;
+        self.0.run(op).await
+    }
+
+    pub async fn send(&self, message: &str) -> Result<SendReceipt> {
+        match self.op("send", message).await? {
+            edgetext::Outcome::Receipt(r) => Ok(r),
+            o => panic!("{o:?}"),
+        }
+    }
+
+    pub async fn send_code(&self, request: &str) -> Result<CodeTicket> {
+        match self.op("sendCode", request).await? {
+            edgetext::Outcome::Ticket(t) => Ok(t),
+            o => panic!("{o:?}"),
+        }
+    }
+
+    pub async fn verify_code(&self, request: &str) -> Result<Verification> {
+        match self.op("verifyCode", request).await? {
+            edgetext::Outcome::Verification(v) => Ok(v),
+            o => panic!("{o:?}"),
+        }
+    }
+
+    pub async fn status(&self, id: &str) -> Result<MessageStatus> {
+        self.0.status(id).await
+    }
+
+    async fn raw(&self, name: &str, arg: &str) -> Result<String> {
+        match self.op(name, arg).await? {
+            edgetext::Outcome::Raw(RawJson(r)) => Ok(r),
+            o => panic!("{o:?}"),
+        }
+    }
+
+    pub async fn update_contact_tag(&self, request: &str) -> Result<String> {
+        self.raw("updateContactTag", request).await
+    }
+    pub async fn list_messages(&self, options: &str) -> Result<String> {
+        self.raw("listMessages", options).await
+    }
+    pub async fn health(&self) -> Result<String> {
+        self.raw("health", "{}").await
+    }
+    pub async fn inbound_query(&self, filter: &str) -> Result<String> {
+        self.raw("inboundQuery", filter).await
+    }
+    pub async fn list_callbacks(&self) -> Result<String> {
+        self.raw("listCallbacks", "{}").await
+    }
+    pub async fn register_callback(&self, callback: &str) -> Result<String> {
+        self.raw("registerCallback", callback).await
+    }
+    pub async fn delete_callback(&self, request: &str) -> Result<String> {
+        self.raw("deleteCallback", request).await
+    }
+}
+
+pub fn client(config: &str, answers: Vec<Answer>) -> (TestClient, Fake) {
     let fake = Fake::new(answers);
     let cfg = Config::from_json(config).expect("config");
-    (Client::new(cfg, fake.clone()), fake)
+    (TestClient(Client::new(cfg, fake.clone())), fake)
+}
+
+/// A value as the JSON JavaScript receives.
+pub fn js<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap()
 }
 
 pub fn run<F: std::future::Future>(f: F) -> F::Output {
