@@ -2,11 +2,9 @@
 // top-level await; bundlers see the `new URL(..., import.meta.url)` asset.
 import init, * as wasm from "./web/edgetext.js";
 import { EdgetextError } from "./errors.mjs";
-import { defineClient } from "./client.mjs";
 
 await init({ module_or_path: new URL("./web/edgetext_bg.wasm", import.meta.url) });
 wasm.__setErrorClass(EdgetextError);
 
 export * from "./web/edgetext.js";
 export { EdgetextError };
-export const Client = defineClient(wasm, EdgetextError);

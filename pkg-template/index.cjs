@@ -3,11 +3,9 @@
 // file, so require() and import share one wasm instance and one error class.
 const wasm = require("./node/edgetext.js");
 const { EdgetextError } = require("./errors.cjs");
-const { defineClient } = require("./client.cjs");
 
 wasm.__setErrorClass(EdgetextError);
 for (const name of Object.keys(wasm)) {
   if (!name.startsWith("__")) exports[name] = wasm[name];
 }
 exports.EdgetextError = EdgetextError;
-exports.Client = defineClient(wasm, EdgetextError);

@@ -3,4 +3,4 @@
 // are re-exported from the nodejs build because Node can list its named
 // exports statically; the hidden __setErrorClass rides along, untyped.
 export * from "./node/edgetext.js";
-export { EdgetextError, Client } from "./index.cjs";
+export { EdgetextError } from "./index.cjs";

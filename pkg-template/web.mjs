@@ -3,7 +3,6 @@
 //   await init();
 import wasmInit, * as wasm from "./web/edgetext.js";
 import { EdgetextError } from "./errors.mjs";
-import { defineClient } from "./client.mjs";
 
 /** Loads the wasm (by default the file next to this one); call once before anything else. */
 export default async function init(input) {
@@ -14,4 +13,3 @@ export default async function init(input) {
 
 export * from "./web/edgetext.js";
 export { EdgetextError };
-export const Client = defineClient(wasm, EdgetextError);

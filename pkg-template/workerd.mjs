@@ -3,11 +3,9 @@
 import wasmModule from "./web/edgetext_bg.wasm";
 import * as wasm from "./web/edgetext.js";
 import { EdgetextError } from "./errors.mjs";
-import { defineClient } from "./client.mjs";
 
 wasm.initSync({ module: wasmModule });
 wasm.__setErrorClass(EdgetextError);
 
 export * from "./web/edgetext.js";
 export { EdgetextError };
-export const Client = defineClient(wasm, EdgetextError);

@@ -71,7 +71,7 @@ writeFileSync(join(stage, "package.json"), `${JSON.stringify(pkgJson, null, 2)}\
 
 // The ESM sources that CommonJS entries also need get a .cjs twin: the same
 // text with `export` dropped and a module.exports line (no imports allowed).
-for (const file of ["errors.mjs", "client.mjs"]) {
+for (const file of ["errors.mjs"]) {
   const src = readFileSync(join("pkg-template", file), "utf8");
   if (/^\s*import\b/m.test(src)) throw new Error(`${file}: a CommonJS twin cannot have imports`);
   const names = [...src.matchAll(/^export (?:async )?(?:class|function|const|let) (\w+)/gm)].map((m) => m[1]);

@@ -33,8 +33,10 @@ pub enum Step<'a> {
     Done(&'a Result<Outcome>),
 }
 
-/// What a finished call produced.
-#[derive(Debug, Clone, PartialEq)]
+/// What a finished call produced; it serialises as the value it holds.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
 pub enum Outcome {
     /// `send`.
     Receipt(SendReceipt),

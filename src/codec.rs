@@ -21,8 +21,9 @@ pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
     imp::to_json(value)
 }
 
-/// Runs `read` on `d` with the path of each field tracked, so that an error
-/// names the failing field (`"to: invalid type: integer …"`).
+/// Runs `read` on `d`; natively with the path of each field tracked, so
+/// that an error names the failing field (`"to: invalid type: integer …"`).
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn read<'de, D: Deserializer<'de>, T>(
     d: D,
     read: impl FnOnce(serde_path_to_error::Deserializer<'_, '_, D>) -> Result<T, D::Error>,
@@ -35,6 +36,17 @@ pub(crate) fn read<'de, D: Deserializer<'de>, T>(
         } else {
             format!("{path}: {e}")
         }
+    })
+}
+
+/// Runs `read` on `d`. In the wasm, tracking the path would double the
+/// code of every deserialiser (58 KB); the field is named by its value instead.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn read<'de, D: Deserializer<'de>, T>(d: D, read: impl FnOnce(D) -> Result<T, D::Error>) -> Result<T, String> {
+    read(d).map_err(|e| {
+        // serde-wasm-bindgen's errors print as "Error: …".
+        let text = e.to_string();
+        text.strip_prefix("Error: ").map(str::to_string).unwrap_or(text)
     })
 }
 
@@ -171,15 +183,61 @@ mod imp {
 mod imp {
     use super::*;
     use js_sys::JSON;
+    use wasm_bindgen::JsCast;
 
     pub(super) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
         let value = JSON::parse(text).map_err(|_| "not JSON".to_string())?;
-        from_js(value)
+        read(serde_wasm_bindgen::Deserializer::from(value), |d| T::deserialize(d))
     }
 
-    /// Reads a JavaScript value as `T`, naming the failing field.
+    /// Reads a caller's JavaScript value as `T`, refusing unknown fields.
     pub(crate) fn from_js<T: DeserializeOwned>(value: wasm_bindgen::JsValue) -> Result<T, String> {
-        read(serde_wasm_bindgen::Deserializer::from(value), |d| T::deserialize(d))
+        read(Strict(value), |d| T::deserialize(d))
+    }
+
+    /// serde-wasm-bindgen reads only the fields a struct names, so an unknown
+    /// one would pass unseen: this deserializer refuses it first, as
+    /// `#[serde(deny_unknown_fields)]` does natively, then hands over.
+    pub(crate) struct Strict(pub wasm_bindgen::JsValue);
+
+    macro_rules! forward {
+        ($($name:ident($($arg:ident: $ty:ty),*)),* $(,)?) => {$(
+            fn $name<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Self::Error> {
+                serde_wasm_bindgen::Deserializer::from(self.0).$name($($arg,)* visitor)
+            }
+        )*};
+    }
+
+    impl<'de> Deserializer<'de> for Strict {
+        type Error = serde_wasm_bindgen::Error;
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            if self.0.is_object() && !js_sys::Array::is_array(&self.0) {
+                for key in js_sys::Object::keys(self.0.unchecked_ref::<js_sys::Object>()).iter() {
+                    let key = key.as_string().unwrap_or_default();
+                    if !fields.contains(&key.as_str()) {
+                        return Err(serde::de::Error::unknown_field(&key, fields));
+                    }
+                }
+            }
+            serde_wasm_bindgen::Deserializer::from(self.0).deserialize_struct(name, fields, visitor)
+        }
+
+        forward! {
+            deserialize_any(), deserialize_bool(), deserialize_i8(), deserialize_i16(), deserialize_i32(),
+            deserialize_i64(), deserialize_u8(), deserialize_u16(), deserialize_u32(), deserialize_u64(),
+            deserialize_f32(), deserialize_f64(), deserialize_char(), deserialize_str(), deserialize_string(),
+            deserialize_bytes(), deserialize_byte_buf(), deserialize_option(), deserialize_unit(),
+            deserialize_unit_struct(name: &'static str), deserialize_newtype_struct(name: &'static str),
+            deserialize_seq(), deserialize_tuple(len: usize), deserialize_tuple_struct(name: &'static str, len: usize),
+            deserialize_map(), deserialize_enum(name: &'static str, variants: &'static [&'static str]),
+            deserialize_identifier(), deserialize_ignored_any(),
+        }
     }
 
     pub(super) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
@@ -200,7 +258,7 @@ mod imp {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub(crate) use imp::{from_js, to_js};
+pub(crate) use imp::{from_js, to_js, Strict};
 
 #[cfg(test)]
 mod tests {

@@ -22,6 +22,7 @@ pub use phone::*;
 pub use segments::*;
 mod call;
 mod client;
+#[cfg(feature = "worker")]
 mod json;
 mod model;
 mod providers;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum ProviderKind {
     /// TextLink (`textlink`): SMS through an Android phone, with native OTP.
     #[serde(rename = "textlink")]
@@ -62,6 +63,7 @@ impl fmt::Display for ProviderKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum RelayChannel {
     /// SMS.
     Sms,
@@ -98,6 +100,7 @@ impl RelayChannel {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum TeklinkAuth {
     /// `Authorization: Bearer …` (the default).
     #[default]
@@ -110,6 +113,7 @@ pub enum TeklinkAuth {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum ConversationState {
     /// Leave the conversation open.
     Open,
@@ -120,6 +124,7 @@ pub enum ConversationState {
 /// Settings for signed one-time codes, as given.
 #[derive(Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct OtpSettings {
     /// The HMAC key (at least 32 bytes).
     pub secret: String,
@@ -154,6 +159,7 @@ pub const DEFAULT_OTP_TEMPLATE: &str = "Your {service} code is {code}. It expire
 /// optional here; [`Config::new`] checks which the provider takes.
 #[derive(Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ClientConfig {
     /// Which provider to talk to.
     pub provider: Option<ProviderKind>,
@@ -388,6 +394,7 @@ impl OtpSettings {
 /// A TextLink message.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct TextLinkMessage {
     /// The recipient's phone number.
     pub to: String,
@@ -404,6 +411,7 @@ pub struct TextLinkMessage {
 /// A Teklink ChatServ message: `text` or `templateId`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct TeklinkMessage {
     /// A North American phone number.
     pub to: String,
@@ -433,6 +441,7 @@ pub struct TeklinkMessage {
 /// A Phone Relay message.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct RelayMessage {
     /// The recipient: a phone number (sms, wa), `@username` or chat id (tg,
     /// tg_bot), an e-mail address (email), none (notify).
@@ -463,6 +472,7 @@ pub struct RelayMessage {
 /// A Klink CX message, to a contact.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct KlinkMessage {
     /// The contact's UUID.
     pub contact_id: String,
@@ -522,11 +532,12 @@ pub(crate) fn field_error(what: &str, provider: Option<ProviderKind>, why: &str)
         Some((path, rest)) if !path.contains(' ') => (format!("{what}.{path}"), rest),
         _ => (what.to_string(), why),
     };
-    if path == what && rest.starts_with("invalid type") {
+    if path == what && rest.starts_with("invalid type") && rest.contains("expected struct") {
         return format!("{what} must be an object");
     }
     let rest = rest.replace("expected u8", "expected a whole number").replace("expected u32", "expected a whole number").replace("expected u64", "expected a whole number");
-    if rest.starts_with("unknown field `") {
+    if let Some(name) = rest.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+        let path = if path == what { format!("{what}.{name}") } else { path };
         return match provider {
             Some(p) => format!("{path} is not a field for {p}"),
             None => format!("{path} is not a field"),
@@ -538,6 +549,7 @@ pub(crate) fn field_error(what: &str, provider: Option<ProviderKind>, why: &str)
 /// `sendCode(request)`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct CodeRequest {
     /// The recipient (klink: or `contact_id`).
     #[serde(default)]
@@ -565,6 +577,7 @@ pub struct CodeRequest {
 /// `verifyCode(request)`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct VerifyRequest {
     /// The recipient (klink: or `contact_id`).
     #[serde(default)]
@@ -583,6 +596,7 @@ pub struct VerifyRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum SendStatus {
     /// Accepted, not sent yet.
     Queued,
@@ -603,6 +617,7 @@ impl SendStatus {
 /// What a provider answered to a send.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct SendReceipt {
     /// Which provider took it.
     pub provider: ProviderKind,
@@ -620,6 +635,7 @@ pub struct SendReceipt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
     /// The provider's JSON body, unchanged.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
     pub raw: RawJson,
 }
 
@@ -627,6 +643,7 @@ pub struct SendReceipt {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum CodeMode {
     /// The provider (TextLink) makes and checks the code.
     Provider,
@@ -650,6 +667,7 @@ impl CodeMode {
 /// Proof that a code was sent.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct CodeTicket {
     /// Which provider sent it.
     pub provider: ProviderKind,
@@ -659,6 +677,7 @@ pub struct CodeTicket {
     pub mode: CodeMode,
     /// When the code stops working (RFC 3339).
     #[serde(rename = "expiresAt", serialize_with = "crate::time::serialize_ms")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub expires_at_ms: u64,
     /// The signed token (`None` in provider and worker mode).
     pub token: Option<String>,
@@ -666,6 +685,7 @@ pub struct CodeTicket {
 
 /// The answer to `verifyCode`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Verification {
     /// Whether the code is right.
     pub valid: bool,
@@ -691,6 +711,7 @@ impl Verification {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum DeliveryStatus {
     /// Accepted, waiting.
     Queued,
@@ -743,6 +764,7 @@ impl DeliveryStatus {
 /// Where a message is on its way, as `status()` answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct MessageStatus {
     /// The message id.
     pub id: String,
@@ -757,12 +779,14 @@ pub struct MessageStatus {
     /// When it was delivered (RFC 3339), when known.
     pub delivered_at: Option<String>,
     /// The JSON the status was read from, unchanged.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
     pub raw: RawJson,
 }
 
 /// `updateContactTag(request)` (textlink).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ContactTagRequest {
     /// The contact's phone number.
     pub to: String,
@@ -773,6 +797,7 @@ pub struct ContactTagRequest {
 /// `listMessages(options)` (relay).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ListOptions {
     /// How many (1–1000, default 50).
     #[serde(default)]
@@ -783,6 +808,7 @@ pub struct ListOptions {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[allow(missing_docs)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct InboundFilter {
     #[serde(default)]
     pub phone_id: Option<String>,
@@ -812,6 +838,7 @@ pub struct InboundFilter {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum TagMode {
     /// Any of the tags.
     Any,
@@ -823,6 +850,7 @@ pub enum TagMode {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[allow(missing_docs)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct InboundCallback {
     pub callback_url: String,
     #[serde(default)]
@@ -846,6 +874,7 @@ pub struct InboundCallback {
 /// `deleteCallback(request)` (relay).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct DeleteCallbackRequest {
     /// The registered callback URL.
     pub callback_url: String,

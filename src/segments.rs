@@ -5,6 +5,7 @@
 /// The encoding a text is sent in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum Encoding {
     /// The GSM 03.38 default alphabet, 7 bits per character.
     #[serde(rename = "GSM-7")]
@@ -27,6 +28,7 @@ impl Encoding {
 /// How a text splits into SMS segments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct SegmentInfo {
     /// The encoding.
     pub encoding: Encoding,

@@ -1,9 +1,10 @@
-//! Values across the boundary: JS objects go in as `JSON.stringify` text and
-//! results come out through `JSON.parse`, so the JS engine does the JSON
-//! work; errors become `EdgetextError` objects with a stable `code`.
+//! Values across the boundary: serde types go out as plain objects through
+//! serde-wasm-bindgen and come in the same way; errors become the package's
+//! `EdgetextError` objects with a stable `code`.
 
-use crate::{Error, ErrorCode};
-use js_sys::{Array, Function, Reflect, JSON};
+use crate::Error;
+use js_sys::{Array, Function, Reflect};
+use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -20,8 +21,7 @@ pub fn set_error_class(ctor: Function) {
 
 /// An [`Error`] as a thrown JavaScript value.
 pub(crate) fn error_to_js(e: Error) -> JsValue {
-    let details = crate::error_details_json(&e);
-    let details = JSON::parse(&details).unwrap_or(JsValue::NULL);
+    let details = crate::codec::to_js(&e).unwrap_or(JsValue::NULL);
     let message = JsValue::from_str(&e.message);
     let class = ERROR_CLASS.with(|c| c.borrow().clone());
     if let Some(ctor) = class {
@@ -35,18 +35,14 @@ pub(crate) fn error_to_js(e: Error) -> JsValue {
     err.into()
 }
 
-/// An argument object as JSON text, or `invalid_input` naming it.
-pub(crate) fn arg_json(value: &JsValue, what: &str) -> Result<String, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok("null".into());
-    }
-    JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| error_to_js(Error::new(ErrorCode::InvalidInput, format!("{what} cannot be turned into JSON"))))
+/// A result as a JavaScript value, or its error thrown.
+pub(crate) fn out<T: Serialize>(r: crate::Result<T>) -> Result<JsValue, JsValue> {
+    let value = r.map_err(error_to_js)?;
+    crate::codec::to_js(&value).map_err(|e| error_to_js(Error::input(e.to_string())))
 }
 
-/// JSON text from the core as a JS value.
+/// JSON text as a JavaScript value.
+#[cfg(feature = "worker")]
 pub(crate) fn from_json(text: &str) -> Result<JsValue, JsValue> {
-    JSON::parse(text).map_err(|_| error_to_js(Error::new(ErrorCode::ProviderRejected, "answer is not JSON")))
+    js_sys::JSON::parse(text)
 }

@@ -1,140 +1,211 @@
-//! The JavaScript API (wasm32 only): converts values and nothing else.
-//!
-//! Client operations are sans-IO calls ([`crate::Call`]); the package's
-//! small JS driver (`client.js`) does `fetch`, `AbortController` timeouts and
-//! waits, and feeds each outcome back through [`RawCall`].
+//! The JavaScript API (wasm32 only): the `Client` class, whose async methods
+//! run the core's calls over `fetch`, and the free functions. It converts
+//! values and nothing else.
 
 mod convert;
 mod platform;
+mod store;
 #[cfg(feature = "worker")]
 mod webhooks;
 
-use crate::{Call, Config, HttpResponse, Operation, Step, TransportError};
-use convert::{arg_json, error_to_js, from_json};
+use crate::{Config, Operation};
+use convert::{error_to_js, out};
 use platform::JsPlatform;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = include_str!("types.d.ts");
 
-/// The validated client behind the package's `Client` class.
-#[wasm_bindgen]
-pub struct RawClient {
-    inner: crate::Client<JsPlatform>,
+/// A client for one provider account (`new Client(config, { fetch })`).
+#[wasm_bindgen(js_name = Client, skip_typescript)]
+pub struct JsClient {
+    inner: Rc<crate::Client<JsPlatform>>,
 }
 
-#[wasm_bindgen]
-impl RawClient {
+/// A JS value's property.
+fn prop(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+#[wasm_bindgen(js_class = Client)]
+impl JsClient {
     /// Validates `config`; throws `invalid_config` naming the bad field.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "ClientConfig")] config: JsValue) -> Result<RawClient, JsValue> {
-        let text = arg_json(&config, "config")?;
-        let cfg = Config::from_json(&text).map_err(error_to_js)?;
-        Ok(RawClient { inner: crate::Client::new(cfg, JsPlatform) })
+    pub fn new(config: JsValue, options: JsValue) -> Result<JsClient, JsValue> {
+        let bad = |m: &str| error_to_js(crate::Error::config(m));
+        if !config.is_object() {
+            return Err(bad("config must be an object"));
+        }
+        // `otp.store` is a JS object with methods, not data: it is taken
+        // aside and the rest of `otp` read as usual.
+        let otp = prop(&config, "otp");
+        let store = if otp.is_object() { Some(prop(&otp, "store")).filter(|s| !s.is_undefined()) } else { None };
+        if otp.is_object() {
+            let mut settings = js_sys::Object::assign(&js_sys::Object::new(), otp.unchecked_ref());
+            js_sys::Reflect::delete_property(&settings, &JsValue::from_str("store"))?;
+            settings = settings.unchecked_into();
+            if let Err(e) = crate::codec::from_js::<crate::OtpSettings>(settings.into()) {
+                if e.starts_with("unknown field") {
+                    return Err(error_to_js(crate::Error::config(crate::model::field_error("config.otp", None, &e))));
+                }
+            }
+        }
+        let config = match &store {
+            Some(s) => {
+                if !s.is_object() || !prop(s, "get").is_function() || !prop(s, "put").is_function() {
+                    return Err(bad("config.otp.store must have get(key) and put(key, value, options) methods"));
+                }
+                let copy = js_sys::Object::assign(&js_sys::Object::new(), config.unchecked_ref());
+                let otp_copy = js_sys::Object::assign(&js_sys::Object::new(), otp.unchecked_ref());
+                js_sys::Reflect::delete_property(&otp_copy, &JsValue::from_str("store"))?;
+                js_sys::Reflect::set(&copy, &JsValue::from_str("otp"), &otp_copy)?;
+                copy.into()
+            }
+            None => config,
+        };
+        let given = crate::codec::from_js::<crate::ClientConfig>(config.clone()).map_err(|e| {
+            let field = failing_field(&config, |one| crate::codec::from_js::<crate::ClientConfig>(one).err().map(crate::Error::config));
+            let why = match field {
+                Some(f) if !e.starts_with("unknown field") => format!("{f}: {e}"),
+                _ => e,
+            };
+            error_to_js(crate::Error::config(crate::model::field_error("config", None, &why)))
+        })?;
+        let cfg = Config::new(given).map_err(error_to_js)?;
+        let fetch = if options.is_undefined() || options.is_null() {
+            None
+        } else {
+            match prop(&options, "fetch") {
+                f if f.is_undefined() => None,
+                f if f.is_function() => Some(f.unchecked_into()),
+                _ => return Err(bad("options.fetch must be a function")),
+            }
+        };
+        Ok(JsClient { inner: Rc::new(crate::Client::new(cfg, JsPlatform { fetch, store })) })
     }
 
     /// The configured provider.
-    #[wasm_bindgen(getter, unchecked_return_type = "ProviderName")]
+    #[wasm_bindgen(getter)]
     pub fn provider(&self) -> String {
         self.inner.config().provider.as_str().into()
     }
 
-    /// Starts an operation by its JS method name; bad input gives a call that is already done.
-    pub fn start(&self, #[wasm_bindgen(unchecked_param_type = "OperationName")] op: &str, arg: JsValue) -> Result<RawCall, JsValue> {
-        let op = Operation::from_name(op).ok_or_else(|| error_to_js(crate::Error::unsupported("no such operation")))?;
-        let text = match op {
-            Operation::Status => arg
-                .as_string()
-                .ok_or_else(|| error_to_js(crate::Error::input("status id must be a string")))?,
-            _ if arg.is_undefined() => "{}".into(),
-            _ => arg_json(&arg, "argument")?,
+    async fn call(&self, name: &str, arg: JsValue) -> Result<JsValue, JsValue> {
+        let provider = self.inner.config().provider;
+        let arg = match name {
+            // An absent options object means no options.
+            "listMessages" | "inboundQuery" if arg.is_undefined() || arg.is_null() => js_sys::Object::new().into(),
+            _ => arg,
         };
-        Ok(RawCall { call: self.inner.start(op, &text) })
-    }
-}
-
-/// One operation in flight, driven from JavaScript.
-#[wasm_bindgen]
-pub struct RawCall {
-    call: Call,
-}
-
-#[wasm_bindgen]
-impl RawCall {
-    /// The next request as `{ method, url, headers, body, timeoutMs, delayMs }`,
-    /// or `undefined` when the call is done.
-    #[wasm_bindgen(unchecked_return_type = "PendingFetch | undefined")]
-    pub fn next(&self) -> JsValue {
-        match self.call.step() {
-            Step::Done(_) => JsValue::UNDEFINED,
-            Step::Fetch { request, timeout_ms, delay_ms } => {
-                let mut headers = String::from("[");
-                for (i, (k, v)) in request.headers.iter().enumerate() {
-                    if i > 0 {
-                        headers.push(',');
-                    }
-                    headers.push_str(&crate::json::string_array(&[k.clone(), v.clone()]));
+        let op = match Operation::read(name, provider, crate::codec::Strict(arg.clone())) {
+            Ok(op) => op,
+            Err(mut e) => {
+                if let Some(field) = failing_field(&arg, |one| Operation::read(name, provider, crate::codec::Strict(one)).err()) {
+                    e.message = e.message.replacen(": ", &format!(".{field}: "), 1);
                 }
-                headers.push(']');
-                let json = crate::json::JsonObject::new()
-                    .str("method", request.method.as_str())
-                    .str("url", &request.url)
-                    .raw("headers", &headers)
-                    .str_or_null("body", request.body.as_deref())
-                    .num("timeoutMs", timeout_ms.into())
-                    .num("delayMs", delay_ms)
-                    .finish();
-                from_json(&json).unwrap_or(JsValue::UNDEFINED)
+                return Err(error_to_js(e.with_provider(provider.as_str())));
             }
-        }
-    }
-
-    /// Feeds an HTTP answer.
-    pub fn respond(&mut self, status: u16, retry_after: Option<String>, body: String, now_ms: f64) {
-        let headers = retry_after.map(|v| vec![("retry-after".to_string(), v)]).unwrap_or_default();
-        self.call.feed(Ok(HttpResponse { status, headers, body }), now_ms as u64, &JsPlatform);
-    }
-
-    /// Feeds a failed fetch: `aborted` after the timeout fired, else the
-    /// error's `code` (Node's `ECONNREFUSED`, …) when it has one.
-    pub fn fail(&mut self, aborted: bool, code: Option<String>, message: String, now_ms: f64) {
-        const NOT_SENT: [&str; 5] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"];
-        let failure = match code {
-            _ if aborted => TransportError::Timeout,
-            Some(c) if NOT_SENT.contains(&c.as_str()) => TransportError::NotSent(c),
-            Some(c) => TransportError::Dropped(c),
-            None => TransportError::Dropped(message),
         };
-        self.call.feed(Err(failure), now_ms as u64, &JsPlatform);
+        let client = Rc::clone(&self.inner);
+        out(client.run(op).await)
     }
 
-    /// The result once done; throws the `EdgetextError` if the call failed.
-    pub fn result(&self) -> Result<JsValue, JsValue> {
-        match self.call.step() {
-            Step::Done(Ok(outcome)) => from_json(&outcome.to_json()),
-            Step::Done(Err(e)) => Err(error_to_js(e.clone())),
-            Step::Fetch { .. } => Err(error_to_js(crate::Error::input("the call is not finished"))),
-        }
+    /// Sends a message; resolves to its receipt.
+    pub async fn send(&self, message: JsValue) -> Result<JsValue, JsValue> {
+        self.call("send", message).await
     }
+
+    /// Sends a one-time code; resolves to its ticket (never the code).
+    #[wasm_bindgen(js_name = sendCode)]
+    pub async fn send_code(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        self.call("sendCode", request).await
+    }
+
+    /// Checks a code; a wrong code resolves to `{ valid: false, reason }`.
+    #[wasm_bindgen(js_name = verifyCode)]
+    pub async fn verify_code(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        self.call("verifyCode", request).await
+    }
+
+    /// A message's status.
+    pub async fn status(&self, id: JsValue) -> Result<JsValue, JsValue> {
+        self.call("status", id).await
+    }
+
+    /// textlink: sets a contact's tag.
+    #[wasm_bindgen(js_name = updateContactTag)]
+    pub async fn update_contact_tag(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        self.call("updateContactTag", request).await
+    }
+
+    /// relay: the newest messages.
+    #[wasm_bindgen(js_name = listMessages)]
+    pub async fn list_messages(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        self.call("listMessages", options).await
+    }
+
+    /// relay: `GET /health`.
+    pub async fn health(&self) -> Result<JsValue, JsValue> {
+        self.call("health", JsValue::UNDEFINED).await
+    }
+
+    /// relay: the inbound report for a filter.
+    #[wasm_bindgen(js_name = inboundQuery)]
+    pub async fn inbound_query(&self, filter: JsValue) -> Result<JsValue, JsValue> {
+        self.call("inboundQuery", filter).await
+    }
+
+    /// relay: the registered inbound callbacks.
+    #[wasm_bindgen(js_name = listCallbacks)]
+    pub async fn list_callbacks(&self) -> Result<JsValue, JsValue> {
+        self.call("listCallbacks", JsValue::UNDEFINED).await
+    }
+
+    /// relay: registers an inbound callback.
+    #[wasm_bindgen(js_name = registerCallback)]
+    pub async fn register_callback(&self, callback: JsValue) -> Result<JsValue, JsValue> {
+        self.call("registerCallback", callback).await
+    }
+
+    /// relay: removes an inbound callback by its URL.
+    #[wasm_bindgen(js_name = deleteCallback)]
+    pub async fn delete_callback(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        self.call("deleteCallback", request).await
+    }
+}
+
+/// Which field of `value` a failed read was about: the one key whose value
+/// alone fails for its type (the wasm reads without tracking paths, which
+/// would double the code of every deserialiser).
+fn failing_field(value: &JsValue, read_one: impl Fn(JsValue) -> Option<crate::Error>) -> Option<String> {
+    if !value.is_object() || js_sys::Array::is_array(value) {
+        return None;
+    }
+    js_sys::Object::entries(value.unchecked_ref::<js_sys::Object>()).iter().find_map(|entry| {
+        let entry: js_sys::Array = entry.unchecked_into();
+        let key = entry.get(0).as_string()?;
+        let one = js_sys::Object::new();
+        js_sys::Reflect::set(&one, &entry.get(0), &entry.get(1)).ok()?;
+        let e = read_one(one.into())?;
+        let m = e.message;
+        (m.contains("invalid type") || m.contains("invalid value") || m.contains("unknown variant") || m.contains("invalid length")).then_some(key)
+    })
 }
 
 /// Counts the SMS segments of `text` (GSM-7 160/153, UCS-2 70/67).
 #[wasm_bindgen(unchecked_return_type = "SegmentInfo")]
-pub fn segments(text: &str) -> JsValue {
-    from_json(&crate::segments(text).to_json()).unwrap_or(JsValue::NULL)
+pub fn segments(text: &str) -> Result<JsValue, JsValue> {
+    out(Ok(crate::segments(text)))
 }
 
 /// Normalises a phone number to E.164; throws `invalid_phone`.
 #[wasm_bindgen(js_name = normalizePhone)]
 pub fn normalize_phone(
     input: &str,
-    #[wasm_bindgen(unchecked_param_type = "{ defaultCountry?: string }")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "{ defaultCountry?: string }")] options: Option<js_sys::Object>,
 ) -> Result<String, JsValue> {
-    let country = if options.is_object() {
-        js_sys::Reflect::get(&options, &JsValue::from_str("defaultCountry")).ok().and_then(|v| v.as_string())
-    } else {
-        None
-    };
+    let country = options.map(|o| prop(&o, "defaultCountry")).and_then(|v| v.as_string());
     crate::normalize_phone(input, country.as_deref()).map_err(error_to_js)
 }
 

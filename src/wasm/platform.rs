@@ -1,14 +1,31 @@
-//! The platform in JavaScript: `Date.now()` and `crypto.getRandomValues()`,
-//! both globals in Node, browsers and workerd. (I/O is the JS driver's.)
+//! The platform in JavaScript: `Date.now()`, `crypto.getRandomValues()`,
+//! `setTimeout`, the global `fetch` (or the one given to `new Client`) and
+//! the signed-code store of `config.otp.store`. All are globals in Node,
+//! Deno, Bun, browsers and workerd; nothing here touches `window`.
 
-use crate::{Clock, Random};
+use crate::{Clock, CodeStore, HttpRequest, HttpResponse, Method, Random, Transport, TransportError};
+use gloo_net::http::RequestBuilder;
+use js_sys::{Function, Promise, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
     fn get_random_values(buf: &mut [u8]);
+
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+
+    // The global fetch, called with the Request gloo-net built. gloo-net's
+    // own `send` would drop the error's `cause.code`, which tells a refused
+    // connection (nothing sent, safe to retry) from a dropped one.
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(request: &web_sys::Request) -> Promise;
 }
 
 /// Bytes fetched from `crypto.getRandomValues` per call. Node answers each
@@ -26,8 +43,16 @@ thread_local! {
     static POOLED: RefCell<Pool> = const { RefCell::new(Pool { bytes: [0; POOL], used: POOL }) };
 }
 
-/// The JavaScript platform: stateless apart from the random pool.
-pub(crate) struct JsPlatform;
+/// Node's error codes for a request that never left this machine.
+const NOT_SENT: [&str; 5] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"];
+
+/// The JavaScript platform of one client: its `fetch` and its code store.
+pub(crate) struct JsPlatform {
+    /// `options.fetch` of `new Client(config, options)`, else the global one.
+    pub fetch: Option<Function>,
+    /// `config.otp.store`: `{ get(key), put(key, value, { expirationTtl }) }`.
+    pub store: Option<JsValue>,
+}
 
 impl Clock for JsPlatform {
     fn now_ms(&self) -> u64 {
@@ -53,5 +78,125 @@ impl Random for JsPlatform {
             pool.bytes[start..start + buf.len()].fill(0);
             pool.used += buf.len();
         });
+    }
+}
+
+/// A JS value's property.
+fn prop(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// What a rejected fetch means: the `cause.code` (Node) or `code` tells a
+/// request that never left from one that may have arrived.
+fn failure(err: &JsValue, aborted: bool) -> TransportError {
+    if aborted {
+        return TransportError::Timeout;
+    }
+    let code = prop(&prop(err, "cause"), "code").as_string().or_else(|| prop(err, "code").as_string());
+    let message = prop(err, "message").as_string().unwrap_or_else(|| "fetch failed".into());
+    match code {
+        Some(c) if NOT_SENT.contains(&c.as_str()) => TransportError::NotSent(c),
+        Some(c) => TransportError::Dropped(c),
+        None => TransportError::Dropped(message),
+    }
+}
+
+/// Resolves after `ms` milliseconds.
+pub(crate) async fn sleep_ms(ms: u64) {
+    let promise = Promise::new(&mut |resolve, _| {
+        set_timeout(&resolve, ms as f64);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+impl JsPlatform {
+    /// One attempt: the request, its answer's status, headers and text, all
+    /// within `timeout_ms` (an `AbortController` that a timer aborts).
+    async fn attempt(&self, req: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, TransportError> {
+        let controller = web_sys::AbortController::new().map_err(|e| failure(&e, false))?;
+        let signal = controller.signal();
+        // The bound `abort` needs no Rust closure, so nothing leaks when the timer is cleared.
+        let abort: Function = prop(&controller, "abort").unchecked_into::<Function>().bind0(&controller);
+        let timer = set_timeout(&abort, f64::from(timeout_ms));
+        let result = self.exchange(req, &signal).await;
+        clear_timeout(&timer);
+        result.map_err(|e| failure(&e, signal.aborted()))
+    }
+
+    async fn exchange(&self, req: &HttpRequest, signal: &web_sys::AbortSignal) -> Result<HttpResponse, JsValue> {
+        let method = match req.method {
+            Method::Get => gloo_net::http::Method::GET,
+            Method::Post => gloo_net::http::Method::POST,
+            Method::Delete => gloo_net::http::Method::DELETE,
+        };
+        let mut builder = RequestBuilder::new(&req.url).method(method).abort_signal(Some(signal));
+        for (name, value) in &req.headers {
+            builder = builder.header(name, value);
+        }
+        let built = match &req.body {
+            Some(body) => builder.body(body.as_str()),
+            None => builder.build(),
+        }
+        .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let request: web_sys::Request = built.into();
+        let promise = match &self.fetch {
+            Some(f) => Promise::resolve(&f.call1(&JsValue::UNDEFINED, &request)?),
+            None => global_fetch(&request),
+        };
+        let answer = JsFuture::from(promise).await?;
+        let response: web_sys::Response = answer
+            .dyn_into()
+            .map_err(|_| js_sys::Error::new("fetch resolved to something that is not a Response"))?;
+        let response = gloo_net::http::Response::from(response);
+        let headers = response.headers();
+        let mut kept = Vec::new();
+        for name in ["retry-after", "x-request-id", "request-id", "cf-ray"] {
+            if let Some(v) = headers.get(name) {
+                kept.push((name.to_string(), v));
+            }
+        }
+        let status = response.status();
+        let body = response.text().await.map_err(|e| JsValue::from_str(&e.to_string()))?;
+        Ok(HttpResponse { status, headers: kept, body })
+    }
+}
+
+impl Transport for JsPlatform {
+    async fn fetch(&self, request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, TransportError> {
+        self.attempt(request, timeout_ms).await
+    }
+
+    async fn sleep(&self, ms: u64) {
+        sleep_ms(ms).await
+    }
+}
+
+/// Calls `store[method](...args)` and awaits it if it returns a Promise.
+async fn store_call(store: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, String> {
+    let f: Function = prop(store, method).dyn_into().map_err(|_| format!("it has no {method}() method"))?;
+    let out = f.apply(store, &args.iter().collect()).map_err(|e| describe(&e))?;
+    JsFuture::from(Promise::resolve(&out)).await.map_err(|e| describe(&e))
+}
+
+fn describe(e: &JsValue) -> String {
+    prop(e, "message").as_string().or_else(|| e.as_string()).unwrap_or_else(|| "it threw".into())
+}
+
+impl CodeStore for JsPlatform {
+    fn has_store(&self) -> bool {
+        self.store.is_some()
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<String>, String> {
+        let store = self.store.as_ref().ok_or("no store")?;
+        let v = store_call(store, "get", &[JsValue::from_str(key)]).await?;
+        Ok(v.as_string())
+    }
+
+    async fn put(&self, key: &str, value: &str, ttl_seconds: u64) -> Result<(), String> {
+        let store = self.store.as_ref().ok_or("no store")?;
+        let options = js_sys::Object::new();
+        let _ = Reflect::set(&options, &JsValue::from_str("expirationTtl"), &JsValue::from_f64(ttl_seconds as f64));
+        store_call(store, "put", &[JsValue::from_str(key), JsValue::from_str(value), options.into()]).await.map(|_| ())
     }
 }

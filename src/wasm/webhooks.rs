@@ -6,6 +6,9 @@ use crate::{WebhookRequest, WebhookSecrets};
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_WORKER_TYPES: &'static str = include_str!("worker_types.d.ts");
+
 fn env_str(env: &JsValue, key: &str) -> Option<String> {
     Reflect::get(env, &JsValue::from_str(key)).ok().and_then(|v| v.as_string()).filter(|s| !s.is_empty())
 }

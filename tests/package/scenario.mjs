@@ -147,7 +147,7 @@ async function providerChecks(edgetext, url, check, { runtime, notes }) {
   const teklink = (extra) => client("teklink", { channelId: CHANNEL_ID, ...extra });
   const relay = (extra) => client("relay", { phoneId: PHONE_ID, ...extra });
   const klink = (extra) => client("klink", extra);
-  const otp = (extra = {}) => ({ otp: { secret: SECRET, template: TEMPLATE, ...extra } });
+  const otp = (extra = {}) => ({ otp: { secret: SECRET, template: TEMPLATE, store: edgetext.memoryStore(), ...extra } });
 
   /** The promise must reject with an EdgetextError of `code`. */
   async function rejects(promise, code) {
@@ -627,16 +627,30 @@ async function providerChecks(edgetext, url, check, { runtime, notes }) {
       assert(typeof t.token === "string" && !t.token.includes(code), "the token never contains the code");
 
       const verify = (client, fields) => client.verifyCode({ ...verifyTo, code, token: t.token, ...fields }).then(keep);
-      equal(await verify(c, {}), { valid: true, reason: null }, "the right code");
       equal(await verify(c, { code: code === "000000" ? "000001" : "000000" }), { valid: false, reason: "mismatch" }, "a wrong code");
       const { to: _to, contactId: _id, ...rest } = verifyTo;
       equal(await c.verifyCode({ ...rest, ...otherTo, code, token: t.token }).then(keep), { valid: false, reason: "mismatch" }, "another number");
       equal(await verify(c, { token: flip(t.token) }), { valid: false, reason: "mismatch" }, "a tampered token");
-      equal(await verify(make({ otp: { secret: OTHER_SECRET, template: TEMPLATE } }), {}), { valid: false, reason: "mismatch" }, "another secret");
+      equal(await verify(make({ otp: { secret: OTHER_SECRET, template: TEMPLATE, store: edgetext.memoryStore() } }), {}), { valid: false, reason: "mismatch" }, "another secret");
       equal(await verify(c, { token: "v1.not-a-token" }), { valid: false, reason: "malformed_token" }, "a malformed token");
+      equal(await verify(c, {}), { valid: true, reason: null }, "the right code");
+      equal(await verify(c, {}), { valid: false, reason: "spent" }, "the right code again: the token is spent");
+      await rejects(make({ otp: { secret: SECRET, template: TEMPLATE } }).verifyCode({ ...verifyTo, code, token: t.token }), "invalid_config");
       await logged(1); // verifying a signed code sends nothing
     });
   }
+
+  await test("signed codes: 5 checks per token, then even the right code is refused", async () => {
+    const [, make, sendTo, verifyTo, , textOf] = signed[1];
+    const c = make();
+    const t = keep(await c.sendCode({ ...sendTo, serviceName: "Acme" }));
+    const code = /(\d{6})$/.exec(textOf((await logged(1))[0]) ?? "")?.[1];
+    const wrong = code === "000000" ? "000001" : "000000";
+    for (let i = 0; i < 5; i++) {
+      equal(await c.verifyCode({ ...verifyTo, code: wrong, token: t.token }).then(keep), { valid: false, reason: "mismatch" }, `wrong code ${i + 1}`);
+    }
+    equal(await c.verifyCode({ ...verifyTo, code, token: t.token }).then(keep), { valid: false, reason: "too_many_attempts" }, "the sixth check");
+  });
 
   await test("codes expire (ttlSeconds: 1): signed on teklink, relay and klink; textlink's own", async () => {
     const tl = textlink();
@@ -659,7 +673,8 @@ async function providerChecks(edgetext, url, check, { runtime, notes }) {
     assert(wait <= 2000, `waiting ${wait} ms for expiry`);
     await sleep(Math.max(wait, 0));
     for (const [provider, c, verifyTo, code, t] of sent) {
-      equal(await c.verifyCode({ ...verifyTo, code, token: t.token }).then(keep), { valid: false, reason: "expired" }, `${provider} after expiry`);
+      const reason = provider === p0 ? "spent" : "expired";
+      equal(await c.verifyCode({ ...verifyTo, code, token: t.token }).then(keep), { valid: false, reason }, `${provider} after expiry`);
     }
     equal(await tl.verifyCode({ to: "+12125551212", code: tcode }).then(keep), { valid: false, reason: "Code expired" }, "textlink after expiry (its message)");
   });

@@ -8,6 +8,21 @@ const e164: string = normalizePhone("+1 212 555 1212", { defaultCountry: "US" })
 const client = new Client({ provider: "relay", apiKey: "k", baseUrl: "http://127.0.0.1", phoneId: "p" });
 const receipt: Promise<SendReceipt> = client.send({ to: e164, text: "hi" });
 
+// A client is typed by its provider: its message fields and extras, no others.
+const tl = new Client({ provider: "textlink", apiKey: "k" });
+// @ts-expect-error relay's idempotencyKey is not a textlink message field
+void tl.send({ to: e164, text: "x", idempotencyKey: "k" });
+// @ts-expect-error health() is relay's extra
+void tl.health();
+void tl.updateContactTag({ to: e164, tag: "vip" });
+void client.health();
+// @ts-expect-error updateContactTag() is textlink's extra
+void client.updateContactTag({ to: e164, tag: "vip" });
+const kl = new Client({ provider: "klink", apiKey: "k" });
+// @ts-expect-error klink addresses a contactId, not to
+void kl.send({ to: e164, text: "x" });
+void kl.send({ contactId: "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4", text: "x" });
+
 function describe(err: unknown): string {
   if (!(err instanceof EdgetextError)) return "other";
   const code: ErrorCode = err.code;
