@@ -153,7 +153,7 @@ impl Call {
                 e.code = ErrorCode::RateLimited;
                 e.retryable = true;
                 e.retry_after_seconds = after;
-                let within = after.map_or(true, |s| s <= MAX_RETRY_AFTER_SECONDS);
+                let within = after.is_none_or(|s| s <= MAX_RETRY_AFTER_SECONDS);
                 (e, within, after.map(|s| s * 1000))
             }
             // A worker's own JSON error (a provider failure behind it, a

@@ -110,6 +110,11 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// Serialises milliseconds since the epoch as an RFC 3339 timestamp.
+pub(crate) fn serialize_ms<S: serde::Serializer>(ms: &u64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&iso8601(*ms))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,9 +135,4 @@ mod tests {
             assert_eq!(parse_iso8601(&iso8601(ms)), Some(ms));
         }
     }
-}
-
-/// Serialises milliseconds since the epoch as an RFC 3339 timestamp.
-pub(crate) fn serialize_ms<S: serde::Serializer>(ms: &u64, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&iso8601(*ms))
 }

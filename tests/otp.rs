@@ -1,5 +1,7 @@
 //! Signed one-time codes: the token format, every way a check can fail, and
 //! unbiased code generation.
+// Native suites: the wasm layer has its own, in src/wasm/tests.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use edgetext::{

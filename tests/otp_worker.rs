@@ -1,6 +1,8 @@
 //! Worker mode (`config.otpUrl`): `sendCode` and `verifyCode` through an
 //! edgetext worker's `/v1/otp/*` routes, the requests on the wire, how its
 //! answers and refusals are read, and a client without an API key.
+// Native suites: the wasm layer has its own, in src/wasm/tests.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

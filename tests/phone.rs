@@ -1,5 +1,7 @@
 //! Phone numbers: E.164 normalisation, the NANP national form and the
 //! country of a number.
+// Native suites: the wasm layer has its own, in src/wasm/tests.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use edgetext::{country_of, nanp_national, normalize_phone, ErrorCode};
 

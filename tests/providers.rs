@@ -1,4 +1,6 @@
 //! Every provider operation on the wire, byte for byte, and back.
+// Native suites: the wasm layer has its own, in src/wasm/tests.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 use common::*;

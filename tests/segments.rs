@@ -1,5 +1,7 @@
 //! SMS segment counting: GSM-7 and UCS-2 limits, escape and surrogate pairs
 //! that must not straddle two parts, and the exact GSM 03.38 alphabet.
+// Native suites: the wasm layer has its own, in src/wasm/tests.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use edgetext::{segments, Encoding};
 

@@ -1,4 +1,6 @@
 //! One-time codes signed by the SDK, through a real send.
+// Native suites: the wasm layer has its own, in src/wasm/tests.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 use common::*;

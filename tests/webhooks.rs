@@ -1,5 +1,7 @@
 //! Every provider's webhooks: good and bad credentials, redeliveries, and
 //! malformed or hostile bodies, all through the pure parser.
+// Native suites: the wasm layer has its own, in src/wasm/tests.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 use common::fixture;

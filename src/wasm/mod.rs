@@ -4,7 +4,7 @@
 
 mod convert;
 mod platform;
-mod store;
+pub(crate) mod store;
 #[cfg(feature = "worker")]
 mod webhooks;
 
@@ -203,7 +203,7 @@ pub fn segments(text: &str) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = normalizePhone)]
 pub fn normalize_phone(
     input: &str,
-    #[wasm_bindgen(unchecked_param_type = "{ defaultCountry?: string }")] options: Option<js_sys::Object>,
+    #[wasm_bindgen(unchecked_optional_param_type = "{ defaultCountry?: string }")] options: Option<js_sys::Object>,
 ) -> Result<String, JsValue> {
     let country = options.map(|o| prop(&o, "defaultCountry")).and_then(|v| v.as_string());
     crate::normalize_phone(input, country.as_deref()).map_err(error_to_js)

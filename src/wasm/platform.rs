@@ -92,6 +92,10 @@ fn failure(err: &JsValue, aborted: bool) -> TransportError {
     if aborted {
         return TransportError::Timeout;
     }
+    // Deno without --allow-net refuses before anything is sent (NotCapable).
+    if prop(err, "name").as_string().as_deref() == Some("NotCapable") {
+        return TransportError::NotSent("NotCapable: no network permission".into());
+    }
     let code = prop(&prop(err, "cause"), "code").as_string().or_else(|| prop(err, "code").as_string());
     let message = prop(err, "message").as_string().unwrap_or_else(|| "fetch failed".into());
     match code {

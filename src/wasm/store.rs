@@ -26,7 +26,7 @@ impl MemoryStore {
         &self,
         key: String,
         value: String,
-        #[wasm_bindgen(unchecked_param_type = "{ expirationTtl?: number }")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ expirationTtl?: number }")] options: Option<js_sys::Object>,
     ) {
         let ttl = options
             .map(|o| js_sys::Reflect::get(&o, &JsValue::from_str("expirationTtl")).unwrap_or(JsValue::UNDEFINED))

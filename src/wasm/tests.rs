@@ -1,1 +1,157 @@
+//! The wasm layer in a real JS engine (Node and headless Chromium, through
+//! `wasm-pack test`): values cross the boundary as the contract says, errors
+//! are `Error` objects with a stable `code`, and the Client's async methods
+//! do their requests, waits, timeouts and retries from Rust, on the engine's
+//! own `fetch` or the one given, reaching the provider emulator when one is
+//! running (`EDGETEXT_EMULATOR_URL` at build time).
 
+use super::*;
+use js_sys::{Array, Function, Object, Reflect, JSON};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+fn get(v: &JsValue, k: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(k)).unwrap()
+}
+
+fn obj(json: &str) -> JsValue {
+    JSON::parse(json).unwrap()
+}
+
+/// `{ fetch }` whose function answers each call with the next of `answers`
+/// (`[status, body, retryAfter?]`, or `"hang"` to wait for the abort), and
+/// records each request's method, URL and body in `log`.
+fn scripted(answers: &str) -> (JsValue, Array) {
+    let log = Array::new();
+    let f = Function::new_with_args(
+        "answers, log, request",
+        "const a = answers.shift(); \
+         return request.text().then((body) => { \
+           log.push({ method: request.method, url: request.url, body, at: Date.now() }); \
+           if (a === 'hang') return new Promise((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason))); \
+           if (a === 'refused') { const e = new TypeError('fetch failed'); e.cause = { code: 'ECONNREFUSED' }; throw e; } \
+           return new Response(a[1], { status: a[0], headers: a[2] ? { 'retry-after': a[2] } : {} }); \
+         });",
+    );
+    let bound = f.bind2(&JsValue::NULL, &obj(answers), &log);
+    let options = Object::new();
+    Reflect::set(&options, &"fetch".into(), &bound).unwrap();
+    (options.into(), log)
+}
+
+#[wasm_bindgen_test]
+fn segments_cross_as_a_plain_object() {
+    let s = segments("€ hello").unwrap();
+    assert_eq!(JSON::stringify(&s).unwrap(), r#"{"encoding":"GSM-7","count":1,"units":8,"perSegment":160,"remaining":152}"#);
+    assert!(Object::get_prototype_of(&s) == Object::get_prototype_of(&Object::new()), "a plain object, not a Map");
+}
+
+#[wasm_bindgen_test]
+fn errors_are_error_objects_with_a_code() {
+    let err = normalize_phone("+1 212 555 12x2", None).unwrap_err();
+    assert!(err.is_instance_of::<js_sys::Error>());
+    assert_eq!(get(&err, "code"), "invalid_phone");
+    assert_eq!(get(&err, "name"), "EdgetextError");
+    assert_eq!(get(&err, "httpStatus"), JsValue::NULL);
+    let err = JsClient::new(obj(r#"{"provider":"textlink","apiKey":"k","bogus":true}"#), JsValue::UNDEFINED).err().unwrap();
+    assert_eq!(get(&err, "code"), "invalid_config");
+    assert_eq!(get(&err, "message"), "config.bogus is not a field");
+    let err = JsClient::new(obj(r#"{"provider":"textlink","apiKey":"k","timeoutMs":"soon"}"#), JsValue::UNDEFINED).err().unwrap();
+    assert!(get(&err, "message").as_string().unwrap().starts_with("config.timeoutMs: invalid type"));
+    let err = JsClient::new(obj(r#"{"provider":"relay","apiKey":"k","baseUrl":"http://x","phoneId":"p","otp":{"secret":"0123456789abcdef0123456789abcdef","colour":1}}"#), JsValue::UNDEFINED).err().unwrap();
+    assert_eq!(get(&err, "message"), "config.otp.colour is not a field");
+    let options: js_sys::Object = obj(r#"{"defaultCountry":"GB"}"#).unchecked_into();
+    assert_eq!(normalize_phone("020 7946 0958", Some(options)).unwrap(), "+442079460958");
+}
+
+#[wasm_bindgen_test]
+async fn bad_input_is_refused_before_any_request() {
+    let (options, log) = scripted("[]");
+    let c = JsClient::new(obj(r#"{"provider":"textlink","apiKey":"k"}"#), options).unwrap();
+    for (message, code, says) in [
+        (r#"{"to":"+12125551212","text":5}"#, "invalid_input", "message.text: invalid type"),
+        (r#"{"to":"+12125551212","text":"x","idempotencyKey":"k"}"#, "invalid_input", "message.idempotencyKey is not a field for textlink"),
+        (r#"{"to":"+44 20","text":"x"}"#, "invalid_phone", ""),
+    ] {
+        let err = c.send(obj(message)).await.unwrap_err();
+        assert_eq!(get(&err, "code"), code, "{message}");
+        assert!(get(&err, "message").as_string().unwrap().starts_with(says), "{message}: {:?}", get(&err, "message"));
+    }
+    assert_eq!(log.length(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_send_waits_out_retry_after_and_keeps_its_body() {
+    let (options, log) = scripted(r#"[[429, "{\"ok\":false,\"message\":\"slow\"}", "1"], [200, "{\"ok\":true,\"queued\":true}"]]"#);
+    let c = JsClient::new(obj(r#"{"provider":"textlink","apiKey":"tl-key","maxRetries":1}"#), options).unwrap();
+    let receipt = c.send(obj(r#"{"to":"+12125551212","text":"hi","customId":"c-1"}"#)).await.unwrap();
+    assert_eq!(get(&receipt, "id"), "c-1");
+    assert_eq!(get(&receipt, "status"), "queued");
+    assert_eq!(get(&get(&receipt, "raw"), "queued"), JsValue::TRUE);
+    assert_eq!(log.length(), 2);
+    let (first, second) = (log.get(0), log.get(1));
+    assert_eq!(get(&first, "url"), "https://textlinksms.com/api/send-sms");
+    assert_eq!(get(&first, "body"), r#"{"phone_number":"+12125551212","text":"hi","custom_id":"c-1"}"#);
+    assert_eq!(get(&second, "body"), get(&first, "body"));
+    let waited = get(&second, "at").as_f64().unwrap() - get(&first, "at").as_f64().unwrap();
+    assert!(waited >= 990.0, "Retry-After: 1 waited {waited} ms");
+}
+
+#[wasm_bindgen_test]
+async fn a_send_past_its_timeout_is_outcome_unknown_and_not_resent() {
+    let (options, log) = scripted(r#"["hang", [200, "{\"ok\":true}"]]"#);
+    let c = JsClient::new(obj(r#"{"provider":"textlink","apiKey":"k","timeoutMs":50}"#), options).unwrap();
+    let err = c.send(obj(r#"{"to":"+12125551212","text":"hi"}"#)).await.unwrap_err();
+    assert_eq!(get(&err, "code"), "outcome_unknown");
+    assert_eq!(get(&err, "retryable"), JsValue::FALSE);
+    assert_eq!(log.length(), 1, "a send that may have arrived is never sent again");
+
+    // A refused connection certainly sent nothing: it is retried.
+    let (options, log) = scripted(r#"["refused", [200, "{\"ok\":true}"]]"#);
+    let c = JsClient::new(obj(r#"{"provider":"textlink","apiKey":"k"}"#), options).unwrap();
+    c.send(obj(r#"{"to":"+12125551212","text":"hi"}"#)).await.unwrap();
+    assert_eq!(log.length(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn a_read_past_its_timeout_is_retried_then_timeout() {
+    let (options, log) = scripted(r#"["hang", "hang"]"#);
+    let c = JsClient::new(obj(r#"{"provider":"relay","apiKey":"k","baseUrl":"http://relay.test","phoneId":"p","timeoutMs":30,"maxRetries":1}"#), options).unwrap();
+    let err = c.status(JsValue::from_str("msg_1")).await.unwrap_err();
+    assert_eq!(get(&err, "code"), "timeout");
+    assert_eq!(log.length(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn signed_codes_count_checks_in_the_store() {
+    let (options, log) = scripted(r#"[[202, "{\"success\":true,\"message_id\":\"m1\",\"status\":\"queued\"}"]]"#);
+    let config = obj(r#"{"provider":"relay","apiKey":"k","baseUrl":"http://relay.test","phoneId":"p","otp":{"secret":"0123456789abcdef0123456789abcdef","template":"{code}"}}"#);
+    Reflect::set(&get(&config, "otp"), &"store".into(), &JsValue::from(store::memory_store())).unwrap();
+    let c = JsClient::new(config, options).unwrap();
+    let ticket = c.send_code(obj(r#"{"to":"+15551234567","serviceName":"Acme"}"#)).await.unwrap();
+    let code = JSON::parse(&get(&log.get(0), "body").as_string().unwrap()).map(|b| get(&b, "text")).unwrap();
+    let request = Object::new();
+    Reflect::set(&request, &"to".into(), &"+15551234567".into()).unwrap();
+    Reflect::set(&request, &"code".into(), &code).unwrap();
+    Reflect::set(&request, &"token".into(), &get(&ticket, "token")).unwrap();
+    let first = c.verify_code(request.clone().into()).await.unwrap();
+    assert_eq!(get(&first, "valid"), JsValue::TRUE);
+    let again = c.verify_code(request.into()).await.unwrap();
+    assert_eq!(get(&again, "reason"), "spent");
+}
+
+#[wasm_bindgen_test]
+async fn sends_through_the_emulator_with_the_engines_fetch() {
+    let Some(base) = option_env!("EDGETEXT_EMULATOR_URL") else { return };
+    let cfg = format!(r#"{{"provider":"relay","apiKey":"test-relay-key","baseUrl":"{base}/relay","phoneId":"phone_main"}}"#);
+    let client = JsClient::new(obj(&cfg), JsValue::UNDEFINED).unwrap();
+    let receipt = client.send(obj(r#"{"to":"+15551234567","text":"from wasm"}"#)).await.unwrap();
+    let id = get(&receipt, "id").as_string().unwrap();
+    assert!(id.starts_with("msg_"), "{id}");
+    let status = client.status(JsValue::from_str(&id)).await.unwrap();
+    assert_eq!(get(&status, "id"), id.as_str());
+    let wrong = JsClient::new(obj(&cfg.replace("test-relay-key", "nope")), JsValue::UNDEFINED).unwrap();
+    let err = wrong.health().await.unwrap_err();
+    assert_eq!(get(&err, "code"), "unauthorized");
+    let _ = JsFuture::from(js_sys::Promise::resolve(&JsValue::NULL)).await;
+}
