@@ -1,5 +1,5 @@
 // edgetext/inline, and the entry of the runtimes and bundles that cannot see
-// the package's .wasm file (Bun, Vercel's edge runtime, bundles for Node):
+// the package's .wasm file (Bun, web workers, bundles for Node):
 // the wasm is inlined as base64 (web/edgetext_bg.wasm.mjs, written by
 // scripts/build.mjs from the web build) and compiled synchronously, so the
 // module is ready on import without a top-level await or any file access.

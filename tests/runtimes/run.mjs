@@ -196,13 +196,48 @@ const esbuildNode = (source, format, target) => async () => {
   return lastJson(await exec("node", [file, target, emulator.url], { cwd: dir }));
 };
 
+// The platform side of a Vercel Edge function: its bundler turns each
+// `.wasm?module` import into a binding holding a compiled WebAssembly.Module,
+// and its runtime compiles no wasm from bytes (WebAssembly.Module, compile and
+// instantiate of a buffer throw here as they do there).
+const VERCEL_EDGE_PLATFORM = `
+  __wasmBytes.forEach((bytes, i) => { globalThis["__wasm_" + i] = new WebAssembly.Module(bytes); });
+  const Compiled = WebAssembly.Module;
+  const instantiate = WebAssembly.instantiate;
+  const refuse = () => { throw new Error("Vercel Edge: wasm cannot be compiled from bytes at run time"); };
+  function Module() { refuse(); }
+  Module.prototype = Compiled.prototype;
+  WebAssembly.Module = Module;
+  WebAssembly.compile = async () => refuse();
+  WebAssembly.instantiate = async (source, imports) => (source instanceof Compiled ? instantiate(source, imports) : refuse());
+`;
+
 async function edgeRuntime() {
-  // As Vercel builds an Edge function: a single script, conditions edge-light and worker.
-  const out = join(project, "dist-edge", "edge.js");
-  await exec(bin("esbuild"), ["edge.mjs", "--bundle", "--format=iife", "--conditions=edge-light,worker", `--outfile=${out}`, "--log-level=error"], { cwd: project });
-  measure("esbuild for edge-runtime (edge-light)", dirname(out));
+  // As Vercel builds an Edge function: one script, conditions edge-light and worker.
+  const { build } = await import("esbuild");
+  const out = join(project, "dist-edge");
+  const wasmFiles = [];
+  const vercelWasm = {
+    name: "vercel-wasm-module",
+    setup(b) {
+      b.onResolve({ filter: /\.wasm\?module$/ }, (args) => ({ path: join(args.resolveDir, args.path.replace(/\?module$/, "")), namespace: "wasm-module" }));
+      b.onLoad({ filter: /.*/, namespace: "wasm-module" }, (args) => {
+        wasmFiles.push(args.path);
+        cpSync(args.path, join(out, `binding-${wasmFiles.length - 1}.wasm`));
+        return { contents: `export default globalThis.__wasm_${wasmFiles.length - 1};`, loader: "js" };
+      });
+    },
+  };
+  mkdirSync(out, { recursive: true });
+  await build({
+    entryPoints: [join(project, "edge.mjs")], bundle: true, format: "iife", conditions: ["edge-light", "worker"],
+    outfile: join(out, "edge.js"), logLevel: "error", plugins: [vercelWasm],
+  });
+  measure("esbuild as Vercel Edge (edge-light, .wasm?module)", out);
   const { EdgeRuntime } = await import("edge-runtime");
-  const runtime = new EdgeRuntime({ initialCode: readFileSync(out, "utf8") });
+  const runtime = new EdgeRuntime({ extend: (context) => Object.assign(context, { __wasmBytes: wasmFiles.map((f) => readFileSync(f)) }) });
+  runtime.evaluate(VERCEL_EDGE_PLATFORM);
+  runtime.evaluate(readFileSync(join(out, "edge.js"), "utf8"));
   const res = await runtime.dispatchFetch(`http://edge.test/?emulator=${encodeURIComponent(emulator.url)}`);
   await res.waitUntil();
   if (res.status !== 200) throw new Error(`edge-runtime answered ${res.status}`);

@@ -58,7 +58,7 @@ export async function smoke(edgetext, { target, emulatorUrl = null, netDenied = 
   if (emulatorUrl === null) return results;
 
   const text = `edgetext runtime test: ${target} ${Math.random().toString(36).slice(2, 10)}`;
-  const client = new edgetext.Client({ provider: "relay", apiKey: RELAY_KEY, phoneId: PHONE_ID, baseUrl: `${emulatorUrl}/relay`, timeoutMs: 5000 });
+  const client = new edgetext.Client({ provider: "relay", apiKey: RELAY_KEY, phoneId: PHONE_ID, baseUrl: `${emulatorUrl}/relay`, timeoutMs: 15000 });
   if (netDenied) {
     await check("send without network permission: an EdgetextError", async () => {
       let thrown = null;
@@ -81,7 +81,7 @@ export async function smoke(edgetext, { target, emulatorUrl = null, netDenied = 
     equal(taken.map((m) => [m.id, m.to]), [[receipt.id, "+15551234567"]], "message taken (id, to)");
   });
   await check("a refused key rejects with an EdgetextError", async () => {
-    const wrong = new edgetext.Client({ provider: "relay", apiKey: "wrong-key", phoneId: PHONE_ID, baseUrl: `${emulatorUrl}/relay`, timeoutMs: 5000 });
+    const wrong = new edgetext.Client({ provider: "relay", apiKey: "wrong-key", phoneId: PHONE_ID, baseUrl: `${emulatorUrl}/relay`, timeoutMs: 15000 });
     let thrown = null;
     await wrong.send({ to: "+15551234567", text: `${text} (wrong key)` }).catch((err) => { thrown = err; });
     if (thrown === null) throw new Error("a wrong key was accepted");
