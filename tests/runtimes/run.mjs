@@ -26,7 +26,6 @@ const started = Date.now();
 const COMPAT_DATE = "2025-09-01";
 const CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--disable-quic"];
-const devDependencies = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).devDependencies;
 
 if (!existsSync(join(root, "pkg", "package.json"))) {
   console.error("runtimes: pkg/ is not built; run make build");
@@ -56,9 +55,9 @@ const project = join(work, "project");
 mkdirSync(project);
 const tarball = (await exec("npm", ["pack", join(root, "pkg"), "--pack-destination", work, "--loglevel=error"], { cwd: work })).trim().split("\n").pop();
 writeFileSync(join(project, "package.json"), '{ "name": "my-app", "private": true, "type": "module" }\n');
-// Only the tarball and the Workers types (from the npm cache that npm ci filled).
-await exec("npm", ["install", join(work, tarball), `@cloudflare/workers-types@${devDependencies["@cloudflare/workers-types"]}`,
-  "--offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: project });
+// Only local tarballs: ours, and Cloudflare's types packed from this repo's node_modules.
+const workersTypes = (await exec("npm", ["pack", join(root, "node_modules", "@cloudflare", "workers-types"), "--pack-destination", work, "--loglevel=error"], { cwd: work })).trim().split("\n").pop();
+await exec("npm", ["install", join(work, tarball), join(work, workersTypes), "--offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: project });
 for (const f of readdirSync(join(here, "app"))) cpSync(join(here, "app", f), join(project, f));
 cpSync(join(here, "smoke.mjs"), join(project, "smoke.mjs"));
 writeFileSync(join(project, "page-inline.mjs"), readFileSync(join(here, "app", "page.mjs"), "utf8").replace('from "edgetext";', 'from "edgetext/inline";'));
@@ -316,6 +315,7 @@ const targets = {
   "deno, no flags": () => deno(true),
   "deno --allow-net=127.0.0.1": () => deno(false),
   "bun run": async () => lastJson(await exec(bin("bun"), ["app.mjs", "bun run", emulator.url], { cwd: project })),
+  "bun require": async () => lastJson(await exec(bin("bun"), ["app.cjs", "bun require", emulator.url], { cwd: project })),
   "bun build, run elsewhere": bunBuild,
   "vite build in chromium": vite,
   "webpack in chromium": webpack,
