@@ -31,6 +31,7 @@ test: build
 	@$(STEP) demo node --test tests/demo/ || true
 	@$(STEP) check-dts node scripts/check-dts.mjs || true
 	@node tests/package/run.mjs || echo package >> test-output/failed
+	@node tests/runtimes/run.mjs || echo runtimes >> test-output/failed
 	@$(STEP) --verdict
 
 demo: build

@@ -72,6 +72,7 @@ p("The instantiate goal is checked against compile + instantiate together (the s
 p("## Size", "");
 if (size) {
   p(`The wasm (\`pkg/web/edgetext_bg.wasm\`, the one file both the Node and web builds load): **${size.wasm.raw} B raw, ${size.wasm.gzip} B gzip** (${KiB(size.wasm.gzip)}, gzip level ${size.gzipLevel}).`, "",
+    ...(size.inline ? [`The inline entry (\`edgetext/inline\`; also what Deno, Bun and bundles for Node load) carries that wasm as base64 in \`pkg/web/edgetext_bg.wasm.mjs\`: ${size.inline.raw} B raw, ${size.inline.gzip} B gzip, **+${size.inline.gzip - size.wasm.gzip} B gzip (+${Math.round(((size.inline.gzip - size.wasm.gzip) / size.wasm.gzip) * 100)} %)** over the .wasm file, and no streaming compilation.`, ""] : []),
     "Each package measured the same way: `npm pack <name>` (tarball and unpacked size as npm reports them),",
     "then `npm install --omit=dev --ignore-scripts <tarball>` into an empty folder (installed size: every file under",
     "`node_modules`, with all dependencies; packages: each `package.json` of a package in it).", "",

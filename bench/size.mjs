@@ -61,6 +61,10 @@ try {
   const wasm = readFileSync(join(root, "pkg", "web", "edgetext_bg.wasm"));
   const wasmSize = { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length };
   log(`size: wasm ${wasmSize.raw} B raw, ${wasmSize.gzip} B gzip`);
+  // edgetext/inline: the same wasm as base64 in a JS module (scripts/build.mjs).
+  const inlined = readFileSync(join(root, "pkg", "web", "edgetext_bg.wasm.mjs"));
+  const inlineSize = { raw: inlined.length, gzip: gzipSync(inlined, { level: 9 }).length };
+  log(`size: inlined wasm ${inlineSize.raw} B raw, ${inlineSize.gzip} B gzip`);
 
   const packages = [];
   const ours = await pack(join(root, "pkg"), scratch);
@@ -77,7 +81,7 @@ try {
     delete p.file;
     log(`size: ${p.name}@${p.version}: tarball ${p.tarball} B, unpacked ${p.unpacked} B, installed ${p.installed} B in ${p.packages} packages`);
   }
-  save("size", { wasm: wasmSize, gzipLevel: 9, packages });
+  save("size", { wasm: wasmSize, inline: inlineSize, gzipLevel: 9, packages });
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -7,7 +7,7 @@ export interface WorkerEnv {
   /** D1 database holding events and statuses (schema: migrations/0001_events.sql). */
   DB: D1DatabaseLike;
   /** Queue producer for forwarding; needed only with FORWARD_URL. */
-  FORWARD_QUEUE?: { send(body: unknown): Promise<void> };
+  FORWARD_QUEUE?: { send(body: unknown): Promise<unknown> };
   TEXTLINK_WEBHOOK_SECRET?: string;
   TEKLINK_WEBHOOK_SECRET?: string;
   RELAY_CALLBACK_TOKEN?: string;
@@ -105,7 +105,8 @@ export declare class EdgetextOtp {
 
 /** A queued forwarding message, as the Workers runtime hands it over. */
 export interface ForwardMessage {
-  readonly body: { id: string } & Record<string, unknown>;
+  /** The event the worker queued (`{ id, … }`); typed `unknown` as Cloudflare's `Message` is. */
+  readonly body: unknown;
   readonly attempts: number;
   ack(): void;
   retry(options?: { delaySeconds?: number }): void;

@@ -1,0 +1,373 @@
+// Every JavaScript runtime and bundler the package promises, each as a new
+// user meets it: the packed tarball installed (offline) into a fresh project
+// outside this repository, the user's program run, bundled, or bundled and
+// run from another folder, and tests/runtimes/smoke.mjs doing import,
+// segments, a send through the provider emulator (one, shared) and an
+// invalid_config error. Plus tsc --strict over every README example and a
+// worker typed ExportedHandler<Env>, and arethetypeswrong on the tarball.
+//   node tests/runtimes/run.mjs [--verbose] [--only=NAME,NAME]
+// Prints one line per target and the size of what each bundler emitted.
+import { execFile } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { basename, dirname, extname, join, normalize } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+import { readmeExamples } from "./readme-examples.mjs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const root = join(here, "..", "..");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const argv = process.argv.slice(2);
+const verbose = argv.includes("--verbose") || argv.includes("-v");
+const only = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const started = Date.now();
+const COMPAT_DATE = "2025-09-01";
+const CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--disable-quic"];
+
+if (!existsSync(join(root, "pkg", "package.json"))) {
+  console.error("runtimes: pkg/ is not built; run make build");
+  process.exit(1);
+}
+
+/** Runs a command; resolves with stdout, rejects with its output on failure. */
+function exec(cmd, args, { cwd, env = {}, timeout = 180_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, {
+      cwd, timeout, maxBuffer: 64 << 20, encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", WRANGLER_SEND_METRICS: "false", DENO_NO_UPDATE_CHECK: "1", ...env },
+    }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${basename(cmd)} ${args.join(" ")} (in ${cwd}): ${err.message}\n${stdout}\n${stderr}`.trim()));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** The smoke results a program printed as its last line. */
+const lastJson = (stdout) => JSON.parse(stdout.trim().split("\n").pop());
+
+// ------------------------------------------------------------ the user's project
+
+const work = mkdtempSync(join(tmpdir(), "edgetext-runtimes-"));
+const project = join(work, "project");
+mkdirSync(project);
+const tarball = (await exec("npm", ["pack", join(root, "pkg"), "--pack-destination", work, "--loglevel=error"], { cwd: work })).trim().split("\n").pop();
+writeFileSync(join(project, "package.json"), '{ "name": "my-app", "private": true, "type": "module" }\n');
+// Only local tarballs: ours, and Cloudflare's types packed from this repo's node_modules.
+const workersTypes = (await exec("npm", ["pack", join(root, "node_modules", "@cloudflare", "workers-types"), "--pack-destination", work, "--loglevel=error"], { cwd: work })).trim().split("\n").pop();
+await exec("npm", ["install", join(work, tarball), join(work, workersTypes), "--offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: project });
+for (const f of readdirSync(join(here, "app"))) cpSync(join(here, "app", f), join(project, f));
+cpSync(join(here, "smoke.mjs"), join(project, "smoke.mjs"));
+writeFileSync(join(project, "page-inline.mjs"), readFileSync(join(here, "app", "page.mjs"), "utf8").replace('from "edgetext";', 'from "edgetext/inline";'));
+
+/** A folder of its own outside the project (no node_modules above it) holding only `files`. */
+function elsewhere(name, ...files) {
+  const dir = join(work, `elsewhere-${name}`);
+  mkdirSync(dir, { recursive: true });
+  for (const f of files) cpSync(f, join(dir, basename(f)));
+  return dir;
+}
+
+// ------------------------------------------------------------ emitted sizes
+
+const sizes = [];
+/** Adds up the JS and wasm files a bundler wrote under `dir` (raw and gzip -9). */
+function measure(name, dir) {
+  const total = { js: 0, jsGzip: 0, wasm: 0, wasmGzip: 0 };
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(m|c)?js$/.test(e.name) || e.name.endsWith(".wasm")) {
+        const bytes = readFileSync(p);
+        const kind = e.name.endsWith(".wasm") ? "wasm" : "js";
+        total[kind] += bytes.length;
+        total[`${kind}Gzip`] += gzipSync(bytes, { level: 9 }).length;
+      }
+    }
+  };
+  walk(dir);
+  sizes.push({ name, ...total });
+}
+
+// ------------------------------------------------------------ emulator, browser
+
+const { startEmulator } = await import(pathToFileURL(join(root, "tests", "emulator", "server.mjs")));
+const emulator = await startEmulator({ port: 0 });
+const emulatorPort = new URL(emulator.url).port;
+
+let browserPromise = null;
+const browser = () => (browserPromise ??= import("playwright-core").then(({ chromium }) =>
+  chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS })));
+
+const MIME = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm" };
+/** Serves `dir` over HTTP, opens its index.html in headless Chromium and returns the page's window.__results. */
+async function runPage(dir, target) {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+    const file = join(dir, path === "/" ? "index.html" : path);
+    if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) return res.writeHead(404).end();
+    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const page = await (await browser()).newPage();
+  const errors = [];
+  page.on("pageerror", (err) => errors.push(String(err)));
+  page.on("console", (msg) => msg.type() === "error" && errors.push(msg.text()));
+  try {
+    const query = new URLSearchParams({ target, emulator: emulator.url });
+    await page.goto(`http://127.0.0.1:${server.address().port}/?${query}`);
+    try {
+      await page.waitForFunction(() => window.__results, null, { timeout: 60_000 });
+    } catch {
+      throw new Error(`the page gave no results${errors.length ? `: ${errors.join("; ")}` : ""}`);
+    }
+    return await page.evaluate(() => window.__results);
+  } finally {
+    await page.close();
+    server.close();
+  }
+}
+
+const html = (script, type = "module") => `<!doctype html>\n<meta charset="utf-8">\n<title>edgetext</title>\n<script ${type ? `type="${type}" ` : ""}src="${script}"></script>\n`;
+
+// ------------------------------------------------------------ targets
+
+const node = (file, target) => async () => lastJson(await exec("node", [file, target, emulator.url], { cwd: project }));
+
+async function deno(netDenied) {
+  // No flag at all: import, segments and the error need no permission; a send
+  // is refused by Deno and must come back as an EdgetextError.
+  const flags = netDenied ? [] : [`--allow-net=127.0.0.1:${emulatorPort}`];
+  const args = ["run", ...flags, "app.mjs", "deno", emulator.url, ...(netDenied ? ["net-denied"] : [])];
+  return lastJson(await exec(bin("deno"), args, { cwd: project, env: { DENO_DIR: join(work, "deno-cache") } }));
+}
+
+async function bunBuild() {
+  const out = join(project, "dist-bun");
+  await exec(bin("bun"), ["build", "app.mjs", "--target=bun", `--outdir=${out}`], { cwd: project });
+  measure("bun build --target=bun", out);
+  const dir = elsewhere("bun", ...readdirSync(out).map((f) => join(out, f)));
+  const built = readFileSync(join(dir, "app.js"), "utf8");
+  if (built.includes(project)) throw new Error(`the bundle holds the build machine's path ${project}`);
+  return lastJson(await exec(bin("bun"), ["app.js", "bun build", emulator.url], { cwd: dir }));
+}
+
+async function vite() {
+  const dir = join(project, "vite-app");
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(project, "page.mjs"), join(dir, "page.mjs"));
+  cpSync(join(project, "smoke.mjs"), join(dir, "smoke.mjs"));
+  writeFileSync(join(dir, "index.html"), html("./page.mjs"));
+  await exec(bin("vite"), ["build", "--logLevel", "error"], { cwd: dir });
+  measure("vite build", join(dir, "dist"));
+  return runPage(join(dir, "dist"), "vite");
+}
+
+async function webpack() {
+  const out = join(project, "dist-webpack");
+  const { default: run } = await import("webpack");
+  const config = { mode: "production", context: project, entry: "./page.mjs", output: { path: out, filename: "main.js" }, performance: { hints: false } };
+  const stats = await new Promise((resolve, reject) => run(config, (err, s) => (err ? reject(err) : resolve(s))));
+  if (stats.hasErrors()) throw new Error(stats.toString({ all: false, errors: true }));
+  writeFileSync(join(out, "index.html"), html("main.js", null));
+  measure("webpack", out);
+  return runPage(out, "webpack");
+}
+
+async function esbuildBrowser() {
+  const out = join(project, "dist-esbuild-browser");
+  await exec(bin("esbuild"), ["page-inline.mjs", "--bundle", "--format=esm", `--outdir=${out}`, "--log-level=error"], { cwd: project });
+  writeFileSync(join(out, "index.html"), html("page-inline.js"));
+  measure("esbuild (browser, edgetext/inline)", out);
+  return runPage(out, "esbuild browser");
+}
+
+/** esbuild --platform=node with edgetext bundled in, run by node from a folder with nothing else. */
+const esbuildNode = (source, format, target) => async () => {
+  const file = `${target.replace(/\W+/g, "-")}.${format === "esm" ? "mjs" : "cjs"}`;
+  const out = join(project, "dist-esbuild-node", file);
+  await exec(bin("esbuild"), [source, "--bundle", "--platform=node", `--format=${format}`, `--outfile=${out}`, "--log-level=error"], { cwd: project });
+  if (format === "esm") measure("esbuild (node, esm)", dirname(out));
+  const dir = elsewhere(file, out);
+  return lastJson(await exec("node", [file, target, emulator.url], { cwd: dir }));
+};
+
+// The platform side of a Vercel Edge function: its bundler turns each
+// `.wasm?module` import into a binding holding a compiled WebAssembly.Module,
+// and its runtime compiles no wasm from bytes (WebAssembly.Module, compile and
+// instantiate of a buffer throw here as they do there).
+const VERCEL_EDGE_PLATFORM = `
+  __wasmBytes.forEach((bytes, i) => { globalThis["__wasm_" + i] = new WebAssembly.Module(bytes); });
+  const Compiled = WebAssembly.Module;
+  const instantiate = WebAssembly.instantiate;
+  const refuse = () => { throw new Error("Vercel Edge: wasm cannot be compiled from bytes at run time"); };
+  function Module() { refuse(); }
+  Module.prototype = Compiled.prototype;
+  WebAssembly.Module = Module;
+  WebAssembly.compile = async () => refuse();
+  WebAssembly.instantiate = async (source, imports) => (source instanceof Compiled ? instantiate(source, imports) : refuse());
+`;
+
+async function edgeRuntime() {
+  // As Vercel builds an Edge function: one script, conditions edge-light and worker.
+  const { build } = await import("esbuild");
+  const out = join(project, "dist-edge");
+  const wasmFiles = [];
+  const vercelWasm = {
+    name: "vercel-wasm-module",
+    setup(b) {
+      b.onResolve({ filter: /\.wasm\?module$/ }, (args) => ({ path: join(args.resolveDir, args.path.replace(/\?module$/, "")), namespace: "wasm-module" }));
+      b.onLoad({ filter: /.*/, namespace: "wasm-module" }, (args) => {
+        wasmFiles.push(args.path);
+        cpSync(args.path, join(out, `binding-${wasmFiles.length - 1}.wasm`));
+        return { contents: `export default globalThis.__wasm_${wasmFiles.length - 1};`, loader: "js" };
+      });
+    },
+  };
+  mkdirSync(out, { recursive: true });
+  await build({
+    entryPoints: [join(project, "edge.mjs")], bundle: true, format: "iife", conditions: ["edge-light", "worker"],
+    outfile: join(out, "edge.js"), logLevel: "error", plugins: [vercelWasm],
+  });
+  measure("esbuild as Vercel Edge (edge-light, .wasm?module)", out);
+  const { EdgeRuntime } = await import("edge-runtime");
+  const runtime = new EdgeRuntime({ extend: (context) => Object.assign(context, { __wasmBytes: wasmFiles.map((f) => readFileSync(f)) }) });
+  runtime.evaluate(VERCEL_EDGE_PLATFORM);
+  runtime.evaluate(readFileSync(join(out, "edge.js"), "utf8"));
+  const res = await runtime.dispatchFetch(`http://edge.test/?emulator=${encodeURIComponent(emulator.url)}`);
+  await res.waitUntil();
+  if (res.status !== 200) throw new Error(`edge-runtime answered ${res.status}`);
+  return res.json();
+}
+
+async function workerd() {
+  const dir = join(project, "cf-worker");
+  mkdirSync(join(dir, "src"), { recursive: true });
+  cpSync(join(project, "worker.mjs"), join(dir, "src", "index.mjs"));
+  cpSync(join(project, "smoke.mjs"), join(dir, "src", "smoke.mjs"));
+  writeFileSync(join(dir, "wrangler.toml"), `name = "edgetext-runtimes"\nmain = "src/index.mjs"\ncompatibility_date = "${COMPAT_DATE}"\n`);
+  await exec(bin("wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], { cwd: dir, env: { WRANGLER_LOG: "error", CI: "1" } });
+  measure("wrangler (workerd)", join(dir, "dist"));
+  const { Miniflare } = await import("miniflare");
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(dir, "dist", "index.js"),
+    modulesRoot: join(dir, "dist"),
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: COMPAT_DATE,
+  });
+  try {
+    const res = await mf.dispatchFetch(`http://worker/?emulator=${encodeURIComponent(emulator.url)}`);
+    return await res.json();
+  } finally {
+    await mf.dispose();
+  }
+}
+
+/** Each README example as a module of its own, and a worker typed ExportedHandler<Env>, under tsc --strict. */
+async function types() {
+  const dir = join(project, "types");
+  mkdirSync(join(dir, "worker"), { recursive: true });
+  const examples = readmeExamples([join(root, "README.md"), join(project, "node_modules", "edgetext", "README.md")]);
+  for (const { file, source } of examples) writeFileSync(join(dir, file), source);
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
+    compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"], types: [] },
+    include: ["*.mts"],
+  }, null, 2));
+  cpSync(join(here, "typed-worker.ts"), join(dir, "worker", "index.ts"));
+  writeFileSync(join(dir, "worker", "tsconfig.json"), JSON.stringify({
+    compilerOptions: {
+      strict: true, noEmit: true, module: "esnext", moduleResolution: "bundler", customConditions: ["workerd"], target: "es2022",
+      lib: ["es2022"], types: ["@cloudflare/workers-types"],
+    },
+    include: ["index.ts"],
+  }, null, 2));
+  const results = [];
+  for (const [name, cwd] of [[`tsc --strict over ${examples.length} README examples`, dir], ["tsc --strict: the worker as ExportedHandler<Env>", join(dir, "worker")]]) {
+    try {
+      await exec(bin("tsc"), ["-p", "tsconfig.json"], { cwd });
+      results.push({ name, ok: true });
+    } catch (err) {
+      results.push({ name, ok: false, error: err.message });
+    }
+  }
+  return results;
+}
+
+async function attw() {
+  // Every entry and condition resolved as node10, node16 (CJS and ESM) and bundler would.
+  // edgetext/web, /worker and /inline are ESM only by design (a require() of them is
+  // Node's require(esm)); "edgetext" itself is both. The .wasm is no module to type.
+  try {
+    await exec(bin("attw"), [join(work, tarball), "--format", "table-flipped", "--ignore-rules", "cjs-resolves-to-esm", "--exclude-entrypoints", "./edgetext_bg.wasm"], { cwd: work });
+    return [{ name: "arethetypeswrong: no problem", ok: true }];
+  } catch (err) {
+    return [{ name: "arethetypeswrong", ok: false, error: err.message }];
+  }
+}
+
+const targets = {
+  "node import": node("app.mjs", "node import"),
+  "node require": node("app.cjs", "node require"),
+  "deno, no flags": () => deno(true),
+  "deno --allow-net=127.0.0.1": () => deno(false),
+  "bun run": async () => lastJson(await exec(bin("bun"), ["app.mjs", "bun run", emulator.url], { cwd: project })),
+  "bun require": async () => lastJson(await exec(bin("bun"), ["app.cjs", "bun require", emulator.url], { cwd: project })),
+  "bun build, run elsewhere": bunBuild,
+  "vite build in chromium": vite,
+  "webpack in chromium": webpack,
+  "esbuild browser in chromium": esbuildBrowser,
+  "esbuild node esm, run elsewhere": esbuildNode("app.mjs", "esm", "esbuild node esm"),
+  "esbuild node cjs (import), run elsewhere": esbuildNode("app.mjs", "cjs", "esbuild node cjs import"),
+  "esbuild node cjs (require), run elsewhere": esbuildNode("app.cjs", "cjs", "esbuild node cjs require"),
+  "vercel edge-runtime": edgeRuntime,
+  "workerd (wrangler, miniflare)": workerd,
+  "types": types,
+  "arethetypeswrong": attw,
+};
+
+// Two at a time: the machine is shared, and the bundlers are the slow part.
+const names = Object.keys(targets).filter((n) => !only || only.some((o) => n.includes(o)));
+const outcome = {};
+const queue = [...names];
+await Promise.all([0, 1].map(async () => {
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    const t0 = Date.now();
+    try {
+      outcome[name] = { results: await targets[name]() };
+    } catch (err) {
+      outcome[name] = { results: [{ name: "run", ok: false, error: String(err?.stack ?? err) }] };
+    }
+    outcome[name].seconds = ((Date.now() - t0) / 1000).toFixed(1);
+  }
+}));
+await browserPromise?.then((b) => b.close());
+await emulator.close();
+
+let passed = 0;
+let failed = 0;
+for (const name of names) {
+  const { results, seconds } = outcome[name];
+  const bad = results.filter((r) => !r.ok);
+  if (results.length === 0) bad.push({ name: "run", error: "no check ran" });
+  passed += results.length - bad.length;
+  failed += bad.length;
+  console.log(`${bad.length ? "FAIL" : "ok  "} ${name}: ${results.length - bad.length}/${results.length} checks (${seconds} s)`);
+  if (verbose) for (const r of results) if (r.ok) console.log(`     ok ${r.name}`);
+  for (const r of bad) console.log(`     FAIL ${r.name}: ${String(r.error).split("\n").slice(0, 20).join("\n       ")}`);
+}
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+if (sizes.length) {
+  console.log("emitted by each bundler (raw / gzip -9):");
+  for (const s of sizes) {
+    console.log(`     ${s.name}: JS ${kib(s.js)} / ${kib(s.jsGzip)}, wasm ${kib(s.wasm)} / ${kib(s.wasmGzip)}, total gzip ${kib(s.jsGzip + s.wasmGzip)}`);
+  }
+}
+if (failed === 0) rmSync(work, { recursive: true, force: true });
+else console.log(`the projects are kept in ${work}`);
+console.log(`took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`runtimes: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

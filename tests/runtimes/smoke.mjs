@@ -1,0 +1,92 @@
+// What a new user does first, in every runtime and bundle of tests/runtimes/:
+// import, count segments, send one message through the provider emulator and
+// meet an invalid_config error. Plain ESM on web APIs only (fetch, JSON), so
+// the same file runs in Node, Deno, Bun, Chromium, edge-runtime and workerd,
+// bundled or not. Returns [{ name, ok, error? }] as plain data.
+//
+// The emulator is shared by every target of the suite: each send carries a
+// text naming its target and a random tag, and the checks look up the
+// request and the message with that text only.
+
+const RELAY_KEY = "test-relay-key"; // tests/emulator/emulator.mjs DEFAULT_KEYS
+const PHONE_ID = "phone_main";
+
+function equal(actual, expected, what) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+}
+
+function isEdgetextError(edgetext, err, code) {
+  if (!(err instanceof edgetext.EdgetextError)) throw new Error(`not an EdgetextError: ${err?.stack ?? err}`);
+  if (!(err instanceof Error)) throw new Error("an EdgetextError that is not an Error");
+  equal([err.name, err.code], ["EdgetextError", code], `name and code (message: ${err.message})`);
+}
+
+/**
+ * `target` names the runtime in the sent text; `emulatorUrl` null skips the
+ * send; `netDenied` expects the runtime to refuse the send (Deno without
+ * --allow-net): the client must still answer with an EdgetextError.
+ */
+export async function smoke(edgetext, { target, emulatorUrl = null, netDenied = false }) {
+  const results = [];
+  const check = async (name, fn) => {
+    try {
+      await fn();
+      results.push({ name, ok: true });
+    } catch (err) {
+      results.push({ name, ok: false, error: String(err?.stack ?? err) });
+    }
+  };
+
+  await check("import", () => {
+    for (const name of ["Client", "EdgetextError", "segments", "normalizePhone"]) equal(typeof edgetext[name], "function", name);
+  });
+  await check("segments", () => {
+    equal(edgetext.segments("Hello €"), { encoding: "GSM-7", count: 1, units: 8, perSegment: 160, remaining: 152 }, "segments");
+  });
+  await check("invalid_config is an EdgetextError", () => {
+    let thrown = null;
+    try {
+      new edgetext.Client({ provider: "relay" });
+    } catch (err) {
+      thrown = err;
+    }
+    if (thrown === null) throw new Error("new Client without apiKey did not throw");
+    isEdgetextError(edgetext, thrown, "invalid_config");
+  });
+  if (emulatorUrl === null) return results;
+
+  const text = `edgetext runtime test: ${target} ${Math.random().toString(36).slice(2, 10)}`;
+  const client = new edgetext.Client({ provider: "relay", apiKey: RELAY_KEY, phoneId: PHONE_ID, baseUrl: `${emulatorUrl}/relay`, timeoutMs: 15000 });
+  if (netDenied) {
+    await check("send without network permission: an EdgetextError", async () => {
+      let thrown = null;
+      await client.send({ to: "+1 555 123 4567", text }).catch((err) => { thrown = err; });
+      if (thrown === null) throw new Error("the send went through without network permission");
+      // The runtime refused before any byte left: the contract's `network`, not `outcome_unknown`.
+      isEdgetextError(edgetext, thrown, "network");
+    });
+    return results;
+  }
+  await check("send through the emulator", async () => {
+    const receipt = await client.send({ to: "+1 555 123 4567", text });
+    equal([receipt.provider, receipt.status, receipt.to], ["relay", "queued", "+15551234567"], "receipt");
+    const requests = await (await fetch(`${emulatorUrl}/__emulator/requests?provider=relay`)).json();
+    const mine = requests.filter((r) => r.body?.text === text);
+    equal(mine.length, 1, "requests with this text");
+    equal([mine[0].method, mine[0].path, mine[0].headers.authorization], ["POST", "/relay/api/v1/messages", `Bearer ${RELAY_KEY}`], "request");
+    const { relay } = await (await fetch(`${emulatorUrl}/__emulator/messages?provider=relay`)).json();
+    const taken = relay.filter((m) => m.text === text);
+    equal(taken.map((m) => [m.id, m.to]), [[receipt.id, "+15551234567"]], "message taken (id, to)");
+  });
+  await check("a refused key rejects with an EdgetextError", async () => {
+    const wrong = new edgetext.Client({ provider: "relay", apiKey: "wrong-key", phoneId: PHONE_ID, baseUrl: `${emulatorUrl}/relay`, timeoutMs: 15000 });
+    let thrown = null;
+    await wrong.send({ to: "+15551234567", text: `${text} (wrong key)` }).catch((err) => { thrown = err; });
+    if (thrown === null) throw new Error("a wrong key was accepted");
+    isEdgetextError(edgetext, thrown, "unauthorized");
+    equal(thrown.httpStatus, 401, "httpStatus");
+  });
+  return results;
+}
