@@ -6,5 +6,4 @@ import { EdgetextError } from "./errors.mjs";
 await init({ module_or_path: new URL("./web/edgetext_bg.wasm", import.meta.url) });
 wasm.__setErrorClass(EdgetextError);
 
-export * from "./web/edgetext.js";
-export { EdgetextError };
+export * from "./api.mjs";

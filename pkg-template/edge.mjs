@@ -4,11 +4,8 @@
 import wasmModule from "./web/edgetext_bg.wasm?module";
 import * as wasm from "./web/edgetext.js";
 import { EdgetextError } from "./errors.mjs";
-import { defineClient } from "./client.mjs";
 
 wasm.initSync({ module: wasmModule });
 wasm.__setErrorClass(EdgetextError);
 
-export * from "./web/edgetext.js";
-export { EdgetextError };
-export const Client = defineClient(wasm, EdgetextError);
+export * from "./api.mjs";

@@ -8,7 +8,6 @@
 import * as wasm from "./web/edgetext.js";
 import wasmBase64 from "./web/edgetext_bg.wasm.mjs";
 import { EdgetextError } from "./errors.mjs";
-import { defineClient } from "./client.mjs";
 
 const text = atob(wasmBase64);
 const bytes = new Uint8Array(text.length);
@@ -16,6 +15,4 @@ for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
 wasm.initSync({ module: bytes });
 wasm.__setErrorClass(EdgetextError);
 
-export * from "./web/edgetext.js";
-export { EdgetextError };
-export const Client = defineClient(wasm, EdgetextError);
+export * from "./api.mjs";

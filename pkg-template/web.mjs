@@ -6,10 +6,8 @@ import { EdgetextError } from "./errors.mjs";
 
 /** Loads the wasm (by default the file next to this one); call once before anything else. */
 export default async function init(input) {
-  const output = await wasmInit(input ?? { module_or_path: new URL("./web/edgetext_bg.wasm", import.meta.url) });
+  await wasmInit(input ?? { module_or_path: new URL("./web/edgetext_bg.wasm", import.meta.url) });
   wasm.__setErrorClass(EdgetextError);
-  return output;
 }
 
-export * from "./web/edgetext.js";
-export { EdgetextError };
+export * from "./api.mjs";

@@ -7,5 +7,4 @@ import { EdgetextError } from "./errors.mjs";
 wasm.initSync({ module: wasmModule });
 wasm.__setErrorClass(EdgetextError);
 
-export * from "./web/edgetext.js";
-export { EdgetextError };
+export * from "./api.mjs";

@@ -70,6 +70,24 @@ writeFileSync(join(webDir, `${stem}_bg.wasm.mjs`),
 // The nodejs build is CommonJS inside a "type": "module" package.
 writeFileSync(join(stage, "node", "package.json"), '{ "type": "commonjs" }\n');
 
+// The web glue's declarations end with its raw wasm exports (InitOutput,
+// typed with `any`) and its own init functions; the package's entries load
+// the wasm themselves and declare what they export, so those are cut.
+for (const dir of [webDir, staged("pkg/worker")]) {
+  const dts = join(dir, `${stem}.d.ts`);
+  const text = readFileSync(dts, "utf8");
+  const cut = text.indexOf("export interface InitOutput {");
+  if (cut < 0) throw new Error(`build: ${dts} no longer declares InitOutput`);
+  writeFileSync(dts, `${text.slice(0, cut).trimEnd()}\n`);
+}
+
+// Every ESM entry exports the client build through api.mjs: it must name
+// each public export of the glue (all but the internal __* ones and init).
+const glueExports = [...readFileSync(join(webDir, `${stem}.js`), "utf8").matchAll(/^export (?:class|function) (\w+)/gm)].map((m) => m[1]);
+const api = readFileSync("pkg-template/api.mjs", "utf8");
+const missing = glueExports.filter((n) => !n.startsWith("__") && !new RegExp(`\\b${n}\\b`).test(api));
+if (missing.length) throw new Error(`build: pkg-template/api.mjs does not export ${missing.join(", ")}`);
+
 cpSync("pkg-template", stage, { recursive: true });
 const pkgJson = JSON.parse(readFileSync("pkg-template/package.json", "utf8"));
 Object.assign(pkgJson, { name: matrix.name, version: crate.version });

@@ -157,12 +157,12 @@ pub const DEFAULT_OTP_TEMPLATE: &str = "Your {service} code is {code}. It expire
 
 /// `new Client(config)` as given: every field of every provider, each
 /// optional here; [`Config::new`] checks which the provider takes.
-#[derive(Clone, Default, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ClientConfig {
     /// Which provider to talk to.
-    pub provider: Option<ProviderKind>,
+    pub provider: ProviderKind,
     /// The provider's bearer token.
     #[serde(default)]
     pub api_key: Option<String>,
@@ -291,7 +291,7 @@ impl Config {
     /// Validates a configuration: required fields, URLs, ranges, and no
     /// field of another provider.
     pub fn new(c: ClientConfig) -> Result<Config> {
-        let provider = c.provider.ok_or_else(|| Error::config("config.provider is required"))?;
+        let provider = c.provider;
         let p = provider.as_str();
         let otp_url = url_field(c.otp_url, "config.otpUrl")?;
         // With otpUrl alone (a browser), the client only sends and checks
@@ -536,6 +536,9 @@ pub(crate) fn field_error(what: &str, provider: Option<ProviderKind>, why: &str)
         return format!("{what} must be an object");
     }
     let rest = rest.replace("expected u8", "expected a whole number").replace("expected u32", "expected a whole number").replace("expected u64", "expected a whole number");
+    if let Some(name) = rest.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+        return format!("{path}.{name} is required");
+    }
     if let Some(name) = rest.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
         let path = if path == what { format!("{what}.{name}") } else { path };
         return match provider {

@@ -2,13 +2,13 @@
 //! Workers KV shape (`get`, `put` with `expirationTtl`), for one process and tests.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 
 /// A store kept in memory; entries vanish after their `expirationTtl`.
 #[wasm_bindgen]
 pub struct MemoryStore {
-    entries: RefCell<HashMap<String, (String, f64)>>,
+    // A few entries per process: a list is smaller in the wasm than a hash map.
+    entries: RefCell<Vec<(String, String, f64)>>,
 }
 
 #[wasm_bindgen]
@@ -17,8 +17,8 @@ impl MemoryStore {
     pub fn get(&self, key: &str) -> Option<String> {
         let now = js_sys::Date::now();
         let mut entries = self.entries.borrow_mut();
-        entries.retain(|_, (_, until)| *until > now);
-        entries.get(key).map(|(v, _)| v.clone())
+        entries.retain(|(_, _, until)| *until > now);
+        entries.iter().find(|(k, ..)| k == key).map(|(_, v, _)| v.clone())
     }
 
     /// Keeps `value` under `key` for `options.expirationTtl` seconds (default: a day).
@@ -33,12 +33,17 @@ impl MemoryStore {
             .and_then(|v| v.as_f64())
             .filter(|t| *t > 0.0)
             .unwrap_or(86_400.0);
-        self.entries.borrow_mut().insert(key, (value, js_sys::Date::now() + ttl * 1000.0));
+        let until = js_sys::Date::now() + ttl * 1000.0;
+        let mut entries = self.entries.borrow_mut();
+        match entries.iter_mut().find(|(k, ..)| *k == key) {
+            Some(e) => *e = (key, value, until),
+            None => entries.push((key, value, until)),
+        }
     }
 }
 
 /// A new, empty [`MemoryStore`] for `config.otp.store`.
 #[wasm_bindgen(js_name = memoryStore)]
 pub fn memory_store() -> MemoryStore {
-    MemoryStore { entries: RefCell::new(HashMap::new()) }
+    MemoryStore { entries: RefCell::new(Vec::new()) }
 }

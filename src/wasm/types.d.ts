@@ -66,12 +66,18 @@ export interface RelayClient extends ClientBase<"relay"> {
   deleteCallback(request: DeleteCallbackRequest): Promise<ProviderAnswer>;
 }
 
-/** The client of provider `P`, with that provider's message fields and extras only. */
-export type ClientFor<P extends ProviderName> = P extends "textlink"
-  ? TextLinkClient
-  : P extends "relay"
-    ? RelayClient
-    : ClientBase<P>;
+/**
+ * The client of provider `P`, with that provider's message fields and extras
+ * only; for a provider not known until run time, the common methods, whose
+ * `send` takes any provider's message.
+ */
+export type ClientFor<P extends ProviderName> = ProviderName extends P
+  ? ClientBase<ProviderName>
+  : P extends "textlink"
+    ? TextLinkClient
+    : P extends "relay"
+      ? RelayClient
+      : ClientBase<P>;
 
 /** A client for one provider account; throws `invalid_config` naming the field on bad options. */
 export declare const Client: {

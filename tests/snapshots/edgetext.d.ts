@@ -1,318 +1,664 @@
 /* tslint:disable */
 /* eslint-disable */
-/** A provider edgetext can talk to. */
-export type ProviderName = "textlink" | "teklink" | "relay" | "klink";
-/** A Phone Relay channel. */
+/**
+ * A Klink CX message, to a contact.
+ */
+export interface KlinkMessage {
+    /**
+     * The contact's UUID.
+     */
+    contactId: string;
+    /**
+     * The text.
+     */
+    text: string;
+    /**
+     * The message type (default `"text"`).
+     */
+    messageType?: string | undefined;
+}
+
+/**
+ * A Phone Relay channel.
+ */
 export type RelayChannel = "sms" | "wa" | "tg" | "notify" | "email" | "tg_bot" | "pchat";
 
-/** Settings for codes signed by the SDK (every provider but textlink). */
-export interface OtpConfig {
-    /** HMAC key, at least 32 bytes. */
-    secret: string;
-    /** Digits per code, 4-10 (default 6). */
-    length?: number;
-    /** Lifetime of a code in seconds (default 600). */
-    ttlSeconds?: number;
-    /** Message text; `{code}`, `{service}` and `{minutes}` are filled in. */
-    template?: string;
-}
-
-interface CommonConfig {
-    /** Bearer token; never logged, never in an error or a receipt. */
-    apiKey: string;
-    /** The provider's base URL (default: the documented one; required for relay). */
-    baseUrl?: string;
-    /** Per HTTP attempt, in ms (default 10000). */
-    timeoutMs?: number;
-    /** Retries that cannot cause a second delivery (default 2). */
-    maxRetries?: number;
-    /** Signed one-time codes. */
-    otp?: OtpConfig;
-    /** Base URL of an edgetext worker that answers `status()`. */
-    statusUrl?: string;
-    /** Bearer token for `statusUrl` (the worker's EDGETEXT_API_TOKEN). */
-    statusToken?: string;
-    /** Base URL of an edgetext worker: `sendCode`/`verifyCode` go to its `/v1/otp/*` routes (not with `otp`). */
-    otpUrl?: string;
-}
-
-/** TextLink settings. */
-export interface TextLinkConfig extends CommonConfig { provider: "textlink"; simCardId?: number; }
-/** Teklink ChatServ settings. */
-export interface TeklinkConfig extends CommonConfig {
-    provider: "teklink";
-    channelId: string;
-    fromName?: string;
-    /** `"body"` sends `api_token` in the JSON body instead of the header. */
-    auth?: "bearer" | "body";
-}
-/** Phone Relay settings. */
-export interface RelayConfig extends CommonConfig {
-    provider: "relay";
-    baseUrl: string;
-    phoneId: string;
-    channel?: RelayChannel;
-    source?: string;
-}
-/** Klink CX settings. */
-export interface KlinkConfig extends CommonConfig { provider: "klink"; }
 /**
- * A client without a key (a browser): only `sendCode` and `verifyCode`, through
- * the edgetext worker at `otpUrl`; every other operation is `invalid_config`.
+ * A Phone Relay message.
  */
-export interface OtpWorkerConfig {
-    /** The provider the worker sends through (reported in tickets). */
-    provider: ProviderName;
-    /** Base URL of an edgetext worker with `/v1/otp/send` and `/v1/otp/verify`. */
-    otpUrl: string;
-    apiKey?: undefined;
-    /** Per HTTP attempt, in ms (default 10000). */
-    timeoutMs?: number;
-    /** Retries of a verify that cannot have reached the worker, and waits for a short `Retry-After` (default 2). */
-    maxRetries?: number;
+export interface RelayMessage {
+    /**
+     * The recipient: a phone number (sms, wa), `@username` or chat id (tg,
+     * tg_bot), an e-mail address (email), none (notify).
+     */
+    to?: string | undefined;
+    /**
+     * The text.
+     */
+    text: string;
+    /**
+     * The channel (default: the config's).
+     */
+    channel?: RelayChannel | undefined;
+    /**
+     * email and notify: the subject.
+     */
+    subject?: string | undefined;
+    /**
+     * notify: the title.
+     */
+    title?: string | undefined;
+    /**
+     * tg_bot: the bot's token.
+     */
+    botToken?: string | undefined;
+    /**
+     * The `source` tag (default: the config's).
+     */
+    source?: string | undefined;
+    /**
+     * The relay's de-duplication key (default: a fresh UUID).
+     */
+    idempotencyKey?: string | undefined;
 }
-/** `new Client(config)`. */
-export type ClientConfig = TextLinkConfig | TeklinkConfig | RelayConfig | KlinkConfig | OtpWorkerConfig;
 
-/** A message; a field the configured provider does not have is an `invalid_input` error. */
-export interface Message {
-    /** Recipient: phone number, `@username` (relay tg), e-mail (relay email); not for klink. */
-    to?: string;
-    text?: string;
-    /** teklink */ templateId?: string;
-    /** teklink */ conversationState?: "open" | "closed";
-    /** teklink */ fromName?: string;
-    /** teklink */ duplicateSendRejectTimeoutMinutes?: number;
-    /** teklink */ forceSend?: boolean;
-    /** teklink */ sendDelaySeconds?: number;
-    /** textlink */ simCardId?: number;
-    /** textlink */ customId?: string;
-    /** relay */ channel?: RelayChannel;
-    /** relay */ subject?: string;
-    /** relay */ title?: string;
-    /** relay */ botToken?: string;
-    /** relay */ source?: string;
-    /** relay */ idempotencyKey?: string;
-    /** klink: the contact's UUID */ contactId?: string;
-    /** klink (default "text") */ messageType?: string;
+/**
+ * A Teklink ChatServ message: `text` or `templateId`.
+ */
+export interface TeklinkMessage {
+    /**
+     * A North American phone number.
+     */
+    to: string;
+    /**
+     * The text (or give `template_id`).
+     */
+    text?: string | undefined;
+    /**
+     * A template to send instead of a text.
+     */
+    templateId?: string | undefined;
+    /**
+     * Open or close the conversation.
+     */
+    conversationState?: ConversationState | undefined;
+    /**
+     * The sender name (default: the config's).
+     */
+    fromName?: string | undefined;
+    /**
+     * Refuse a duplicate within this many minutes.
+     */
+    duplicateSendRejectTimeoutMinutes?: number | undefined;
+    /**
+     * Send even to an opted-out contact.
+     */
+    forceSend?: boolean | undefined;
+    /**
+     * Delay the send.
+     */
+    sendDelaySeconds?: number | undefined;
 }
 
-/** How a text is split into SMS segments. */
+/**
+ * A TextLink message.
+ */
+export interface TextLinkMessage {
+    /**
+     * The recipient's phone number.
+     */
+    to: string;
+    /**
+     * The text.
+     */
+    text: string;
+    /**
+     * The SIM card to send from (default: the config's).
+     */
+    simCardId?: number | undefined;
+    /**
+     * Your id for the message (default: a fresh UUID), the receipt's `id`.
+     */
+    customId?: string | undefined;
+}
+
+/**
+ * A send's status as the provider answered it.
+ */
+export type SendStatus = "queued" | "sent";
+
+/**
+ * A stable, machine-readable classification of a failure.
+ *
+ * The string form ([`ErrorCode::as_str`]) is what JavaScript reads as
+ * `error.code`; it never changes between releases.
+ */
+export type ErrorCode = "invalid_config" | "invalid_input" | "invalid_phone" | "unauthorized" | "rate_limited" | "provider_rejected" | "provider_unavailable" | "outcome_unknown" | "network" | "timeout" | "unsupported" | "country_not_allowed";
+
+/**
+ * How a text splits into SMS segments.
+ */
 export interface SegmentInfo {
-    encoding: "GSM-7" | "UCS-2";
+    /**
+     * The encoding.
+     */
+    encoding: Encoding;
+    /**
+     * Number of segments (0 for an empty text).
+     */
     count: number;
+    /**
+     * Total units: septets for GSM-7 (extension characters count 2), UTF-16 units for UCS-2.
+     */
     units: number;
+    /**
+     * Units per segment: 160/70 for a single segment, 153/67 when split.
+     */
     perSegment: number;
-    /** Units still free in the last segment. */
+    /**
+     * Units still free in the last segment (what a live counter shows).
+     */
     remaining: number;
 }
 
-/** What the provider answered to a send. */
-export interface SendReceipt {
-    provider: ProviderName;
-    /** relay message_id, klink data.id, textlink custom_id; null for teklink. */
-    id: string | null;
-    status: "queued" | "sent";
-    /** The relay answered 200 for a repeated idempotency key. */
-    duplicate: boolean;
-    to: string;
-    segments: SegmentInfo;
-    /** relay only: the idempotency key sent. */
-    idempotencyKey?: string;
-    /** The provider's JSON body, unchanged. */
-    raw: unknown;
-}
+/**
+ * How an inbound query matches tags.
+ */
+export type TagMode = "any" | "all";
 
-/** `sendCode(request)`. */
-export interface CodeRequest {
-    to?: string;
-    /** klink: the contact's UUID (instead of `to`). */
-    contactId?: string;
-    serviceName: string;
-    /** 4-10 digits (signed codes only; the worker sets its own). */
-    length?: number;
-    ttlSeconds?: number;
-    /** textlink */ customId?: string;
-    /** textlink */ simCardId?: number;
-}
+/**
+ * How the Teklink client sends its token.
+ */
+export type TeklinkAuth = "bearer" | "body";
 
-/** Proof that a code was sent; the code itself is never returned. */
+/**
+ * One of the four supported providers.
+ */
+export type ProviderKind = "textlink" | "teklink" | "relay" | "klink";
+
+/**
+ * Proof that a code was sent.
+ */
 export interface CodeTicket {
-    provider: ProviderName;
+    /**
+     * Which provider sent it.
+     */
+    provider: ProviderKind;
+    /**
+     * The normalised recipient.
+     */
     to: string;
-    /** "worker": an edgetext worker (`otpUrl`) keeps the code; `token` is null. */
-    mode: "provider" | "signed" | "worker";
+    /**
+     * Who checks the code.
+     */
+    mode: CodeMode;
+    /**
+     * When the code stops working (RFC 3339).
+     */
     expiresAt: string;
-    token: string | null;
+    /**
+     * The signed token (`None` in provider and worker mode).
+     */
+    token: string | undefined;
 }
 
-/** `verifyCode(request)`. */
-export interface VerifyRequest {
-    to?: string;
-    /** klink: the contact's UUID (instead of `to`). */
-    contactId?: string;
-    code: string;
-    token?: string | null;
+/**
+ * Settings for signed one-time codes, as given.
+ */
+export interface OtpSettings {
+    /**
+     * The HMAC key (at least 32 bytes).
+     */
+    secret: string;
+    /**
+     * Digits in a code (4–10, default 6).
+     */
+    length?: number | undefined;
+    /**
+     * How long a code lives (default 600 s).
+     */
+    ttlSeconds?: number | undefined;
+    /**
+     * The message text; `{code}`, `{service}` and `{minutes}` are filled in.
+     */
+    template?: string | undefined;
 }
 
-/** The result of `verifyCode`. */
+/**
+ * Teklink's `new_conversation_state`.
+ */
+export type ConversationState = "open" | "closed";
+
+/**
+ * The answer to `verifyCode`.
+ */
 export interface Verification {
+    /**
+     * Whether the code is right.
+     */
     valid: boolean;
     /**
-     * null when valid; else "mismatch", "expired", "malformed_token" or the provider's message;
-     * through a worker also "no_code", "spent" (already used) or "too_many_attempts" (5 checks made).
+     * `None` when valid; else `"mismatch"`, `"expired"`, `"malformed_token"`,
+     * `"spent"`, `"too_many_attempts"`, the provider's message, or (worker
+     * mode) `"no_code"`.
      */
-    reason: string | null;
+    reason: string | undefined;
 }
 
-/** Where a message is. */
-export interface MessageStatus {
-    id: string;
-    provider: string;
-    status: "queued" | "sending" | "sent" | "delivered" | "failed" | "received" | "unknown";
-    error: string | null;
-    createdAt: string | null;
-    deliveredAt: string | null;
+/**
+ * The encoding a text is sent in.
+ */
+export type Encoding = "GSM-7" | "UCS-2";
+
+/**
+ * What a provider answered to a send.
+ */
+export interface SendReceipt {
+    /**
+     * Which provider took it.
+     */
+    provider: ProviderKind;
+    /**
+     * The message id to ask `status()` about (`None` for teklink, which returns none).
+     */
+    id: string | undefined;
+    /**
+     * As the provider answered.
+     */
+    status: SendStatus;
+    /**
+     * The relay recognised a repeated idempotency key.
+     */
+    duplicate: boolean;
+    /**
+     * The normalised recipient.
+     */
+    to: string;
+    /**
+     * How the text was counted.
+     */
+    segments: SegmentInfo;
+    /**
+     * The relay's idempotency key, when one was sent.
+     */
+    idempotencyKey?: string;
+    /**
+     * The provider's JSON body, unchanged.
+     */
     raw: unknown;
 }
 
-/** `updateContactTag(request)` (textlink). */
-export interface ContactTagRequest { to: string; tag: string; }
-
-/** `inboundQuery(filter)` (relay); `phoneId` defaults to the client's. */
-export interface InboundFilter {
-    phoneId?: string;
-    range?: string;
-    channels?: string[];
-    eventTypes?: string[];
-    tags?: string[];
-    tagMode?: "any" | "all";
-    sourceContains?: string;
-    minDurationSec?: number;
-    hasResponse?: boolean;
-    sort?: string;
-    limit?: number;
+/**
+ * Where a message is on its way, as `status()` answers.
+ */
+export interface MessageStatus {
+    /**
+     * The message id.
+     */
+    id: string;
+    /**
+     * The provider.
+     */
+    provider: ProviderKind;
+    /**
+     * Its status.
+     */
+    status: DeliveryStatus;
+    /**
+     * The provider's error text, when it failed.
+     */
+    error: string | undefined;
+    /**
+     * When the message was created (RFC 3339), when known.
+     */
+    createdAt: string | undefined;
+    /**
+     * When it was delivered (RFC 3339), when known.
+     */
+    deliveredAt: string | undefined;
+    /**
+     * The JSON the status was read from, unchanged.
+     */
+    raw: unknown;
 }
 
-/** `registerCallback(callback)` (relay). */
+/**
+ * Where a message is on its way.
+ */
+export type DeliveryStatus = "queued" | "sending" | "sent" | "delivered" | "failed" | "received" | "unknown";
+
+/**
+ * Who keeps and checks a one-time code.
+ */
+export type CodeMode = "provider" | "signed" | "worker";
+
+/**
+ * `deleteCallback(request)` (relay).
+ */
+export interface DeleteCallbackRequest {
+    /**
+     * The registered callback URL.
+     */
+    callbackUrl: string;
+}
+
+/**
+ * `inboundQuery(filter)` (relay); `phone_id` defaults to the client's.
+ */
+export interface InboundFilter {
+    phoneId?: string | undefined;
+    range?: string | undefined;
+    channels?: string[] | undefined;
+    eventTypes?: string[] | undefined;
+    tags?: string[] | undefined;
+    tagMode?: TagMode | undefined;
+    sourceContains?: string | undefined;
+    minDurationSec?: number | undefined;
+    hasResponse?: boolean | undefined;
+    sort?: string | undefined;
+    limit?: number | undefined;
+}
+
+/**
+ * `listMessages(options)` (relay).
+ */
+export interface ListOptions {
+    /**
+     * How many (1–1000, default 50).
+     */
+    limit?: number | undefined;
+}
+
+/**
+ * `new Client(config)` as given: every field of every provider, each
+ * optional here; [`Config::new`] checks which the provider takes.
+ */
+export interface ClientConfig {
+    /**
+     * Which provider to talk to.
+     */
+    provider: ProviderKind;
+    /**
+     * The provider's bearer token.
+     */
+    apiKey?: string | undefined;
+    /**
+     * The provider's base URL.
+     */
+    baseUrl?: string | undefined;
+    /**
+     * Per HTTP attempt, in ms.
+     */
+    timeoutMs?: number | undefined;
+    /**
+     * Retries that cannot cause a second delivery.
+     */
+    maxRetries?: number | undefined;
+    /**
+     * Signed one-time codes.
+     */
+    otp?: OtpSettings | undefined;
+    /**
+     * An edgetext worker for `sendCode` / `verifyCode`.
+     */
+    otpUrl?: string | undefined;
+    /**
+     * An edgetext worker for `status()`.
+     */
+    statusUrl?: string | undefined;
+    /**
+     * Bearer token for `status_url`.
+     */
+    statusToken?: string | undefined;
+    /**
+     * teklink: the sending channel.
+     */
+    channelId?: string | undefined;
+    /**
+     * teklink: the sender name.
+     */
+    fromName?: string | undefined;
+    /**
+     * teklink: where the token goes.
+     */
+    auth?: TeklinkAuth | undefined;
+    /**
+     * relay: the phone device identifier.
+     */
+    phoneId?: string | undefined;
+    /**
+     * relay: the default channel.
+     */
+    channel?: RelayChannel | undefined;
+    /**
+     * relay: the default `source`.
+     */
+    source?: string | undefined;
+    /**
+     * textlink: the default SIM card.
+     */
+    simCardId?: number | undefined;
+}
+
+/**
+ * `registerCallback(callback)` (relay).
+ */
 export interface InboundCallback {
     callbackUrl: string;
-    channels?: string[];
-    sourceFilter?: string;
-    eventTypes?: string[];
-    keywordFilter?: string;
-    minDurationSec?: number;
-    maxDurationSec?: number;
-    callbackToken?: string;
-    active?: boolean;
+    channels?: string[] | undefined;
+    sourceFilter?: string | undefined;
+    eventTypes?: string[] | undefined;
+    keywordFilter?: string | undefined;
+    minDurationSec?: number | undefined;
+    maxDurationSec?: number | undefined;
+    callbackToken?: string | undefined;
+    active?: boolean | undefined;
+}
+
+/**
+ * `sendCode(request)`.
+ */
+export interface CodeRequest {
+    /**
+     * The recipient (klink: or `contact_id`).
+     */
+    to?: string | undefined;
+    /**
+     * klink: the contact's UUID.
+     */
+    contactId?: string | undefined;
+    /**
+     * Named in the message.
+     */
+    serviceName?: string | undefined;
+    /**
+     * Digits, 4–10 (signed codes).
+     */
+    length?: number | undefined;
+    /**
+     * Lifetime in seconds.
+     */
+    ttlSeconds?: number | undefined;
+    /**
+     * textlink: your id.
+     */
+    customId?: string | undefined;
+    /**
+     * textlink: the SIM card.
+     */
+    simCardId?: number | undefined;
+}
+
+/**
+ * `updateContactTag(request)` (textlink).
+ */
+export interface ContactTagRequest {
+    /**
+     * The contact's phone number.
+     */
+    to: string;
+    /**
+     * The new tag.
+     */
+    tag: string;
+}
+
+/**
+ * `verifyCode(request)`.
+ */
+export interface VerifyRequest {
+    /**
+     * The recipient (klink: or `contact_id`).
+     */
+    to?: string | undefined;
+    /**
+     * klink: the contact's UUID.
+     */
+    contactId?: string | undefined;
+    /**
+     * The code the user typed.
+     */
+    code: string;
+    /**
+     * The ticket's token (signed codes).
+     */
+    token?: string | undefined;
+}
+
+// The declarations that cannot come from a Rust type: the Client class,
+// typed by its provider, and the package's EdgetextError class. Every value
+// type they name (ClientConfig, TextLinkMessage, SendReceipt, …) is
+// generated from its Rust definition.
+
+/** A provider edgetext can talk to. */
+export type ProviderName = ProviderKind;
+
+/** Each provider's message type. */
+export interface MessageFor {
+    textlink: TextLinkMessage;
+    teklink: TeklinkMessage;
+    relay: RelayMessage;
+    klink: KlinkMessage;
+}
+
+/** Where signed-code checks are counted: the Workers KV shape (or `memoryStore()`). */
+export interface OtpStore {
+    get(key: string): string | null | undefined | Promise<string | null | undefined>;
+    put(key: string, value: string, options: { expirationTtl: number }): unknown;
+}
+
+/** `new Client(config)` for provider `P`; `otp.store` is needed to verify signed codes. */
+export type ConfigFor<P extends ProviderName> = ClientConfig & {
+    provider: P;
+    otp?: OtpSettings & { store?: OtpStore };
+};
+
+/** The second argument of `new Client(config, options)`. */
+export interface ClientOptions {
+    /** Used instead of the global `fetch` (a service binding, a Durable Object stub, a test double). */
+    fetch?: (request: Request) => Promise<Response>;
 }
 
 /** A provider's JSON answer, unchanged. */
 export type ProviderAnswer = { [key: string]: unknown };
 
-/** One inbound webhook request, as `parseWebhook` takes it. */
-export interface WebhookInput {
-    provider: string;
-    /** teklink: the secret path segment. */
-    pathSecret?: string;
-    /** textlink: which webhook the URL is for (`?event=`). */
-    event?: "received" | "sent" | "failed" | "tag";
-    headers: [string, string][];
-    body: Uint8Array;
+/** What every client has. */
+export interface ClientBase<P extends ProviderName> {
+    /** The configured provider. */
+    readonly provider: P;
+    /** Sends a message; fields of other providers are an `invalid_input` error. */
+    send(message: MessageFor[P]): Promise<SendReceipt>;
+    /** Sends a one-time code; the ticket never holds the code. */
+    sendCode(request: CodeRequest): Promise<CodeTicket>;
+    /** Checks a code; a wrong one resolves `{ valid: false, reason }`. */
+    verifyCode(request: VerifyRequest): Promise<Verification>;
+    /** A message's status (relay's own endpoint, else `statusUrl`'s worker). */
+    status(id: string): Promise<MessageStatus>;
+    /** Frees the wasm memory now rather than at garbage collection. */
+    free(): void;
 }
 
-/** The worker's secrets, by their env names. */
-export interface WebhookSecretsEnv {
-    TEXTLINK_WEBHOOK_SECRET?: string;
-    TEKLINK_WEBHOOK_SECRET?: string;
-    RELAY_CALLBACK_TOKEN?: string;
-    KLINK_WEBHOOK_SECRET?: string;
+/** A TextLink client. */
+export interface TextLinkClient extends ClientBase<"textlink"> {
+    updateContactTag(request: ContactTagRequest): Promise<ProviderAnswer>;
 }
 
-/** A unified inbound event. */
-export interface InboundEvent {
-    id: string;
-    provider: ProviderName;
-    type: "message.received" | "message.sent" | "message.failed" | "message.status" | "contact.tag_changed" | "call.missed" | "call.answered" | "call";
-    from: string | null;
-    to: string | null;
-    text: string | null;
-    channel: string | null;
-    messageId: string | null;
-    status: MessageStatus["status"] | null;
-    error: string | null;
-    tag: string | null;
-    occurredAt: string;
-    raw: unknown;
+/** A Phone Relay client. */
+export interface RelayClient extends ClientBase<"relay"> {
+    listMessages(options?: ListOptions): Promise<ProviderAnswer>;
+    health(): Promise<ProviderAnswer>;
+    inboundQuery(filter?: InboundFilter): Promise<ProviderAnswer>;
+    listCallbacks(): Promise<ProviderAnswer>;
+    registerCallback(callback: InboundCallback): Promise<ProviderAnswer>;
+    deleteCallback(request: DeleteCallbackRequest): Promise<ProviderAnswer>;
 }
 
-/** What `parseWebhook` decided. */
-export type WebhookResult =
-| { ok: true; status: 200; events: { rank: number; event: InboundEvent }[] }
-| { ok: false; status: 400 | 401 | 404 | 413; error: string };
+/**
+ * The client of provider `P`, with that provider's message fields and extras
+ * only; for a provider not known until run time, the common methods, whose
+ * `send` takes any provider's message.
+ */
+export type ClientFor<P extends ProviderName> = ProviderName extends P
+    ? ClientBase<ProviderName>
+    : P extends "textlink"
+    ? TextLinkClient
+    : P extends "relay"
+    ? RelayClient
+    : ClientBase<P>;
 
-/** The client operations, by their method names. */
-export type OperationName =
-| "send" | "sendCode" | "verifyCode" | "status" | "updateContactTag"
-| "listMessages" | "health" | "inboundQuery" | "listCallbacks" | "registerCallback" | "deleteCallback";
+/** A client for one provider account; throws `invalid_config` naming the field on bad options. */
+export declare const Client: {
+    new <P extends ProviderName>(config: ConfigFor<P>, options?: ClientOptions): ClientFor<P>;
+    readonly prototype: ClientBase<ProviderName>;
+};
+/** A client for one provider account. */
+export type Client<P extends ProviderName = ProviderName> = ClientFor<P>;
 
-/** A request the JS driver must send (after waiting `delayMs`). */
-export interface PendingFetch {
-    method: "GET" | "POST" | "DELETE";
-    url: string;
-    headers: [string, string][];
-    body: string | null;
-    timeoutMs: number;
-    delayMs: number;
+/** The second argument of `new EdgetextError(message, details)`. */
+export interface EdgetextErrorDetails {
+    code: ErrorCode;
+    provider?: ProviderName | null;
+    httpStatus?: number | null;
+    retryable?: boolean;
+    providerMessage?: string | null;
+    retryAfterSeconds?: number | null;
+}
+
+/** Every failure of edgetext is thrown as one of these. */
+export declare class EdgetextError extends Error {
+    constructor(message: string, details: EdgetextErrorDetails);
+    name: "EdgetextError";
+    /** Stable machine-readable reason. */
+    code: ErrorCode;
+    /** The provider involved, when there is one. */
+    provider: ProviderName | null;
+    /** The provider's HTTP status, when it answered. */
+    httpStatus: number | null;
+    /** Trying again later may succeed (and cannot deliver twice). */
+    retryable: boolean;
+    /** The provider's own error text, when it gave one. */
+    providerMessage: string | null;
+    /** From `Retry-After`, for `rate_limited`. */
+    retryAfterSeconds: number | null;
 }
 
 
 
 /**
- * One operation in flight, driven from JavaScript.
+ * A store kept in memory; entries vanish after their `expirationTtl`.
  */
-export class RawCall {
+export class MemoryStore {
     private constructor();
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * Feeds a failed fetch: `aborted` after the timeout fired, else the
-     * error's `code` (Node's `ECONNREFUSED`, …) when it has one.
+     * The value under `key`, or `null` when absent or expired.
      */
-    fail(aborted: boolean, code: string | null | undefined, message: string, now_ms: number): void;
+    get(key: string): string | undefined;
     /**
-     * The next request as `{ method, url, headers, body, timeoutMs, delayMs }`,
-     * or `undefined` when the call is done.
+     * Keeps `value` under `key` for `options.expirationTtl` seconds (default: a day).
      */
-    next(): PendingFetch | undefined;
-    /**
-     * Feeds an HTTP answer.
-     */
-    respond(status: number, retry_after: string | null | undefined, body: string, now_ms: number): void;
-    /**
-     * The result once done; throws the `EdgetextError` if the call failed.
-     */
-    result(): any;
-}
-
-/**
- * The validated client behind the package's `Client` class.
- */
-export class RawClient {
-    free(): void;
-    [Symbol.dispose](): void;
-    /**
-     * Validates `config`; throws `invalid_config` naming the bad field.
-     */
-    constructor(config: ClientConfig);
-    /**
-     * Starts an operation by its JS method name; bad input gives a call that is already done.
-     */
-    start(op: OperationName, arg: any): RawCall;
-    /**
-     * The configured provider.
-     */
-    readonly provider: ProviderName;
+    put(key: string, value: string, options?: { expirationTtl?: number }): void;
 }
 
 /**
@@ -322,88 +668,18 @@ export class RawClient {
 export function countryOf(e164: string): string | undefined;
 
 /**
+ * A new, empty [`MemoryStore`] for `config.otp.store`.
+ */
+export function memoryStore(): MemoryStore;
+
+/**
  * Normalises a phone number to E.164; throws `invalid_phone`.
  */
-export function normalizePhone(input: string, options: { defaultCountry?: string }): string;
-
-/**
- * Authenticates and normalises one webhook request (what the worker does
- * for each `POST /webhooks/...`). `env` holds the secrets by their
- * documented names; `headers` is a list of `[name, value]` pairs.
- */
-export function parseWebhook(input: WebhookInput, env: WebhookSecretsEnv, now_ms: number): WebhookResult;
-
-/**
- * Compares two secrets in constant time.
- */
-export function secretEquals(a: string, b: string): boolean;
+export function normalizePhone(input: string, options?: { defaultCountry?: string }): string;
 
 /**
  * Counts the SMS segments of `text` (GSM-7 160/153, UCS-2 70/67).
  */
 export function segments(text: string): SegmentInfo;
 
-/**
- * Signs a forwarded body: `t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
- */
-export function signForwarded(secret: string, body: string, unix_seconds: number): string;
-
-/**
- * Checks the `edgetext-signature` header of a delivery from an edgetext
- * worker: the HMAC must match and its time be within `toleranceSeconds`
- * (default 300) of now.
- */
-export function verifyForwarded(secret: string, signature: string, body: string, options: { toleranceSeconds?: number; now?: number }): boolean;
-
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
-
-export interface InitOutput {
-    readonly memory: WebAssembly.Memory;
-    readonly __setErrorClass: (a: any) => void;
-    readonly __wbg_rawcall_free: (a: number, b: number) => void;
-    readonly __wbg_rawclient_free: (a: number, b: number) => void;
-    readonly countryOf: (a: number, b: number) => [number, number];
-    readonly normalizePhone: (a: number, b: number, c: any) => [number, number, number, number];
-    readonly parseWebhook: (a: any, b: any, c: number) => any;
-    readonly rawcall_fail: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
-    readonly rawcall_next: (a: number) => any;
-    readonly rawcall_respond: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
-    readonly rawcall_result: (a: number) => [number, number, number];
-    readonly rawclient_new: (a: any) => [number, number, number];
-    readonly rawclient_provider: (a: number) => [number, number];
-    readonly rawclient_start: (a: number, b: number, c: number, d: any) => [number, number, number];
-    readonly secretEquals: (a: number, b: number, c: number, d: number) => number;
-    readonly segments: (a: number, b: number) => any;
-    readonly signForwarded: (a: number, b: number, c: number, d: number, e: number) => [number, number];
-    readonly verifyForwarded: (a: number, b: number, c: number, d: number, e: number, f: number, g: any) => number;
-    readonly __wbindgen_malloc: (a: number, b: number) => number;
-    readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
-    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
-    readonly __wbindgen_exn_store: (a: number) => void;
-    readonly __externref_table_alloc: () => number;
-    readonly __wbindgen_externrefs: WebAssembly.Table;
-    readonly __externref_table_dealloc: (a: number) => void;
-    readonly __wbindgen_start: () => void;
-}
-
-export type SyncInitInput = BufferSource | WebAssembly.Module;
-
-/**
- * Instantiates the given `module`, which can either be bytes or
- * a precompiled `WebAssembly.Module`.
- *
- * @param {{ module: SyncInitInput }} module - Passing `SyncInitInput` directly is deprecated.
- *
- * @returns {InitOutput}
- */
-export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
-
-/**
- * If `module_or_path` is {RequestInfo} or {URL}, makes a request and
- * for everything else, calls `WebAssembly.instantiate` directly.
- *
- * @param {{ module_or_path: InitInput | Promise<InitInput> }} module_or_path - Passing `InitInput` directly is deprecated.
- *
- * @returns {Promise<InitOutput>}
- */
-export default function __wbg_init (module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<InitOutput>;
