@@ -24,14 +24,12 @@ fn obj(json: &str) -> JsValue {
 fn scripted(answers: &str) -> (JsValue, Array) {
     let log = Array::new();
     let f = Function::new_with_args(
-        "answers, log, request",
+        "answers, log, url, init",
         "const a = answers.shift(); \
-         return request.text().then((body) => { \
-           log.push({ method: request.method, url: request.url, body, at: Date.now() }); \
-           if (a === 'hang') return new Promise((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason))); \
-           if (a === 'refused') { const e = new TypeError('fetch failed'); e.cause = { code: 'ECONNREFUSED' }; throw e; } \
-           return new Response(a[1], { status: a[0], headers: a[2] ? { 'retry-after': a[2] } : {} }); \
-         });",
+         log.push({ method: init.method, url, body: init.body, headers: init.headers, at: Date.now() }); \
+         if (a === 'hang') return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason))); \
+         if (a === 'refused') { const e = new TypeError('fetch failed'); e.cause = { code: 'ECONNREFUSED' }; return Promise.reject(e); } \
+         return Promise.resolve(new Response(a[1], { status: a[0], headers: a[2] ? { 'retry-after': a[2] } : {} }));",
     );
     let bound = f.bind2(&JsValue::NULL, &obj(answers), &log);
     let options = Object::new();

@@ -555,8 +555,8 @@ export type ConfigFor<P extends ProviderName> = ClientConfig & {
 
 /** The second argument of `new Client(config, options)`. */
 export interface ClientOptions {
-    /** Used instead of the global `fetch` (a service binding, a Durable Object stub, a test double). */
-    fetch?: (request: Request) => Promise<Response>;
+    /** Used instead of the global `fetch`, called as `fetch(url, init)` (a service binding, a Durable Object stub, a test double). */
+    fetch?: (input: string, init: RequestInit) => Promise<Response>;
 }
 
 /** A provider's JSON answer, unchanged. */
