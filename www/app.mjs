@@ -3,7 +3,7 @@
 // the key server-side, and its statusUrl is /proxy/worker, which adds the
 // worker's reader token. The sandbox's control routes (/sandbox/__emulator)
 // play the recipient's phone.
-import init, { Client, segments, normalizePhone } from "edgetext/web";
+import init, { Client, memoryStore, segments, normalizePhone } from "edgetext/web";
 
 const $ = (id) => document.getElementById(id);
 const NAMES = { textlink: "TextLink", teklink: "Teklink ChatServ", relay: "Phone Relay", klink: "Klink CX" };
@@ -43,7 +43,7 @@ function clientFor(name) {
     statusUrl: `${location.origin}${config.statusPath}`,
     statusToken: NO_KEY,
     ...config.providers[name].fields,
-    ...(name === "textlink" ? {} : { otp: { secret: tabSecret } }),
+    ...(name === "textlink" ? {} : { otp: { secret: tabSecret, store: memoryStore() } }),
   });
   return clients[name];
 }
