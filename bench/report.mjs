@@ -96,7 +96,7 @@ if (cn) {
     `| compile (\`new WebAssembly.Module\`) | ${s.compile} | ${s.min.compile} |`,
     `| instantiate (\`initSync\`) | ${s.instantiate} | ${s.min.instantiate} |`,
     ...(s.crypto === undefined ? [] : [`| Node's first \`crypto.getRandomValues\` (loads its WebCrypto; any code using randomUUID pays it) | ${s.crypto} | ${s.min.crypto} |`]),
-    `| first request built (\`RawClient\` → \`start("send")\` → \`next()\`) | ${s.firstRequest} | ${s.min.firstRequest} |`,
+    `| first request built (\`new Client\` → \`send\` until it reaches \`fetch\`) | ${s.firstRequest} | ${s.min.firstRequest} |`,
     `| second request built, for comparison | ${s.secondRequest} | ${s.min.secondRequest} |`,
     `| **total to first request** | **${s.total}** | ${s.min.total} |`,
     `| \`import("edgetext")\` as a user does (Node glue: read + compile + instantiate on load) | ${k.import} | ${k.min.import} |`,
