@@ -28,6 +28,15 @@ mod providers;
 mod time;
 #[cfg(feature = "worker")]
 mod webhook;
+#[cfg(feature = "worker")]
+mod inbound_raw;
+#[cfg(feature = "worker")]
+mod inbound_route;
+#[cfg(feature = "worker")]
+mod inbound_status;
+#[cfg(feature = "worker")]
+mod inbound_outbox;
+mod inbound_signature;
 
 pub use call::{error_details_json, Call, Outcome, Step, MAX_RETRY_AFTER_SECONDS};
 pub use client::{Client, Operation};
@@ -35,6 +44,13 @@ pub use model::*;
 pub use time::{iso8601, parse_iso8601};
 #[cfg(feature = "worker")]
 pub use webhook::*;
+#[cfg(feature = "worker")]
+pub use inbound_route::*;
+#[cfg(feature = "worker")]
+pub use inbound_status::*;
+#[cfg(feature = "worker")]
+pub use inbound_outbox::*;
+pub use inbound_signature::*;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -6,8 +6,9 @@
 
 mod convert;
 mod platform;
-#[cfg(feature = "worker")]
 mod webhooks;
+#[cfg(feature = "worker")]
+mod worker_handler;
 
 use crate::{Call, Config, HttpResponse, Operation, Step, TransportError};
 use convert::{arg_json, error_to_js, from_json};
