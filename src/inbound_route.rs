@@ -193,8 +193,15 @@ pub enum Decision {
         /// `send` or `verify` on a well-formed path.
         action: String,
     },
-    /// Not a route of the worker: the app's `fallback` answers, else 404.
-    Fallback,
+    /// Not a route of the worker: the app's `fallback` answers, else `response` (404).
+    Fallback {
+        /// The answer without a fallback.
+        response: WorkerResponse,
+    },
+}
+
+fn fallback() -> Decision {
+    Decision::Fallback { response: WorkerResponse::error(404, "not found") }
 }
 
 fn respond(response: WorkerResponse) -> Decision {
@@ -284,12 +291,12 @@ pub fn bearer_authorized(headers: &[(String, String)], token: Option<&str>) -> b
 
 /// Decides what to do with one request to the worker.
 pub fn decide(req: &WorkerRequest, settings: &WorkerSettings, now_ms: u64) -> Decision {
-    let Some(rest) = req.path.strip_prefix('/') else { return Decision::Fallback };
+    let Some(rest) = req.path.strip_prefix('/') else { return fallback() };
     let raw: Vec<&str> = rest.split('/').collect();
     match raw[0] {
         "webhooks" => webhook(req, &raw[1..], settings, now_ms).unwrap_or_else(|r| respond(r.into())),
         "v1" => v1(req, &raw[1..], settings).unwrap_or_else(|r| respond(r.into())),
-        _ => Decision::Fallback,
+        _ => fallback(),
     }
 }
 
@@ -353,7 +360,7 @@ fn v1(req: &WorkerRequest, raw: &[&str], settings: &WorkerSettings) -> Result<De
             return Ok(Decision::Otp { action });
         }
         Some("status" | "events") => {}
-        _ => return Ok(Decision::Fallback),
+        _ => return Ok(fallback()),
     }
     let segs = segments(raw)?.ok_or_else(|| reject(404, "not found"))?;
     let route = match segs.as_slice() {

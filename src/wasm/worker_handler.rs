@@ -27,7 +27,7 @@ export type WorkerDecision =
   | { kind: "readStatus"; provider: ProviderName | null; messageId: string }
   | { kind: "readEvents"; limit: number; since: string | null }
   | { kind: "otp"; action: string }
-  | { kind: "fallback" };
+  | { kind: "fallback"; response: WorkerResponseData };
 /** What one scheduled run does. */
 export interface ScheduledPlanData { deleteBefore: number | null; dueBy: number | null; leaseUntil: number; batch: number; warning: string | null }
 /** A signed forwarding POST, or why it cannot be sent now. */
