@@ -130,14 +130,17 @@ async function housekeeping(env, now) {
     .bind(plan.dueBy, plan.batch)
     .all();
   const sent = [];
-  try {
-    for (const e of results) {
+  let refused = 0;
+  for (const e of results) {
+    try {
       await env.FORWARD_QUEUE.send(queued(e).body);
       sent.push(e);
+    } catch {
+      refused++; // still due: the next run tries again
     }
-  } finally {
-    if (sent.length > 0) await db.batch(sent.map((e) => db.prepare(SET_DUE).bind(e.id, plan.leaseUntil)));
   }
+  if (refused > 0) console.warn(`edgetext worker: the forwarding queue refused ${refused} of ${results.length} due event(s)`);
+  if (sent.length > 0) await db.batch(sent.map((e) => db.prepare(SET_DUE).bind(e.id, plan.leaseUntil)));
 }
 
 /**

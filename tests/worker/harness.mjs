@@ -50,7 +50,7 @@ export function migrations() {
  * A fresh worker with empty storage; `bindings` override the secrets.
  * `faulty: true` runs it behind tests/worker/faulty-entry.mjs (FAULT_* bindings).
  */
-export async function startWorker(bindings = {}, { faulty = false, maxRetries = 10 } = {}) {
+export async function startWorker(bindings = {}, { faulty = false, maxRetries = 10, quiet = false } = {}) {
   const dir = bundle();
   const mf = new Miniflare({
     modules: true,
@@ -62,6 +62,7 @@ export async function startWorker(bindings = {}, { faulty = false, maxRetries = 
     queueProducers: { FORWARD_QUEUE: "edgetext-forward" },
     queueConsumers: { "edgetext-forward": { maxBatchSize: 10, maxBatchTimeout: 0.2, maxRetries } },
     bindings: { ...SECRETS, ...bindings },
+    ...(quiet ? { handleRuntimeStdio: (stdout, stderr) => (stdout.resume(), stderr.resume()) } : {}),
   });
   const db = await mf.getD1Database("DB");
   await db.batch(migrations().map((s) => db.prepare(s)));
