@@ -51,46 +51,6 @@ impl Object {
     pub(crate) fn first_key(&self) -> Option<&str> {
         self.0.first().map(|(k, _)| k.as_str())
     }
-
-    /// The object as JSON text.
-    pub(crate) fn to_json(&self) -> String {
-        let mut out = String::new();
-        write_object(&mut out, self);
-        out
-    }
-}
-
-fn write_object(out: &mut String, o: &Object) {
-    out.push('{');
-    for (i, (k, v)) in o.0.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_str(out, k);
-        out.push(':');
-        write_value(out, v);
-    }
-    out.push('}');
-}
-
-fn write_value(out: &mut String, v: &Value) {
-    match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(n),
-        Value::String(s) => write_str(out, s),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_value(out, item);
-            }
-            out.push(']');
-        }
-        Value::Object(o) => write_object(out, o),
-    }
 }
 
 /// Appends `s` as a JSON string literal.
@@ -599,7 +559,6 @@ mod tests {
         let Value::Object(o) = &v else { panic!("not an object") };
         assert_eq!(o.get("a"), Some(&Value::Object(Object::default())), "the last duplicate wins");
         assert_eq!(get_str(o, "b"), Some("\u{e9}\u{1f600}\n"));
-        assert_eq!(o.to_json(), r#"{"a":[1,-2.5e3,true,null],"b":"\u{e9}\u{1f600}\n","a":{}}"#.replace("\\u{e9}\\u{1f600}", "\u{e9}\u{1f600}"));
         for bad in ["", "{", "{\"a\"}", "[1,]", "01", "1.", "-", "1e", "\"\\x\"", "\"\\ud800\"", "\"a\nb\"", "nul", "{} x", "{'a':1}"] {
             assert_eq!(parse(bad), None, "{bad:?} must be refused");
         }
