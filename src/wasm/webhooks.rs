@@ -34,7 +34,7 @@ pub fn verify_webhook(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] body: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Headers | Record<string, string | string[] | undefined> | [string, string][]")] headers: JsValue,
     secret: &str,
-    #[wasm_bindgen(unchecked_param_type = "{ toleranceSeconds?: number; now?: number }")] options: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "{ toleranceSeconds?: number; now?: number }")] options: Option<JsValue>,
 ) -> bool {
     let options = options.unwrap_or(JsValue::UNDEFINED);
     let bytes = match body.as_string() {

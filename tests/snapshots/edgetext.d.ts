@@ -210,25 +210,6 @@ export interface InboundCallback {
 /** A provider's JSON answer, unchanged. */
 export type ProviderAnswer = { [key: string]: unknown };
 
-/** One inbound webhook request, as `parseWebhook` takes it. */
-export interface WebhookInput {
-    provider: string;
-    /** teklink: the secret path segment. */
-    pathSecret?: string;
-    /** textlink: which webhook the URL is for (`?event=`). */
-    event?: "received" | "sent" | "failed" | "tag";
-    headers: [string, string][];
-    body: Uint8Array;
-}
-
-/** The worker's secrets, by their env names. */
-export interface WebhookSecretsEnv {
-    TEXTLINK_WEBHOOK_SECRET?: string;
-    TEKLINK_WEBHOOK_SECRET?: string;
-    RELAY_CALLBACK_TOKEN?: string;
-    KLINK_WEBHOOK_SECRET?: string;
-}
-
 /** A unified inbound event. */
 export interface InboundEvent {
     id: string;
@@ -245,11 +226,6 @@ export interface InboundEvent {
     occurredAt: string;
     raw: unknown;
 }
-
-/** What `parseWebhook` decided. */
-export type WebhookResult =
-| { ok: true; status: 200; events: { rank: number; event: InboundEvent }[] }
-| { ok: false; status: 400 | 401 | 404 | 413; error: string };
 
 /** The client operations, by their method names. */
 export type OperationName =
@@ -327,13 +303,6 @@ export function countryOf(e164: string): string | undefined;
 export function normalizePhone(input: string, options: { defaultCountry?: string }): string;
 
 /**
- * Authenticates and normalises one webhook request (what the worker does
- * for each `POST /webhooks/...`). `env` holds the secrets by their
- * documented names; `headers` is a list of `[name, value]` pairs.
- */
-export function parseWebhook(input: WebhookInput, env: WebhookSecretsEnv, now_ms: number): WebhookResult;
-
-/**
  * Compares two secrets in constant time.
  */
 export function secretEquals(a: string, b: string): boolean;
@@ -344,16 +313,12 @@ export function secretEquals(a: string, b: string): boolean;
 export function segments(text: string): SegmentInfo;
 
 /**
- * Signs a forwarded body: `t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
+ * Checks a delivery from an edgetext worker (Standard Webhooks): the
+ * `webhook-signature` must be the HMAC of `webhook-id`.`webhook-timestamp`.body
+ * under `secret` (`whsec_<base64>`), the timestamp within
+ * `toleranceSeconds` (default 300) of now. An empty secret never verifies.
  */
-export function signForwarded(secret: string, body: string, unix_seconds: number): string;
-
-/**
- * Checks the `edgetext-signature` header of a delivery from an edgetext
- * worker: the HMAC must match and its time be within `toleranceSeconds`
- * (default 300) of now.
- */
-export function verifyForwarded(secret: string, signature: string, body: string, options: { toleranceSeconds?: number; now?: number }): boolean;
+export function verifyWebhook(body: string | Uint8Array, headers: Headers | Record<string, string | string[] | undefined> | [string, string][], secret: string, options?: { toleranceSeconds?: number; now?: number }): boolean;
 
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
@@ -364,7 +329,6 @@ export interface InitOutput {
     readonly __wbg_rawclient_free: (a: number, b: number) => void;
     readonly countryOf: (a: number, b: number) => [number, number];
     readonly normalizePhone: (a: number, b: number, c: any) => [number, number, number, number];
-    readonly parseWebhook: (a: any, b: any, c: number) => any;
     readonly rawcall_fail: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
     readonly rawcall_next: (a: number) => any;
     readonly rawcall_respond: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
@@ -374,8 +338,7 @@ export interface InitOutput {
     readonly rawclient_start: (a: number, b: number, c: number, d: any) => [number, number, number];
     readonly secretEquals: (a: number, b: number, c: number, d: number) => number;
     readonly segments: (a: number, b: number) => any;
-    readonly signForwarded: (a: number, b: number, c: number, d: number, e: number) => [number, number];
-    readonly verifyForwarded: (a: number, b: number, c: number, d: number, e: number, f: number, g: any) => number;
+    readonly verifyWebhook: (a: any, b: any, c: number, d: number, e: number) => number;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
