@@ -389,18 +389,38 @@ impl<'de> Deserialize<'de> for LooseStr {
     }
 }
 
-/// The credential field of a body: TextLink's `secret`, the relay's `callback_token`.
+/// TextLink's credential field (`secret`), the only one it sends.
 #[derive(Deserialize)]
-struct BodySecret {
-    #[serde(default, alias = "callback_token")]
+struct TextLinkSecret {
     secret: Option<LooseStr>,
 }
 
-/// Reads the credential a body carries; any body that is not a JSON object
-/// gives none (so it is refused as 401, revealing nothing about its shape).
-fn body_secret(body: &[u8]) -> Option<String> {
+/// The relay's credential field when it travels in the body (`callback_token`).
+#[derive(Deserialize)]
+struct RelayToken {
+    callback_token: Option<LooseStr>,
+}
+
+/// The name of the body field that carries a provider's credential (removed
+/// from the stored `raw`), if it has one.
+fn secret_field(provider: ProviderKind) -> Option<&'static str> {
+    match provider {
+        ProviderKind::TextLink => Some("secret"),
+        ProviderKind::Relay => Some("callback_token"),
+        _ => None,
+    }
+}
+
+/// Reads the credential a body carries in the provider's own field; any
+/// body that is not a JSON object gives none (so it is refused as 401,
+/// revealing nothing about its shape).
+fn body_secret(provider: ProviderKind, body: &[u8]) -> Option<String> {
     let text = object_text(body).ok()?;
-    read::<BodySecret>(text).ok()?.secret.and_then(|s| s.0)
+    let field = match provider {
+        ProviderKind::TextLink => read::<TextLinkSecret>(text).ok()?.secret,
+        _ => read::<RelayToken>(text).ok()?.callback_token,
+    };
+    field.and_then(|s| s.0)
 }
 
 /// Authenticates and normalises one webhook request.
@@ -439,13 +459,13 @@ pub fn parse_webhook(req: &WebhookRequest, secrets: &WebhookSecrets, now_ms: u64
                 .or_else(|| header(req, "x-callback-token"));
             let ok = match from_header {
                 Some(t) => secret_eq(t, secret),
-                None => body_secret(req.body).is_some_and(|t| secret_eq(&t, secret)),
+                None => body_secret(provider, req.body).is_some_and(|t| secret_eq(&t, secret)),
             };
             if !ok {
                 return Err(bad());
             }
         }
-        ProviderKind::TextLink if !body_secret(req.body).is_some_and(|t| secret_eq(&t, secret)) => return Err(bad()),
+        ProviderKind::TextLink if !body_secret(provider, req.body).is_some_and(|t| secret_eq(&t, secret)) => return Err(bad()),
         _ => {}
     }
     let text = object_text(req.body)?;
@@ -457,10 +477,10 @@ pub fn parse_webhook(req: &WebhookRequest, secrets: &WebhookSecrets, now_ms: u64
     }
 }
 
-/// The body as stored: without the member named `secret_key`.
-fn raw_without(text: &str, secret_key: &str) -> Result<RawJson, Rejection> {
+/// The body as stored: without the member that carries the credential.
+fn raw_without(text: &str, secret_key: Option<&str>) -> Result<RawJson, Rejection> {
     let obj: RawObject = read(text)?;
-    Ok(RawJson(codec::to_json(&obj.without(secret_key))))
+    Ok(RawJson(codec::to_json(&obj.without(secret_key.unwrap_or_default()))))
 }
 
 fn event(provider: ProviderKind, kind: EventKind, id: String, occurred_at_ms: u64, raw: RawJson) -> InboundEvent {
@@ -525,7 +545,7 @@ fn textlink(hint: Option<&str>, text: &str, now_ms: u64) -> Result<Vec<InboundEv
     let Some(phone) = b.phone_number else {
         return Err(reject(400, "phone_number is required"));
     };
-    let raw = raw_without(text, "secret")?;
+    let raw = raw_without(text, secret_field(ProviderKind::TextLink))?;
     let custom_id = id(b.custom_id);
     let id = match at {
         Some(at) => event_id(
@@ -597,7 +617,7 @@ fn relay(text: &str, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
     if kind == EventKind::MessageReceived && source.is_none() {
         return Err(reject(400, "source is required"));
     }
-    let raw = raw_without(text, "callback_token")?;
+    let raw = raw_without(text, secret_field(ProviderKind::Relay))?;
     let id = if message_id.is_some() || at.is_some() {
         let duration = b.duration_sec.filter(|d| d.is_finite()).map(|d| (d as i64).to_string()).unwrap_or_default();
         event_id(

@@ -163,3 +163,19 @@ fn malformed_and_hostile_bodies_are_400_or_413_never_more() {
     assert_eq!(status(post("sms-r-us", None, None, &[], b"{}")), 404);
 }
 
+
+#[test]
+fn a_credential_counts_only_in_its_provider_s_own_field() {
+    // The relay's token under TextLink's field name (and the reverse) is no
+    // credential, so it can never authenticate a body that then stores it.
+    let r = fixture("webhooks/relay-missed-token-in-body.json");
+    assert_eq!(status(post("relay", None, None, &[], r.replace("callback_token", "secret").as_bytes())), 401);
+    let t = fixture("webhooks/textlink-received.json");
+    assert_eq!(status(post("textlink", None, None, &[], t.replace(r#""secret""#, r#""callback_token""#).as_bytes())), 401);
+    // Every member but the credential is kept, in order.
+    let e = &post("textlink", None, None, &[], t.replace(r#""timestamp""#, r#""note":{"deep":[1,2]},"timestamp""#).as_bytes()).unwrap()[0];
+    assert_eq!(
+        e.raw.as_str(),
+        r#"{"phone_number":"+11234567890","text":"Working!","note":{"deep":[1,2]},"timestamp":1748455363370,"received":true,"sent":false}"#
+    );
+}
