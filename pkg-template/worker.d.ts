@@ -1,21 +1,25 @@
 // edgetext/worker: the inbound-webhook worker for Cloudflare Workers / workerd,
 // and its one-time-code routes with their Durable Object.
-import type { ClientConfig, SendReceipt, Message } from "./index.cjs";
+import type { ClientConfig, SendReceipt, MessageFor, ProviderName } from "./index.cjs";
 
 /** Bindings and secrets the worker reads from `env`. */
 export interface WorkerEnv {
-  /** D1 database holding events and statuses (schema: migrations/0001_events.sql). */
+  /** D1 database holding events, statuses and the forwarding outbox (schema: migrations/*.sql, applied in order). */
   DB: D1DatabaseLike;
   /** Queue producer for forwarding; needed only with FORWARD_URL. */
-  FORWARD_QUEUE?: { send(body: unknown): Promise<unknown> };
+  FORWARD_QUEUE?: { send(body: ForwardMessageBody): Promise<unknown>; sendBatch(messages: { body: ForwardMessageBody }[]): Promise<unknown> };
   TEXTLINK_WEBHOOK_SECRET?: string;
   TEKLINK_WEBHOOK_SECRET?: string;
   RELAY_CALLBACK_TOKEN?: string;
   KLINK_WEBHOOK_SECRET?: string;
-  /** Bearer token guarding GET /v1/status/{id} and GET /v1/events. */
+  /** Bearer token guarding GET /v1/status/{provider}/{id} and GET /v1/events (`Authorization: Bearer …`). */
   EDGETEXT_API_TOKEN?: string;
+  /** Where new events are forwarded (Standard Webhooks). */
   FORWARD_URL?: string;
+  /** The forwarding signature key, `whsec_<base64>` (Standard Webhooks); events wait in the outbox while it is missing or malformed. */
   FORWARD_SECRET?: string;
+  /** Days events and statuses are kept, 1-36500 (default 30); enforced by the scheduled handler. */
+  EVENT_RETENTION_DAYS?: string;
   /** The EdgetextOtp Durable Object namespace; without it /v1/otp/* answers 503 otp_not_configured. */
   EDGETEXT_OTP?: DurableObjectNamespaceLike;
   /** HMAC key of the stored code hashes, at least 32 bytes (a secret). */
@@ -60,11 +64,17 @@ export interface D1DatabaseLike {
   batch(statements: unknown[]): Promise<unknown[]>;
 }
 
+/** What the forwarding Queue carries: a stored event's id and its JSON text, forwarded byte for byte. */
+export interface ForwardMessageBody {
+  id: string;
+  body: string;
+}
+
 /** Options of {@link createWorker}. */
 export interface WorkerOptions {
   /** Answers the routes the worker does not own (default: 404). */
-  fallback?: (request: Request, env: WorkerEnv) => Response | Promise<Response>;
-  /** Seconds before forwarding attempt `attempts + 1` (default: 1, 2, 4 … capped at 300). */
+  fallback?: (request: Request, env: WorkerEnv, ctx?: unknown) => Response | Promise<Response>;
+  /** Seconds before forwarding attempt `attempts + 1` (default: 1, 2, 4 … capped at 300, from the core). */
   retryDelaySeconds?: (attempts: number) => number;
   /** One-time codes (/v1/otp/send, /v1/otp/verify). */
   otp?: OtpWorkerOptions;
@@ -77,7 +87,7 @@ export interface OtpWorkerOptions {
    * `Client`'s `send` (e.g. `new Client(config, { fetch })`). Default: built
    * from OTP_PROVIDER, OTP_API_KEY and OTP_CLIENT.
    */
-  client?: (env: WorkerEnv) => ClientConfig | { send(message: Message): Promise<SendReceipt> };
+  client?: (env: WorkerEnv) => ClientConfig | { send(message: MessageFor[ProviderName]): Promise<SendReceipt> };
 }
 
 /** The defaults of the OTP_* settings. */
@@ -112,10 +122,15 @@ export interface ForwardMessage {
   retry(options?: { delaySeconds?: number }): void;
 }
 
-/** The Worker module object: the fetch handler and the forwarding queue consumer. */
+/**
+ * The Worker module object: the fetch handler, the forwarding queue consumer,
+ * and the scheduled handler (a Cron Trigger) that enforces retention and
+ * sends again the events the Queue did not deliver (the outbox).
+ */
 export interface EdgetextWorker {
   fetch(request: Request, env: WorkerEnv, ctx?: unknown): Promise<Response>;
   queue(batch: { messages: readonly ForwardMessage[] }, env: WorkerEnv): Promise<void>;
+  scheduled(controller: { scheduledTime?: number }, env: WorkerEnv, ctx?: unknown): Promise<void>;
 }
 
 /** Builds the worker: `export default createWorker()`. */

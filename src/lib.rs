@@ -22,15 +22,20 @@ pub use phone::*;
 pub use segments::*;
 mod call;
 mod client;
-// The webhook parser's JSON until it moves to serde (src/webhook.rs).
-#[cfg(feature = "worker")]
-#[allow(dead_code)]
-mod json;
 mod model;
 mod providers;
 mod time;
 #[cfg(feature = "worker")]
 mod webhook;
+#[cfg(feature = "worker")]
+mod inbound_raw;
+#[cfg(feature = "worker")]
+mod inbound_route;
+#[cfg(feature = "worker")]
+mod inbound_status;
+#[cfg(feature = "worker")]
+mod inbound_outbox;
+mod inbound_signature;
 
 pub use call::{Call, Outcome, Step, MAX_RETRY_AFTER_SECONDS};
 pub use client::{Client, CodeStore, Operation, TokenState, MAX_CHECKS_PER_TOKEN};
@@ -38,6 +43,13 @@ pub use model::*;
 pub use time::{iso8601, parse_iso8601};
 #[cfg(feature = "worker")]
 pub use webhook::*;
+#[cfg(feature = "worker")]
+pub use inbound_route::*;
+#[cfg(feature = "worker")]
+pub use inbound_status::*;
+#[cfg(feature = "worker")]
+pub use inbound_outbox::*;
+pub use inbound_signature::*;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

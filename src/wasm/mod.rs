@@ -5,8 +5,9 @@
 mod convert;
 mod platform;
 pub(crate) mod store;
-#[cfg(feature = "worker")]
 mod webhooks;
+#[cfg(feature = "worker")]
+mod worker_handler;
 
 use crate::{Config, Operation};
 use convert::{error_to_js, out};

@@ -114,3 +114,20 @@ export declare class EdgetextError extends Error {
   /** From `Retry-After`, for `rate_limited`. */
   retryAfterSeconds: number | null;
 }
+
+/** A unified inbound event, as the worker stores, serves and forwards it. */
+export interface InboundEvent {
+  id: string;
+  provider: ProviderName;
+  type: "message.received" | "message.sent" | "message.failed" | "message.status" | "contact.tag_changed" | "call.missed" | "call.answered" | "call";
+  from: string | null;
+  to: string | null;
+  text: string | null;
+  channel: string | null;
+  messageId: string | null;
+  status: DeliveryStatus | null;
+  error: string | null;
+  tag: string | null;
+  occurredAt: string;
+  raw: unknown;
+}
