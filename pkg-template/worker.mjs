@@ -119,10 +119,13 @@ async function housekeeping(env, now) {
   if (plan.warning) console.warn("edgetext worker:", plan.warning);
   const db = env.DB;
   if (plan.deleteBefore !== null) {
-    await db.batch([
-      db.prepare("DELETE FROM events WHERE received_at < ?1").bind(plan.deleteBefore),
-      db.prepare("DELETE FROM statuses WHERE received_at < ?1").bind(plan.deleteBefore),
-    ]);
+    // A failed deletion is retried by the next run; the outbox runs regardless.
+    await db
+      .batch([
+        db.prepare("DELETE FROM events WHERE received_at < ?1").bind(plan.deleteBefore),
+        db.prepare("DELETE FROM statuses WHERE received_at < ?1").bind(plan.deleteBefore),
+      ])
+      .catch((err) => console.error("edgetext worker: retention failed, the next run tries again", err && err.message));
   }
   if (plan.dueBy === null || !env.FORWARD_QUEUE) return;
   const { results } = await db
