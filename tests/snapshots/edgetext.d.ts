@@ -642,6 +642,23 @@ export declare class EdgetextError extends Error {
     retryAfterSeconds: number | null;
 }
 
+/** A unified inbound event, as the worker stores, serves and forwards it. */
+export interface InboundEvent {
+    id: string;
+    provider: ProviderName;
+    type: "message.received" | "message.sent" | "message.failed" | "message.status" | "contact.tag_changed" | "call.missed" | "call.answered" | "call";
+    from: string | null;
+    to: string | null;
+    text: string | null;
+    channel: string | null;
+    messageId: string | null;
+    status: DeliveryStatus | null;
+    error: string | null;
+    tag: string | null;
+    occurredAt: string;
+    raw: unknown;
+}
+
 
 
 /**
@@ -678,8 +695,21 @@ export function memoryStore(): MemoryStore;
 export function normalizePhone(input: string, options?: { defaultCountry?: string }): string;
 
 /**
+ * Compares two secrets in constant time.
+ */
+export function secretEquals(a: string, b: string): boolean;
+
+/**
  * Counts the SMS segments of `text` (GSM-7 160/153, UCS-2 70/67).
  */
 export function segments(text: string): SegmentInfo;
+
+/**
+ * Checks a delivery from an edgetext worker (Standard Webhooks): the
+ * `webhook-signature` must be the HMAC of `webhook-id`.`webhook-timestamp`.body
+ * under `secret` (`whsec_<base64>`), the timestamp within
+ * `toleranceSeconds` (default 300) of now. An empty secret never verifies.
+ */
+export function verifyWebhook(body: string | Uint8Array, headers: Headers | Record<string, string | string[] | undefined> | [string, string][], secret: string, options?: { toleranceSeconds?: number; now?: number }): boolean;
 
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
