@@ -27,12 +27,16 @@ mod model;
 mod providers;
 mod time;
 #[cfg(feature = "worker")]
+mod numbering;
+#[cfg(feature = "worker")]
 mod webhook;
 
 pub use call::{error_details_json, Call, Outcome, Step, MAX_RETRY_AFTER_SECONDS};
 pub use client::{Client, Operation};
 pub use model::*;
 pub use time::{iso8601, parse_iso8601};
+#[cfg(feature = "worker")]
+pub use numbering::*;
 #[cfg(feature = "worker")]
 pub use webhook::*;
 
