@@ -3,7 +3,7 @@
 // a Queue. Parsing, authentication and signatures happen in the wasm core;
 // this file only moves bytes between the Workers runtime and it. One-time
 // codes (/v1/otp/send, /v1/otp/verify) live in otp.mjs, with their Durable Object.
-import { parseWebhook, secretEquals, signForwarded } from "./workerd.mjs";
+import { parseWebhook, secretEquals, signForwarded } from "./worker-wasm.mjs";
 import { handleOtp } from "./otp.mjs";
 
 export { EdgetextOtp, OTP_DEFAULTS } from "./otp.mjs";

@@ -126,7 +126,7 @@ impl GuardSettings {
             secret,
             countries,
             number_types,
-            ttl_seconds: whole("OTP_TTL_SECONDS", 600, 60, 86_400)?,
+            ttl_seconds: whole("OTP_TTL_SECONDS", 600, 1, 86_400)?,
             code_length: whole("OTP_CODE_LENGTH", 6, 4, 10)? as u8,
             checks_per_address: whole("OTP_MAX_CHECKS", 5, 1, 20)? as u32,
             checks_per_code: whole("OTP_MAX_CHECKS_PER_CODE", 20, 1, 100)? as u32,
@@ -209,6 +209,8 @@ pub enum GuardAnswer {
         id: String,
         /// When the code expires (ms since the epoch).
         expires_at: u64,
+        /// The code (in `text`), to keep out of any error message.
+        code: String,
     },
     /// The outcome of a check.
     #[serde(rename_all = "camelCase")]
@@ -416,6 +418,9 @@ fn decide_send(s: &GuardSettings, to: &str, address: &str, entries: &GuardEntrie
         (AllowedCountries::Only(list), Some(c)) => list.iter().any(|a| a == c),
         (AllowedCountries::Only(_), None) => false,
     };
+    if s.countries == AllowedCountries::Only(Vec::new()) {
+        return refuse(403, "country_not_allowed", "OTP_ALLOWED_COUNTRIES is not set: this worker sends codes to no country".into(), None);
+    }
     if !allowed {
         return refuse(403, "country_not_allowed", format!("codes are not sent to {} numbers here (OTP_ALLOWED_COUNTRIES)", range.country.unwrap_or("non-geographic")), None);
     }
@@ -479,7 +484,7 @@ fn decide_send(s: &GuardSettings, to: &str, address: &str, entries: &GuardEntrie
     let minutes = s.ttl_seconds.div_ceil(60).to_string();
     let text = s.template.replace("{service}", &s.service_name).replace("{minutes}", &minutes).replace("{code}", &code);
     let forget_at = Some((now + window).max(expires_at).max((now / HOUR_MS + 1) * HOUR_MS));
-    GuardDecision { answer: GuardAnswer::Send { to: to.into(), text, id, expires_at }, writes, forget_at }
+    GuardDecision { answer: GuardAnswer::Send { to: to.into(), text, id, expires_at, code }, writes, forget_at }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -590,4 +595,243 @@ impl Random for SeededRandom {
             chunk.copy_from_slice(&block[..chunk.len()]);
         }
     }
+}
+
+/// An answer of the OTP routes: status, JSON body and `Retry-After`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OtpResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The JSON body.
+    pub body: OtpBody,
+    /// `Retry-After`, in seconds.
+    pub retry_after: Option<u64>,
+}
+
+/// The JSON bodies of the OTP routes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum OtpBody {
+    /// `{ ok: false, error, message, retryAfter? }`.
+    #[serde(rename_all = "camelCase")]
+    Error {
+        /// Always false.
+        ok: bool,
+        /// The error code.
+        error: String,
+        /// What went wrong.
+        message: String,
+        /// Seconds to wait, as in `Retry-After`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        retry_after: Option<u64>,
+    },
+    /// `{ ok: true, to, provider, expiresAt }` after a send.
+    #[serde(rename_all = "camelCase")]
+    Sent {
+        /// Always true.
+        ok: bool,
+        /// The number.
+        to: String,
+        /// The provider that took the code.
+        provider: String,
+        /// ISO 8601.
+        expires_at: String,
+    },
+    /// `{ ok: true, valid, reason, assertion? }` after a check.
+    Checked {
+        /// Always true.
+        ok: bool,
+        /// Whether the code was right.
+        valid: bool,
+        /// Why not.
+        reason: Option<&'static str>,
+        /// The signed statement, when valid.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        assertion: Option<String>,
+    },
+}
+
+impl OtpResponse {
+    /// An error answer.
+    pub fn error(status: u16, error: &str, message: impl Into<String>, retry_after: Option<u64>) -> OtpResponse {
+        OtpResponse { status, body: OtpBody::Error { ok: false, error: error.into(), message: message.into(), retry_after }, retry_after }
+    }
+}
+
+/// Largest body of an OTP route, in bytes (413 beyond, while streaming).
+pub const OTP_MAX_BODY: usize = 2048;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct SendBody {
+    to: String,
+    /// Accepted for the `Client`'s worker mode and ignored: the text names
+    /// the worker's own `OTP_SERVICE_NAME`, never the caller's.
+    service_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct VerifyBody {
+    to: String,
+    code: String,
+    client_address: Option<String>,
+}
+
+/// What the worker knows of an OTP request besides its body.
+#[derive(Debug, Clone, Default)]
+pub struct OtpCaller<'a> {
+    /// `CF-Connecting-IP`.
+    pub address: &'a str,
+    /// The `Authorization` header.
+    pub authorization: Option<&'a str>,
+    /// `EDGETEXT_API_TOKEN`.
+    pub api_token: Option<&'a str>,
+}
+
+/// Reads an OTP route's request (`action` is `send` or `verify`, `body` the
+/// bytes read, at most [`OTP_MAX_BODY`]) into a [`GuardRequest`], or the
+/// 4xx answer. A verify with `Authorization: Bearer EDGETEXT_API_TOKEN` is
+/// counted for its `clientAddress`; without the token `clientAddress` is ignored.
+pub fn otp_request(action: &str, body: &[u8], caller: &OtpCaller<'_>) -> Result<GuardRequest, OtpResponse> {
+    let bad = |m: String| OtpResponse::error(400, "invalid_input", m, None);
+    if body.len() > OTP_MAX_BODY {
+        return Err(OtpResponse::error(413, "invalid_input", format!("the body is larger than {OTP_MAX_BODY} bytes"), None));
+    }
+    let text = core::str::from_utf8(body).map_err(|_| bad("the body must be UTF-8 JSON".into()))?;
+    let too_long = |to: &str| if to.chars().count() > 64 { Err(bad("to must be at most 64 characters".into())) } else { Ok(()) };
+    // serde-wasm-bindgen does not apply deny_unknown_fields: the keys are checked here.
+    let fields: BTreeMap<String, serde::de::IgnoredAny> = from_json(text).map_err(|_| bad("the body must be a JSON object".into()))?;
+    let known: &[&str] = if action == "send" { &["to", "serviceName"] } else { &["to", "code", "clientAddress"] };
+    if let Some(k) = fields.keys().find(|k| !known.contains(&k.as_str())) {
+        return Err(bad(format!("{k} is not a field here (use {})", known.join(", "))));
+    }
+    let phone = |to: &str| crate::normalize_phone(to, None).map_err(|e| OtpResponse::error(400, e.code.as_str(), e.message, None));
+    match action {
+        "send" => {
+            let b: SendBody = from_json(text).map_err(|e| bad(format!("the body must be {{ \"to\": \"+…\" }}: {e}")))?;
+            if b.service_name.is_some_and(|n| n.chars().count() > 100) {
+                return Err(bad("serviceName must be at most 100 characters".into()));
+            }
+            too_long(&b.to)?;
+            Ok(GuardRequest::Send { to: phone(&b.to)?, address: caller.address.to_owned() })
+        }
+        "verify" => {
+            let b: VerifyBody = from_json(text).map_err(|e| bad(format!("the body must be {{ \"to\", \"code\" }}: {e}")))?;
+            let trusted = match (caller.api_token.filter(|t| !t.is_empty()), caller.authorization) {
+                (Some(token), Some(auth)) => auth.strip_prefix("Bearer ").is_some_and(|given| secret_eq(given, token)),
+                _ => false,
+            };
+            let address = match b.client_address {
+                Some(a) if trusted => a,
+                _ => caller.address.to_owned(),
+            };
+            too_long(&b.to)?;
+            if b.code.len() > 32 {
+                return Err(bad("code must be at most 32 characters".into()));
+            }
+            Ok(GuardRequest::Verify { to: phone(&b.to)?, code: b.code.trim().to_owned(), address })
+        }
+        _ => Err(OtpResponse::error(404, "not_found", "the OTP routes are /v1/otp/send and /v1/otp/verify", None)),
+    }
+}
+
+/// The answer for a guard decision other than a send to make.
+pub fn otp_answer(answer: &GuardAnswer) -> OtpResponse {
+    match answer {
+        GuardAnswer::Checked { valid, reason, assertion } => OtpResponse {
+            status: 200,
+            body: OtpBody::Checked { ok: true, valid: *valid, reason: *reason, assertion: assertion.clone() },
+            retry_after: None,
+        },
+        GuardAnswer::Refused(r) => OtpResponse::error(r.status, r.error, r.message.clone(), r.retry_after),
+        GuardAnswer::Refunded | GuardAnswer::Send { .. } => OtpResponse::error(500, "internal", "not an answer", None),
+    }
+}
+
+/// The answer after the provider was asked to send a code: `error` is the
+/// `EdgetextError` code of a failure (`None` on success). Also says whether
+/// the send must be refunded: only when the provider certainly did not take
+/// the message (never after `outcome_unknown`). `message` must already be
+/// free of secrets; the code is removed from it here.
+pub fn otp_after_send(sent: &GuardAnswer, provider: &str, error: Option<&str>, message: &str) -> (OtpResponse, bool) {
+    let GuardAnswer::Send { to, code: sent_code, expires_at, .. } = sent else {
+        return (otp_answer(sent), false);
+    };
+    let Some(code) = error else {
+        let body = OtpBody::Sent { ok: true, to: to.clone(), provider: provider.into(), expires_at: crate::iso8601(*expires_at) };
+        return (OtpResponse { status: 200, body, retry_after: None }, false);
+    };
+    const NOT_SENT: [&str; 9] = ["invalid_input", "invalid_phone", "invalid_config", "unsupported", "unauthorized", "provider_rejected", "provider_unavailable", "network", "rate_limited"];
+    let message = message.replace(sent_code.as_str(), "[redacted]");
+    let refund = NOT_SENT.contains(&code);
+    let answer = match code {
+        "invalid_phone" | "invalid_input" => OtpResponse::error(400, code, message, None),
+        "invalid_config" | "unsupported" => OtpResponse::error(503, "otp_not_configured", message, None),
+        _ => OtpResponse::error(502, code, message, None),
+    };
+    (answer, refund)
+}
+
+/// The limits of [`GuardSettings`] as `OTP_DEFAULTS` shows them to JavaScript.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GuardLimits {
+    /// `OTP_TTL_SECONDS`.
+    pub ttl_seconds: u64,
+    /// `OTP_CODE_LENGTH`.
+    pub code_length: u8,
+    /// `OTP_MAX_CHECKS`: checks of one code from one address.
+    pub max_checks: u32,
+    /// `OTP_MAX_CHECKS_PER_CODE`: checks of one code from all addresses.
+    pub max_checks_per_code: u32,
+    /// `OTP_SENDS_PER_NUMBER`.
+    pub sends_per_number: u32,
+    /// `OTP_SENDS_PER_IP`.
+    pub sends_per_ip: u32,
+    /// `OTP_SENDS_PER_IPV6_48`.
+    pub sends_per_ipv6_48: u32,
+    /// `OTP_VERIFIES_PER_IP`.
+    pub verifies_per_ip: u32,
+    /// `OTP_WINDOW_SECONDS`.
+    pub window_seconds: u64,
+    /// `OTP_SENDS_PER_COUNTRY_PER_HOUR`.
+    pub sends_per_country_per_hour: u32,
+    /// `OTP_MAX_SENDS_PER_HOUR`.
+    pub max_sends_per_hour: u32,
+    /// `OTP_ALLOWED_NUMBER_TYPES`.
+    pub allowed_number_types: Vec<NumberType>,
+    /// `OTP_SERVICE_NAME`.
+    pub service_name: String,
+    /// `OTP_TEMPLATE`.
+    pub template: String,
+}
+
+impl GuardSettings {
+    /// The limits and texts of these settings (no secret).
+    pub fn limits(&self) -> GuardLimits {
+        GuardLimits {
+            ttl_seconds: self.ttl_seconds,
+            code_length: self.code_length,
+            max_checks: self.checks_per_address,
+            max_checks_per_code: self.checks_per_code,
+            sends_per_number: self.sends_per_number,
+            sends_per_ip: self.sends_per_address,
+            sends_per_ipv6_48: self.sends_per_site,
+            verifies_per_ip: self.checks_per_address_window,
+            window_seconds: self.window_seconds,
+            sends_per_country_per_hour: self.sends_per_country_hour,
+            max_sends_per_hour: self.sends_per_hour,
+            allowed_number_types: self.number_types.clone(),
+            service_name: self.service_name.clone(),
+            template: self.template.clone(),
+        }
+    }
+}
+
+/// The default limits (`OTP_DEFAULTS`).
+pub fn guard_defaults() -> GuardLimits {
+    let secret = "x".repeat(crate::MIN_OTP_SECRET_BYTES);
+    GuardSettings::from_env(|k| (k == "OTP_SECRET").then(|| secret.clone())).expect("the defaults are valid").limits()
 }

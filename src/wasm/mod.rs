@@ -5,6 +5,7 @@
 //! waits, and feeds each outcome back through [`RawCall`].
 
 mod convert;
+mod otp;
 mod platform;
 #[cfg(feature = "worker")]
 mod webhooks;
