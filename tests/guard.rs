@@ -196,3 +196,16 @@ fn signed_token_store_rule() {
     assert_eq!(next_token_state(None, CodeCheck::Malformed).store, None);
     assert_eq!(token_store_key("nope", 0), None);
 }
+
+/// The assertion in the worker-mode fixture is a real one (secret
+/// `otp-secret-for-tests-at-least-32-bytes`, 2026-01-01T00:00:00Z).
+#[test]
+fn the_fixture_assertion_verifies() {
+    let text = include_str!("fixtures/otp-worker/verify-valid.response.json");
+    let assertion = text.split("\"assertion\":\"").nth(1).unwrap().split('"').next().unwrap();
+    let secret = b"otp-secret-for-tests-at-least-32-bytes";
+    let v = verify_otp_assertion(assertion, secret, "+44 7700 900123", 300, 1_767_225_600_000 + 1_000).unwrap();
+    assert_eq!(v.id, "0102030405060708090a0b0c0d0e0f10");
+    let wrong = verify_otp_assertion(assertion, b"otp-secret-for-tests-at-least-32-bytez", "+447700900123", 300, 1_767_225_600_000).unwrap_err();
+    assert_eq!(wrong.code, ErrorCode::InvalidAssertion);
+}
