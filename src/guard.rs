@@ -790,7 +790,8 @@ pub struct GuardLimits {
     pub sends_per_number: u32,
     /// `OTP_SENDS_PER_IP`.
     pub sends_per_ip: u32,
-    /// `OTP_SENDS_PER_IPV6_48`.
+    /// `OTP_SENDS_PER_IPV6_48` (`sendsPerIpv6Net48` in JavaScript).
+    #[serde(rename = "sendsPerIpv6Net48")]
     pub sends_per_ipv6_48: u32,
     /// `OTP_VERIFIES_PER_IP`.
     pub verifies_per_ip: u32,

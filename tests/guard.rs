@@ -209,3 +209,14 @@ fn the_fixture_assertion_verifies() {
     let wrong = verify_otp_assertion(assertion, b"otp-secret-for-tests-at-least-32-bytez", "+447700900123", 300, 1_767_225_600_000).unwrap_err();
     assert_eq!(wrong.code, ErrorCode::InvalidAssertion);
 }
+
+#[test]
+fn the_defaults_are_the_documented_ones() {
+    let d = guard_defaults();
+    assert_eq!(
+        (d.ttl_seconds, d.code_length, d.max_checks, d.max_checks_per_code, d.sends_per_number, d.sends_per_ip, d.sends_per_ipv6_48),
+        (600, 6, 5, 20, 5, 10, 30)
+    );
+    assert_eq!((d.verifies_per_ip, d.window_seconds, d.sends_per_country_per_hour, d.max_sends_per_hour), (30, 3600, 200, 1000));
+    assert_eq!(d.allowed_number_types, vec![NumberType::Mobile, NumberType::FixedLineOrMobile]);
+}
