@@ -1,7 +1,11 @@
 //! Number ranges (worker build only): the country and the type of the range
-//! an E.164 number belongs to, from Google's libphonenumber metadata (the
-//! `phonenumber` crate carries it, version in Cargo.lock), not from the
-//! calling code alone. `+44 7624 …` is the Isle of Man (`IM`), not `GB`;
+//! an E.164 number belongs to, from Google's libphonenumber metadata
+//! (`src/numbering_ranges.tsv`, written from it by
+//! `scripts/numbering-ranges.py`; the version is its first line), not from
+//! the calling code alone. The rules are libphonenumber's own: whole-number
+//! pattern matches with the possible lengths, the region of a shared calling
+//! code by leading digits or by range, and a trunk prefix written after the
+//! country code stripped as its parser does. `+44 7624 …` is the Isle of Man (`IM`), not `GB`;
 //! `+7 7…` is Kazakhstan (`KZ`), not `RU`; `+39 06 698…` is the Vatican.
 //!
 //! The OTP guard sends only to numbers whose range is valid and whose type
@@ -9,12 +13,10 @@
 //! test `tests/numbering.rs` compares every answer here with libphonenumber's
 //! own on its example numbers.
 
-use phonenumber::metadata::{Database, Descriptor, DATABASE};
-use phonenumber::{Metadata, Type};
-use regex::Regex;
+use regex_lite::Regex;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// The type of a number range, as libphonenumber names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -121,52 +123,99 @@ fn static_iso(code: &str) -> Option<&'static str> {
     core::str::from_utf8(pair).ok()
 }
 
+/// One type's range: its possible lengths (empty: any the region has) and pattern.
+struct Desc {
+    lengths: Vec<u16>,
+    pattern: &'static str,
+}
+
+/// One region's metadata, as a line of `numbering_ranges.tsv` gives it.
+struct Region {
+    id: &'static str,
+    code: u16,
+    leading_digits: Option<&'static str>,
+    prefix_for_parsing: Option<&'static str>,
+    transform: Option<&'static str>,
+    /// general, premium_rate, toll_free, shared_cost, voip, personal_number,
+    /// pager, uan, voicemail, fixed_line, mobile.
+    descs: [Option<Desc>; 11],
+}
+
+const GENERAL: usize = 0;
+const FIXED_LINE: usize = 9;
+const MOBILE: usize = 10;
+/// The types after the general one, in libphonenumber's order of testing.
+const TESTED: [(usize, NumberType); 8] = [
+    (1, NumberType::PremiumRate),
+    (2, NumberType::TollFree),
+    (3, NumberType::SharedCost),
+    (4, NumberType::Voip),
+    (5, NumberType::PersonalNumber),
+    (6, NumberType::Pager),
+    (7, NumberType::Uan),
+    (8, NumberType::Voicemail),
+];
+
+/// The regions, in each calling code's order (main region first), read once.
+fn regions() -> &'static [Region] {
+    static REGIONS: OnceLock<Vec<Region>> = OnceLock::new();
+    REGIONS.get_or_init(|| {
+        let text: &'static str = include_str!("numbering_ranges.tsv");
+        let some = |c: &'static str| Some(c).filter(|c| !c.is_empty());
+        let desc = |cell: &'static str| -> Option<Desc> {
+            let (lengths, pattern) = cell.split_once('/')?;
+            Some(Desc { lengths: lengths.split(',').filter_map(|n| n.parse().ok()).collect(), pattern })
+        };
+        text.lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|line| {
+                let c: Vec<&'static str> = line.split('\t').collect();
+                let descs: Vec<Option<Desc>> = c.get(5..16)?.iter().map(|cell| desc(cell)).collect();
+                Some(Region {
+                    id: c[0],
+                    code: c[1].parse().ok()?,
+                    leading_digits: some(c[2]),
+                    prefix_for_parsing: some(c[3]),
+                    transform: some(c[4]),
+                    descs: descs.try_into().ok()?,
+                })
+            })
+            .collect()
+    })
+}
+
 /// Compiled patterns, anchored as libphonenumber uses them, by pattern text.
 static PATTERNS: Mutex<Option<HashMap<String, Regex>>> = Mutex::new(None);
 
 /// Whether `pattern` matches all of `text` (`whole`) or a start of it.
 fn matches(pattern: &str, text: &str, whole: bool) -> bool {
-    // Google writes patterns across lines; whitespace in them means nothing.
-    let pattern: String = pattern.chars().filter(|c| !c.is_whitespace()).collect();
     let key = if whole { format!("^(?:{pattern})$") } else { format!("^(?:{pattern})") };
     // Google's patterns all compile; one that did not would match nothing.
     compiled(key).is_some_and(|re| re.is_match(text))
 }
 
 /// libphonenumber's `isNumberMatchingDesc`: a length the range allows and the whole pattern.
-fn fits(desc: Option<&Descriptor>, national: &str) -> bool {
-    desc.is_some_and(|d| {
-        (d.possible_length().is_empty() || d.possible_length().contains(&(national.len() as u16)))
-            && matches(d.national_number().as_str(), national, true)
+fn fits(desc: &Option<Desc>, national: &str) -> bool {
+    desc.as_ref().is_some_and(|d| {
+        (d.lengths.is_empty() || d.lengths.contains(&(national.len() as u16))) && matches(d.pattern, national, true)
     })
 }
 
 /// libphonenumber's `getNumberTypeHelper`: the first type whose range holds the number.
-fn type_in(meta: &Metadata, national: &str) -> NumberType {
-    let d = meta.descriptors();
-    if !fits(Some(d.general()), national) {
+fn type_in(region: &Region, national: &str) -> NumberType {
+    let d = &region.descs;
+    if !fits(&d[GENERAL], national) {
         return NumberType::Unknown;
     }
-    for (t, kind) in [
-        (Type::PremiumRate, NumberType::PremiumRate),
-        (Type::TollFree, NumberType::TollFree),
-        (Type::SharedCost, NumberType::SharedCost),
-        (Type::Voip, NumberType::Voip),
-        (Type::PersonalNumber, NumberType::PersonalNumber),
-        (Type::Pager, NumberType::Pager),
-        (Type::Uan, NumberType::Uan),
-        (Type::Voicemail, NumberType::Voicemail),
-    ] {
-        if fits(d.get(t), national) {
-            return kind;
-        }
+    if let Some((_, kind)) = TESTED.iter().find(|(i, _)| fits(&d[*i], national)) {
+        return *kind;
     }
-    let same = match (d.fixed_line(), d.mobile()) {
-        (Some(f), Some(m)) => f.national_number().as_str() == m.national_number().as_str(),
+    let same = match (&d[FIXED_LINE], &d[MOBILE]) {
+        (Some(f), Some(m)) => f.pattern == m.pattern,
         _ => false,
     };
-    let mobile = fits(d.mobile(), national);
-    if fits(d.fixed_line(), national) {
+    let mobile = fits(&d[MOBILE], national);
+    if fits(&d[FIXED_LINE], national) {
         if same || mobile {
             NumberType::FixedLineOrMobile
         } else {
@@ -194,59 +243,38 @@ fn compiled(key: String) -> Option<Regex> {
 /// libphonenumber's `maybeStripNationalPrefixAndCarrierCode` as its parser
 /// applies it to a number given with its country code: `+44 07400 …` and
 /// `+241 0 60 …` lose the trunk prefix written after it, unless the number
-/// was valid with it and is not without.
-fn strip_national_prefix(meta: &Metadata, national: &str) -> String {
-    let Some(prefix) = meta.national_prefix_for_parsing() else { return national.to_owned() };
-    let pattern: String = prefix.as_str().chars().filter(|c| !c.is_whitespace()).collect();
-    let Some(re) = compiled(format!("^(?:{pattern})")) else { return national.to_owned() };
-    let Some(caps) = re.captures(national) else { return national.to_owned() };
-    let general = meta.descriptors().general().national_number().as_str();
-    let viable = matches(general, national, true);
-    let rule = meta.national_prefix_transform_rule().filter(|r| !r.is_empty());
+/// was valid with it and is not without, or what is left is too short.
+fn strip_national_prefix(region: &Region, national: &str) -> String {
+    let keep = || national.to_owned();
+    let Some(prefix) = region.prefix_for_parsing else { return keep() };
+    let Some(re) = compiled(format!("^(?:{prefix})")) else { return keep() };
+    let Some(caps) = re.captures(national) else { return keep() };
+    let Some(general) = region.descs[GENERAL].as_ref() else { return keep() };
+    let viable = matches(general.pattern, national, true);
     let last_group = caps.len() > 1 && caps.get(caps.len() - 1).is_some();
-    let stripped = match rule {
-        Some(rule) if last_group => {
-            let mut rule_text = String::new();
-            let mut chars = rule.chars().peekable();
-            while let Some(c) = chars.next() {
-                rule_text.push(c);
-                if c == '$' {
-                    rule_text.push('{');
-                    while let Some(d) = chars.next_if(char::is_ascii_digit) {
-                        rule_text.push(d);
-                    }
-                    rule_text.push('}');
-                }
-            }
-            re.replace(national, rule_text.as_str()).into_owned()
-        }
+    let stripped = match region.transform {
+        Some(rule) if last_group => re.replace(national, rule).into_owned(),
         _ => national[caps.get(0).map_or(0, |m| m.end())..].to_owned(),
     };
-    if viable && !matches(general, &stripped, true) {
-        return national.to_owned();
+    if viable && !matches(general.pattern, &stripped, true) {
+        return keep();
     }
-    // The parser keeps the prefix when what is left is too short to be a number.
-    let lengths = meta.descriptors().general().possible_length();
-    match lengths.first() {
-        Some(&min) if (stripped.len() as u16) < min => national.to_owned(),
+    match general.lengths.first() {
+        Some(&min) if (stripped.len() as u16) < min => keep(),
         _ => stripped,
     }
 }
 
-/// The metadata of the region holding `national` among those of `code`
-/// (libphonenumber's `getRegionCodeForNumberFromRegionList`).
-fn region_of(code: u16, national: &str) -> Option<&'static Metadata> {
-    let db: &'static Database = &DATABASE;
-    let regions = db.region(&code)?;
-    if regions.len() == 1 {
-        return match regions[0] {
-            "001" => db.by_code(&code)?.into_iter().next(),
-            id => db.by_id(id),
-        };
+/// The region holding `national` among those of `code` (libphonenumber's
+/// `getRegionCodeForNumberFromRegionList`).
+fn region_of(code: u16, national: &str) -> Option<&'static Region> {
+    let of_code: Vec<&'static Region> = regions().iter().filter(|r| r.code == code).collect();
+    if of_code.len() == 1 {
+        return Some(of_code[0]);
     }
-    regions.into_iter().filter_map(|id| db.by_id(id)).find(|meta| match meta.leading_digits() {
-        Some(lead) => matches(lead.as_str(), national, false),
-        None => type_in(meta, national) != NumberType::Unknown,
+    of_code.into_iter().find(|r| match r.leading_digits {
+        Some(lead) => matches(lead, national, false),
+        None => type_in(r, national) != NumberType::Unknown,
     })
 }
 
@@ -267,17 +295,16 @@ pub fn classify_number(e164: &str) -> Option<NumberRange> {
         return None;
     }
     // Calling codes are prefix-free: at most one of 1 to 3 leading digits is one.
-    let (code, national) = (1..=3).find_map(|n| {
+    let (main, national) = (1..=3).find_map(|n| {
         let code: u16 = digits[..n].parse().ok()?;
-        DATABASE.region(&code).map(|_| (code, &digits[n..]))
+        regions().iter().find(|r| r.code == code).map(|r| (r, &digits[n..]))
     })?;
     // The trunk prefix is read with the code's main region, as the parser does.
-    let main = DATABASE.by_code(&code)?.into_iter().find(|m| m.is_main_country_for_code()).or_else(|| DATABASE.by_code(&code)?.into_iter().next())?;
     let national = strip_national_prefix(main, national);
-    let meta = region_of(code, &national)?;
-    let kind = type_in(meta, &national);
+    let region = region_of(main.code, &national)?;
+    let kind = type_in(region, &national);
     if kind == NumberType::Unknown {
         return None;
     }
-    Some(NumberRange { e164: format!("+{code}{national}"), country: static_iso(meta.id()), kind })
+    Some(NumberRange { e164: format!("+{}{national}", main.code), country: static_iso(region.id), kind })
 }
