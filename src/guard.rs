@@ -321,12 +321,18 @@ fn number_key(to: &str) -> String {
     format!("n:{to}")
 }
 
+/// The one form of a number the guard keys it by: libphonenumber's E.164
+/// (a trunk prefix after the country code removed), else the number as given.
+fn canonical(to: &str) -> String {
+    classify_number(to).map(|r| r.e164).unwrap_or_else(|| to.to_owned())
+}
+
 /// The keys [`guard_decide`] reads for `request` (load them all, missing ones as `None`).
 pub fn guard_keys(request: &GuardRequest) -> Vec<String> {
     let mut keys = vec!["g".to_string()];
     match request {
         GuardRequest::Send { to, address } | GuardRequest::Verify { to, address, .. } | GuardRequest::Refund { to, address, .. } => {
-            keys.push(number_key(to));
+            keys.push(number_key(&canonical(to)));
             if let Some(b) = address_buckets(address) {
                 keys.push(format!("a:{}", b.host));
                 keys.extend(b.site.map(|s| format!("a:{s}")));
@@ -489,7 +495,7 @@ fn decide_send(s: &GuardSettings, to: &str, address: &str, entries: &GuardEntrie
 
 #[allow(clippy::too_many_arguments)]
 fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, entries: &GuardEntries, now: u64, rng: &impl Random) -> GuardDecision {
-    let to = classify_number(to).map(|r| r.e164).unwrap_or_else(|| to.to_owned());
+    let to = canonical(to);
     let nkey = number_key(&to);
     let mut number: NumberState = load(entries, &nkey);
     let checked = |valid: bool, reason: Option<&'static str>, assertion: Option<String>| GuardAnswer::Checked { valid, reason, assertion };
@@ -541,7 +547,7 @@ fn unhex(text: &str) -> Vec<u8> {
 }
 
 fn decide_refund(to: &str, id: &str, entries: &GuardEntries, now: u64) -> GuardDecision {
-    let nkey = number_key(to);
+    let nkey = number_key(&canonical(to));
     let mut number: NumberState = load(entries, &nkey);
     let before = number.sends.len();
     number.sends.retain(|(_, i)| i != id);

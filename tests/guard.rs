@@ -220,3 +220,15 @@ fn the_defaults_are_the_documented_ones() {
     assert_eq!((d.verifies_per_ip, d.window_seconds, d.sends_per_country_per_hour, d.max_sends_per_hour), (30, 3600, 200, 1000));
     assert_eq!(d.allowed_number_types, vec![NumberType::Mobile, NumberType::FixedLineOrMobile]);
 }
+
+/// A trunk prefix the client's normaliser does not know (Gabon's 0) still
+/// gives the number one key: the guard keys numbers by libphonenumber's form.
+#[test]
+fn a_number_has_one_budget_in_every_spelling() {
+    let s = settings(&[("OTP_ALLOWED_COUNTRIES", "GA"), ("OTP_SENDS_PER_NUMBER", "2")]);
+    let mut st = Store::default();
+    code_of(&st.send(&s, "+241060312341", "1.1.1.1", T0));
+    code_of(&st.send(&s, "+24160312341", "1.1.1.2", T0));
+    assert_eq!(refused(&st.send(&s, "+241060312341", "1.1.1.3", T0)).0, 429);
+    assert_eq!(refused(&st.send(&s, "+24160312341", "1.1.1.4", T0)).0, 429);
+}
