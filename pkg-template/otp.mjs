@@ -5,7 +5,7 @@
 // the code with a Client. One object (named "guard") holds all entries, so the
 // per-country and global ceilings are exact and no count can be raced.
 // The README's "One-time codes through the worker" has the threat model.
-import { Client, EdgetextError, otpAfterSend, otpDecide, otpDefaults, otpRequest } from "./worker-wasm.mjs";
+import { Client, EdgetextError, otpAfterSend, otpDecide, otpDefaults, otpRequest, otpSweep } from "./worker-wasm.mjs";
 
 /** The defaults of the OTP_* settings, from the core. */
 export const OTP_DEFAULTS = Object.freeze(otpDefaults());
@@ -155,29 +155,26 @@ export class EdgetextOtp {
     const deletes = writes.filter(([, v]) => v === null).map(([k]) => k);
     if (Object.keys(puts).length) await storage.put(puts);
     if (deletes.length) await storage.delete(deletes);
-    if (out.forgetAt) {
-      const index = (await storage.get("forget")) ?? {};
-      for (const k of Object.keys(puts)) index[k] = Math.max(index[k] ?? 0, out.forgetAt);
-      await storage.put("forget", index);
-      const alarm = await storage.getAlarm();
-      if (!alarm || alarm > out.forgetAt) await storage.setAlarm(out.forgetAt);
-    }
+    if (out.forgetAt && !(await storage.getAlarm())) await storage.setAlarm(out.forgetAt);
     return Response.json(out);
   }
 
+  /** Deletes the entries the core says are over, a page at a time, and wakes again for the next. */
   async alarm() {
     const storage = this.ctx.storage;
-    const index = (await storage.get("forget")) ?? {};
     const now = Date.now();
-    const dead = Object.keys(index).filter((k) => index[k] <= now);
-    for (const k of dead) delete index[k];
-    if (dead.length) await storage.delete(dead);
-    const next = Math.min(...Object.values(index));
-    if (Number.isFinite(next)) {
-      await storage.put("forget", index);
-      await storage.setAlarm(next);
-    } else {
-      await storage.deleteAll();
+    let next = null;
+    let startAfter;
+    for (;;) {
+      const page = await storage.list({ limit: 500, ...(startAfter ? { startAfter } : {}) });
+      if (page.size === 0) break;
+      const swept = otpSweep(Object.fromEntries(page), vars(this.env), now);
+      // delete() takes at most 128 keys at a time.
+      for (let i = 0; i < swept.dead.length; i += 128) await storage.delete(swept.dead.slice(i, i + 128));
+      if (swept.next !== null) next = next === null ? swept.next : Math.min(next, swept.next);
+      startAfter = [...page.keys()].at(-1);
+      if (page.size < 500) break;
     }
+    if (next !== null) await storage.setAlarm(next);
   }
 }

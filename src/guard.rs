@@ -842,3 +842,26 @@ pub fn guard_defaults() -> GuardLimits {
     let secret = "x".repeat(crate::MIN_OTP_SECRET_BYTES);
     GuardSettings::from_env(|k| (k == "OTP_SECRET").then(|| secret.clone())).expect("the defaults are valid").limits()
 }
+
+/// When a stored entry can be forgotten (ms): a number's once its sends
+/// have left the window and its code has expired; an address's once its
+/// sends and checks have left the window; an hourly counter at the end of its
+/// hour. `None` for a key the guard does not write (left alone).
+pub fn guard_forget_at(settings: &GuardSettings, key: &str, value: &str) -> Option<u64> {
+    let window = settings.window_ms();
+    if key.starts_with("n:") {
+        let n: NumberState = from_json(value).unwrap_or_default();
+        let sends = n.sends.iter().map(|(t, _)| t + window).max().unwrap_or(0);
+        let code = n.code.map_or(0, |c| c.expires_at);
+        Some(sends.max(code))
+    } else if key.starts_with("a:") {
+        let a: AddressState = from_json(value).unwrap_or_default();
+        let last = a.sends.iter().map(|(t, _)| *t).chain(a.checks.0.iter().copied()).max().unwrap_or(0);
+        Some(last + window)
+    } else if key == "g" || key.starts_with("c:") {
+        let h: Hourly = from_json(value).unwrap_or_default();
+        Some((h.hour + 1) * HOUR_MS)
+    } else {
+        None
+    }
+}

@@ -232,3 +232,22 @@ fn a_number_has_one_budget_in_every_spelling() {
     assert_eq!(refused(&st.send(&s, "+241060312341", "1.1.1.3", T0)).0, 429);
     assert_eq!(refused(&st.send(&s, "+24160312341", "1.1.1.4", T0)).0, 429);
 }
+
+#[test]
+fn every_entry_is_forgotten_once_its_windows_are_over() {
+    let s = settings(&[]);
+    let mut st = Store::default();
+    let code = code_of(&st.send(&s, GB, "2001:db8::1", T0));
+    st.verify(&s, GB, &code, "1.2.3.4", T0 + 5_000);
+    assert_eq!(st.0.len(), 6, "{:?}", st.0.keys());
+    for (k, v) in &st.0 {
+        let at = guard_forget_at(&s, k, v).unwrap();
+        let expected = match k.as_str() {
+            "g" | "c:GB" => (T0 / 3_600_000 + 1) * 3_600_000,
+            "a:4:1.2.3.4" => T0 + 5_000 + 3_600_000,
+            _ => T0 + 3_600_000,
+        };
+        assert_eq!(at, expected, "{k}");
+    }
+    assert_eq!(guard_forget_at(&s, "forget", "{}"), None);
+}

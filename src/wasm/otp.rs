@@ -107,6 +107,32 @@ mod guard {
         out.into()
     }
 
+    /// The keys of `entries` (`{ key: text }`, a page of the object's
+    /// storage) to delete at `now_ms`, and the earliest time (ms) another
+    /// of them can be forgotten (`{ dead, next }`, `next` null if none).
+    #[wasm_bindgen(js_name = otpSweep, skip_typescript)]
+    pub fn otp_sweep(entries: JsValue, vars: JsValue, now_ms: f64) -> JsValue {
+        let out = js_sys::Object::new();
+        let dead = js_sys::Array::new();
+        let mut next: Option<u64> = None;
+        let (Ok(s), Ok(entries)) = (settings(&vars), from_js::<std::collections::BTreeMap<String, String>>(entries)) else {
+            let _ = Reflect::set(&out, &"dead".into(), &dead);
+            return out.into();
+        };
+        for (k, v) in &entries {
+            match crate::guard_forget_at(&s, k, v) {
+                Some(at) if at <= now_ms as u64 => {
+                    dead.push(&JsValue::from_str(k));
+                }
+                Some(at) => next = Some(next.map_or(at, |n| n.min(at))),
+                None => {}
+            }
+        }
+        let _ = Reflect::set(&out, &"dead".into(), &dead);
+        let _ = Reflect::set(&out, &"next".into(), &next.map_or(JsValue::NULL, |t| JsValue::from_f64(t as f64)));
+        out.into()
+    }
+
     /// After the provider was asked to send `answer` (a send): `{ response, refund }`.
     /// `error` is the `EdgetextError` code of a failure, `undefined` on success.
     #[wasm_bindgen(js_name = otpAfterSend, skip_typescript)]
