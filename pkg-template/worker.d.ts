@@ -22,10 +22,12 @@ export interface WorkerEnv {
   EVENT_RETENTION_DAYS?: string;
   /** The EdgetextOtp Durable Object namespace; without it /v1/otp/* answers 503 otp_not_configured. */
   EDGETEXT_OTP?: DurableObjectNamespaceLike;
-  /** HMAC key of the stored code hashes, at least 32 bytes (a secret). */
+  /** HMAC key of the stored code hashes and of verification assertions, at least 32 bytes (a secret). */
   OTP_SECRET?: string;
-  /** Comma-separated ISO 3166 alpha-2 codes (`US,CA,GB`) codes may be sent to, or `*`; unset: none. */
+  /** Comma-separated ISO 3166 alpha-2 codes of number ranges (`US,CA,GB`; Jersey is `JE`) codes may be sent to, or `*`; unset: none. */
   OTP_ALLOWED_COUNTRIES?: string;
+  /** Comma-separated range types codes may be sent to (default `mobile,fixed_line_or_mobile`). */
+  OTP_ALLOWED_NUMBER_TYPES?: string;
   /** `textlink`, `teklink` or `relay`: the provider codes go through. */
   OTP_PROVIDER?: string;
   /** That provider's API key (a secret). */
@@ -42,8 +44,20 @@ export interface WorkerEnv {
   OTP_CODE_LENGTH?: string;
   /** Codes sent to one number per window (default 5). */
   OTP_SENDS_PER_NUMBER?: string;
-  /** Codes asked for from one address per window (default 10). */
+  /** Codes asked for from one IPv4 address or IPv6 /64 per window (default 10). */
   OTP_SENDS_PER_IP?: string;
+  /** Codes asked for from one IPv6 /48 per window (default 30). */
+  OTP_SENDS_PER_IPV6_48?: string;
+  /** Checks of one code from one address (default 5). */
+  OTP_MAX_CHECKS?: string;
+  /** Checks of one code from all addresses (default 20). */
+  OTP_MAX_CHECKS_PER_CODE?: string;
+  /** Sends to one country's ranges per clock hour (default 200). */
+  OTP_SENDS_PER_COUNTRY_PER_HOUR?: string;
+  /** Sends of the whole worker per clock hour (default 1000). */
+  OTP_MAX_SENDS_PER_HOUR?: string;
+  /** `true`: every send answers 503 sends_paused (the kill switch). */
+  OTP_SENDS_PAUSED?: string;
   /** Checks made from one address per window (default 30). */
   OTP_VERIFIES_PER_IP?: string;
   /** The sliding window of every limit, in seconds (default 3600). */
@@ -95,17 +109,23 @@ export declare const OTP_DEFAULTS: {
   readonly ttlSeconds: 600;
   readonly codeLength: 6;
   readonly maxChecks: 5;
+  readonly maxChecksPerCode: 20;
   readonly sendsPerNumber: 5;
   readonly sendsPerIp: 10;
+  readonly sendsPerIpv6Net48: 30;
   readonly verifiesPerIp: 30;
   readonly windowSeconds: 3600;
+  readonly sendsPerCountryPerHour: 200;
+  readonly maxSendsPerHour: 1000;
+  readonly allowedNumberTypes: readonly string[];
   readonly serviceName: string;
   readonly template: string;
 };
 
 /**
- * The Durable Object behind the OTP routes: one per phone number and one per
- * client address. Export it from the worker's main module and bind it as EDGETEXT_OTP.
+ * The Durable Object behind the OTP routes: one object ("guard") holds every
+ * number's, address's, country's and the global entries; the core decides.
+ * Export it from the worker's main module and bind it as EDGETEXT_OTP.
  */
 export declare class EdgetextOtp {
   constructor(ctx: unknown, env: WorkerEnv);

@@ -6,13 +6,10 @@
 // core's (workerDecide & co.); this file only binds D1, the Queue and the
 // handlers to it. One-time codes (/v1/otp/send, /v1/otp/verify) live in
 // otp.mjs, with their Durable Object.
-import wasmModule from "./worker/edgetext_bg.wasm";
-import * as core from "./worker/edgetext.js";
+import * as core from "./worker-wasm.mjs";
 import { handleOtp } from "./otp.mjs";
 
 export { EdgetextOtp, OTP_DEFAULTS } from "./otp.mjs";
-
-core.initSync({ module: wasmModule });
 
 const answer = (r) => new Response(r.body, { status: r.status, headers: r.headers });
 

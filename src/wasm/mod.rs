@@ -3,6 +3,7 @@
 //! values and nothing else.
 
 mod convert;
+mod otp;
 mod platform;
 pub(crate) mod store;
 mod webhooks;

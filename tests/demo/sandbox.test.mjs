@@ -131,7 +131,14 @@ test("one-time codes through the worker's /v1/otp routes go out through the sand
   const code = /^Your edgetext demo code is (\d{6})\./.exec(texts[0])?.[1];
   assert.ok(code, texts[0]);
   assert.ok(!sent.text.includes(code));
-  assert.deepEqual((await call("POST", "/v1/otp/verify", { body: { to, code } })).json, { ok: true, valid: true, reason: null });
+  const { assertion, ...verified } = (await call("POST", "/v1/otp/verify", { body: { to, code } })).json;
+  assert.deepEqual(verified, { ok: true, valid: true, reason: null });
+  // The app's server (here the demo's stand-in) checks the assertion; another number fails.
+  const proof = await call("POST", "/demo/app-server/check", { body: { assertion, to } });
+  assert.equal(proof.json.to, to);
+  const other = await call("POST", "/demo/app-server/check", { body: { assertion, to: "+12125550143" } });
+  assert.equal(other.status, 400);
+  assert.equal(other.json.error, "invalid_assertion");
   assert.deepEqual((await call("POST", "/v1/otp/verify", { body: { to, code } })).json, { ok: true, valid: false, reason: "spent" });
   const fr = await call("POST", "/v1/otp/send", { body: { to: "+33612345678" } });
   assert.equal(fr.status, 403);

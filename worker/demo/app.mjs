@@ -6,11 +6,13 @@
 //   /proxy/{provider}/...                        the page's provider base URL: the key is added here
 //   /proxy/worker/v1/...                         the page's statusUrl: the reader token is added here
 //   /demo/config                                 which providers are sandboxed, and their non-secret fields
+//   /demo/app-server/check                       what an app's server does with an OTP assertion (verifyOtpAssertion)
 // and /v1/otp/send, /v1/otp/verify (edgetext/worker's one-time codes), which
 // send their codes as relay messages through the sandbox (otpClient below).
 // Everything else (the page) is served from www/ as static assets.
 import { createWorker } from "../../pkg/worker.mjs";
 import { Client } from "../../pkg/workerd.mjs";
+import { EdgetextError, verifyOtpAssertion } from "../../pkg/worker-wasm.mjs";
 import { DEFAULT_KEYS } from "../../tests/emulator/emulator.mjs";
 
 export const PROVIDERS = ["textlink", "teklink", "relay", "klink"];
@@ -163,6 +165,21 @@ async function fallback(request, env) {
   if (url.pathname === "/demo/config") {
     if (request.method !== "GET") return fail(405, "use GET", { allow: "GET" });
     return json(200, pageConfig(env, url));
+  }
+  if (url.pathname === "/demo/app-server/check") {
+    if (request.method !== "POST") return fail(405, "use POST", { allow: "POST" });
+    let body;
+    try {
+      body = await request.json();
+    } catch {
+      return fail(400, "the body must be JSON");
+    }
+    try {
+      return json(200, { ok: true, ...verifyOtpAssertion(String(body?.assertion ?? ""), { secret: env.OTP_SECRET, to: String(body?.to ?? "") }) });
+    } catch (err) {
+      if (err instanceof EdgetextError) return json(400, { ok: false, error: err.code, message: err.message });
+      throw err;
+    }
   }
   return fail(404, "not found");
 }
