@@ -53,20 +53,26 @@ const sendRatio = (c) => x2(sendRows.find((r) => r.name === "client.send" && r.c
 const inst = cn?.modes?.steps?.instantiate;
 const compInst = cn ? Math.round((cn.modes.steps.compile + cn.modes.steps.instantiate) * 1000) / 1000 : null;
 const ingestRatio = x2(ingest?.workers?.edgetext?.rps, ingest?.workers?.bare?.rps);
+const cold = cn ? Math.round((cn.modes.steps.compile + cn.modes.steps.instantiate + cn.modes.steps.firstRequest) * 1000) / 1000 : null;
 p("## Goals", "", "| goal | measured | verdict |", "|---|---|---|",
-  `| wasm ≤ 40 KiB gzip | ${KiB(wasmGzip)} (${wasmGzip ?? "n/a"} B) | ${verdict(wasmGzip == null ? null : wasmGzip <= 40 * 1024)} |`,
-  `| send ≥ 0.95× raw fetch (req/s) | ${sendRatio(1) ?? "n/a"}× at concurrency 1, ${sendRatio(32) ?? "n/a"}× at 32 | ${verdict(sendRatio(1) == null ? null : sendRatio(1) >= 0.95 && sendRatio(32) >= 0.95)} |`,
-  `| instantiate ≤ 5 ms (Node, median) | instantiate ${ms(inst)}; compile + instantiate ${ms(compInst)} | ${verdict(inst == null ? null : compInst <= 5)} |`,
+  `| a Vite page that imports Client and sends ≤ 72 KiB gzip, JS and wasm together (aim 48) | the client wasm alone: ${KiB(wasmGzip)} (${wasmGzip ?? "n/a"} B); the page's JS adds about 7 KiB (tests/runtimes prints each bundler's total) | ${verdict(wasmGzip == null ? null : wasmGzip <= 72 * 1024)} |`,
+  `| send ≥ 0.95× raw fetch with the same AbortController timeout (req/s) | ${sendRatio(1) ?? "n/a"}× at concurrency 1, ${sendRatio(32) ?? "n/a"}× at 32 | ${verdict(sendRatio(1) == null ? null : sendRatio(1) >= 0.95 && sendRatio(32) >= 0.95)} |`,
+  `| cold start ≤ 5 ms (Node, median: compile + instantiate + first request built) | ${ms(cold)} (compile + instantiate ${ms(compInst)}) | ${verdict(cold == null ? null : cold <= 5)} |`,
   `| ingest ≥ 0.8× a bare handler (req/s) | ${ingestRatio ?? "n/a"}× | ${verdict(ingestRatio == null ? null : ingestRatio >= 0.8)} |`,
   "");
 const behind = [];
-if (wasmGzip > 40 * 1024) behind.push(`the wasm is ${KiB(wasmGzip - 40 * 1024)} over its 40 KiB gzip budget`);
+if (wasmGzip > 72 * 1024) behind.push(`the client wasm alone is ${KiB(wasmGzip - 72 * 1024)} over the page's 72 KiB gzip budget`);
 if (sendRatio(1) != null && (sendRatio(1) < 0.95 || sendRatio(32) < 0.95)) behind.push(`client.send reaches ${sendRatio(1)}× (concurrency 1) and ${sendRatio(32)}× (concurrency 32) of a hand-written fetch, short of 0.95×`);
-if (compInst != null && compInst > 5) behind.push(`compile + instantiate takes ${compInst} ms`);
+if (cold != null && cold > 5) behind.push(`compile + instantiate + first request built takes ${cold} ms`);
 if (ingestRatio != null && ingestRatio < 0.8) behind.push(`ingest reaches ${ingestRatio}× of the bare handler`);
 p(behind.length ? `**Where edgetext is behind:** ${behind.join("; ")}.` : "**Every goal measured in this run is met.**", "");
-p("The instantiate goal is checked against compile + instantiate together (the stricter reading);",
-  "the first request built after instantiation costs more than both, see below.", "");
+p("What dominates the client wasm (by the name section of the unoptimised wasm-bindgen output, grouped by crate and serde role;",
+  "measured while building this commit's code, not by this run): serde's derived code run through serde-wasm-bindgen, about a",
+  "third of the code (deserialising our 25 input and answer types about 45 KB, serialising the wire bodies and results about",
+  "16 KB); the float formatting serde's error messages pull in from core (`flt2dec`, about 17 KB); our own client, call,",
+  "providers, model and codec modules about 60 KB; wasm-bindgen-futures about 8 KB; core's string and formatting code about",
+  "14 KB. The nightly build this replaced rebuilt std for size with immediate-abort panics and parsed JSON with 300 lines of",
+  "our own: 56 KB gzip.", "");
 
 // Size.
 p("## Size", "");
