@@ -22,6 +22,7 @@ pub use phone::*;
 pub use segments::*;
 mod call;
 mod client;
+mod failover;
 // The webhook parser's JSON until it moves to serde (src/webhook.rs).
 #[cfg(feature = "worker")]
 #[allow(dead_code)]
@@ -34,6 +35,7 @@ mod webhook;
 
 pub use call::{Call, Outcome, Step, MAX_RETRY_AFTER_SECONDS};
 pub use client::{Client, CodeStore, Operation, TokenState, MAX_CHECKS_PER_TOKEN};
+pub use failover::*;
 pub use model::*;
 pub use time::{iso8601, parse_iso8601};
 #[cfg(feature = "worker")]
