@@ -41,7 +41,6 @@ pub fn may_fail_over(code: ErrorCode) -> bool {
 /// fields. Each provider gets the common fields and only its own.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(missing_docs)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct FailoverMessage {
     /// The recipient (every provider but klink).
@@ -53,37 +52,49 @@ pub struct FailoverMessage {
     /// klink: the contact's UUID.
     #[serde(default)]
     pub contact_id: Option<String>,
+    /// klink: the message type.
     #[serde(default)]
     pub message_type: Option<String>,
-    /// textlink's fields.
+    /// textlink: the SIM card.
     #[serde(default)]
     pub sim_card_id: Option<u32>,
+    /// textlink: your id for the message.
     #[serde(default)]
     pub custom_id: Option<String>,
-    /// teklink's fields.
+    /// teklink: a template instead of a text.
     #[serde(default)]
     pub template_id: Option<String>,
+    /// teklink: open or close the conversation.
     #[serde(default)]
     pub conversation_state: Option<ConversationState>,
+    /// teklink: the sender name.
     #[serde(default)]
     pub from_name: Option<String>,
+    /// teklink: refuse a duplicate within this many minutes.
     #[serde(default)]
     pub duplicate_send_reject_timeout_minutes: Option<u32>,
+    /// teklink: send even to an opted-out contact.
     #[serde(default)]
     pub force_send: Option<bool>,
+    /// teklink: delay the send.
     #[serde(default)]
     pub send_delay_seconds: Option<u32>,
-    /// relay's fields.
+    /// relay: the channel.
     #[serde(default)]
     pub channel: Option<RelayChannel>,
+    /// relay: the subject (email, notify).
     #[serde(default)]
     pub subject: Option<String>,
+    /// relay: the title (notify).
     #[serde(default)]
     pub title: Option<String>,
+    /// relay: the bot's token (tg_bot).
     #[serde(default)]
     pub bot_token: Option<String>,
+    /// relay: the `source` tag.
     #[serde(default)]
     pub source: Option<String>,
+    /// relay: its de-duplication key.
     #[serde(default)]
     pub idempotency_key: Option<String>,
 }
@@ -148,7 +159,8 @@ impl FailoverMessage {
 pub struct Attempt {
     /// The provider.
     pub provider: ProviderKind,
-    /// Its error's code, `None` for the provider that took the message.
+    /// Its error's code; `null` for the provider that took the message.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "ErrorCode | null"))]
     pub error: Option<ErrorCode>,
 }
 

@@ -898,6 +898,7 @@ pub struct RequestRecord {
     /// The client's provider.
     pub provider: ProviderKind,
     /// The client method (`"send"`, `"status"`, …).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "OperationName"))]
     pub operation: &'static str,
     /// 1 for the first attempt, 2 for the first retry, …
     pub attempt: u32,
@@ -906,6 +907,7 @@ pub struct RequestRecord {
     /// The URL without its user info, query or fragment.
     pub url: String,
     /// The HTTP status, when an answer came.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "number | null"))]
     pub status: Option<u16>,
     /// From sending to the answer (or the failure), in ms.
     pub duration_ms: u32,
@@ -915,6 +917,7 @@ pub struct RequestRecord {
     pub outcome: &'static str,
     /// The provider's request id (`x-request-id`, `request-id` or `cf-ray`
     /// answer header), when it sent one.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub request_id: Option<String>,
 }
 
