@@ -151,6 +151,44 @@ test("desktop: send a code and verify it (TextLink checks it; the relay's is sig
   await page.close();
 });
 
+/** Messages the sandbox took with `text`, per provider. */
+async function taken(text) {
+  const all = await (await fetch(`${demo.url}/sandbox/__emulator/messages`)).json();
+  return Object.fromEntries(Object.entries(all).map(([p, list]) => [p, list.filter((m) => m.direction === "outbound" && m.text === text).length]));
+}
+
+test("desktop: failover goes to the relay after TextLink's 503, never after its 500; the request log shows each attempt", async () => {
+  const page = await open({ width: 1280, height: 900 });
+  await page.check("input[name=provider][value=failover]");
+  assert.equal(await page.locator("#fault-box").isVisible(), true);
+  assert.equal(await page.locator("#code-card").isHidden(), true);
+  await page.selectOption("#fault", "503_before");
+  await send(page, "failover", "+1 212 555 0160", "Failover once");
+  const item = card(page, "relay", "Failover once");
+  await item.waitFor({ timeout: 10_000 });
+  assert.equal(await item.getAttribute("data-attempts"), "textlink:provider_unavailable relay:ok");
+  assert.match(await item.innerText(), /Failover attempts: TextLink: provider_unavailable → Phone Relay: took it/);
+  assert.deepEqual(await taken("Failover once"), { textlink: 0, teklink: 0, relay: 1, klink: 0 }, "delivered once, by the relay");
+  const rows = await page.locator("#request-log li").allInnerTexts();
+  assert.match(rows[1], /textlink send #1 POST \/proxy\/textlink\/api\/send-sms → 503 provider_unavailable/);
+  assert.match(rows[0], /relay send #1 POST \/proxy\/relay\/api\/v1\/messages → 202 ok/);
+  await waitHeard(page, "relay", "Failover once", ["delivered"]);
+  await page.screenshot({ path: join(shots, "desktop-failover.png"), fullPage: true });
+
+  await page.selectOption("#fault", "500_after");
+  await send(page, "failover", undefined, "Failover unknown");
+  const error = page.locator("#error");
+  await page.waitForFunction(() => /outcome_unknown/.test(document.getElementById("error").textContent));
+  assert.match(await error.innerText(), /Attempts: TextLink: outcome_unknown$/);
+  assert.deepEqual(await taken("Failover unknown"), { textlink: 1, teklink: 0, relay: 0, klink: 0 }, "the relay received nothing");
+  assert.match((await page.locator("#request-log li").allInnerTexts())[0], /textlink send #1 POST .* → 500 outcome_unknown/);
+  const log = await page.locator("#request-log").innerText();
+  assert.ok(!/Failover (once|unknown)/.test(log), "no message text in the request log");
+  assert.ok(!SANDBOX_KEYS.some((k) => log.includes(k)), "no key in the request log");
+  await page.screenshot({ path: join(shots, "desktop-failover-unknown.png"), fullPage: true });
+  await page.close();
+});
+
 test("desktop: a reply typed on the simulated phone arrives as an inbound event through each webhook", async () => {
   const page = await open({ width: 1280, height: 900 });
   for (const provider of PROVIDERS) {
@@ -214,7 +252,7 @@ test("360 px wide: no sideways scrolling, every control labelled and reachable",
     assert.ok(box && box.x >= 0 && box.x + box.width <= 360, `${selector} fits: ${JSON.stringify(box)}`);
   }
   assert.equal(await page.locator("h1").count(), 1);
-  assert.deepEqual(await page.locator("main section h2").allInnerTexts(), ["Provider", "Send a message", "One-time code", "Messages sent", "The recipient's phone (sandbox)", "Inbound events"]);
+  assert.deepEqual(await page.locator("main section h2").allInnerTexts(), ["Provider", "Send a message", "One-time code", "Messages sent", "Request log", "The recipient's phone (sandbox)", "Inbound events"]);
   await send(page, "teklink", "212 555 0111", "Small screen");
   await waitHeard(page, "teklink", "Small screen", ["delivered"]);
   assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 360, "still no horizontal scroll");
