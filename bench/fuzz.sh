@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Bounded cargo-fuzz run of every target in fuzz/ (FUZZ_SECONDS each, default
-# 20), seeded from tests/fuzz-corpus/<target>/. New inputs libFuzzer finds go
-# to fuzz/corpus/<target>/ (not committed), so the committed seeds stay put.
-# Writes bench/out/fuzz.json: per target, runs, seconds, crashes, and the
-# input and panic of a crash. Exit status 0 even on a crash: the report says it.
+# Bounded libFuzzer run of every target in fuzz/ (FUZZ_SECONDS each, default
+# 20), seeded from tests/fuzz-corpus/<target>/, on the stable toolchain:
+# libfuzzer-sys links libFuzzer, and the coverage instrumentation is LLVM's
+# SanitizerCoverage pass, asked for with stable codegen flags (-C passes,
+# -C llvm-args) as cargo-fuzz passes them. No -Z flag, no RUSTC_BOOTSTRAP,
+# and so no AddressSanitizer (safe Rust panics where it would report).
+# New inputs libFuzzer finds go to fuzz/corpus/<target>/ (not committed), so
+# the committed seeds stay put. Writes bench/out/fuzz.json: per target, runs,
+# seconds, crashes, and the input and panic of a crash. Exit status 0 even on
+# a crash: the report says it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -12,29 +17,26 @@ mkdir -p bench/out
 log=bench/out/fuzz.log
 : > "$log"
 
-command -v cargo-fuzz >/dev/null || { echo "bench: cargo install cargo-fuzz"; cargo install --quiet cargo-fuzz; }
-
-# cargo fuzz needs nightly (-Zsanitizer=address); fall back to stable with
-# RUSTC_BOOTSTRAP=1 and no sanitizer when nightly cannot be had.
-toolchain=() ; mode="nightly, AddressSanitizer"
-if rustup run nightly rustc -V >/dev/null 2>&1 || rustup toolchain install nightly --profile minimal >/dev/null 2>&1; then
-  toolchain=(+nightly); rustc_v=$(rustup run nightly rustc -V)
-  sanitizer=(--sanitizer address)
-else
-  export RUSTC_BOOTSTRAP=1; mode="stable with RUSTC_BOOTSTRAP=1, no sanitizer"; rustc_v=$(rustc -V)
-  sanitizer=(--sanitizer none)
-fi
+# RUSTFLAGS reach the target only (--target), so build scripts and proc
+# macros are built without the instrumentation, as cargo-fuzz does.
+host=$(rustc -vV | sed -n 's/^host: //p')
+rustc_v=$(rustc -V)
+mode="stable, SanitizerCoverage through -C passes=sancov-module, no sanitizer"
+export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+-Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
+-Cllvm-args=-sanitizer-coverage-trace-compares -Cdebug-assertions -Coverflow-checks"
 
 node bench/fuzz-seeds.mjs
-targets=$(cd fuzz && cargo "${toolchain[@]}" fuzz list)
-echo "bench: cargo ${toolchain[*]} fuzz build (${mode})"
-(cd fuzz && cargo "${toolchain[@]}" fuzz build "${sanitizer[@]}" >>"../$log" 2>&1) || { echo "bench: cargo fuzz build failed, see $log" >&2; exit 1; }
+targets=$(sed -n 's/^name = "\([a-z_0-9]*\)"$/\1/p' fuzz/Cargo.toml | grep -vx 'edgetext-fuzz')
+echo "bench: cargo build of the fuzz targets (${mode})"
+(cd fuzz && cargo build --release --target "$host" --bins >>"../$log" 2>&1) || { echo "bench: fuzz build failed, see $log" >&2; exit 1; }
 
 json="[]"
 for t in $targets; do
   mkdir -p "fuzz/corpus/$t"
   seeds=$(ls "tests/fuzz-corpus/$t" 2>/dev/null | wc -l)
-  out=$(cd fuzz && cargo "${toolchain[@]}" fuzz run "${sanitizer[@]}" "$t" "corpus/$t" "../tests/fuzz-corpus/$t" -- \
+  mkdir -p "fuzz/artifacts/$t" "tests/fuzz-corpus/$t"
+  out=$(cd fuzz && "target/$host/release/$t" "corpus/$t" "../tests/fuzz-corpus/$t" -artifact_prefix="artifacts/$t/" \
         -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 2>&1)
   status=$?
   printf '=== %s (exit %s)\n%s\n' "$t" "$status" "$out" >>"$log"

@@ -5,7 +5,7 @@
 // autocannon from another process on 127.0.0.1 for a fixed time. Rounds
 // alternate the two; the median round is reported. After each run the rows
 // in D1 are counted against the 2xx answers.
-import { readFileSync, rmSync, mkdirSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { root, out, bin, run, median, round, save, log } from "./lib.mjs";
@@ -22,8 +22,11 @@ const bundled = await run(bin("wrangler"), ["deploy", "--dry-run", "--outdir", d
 });
 if (bundled.code !== 0) throw new Error(`wrangler bundle failed: ${bundled.stderr}`);
 
-const migration = readFileSync(join(root, "pkg-template", "migrations", "0001_events.sql"), "utf8")
-  .replace(/--.*$/gm, "").split(";").map((s) => s.trim()).filter(Boolean);
+// Every migration, in order: both workers write the schema the package ships.
+const migrationsDir = join(root, "pkg-template", "migrations");
+const migration = readdirSync(migrationsDir).filter((f) => f.endsWith(".sql")).sort()
+  .flatMap((f) => readFileSync(join(migrationsDir, f), "utf8").replace(/--.*$/gm, "").split(";"))
+  .map((s) => s.trim()).filter(Boolean);
 
 const workers = {
   edgetext: { scriptPath: join(dist, "index.js"), modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }] },

@@ -40,7 +40,7 @@ p("| | |", "|---|---|",
   `| OS | ${osName}, Linux ${sh("uname -r")} |`,
   `| Node | ${sh("node -v")} |`,
   `| Rust | ${sh("rustc -V")} (wasm build); fuzzing: ${fuzz?.rustc || "n/a"} |`,
-  `| tools | wrangler ${ver("wrangler")}, miniflare ${ver("miniflare")}, workerd ${ver("workerd")}, autocannon ${ver("autocannon")}, ${sh("cargo fuzz --version")} |`,
+  `| tools | wrangler ${ver("wrangler")}, miniflare ${ver("miniflare")}, workerd ${ver("workerd")}, autocannon ${ver("autocannon")}, libfuzzer-sys (stable rustc, SanitizerCoverage) |`,
   `| load average | ${run.loadavgAtStart ? run.loadavgAtStart.map((x) => x.toFixed(2)).join(" ") : "n/a"} at start, ${run.loadavgAtEnd ? run.loadavgAtEnd.map((x) => x.toFixed(2)).join(" ") : "n/a"} at end |`,
   "");
 p("The machine is small and shared (other builds may run beside the bench), so absolute figures are noisy;",
@@ -96,7 +96,7 @@ if (cn) {
     `| compile (\`new WebAssembly.Module\`) | ${s.compile} | ${s.min.compile} |`,
     `| instantiate (\`initSync\`) | ${s.instantiate} | ${s.min.instantiate} |`,
     ...(s.crypto === undefined ? [] : [`| Node's first \`crypto.getRandomValues\` (loads its WebCrypto; any code using randomUUID pays it) | ${s.crypto} | ${s.min.crypto} |`]),
-    `| first request built (\`RawClient\` → \`start("send")\` → \`next()\`) | ${s.firstRequest} | ${s.min.firstRequest} |`,
+    `| first request built (\`new Client\` → \`send\` until it reaches \`fetch\`) | ${s.firstRequest} | ${s.min.firstRequest} |`,
     `| second request built, for comparison | ${s.secondRequest} | ${s.min.secondRequest} |`,
     `| **total to first request** | **${s.total}** | ${s.min.total} |`,
     `| \`import("edgetext")\` as a user does (Node glue: read + compile + instantiate on load) | ${k.import} | ${k.min.import} |`,
@@ -153,7 +153,7 @@ if (ingest) {
 p("## Fuzzing", "");
 if (fuzz) {
   const crashes = fuzz.targets.reduce((a, t) => a + t.crashes, 0);
-  p(`\`cargo fuzz\` (libFuzzer; ${fuzz.mode}; ${fuzz.rustc}), ${fuzz.secondsPerTarget} s per target, seeded from`,
+  p(`libFuzzer (libfuzzer-sys; ${fuzz.mode}; ${fuzz.rustc}), ${fuzz.secondsPerTarget} s per target, seeded from`,
     "`tests/fuzz-corpus/<target>/` (written from `tests/fixtures/` by `bench/fuzz-seeds.mjs`). Targets are in `fuzz/fuzz_targets/`.", "",
     "| target | what | runs | crashes | coverage (edges) | seeds → corpus |", "|---|---|---|---|---|---|");
   const what = {
@@ -164,6 +164,7 @@ if (fuzz) {
     webhook_teklink: "`parse_webhook` for Teklink, right / wrong / missing path secret",
     webhook_relay: "`parse_webhook` for Phone Relay, token in header, body or wrong",
     webhook_klink: "`parse_webhook` for Klink, body signed with the right key (reaches the parser) or a forged one",
+    guard: "the OTP guard: scripts of sends, verifies and refunds over stored state; refusals write nothing, no code verifies twice",
   };
   for (const t of fuzz.targets) p(`| ${t.target} | ${what[t.target] || ""} | ${t.runs ?? "n/a"} | ${t.crashes}${t.crashes ? ` (\`${t.artifact}\`: ${t.panic})` : ""} | ${t.coverage ?? "n/a"} | ${t.seeds} → ${t.corpus} |`);
   p("", crashes ? `**${crashes} target(s) crashed in this run** — see the table and \`bench/out/fuzz.log\`.` : `**0 crashes** in ${fuzz.targets.reduce((a, t) => a + (t.runs || 0), 0)} runs.`,
@@ -182,7 +183,7 @@ p("## Reproduce", "", "```sh", "make bench            # installs what is missing
   `| cold start, workerd | \`node bench/coldstart-workerd.mjs\` (\`COLDSTART_RUNS=15\`) | ${run.steps["coldstart-workerd"]?.seconds ?? "n/a"} |`,
   `| send overhead | \`node bench/send.mjs\` (\`SEND_ROUNDS=3 SEND_REQUESTS_C1=2000 SEND_REQUESTS_C32=6000\`) | ${run.steps.send?.seconds ?? "n/a"} |`,
   `| webhook ingest | \`node bench/ingest.mjs\` (\`INGEST_SECONDS=10 INGEST_CONNECTIONS=16 INGEST_ROUNDS=2\`) | ${run.steps.ingest?.seconds ?? "n/a"} |`,
-  `| fuzzing | \`bash bench/fuzz.sh\` (\`FUZZ_SECONDS=20\`; one target: \`cd fuzz && cargo +nightly fuzz run phone\`) | ${run.steps.fuzz?.seconds ?? "n/a"} |`,
+  `| fuzzing | \`bash bench/fuzz.sh\` (\`FUZZ_SECONDS=20\`; the binaries are fuzz/target/<host>/release/<target>) | ${run.steps.fuzz?.seconds ?? "n/a"} |`,
   "", "`BENCH_SKIP=\"fuzz ingest\" make bench` leaves steps out (their sections then say so).", "");
 
 writeFileSync(join(root, "BENCHMARKS.md"), L.join("\n"));

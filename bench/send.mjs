@@ -1,14 +1,15 @@
-// Send overhead: client.send (wasm core + JS driver) against a hand-written
-// fetch of the identical HTTP request, both to a loopback server in another
-// process, at concurrency 1 and 32. Fixed request counts; the two are
-// interleaved over several rounds and the median round is reported.
+// Send overhead: client.send (the wasm core doing the fetch from Rust) against
+// a hand-written fetch of the identical HTTP request with the same
+// AbortController timeout, both to a loopback server in another process, at
+// concurrency 1 and 32. Fixed request counts; the two are interleaved over
+// several rounds and the median round is reported.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { root, median, percentile, round, save, log } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
-const { Client, RawClient } = require(join(root, "pkg", "index.cjs"));
+const { Client } = require(join(root, "pkg", "index.cjs"));
 
 const ROUNDS = Number(process.env.SEND_ROUNDS || 3);
 const PLAN = [
@@ -24,16 +25,23 @@ const baseUrl = `${base}/textlink`;
 
 const client = new Client({ provider: "textlink", apiKey: KEY, baseUrl });
 
-// The hand-written request is the one the core builds, byte for byte (checked
-// here), with a fresh custom_id each time as the client does.
-const probe = new RawClient({ provider: "textlink", apiKey: KEY, baseUrl }).start("send", MESSAGE);
-const built = probe.next();
-probe.free();
+// The hand-written request is the one the client sends, byte for byte
+// (captured once through options.fetch and checked here), with a fresh
+// custom_id each time as the client does, and the client's default timeout.
+const TIMEOUT_MS = 10_000;
+let built;
+await new Client({ provider: "textlink", apiKey: KEY, baseUrl }, {
+  fetch: async (url, init) => {
+    built = { method: init.method, url, headers: [...new Headers(init.headers)], body: init.body };
+    return new Response('{"ok":true,"queued":true}');
+  },
+}).send(MESSAGE);
 const handBody = () => JSON.stringify({ phone_number: MESSAGE.to, text: MESSAGE.text, custom_id: crypto.randomUUID() });
 const handHeaders = { Authorization: `Bearer ${KEY}`, "Content-Type": "application/json" };
+const lower = (pairs) => JSON.stringify(pairs.map(([k, v]) => [k.toLowerCase(), v]).sort());
 const sameShape =
   built.method === "POST" && built.url === `${baseUrl}/api/send-sms` &&
-  JSON.stringify(built.headers) === JSON.stringify(Object.entries(handHeaders)) &&
+  lower(built.headers) === lower(Object.entries(handHeaders)) &&
   built.body.replace(/"custom_id":"[^"]+"/, "") === handBody().replace(/"custom_id":"[^"]+"/, "");
 if (!sameShape) throw new Error(`the hand-written request differs from the client's: ${JSON.stringify(built)}`);
 
@@ -43,9 +51,15 @@ const contenders = {
     if (receipt.status !== "queued") throw new Error(`unexpected receipt ${JSON.stringify(receipt)}`);
   },
   "raw fetch": async () => {
-    const res = await fetch(built.url, { method: "POST", headers: handHeaders, body: handBody() });
-    const json = await res.json();
-    if (!res.ok || json.ok !== true) throw new Error(`unexpected answer ${res.status}`);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+    try {
+      const res = await fetch(built.url, { method: "POST", headers: handHeaders, body: handBody(), signal: controller.signal });
+      const json = await res.json();
+      if (!res.ok || json.ok !== true) throw new Error(`unexpected answer ${res.status}`);
+    } finally {
+      clearTimeout(timer);
+    }
   },
 };
 

@@ -3,7 +3,7 @@
 // and the keys differ.
 //   make demo                              (in another terminal)
 //   node examples/sandbox.mjs              (SANDBOX_URL defaults to http://127.0.0.1:8787)
-import { Client } from "../pkg/index.mjs"; // in your app: from "edgetext"
+import { Client, memoryStore } from "../pkg/index.mjs"; // in your app: from "edgetext"
 
 const worker = (process.env.SANDBOX_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "");
 // The sandbox's public test keys and the demo worker's reader token (worker/demo/wrangler.toml).
@@ -58,7 +58,8 @@ const relay = new Client({
   apiKey: "test-relay-key",
   baseUrl: `${worker}/sandbox/relay`,
   phoneId: "phone_main",
-  otp: { secret: process.env.OTP_SECRET ?? "example-otp-secret-of-at-least-32-bytes" },
+  // memoryStore() counts checks in this process; a server fleet gives a shared store (Workers KV, …).
+  otp: { secret: process.env.OTP_SECRET ?? "example-otp-secret-of-at-least-32-bytes", store: memoryStore() },
 });
 const r = await relay.send({ to: "+1 212 555 0123", text: "hello over the relay" });
 const ticket = await relay.sendCode({ to: "+12125550123", serviceName: "Acme" });

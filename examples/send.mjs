@@ -1,7 +1,7 @@
 // Sends through all four providers against the local provider emulator, the
 // way an app would against the real ones: only baseUrl differs.
 //   node examples/send.mjs            (after `make build`)
-import { Client, EdgetextError, segments } from "../pkg/index.mjs";
+import { Client, EdgetextError, memoryStore, segments } from "../pkg/index.mjs";
 import { startEmulator } from "../tests/emulator/server.mjs";
 
 const emu = await startEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0) });
@@ -23,7 +23,7 @@ try {
     show("teklink to London", { instanceofEdgetextError: err instanceof EdgetextError, code: err.code, message: err.message });
   }
 
-  const relay = new Client({ provider: "relay", apiKey: "test-relay-key", baseUrl: `${emu.url}/relay`, phoneId: "phone_main", otp: { secret } });
+  const relay = new Client({ provider: "relay", apiKey: "test-relay-key", baseUrl: `${emu.url}/relay`, phoneId: "phone_main", otp: { secret, store: memoryStore() } });
   const r3 = await relay.send({ to: "+15551234567", text: "hello over the relay", idempotencyKey: "demo-001" });
   show("relay send", { id: r3.id, status: r3.status, duplicate: r3.duplicate });
   const again = await relay.send({ to: "+15551234567", text: "hello over the relay", idempotencyKey: "demo-001" });

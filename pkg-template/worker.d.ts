@@ -1,27 +1,33 @@
 // edgetext/worker: the inbound-webhook worker for Cloudflare Workers / workerd,
 // and its one-time-code routes with their Durable Object.
-import type { ClientConfig, SendReceipt, Message } from "./index.cjs";
+import type { ClientConfig, SendReceipt, MessageFor, ProviderName } from "./index.cjs";
 
 /** Bindings and secrets the worker reads from `env`. */
 export interface WorkerEnv {
-  /** D1 database holding events and statuses (schema: migrations/0001_events.sql). */
+  /** D1 database holding events, statuses and the forwarding outbox (schema: migrations/*.sql, applied in order). */
   DB: D1DatabaseLike;
   /** Queue producer for forwarding; needed only with FORWARD_URL. */
-  FORWARD_QUEUE?: { send(body: unknown): Promise<unknown> };
+  FORWARD_QUEUE?: { send(body: ForwardMessageBody): Promise<unknown>; sendBatch(messages: { body: ForwardMessageBody }[]): Promise<unknown> };
   TEXTLINK_WEBHOOK_SECRET?: string;
   TEKLINK_WEBHOOK_SECRET?: string;
   RELAY_CALLBACK_TOKEN?: string;
   KLINK_WEBHOOK_SECRET?: string;
-  /** Bearer token guarding GET /v1/status/{id} and GET /v1/events. */
+  /** Bearer token guarding GET /v1/status/{provider}/{id} and GET /v1/events (`Authorization: Bearer …`). */
   EDGETEXT_API_TOKEN?: string;
+  /** Where new events are forwarded (Standard Webhooks). */
   FORWARD_URL?: string;
+  /** The forwarding signature key, `whsec_<base64>` (Standard Webhooks); events wait in the outbox while it is missing or malformed. */
   FORWARD_SECRET?: string;
+  /** Days events and statuses are kept, 1-36500 (default 30); enforced by the scheduled handler. */
+  EVENT_RETENTION_DAYS?: string;
   /** The EdgetextOtp Durable Object namespace; without it /v1/otp/* answers 503 otp_not_configured. */
   EDGETEXT_OTP?: DurableObjectNamespaceLike;
-  /** HMAC key of the stored code hashes, at least 32 bytes (a secret). */
+  /** HMAC key of the stored code hashes and of verification assertions, at least 32 bytes (a secret). */
   OTP_SECRET?: string;
-  /** Comma-separated ISO 3166 alpha-2 codes (`US,CA,GB`) codes may be sent to, or `*`; unset: none. */
+  /** Comma-separated ISO 3166 alpha-2 codes of number ranges (`US,CA,GB`; Jersey is `JE`) codes may be sent to, or `*`; unset: none. */
   OTP_ALLOWED_COUNTRIES?: string;
+  /** Comma-separated range types codes may be sent to (default `mobile,fixed_line_or_mobile`). */
+  OTP_ALLOWED_NUMBER_TYPES?: string;
   /** `textlink`, `teklink` or `relay`: the provider codes go through. */
   OTP_PROVIDER?: string;
   /** That provider's API key (a secret). */
@@ -38,8 +44,20 @@ export interface WorkerEnv {
   OTP_CODE_LENGTH?: string;
   /** Codes sent to one number per window (default 5). */
   OTP_SENDS_PER_NUMBER?: string;
-  /** Codes asked for from one address per window (default 10). */
+  /** Codes asked for from one IPv4 address or IPv6 /64 per window (default 10). */
   OTP_SENDS_PER_IP?: string;
+  /** Codes asked for from one IPv6 /48 per window (default 30). */
+  OTP_SENDS_PER_IPV6_48?: string;
+  /** Checks of one code from one address (default 5). */
+  OTP_MAX_CHECKS?: string;
+  /** Checks of one code from all addresses (default 20). */
+  OTP_MAX_CHECKS_PER_CODE?: string;
+  /** Sends to one country's ranges per clock hour (default 200). */
+  OTP_SENDS_PER_COUNTRY_PER_HOUR?: string;
+  /** Sends of the whole worker per clock hour (default 1000). */
+  OTP_MAX_SENDS_PER_HOUR?: string;
+  /** `true`: every send answers 503 sends_paused (the kill switch). */
+  OTP_SENDS_PAUSED?: string;
   /** Checks made from one address per window (default 30). */
   OTP_VERIFIES_PER_IP?: string;
   /** The sliding window of every limit, in seconds (default 3600). */
@@ -60,11 +78,17 @@ export interface D1DatabaseLike {
   batch(statements: unknown[]): Promise<unknown[]>;
 }
 
+/** What the forwarding Queue carries: a stored event's id and its JSON text, forwarded byte for byte. */
+export interface ForwardMessageBody {
+  id: string;
+  body: string;
+}
+
 /** Options of {@link createWorker}. */
 export interface WorkerOptions {
   /** Answers the routes the worker does not own (default: 404). */
-  fallback?: (request: Request, env: WorkerEnv) => Response | Promise<Response>;
-  /** Seconds before forwarding attempt `attempts + 1` (default: 1, 2, 4 … capped at 300). */
+  fallback?: (request: Request, env: WorkerEnv, ctx?: unknown) => Response | Promise<Response>;
+  /** Seconds before forwarding attempt `attempts + 1` (default: 1, 2, 4 … capped at 300, from the core). */
   retryDelaySeconds?: (attempts: number) => number;
   /** One-time codes (/v1/otp/send, /v1/otp/verify). */
   otp?: OtpWorkerOptions;
@@ -77,7 +101,7 @@ export interface OtpWorkerOptions {
    * `Client`'s `send` (e.g. `new Client(config, { fetch })`). Default: built
    * from OTP_PROVIDER, OTP_API_KEY and OTP_CLIENT.
    */
-  client?: (env: WorkerEnv) => ClientConfig | { send(message: Message): Promise<SendReceipt> };
+  client?: (env: WorkerEnv) => ClientConfig | { send(message: MessageFor[ProviderName]): Promise<SendReceipt> };
 }
 
 /** The defaults of the OTP_* settings. */
@@ -85,17 +109,23 @@ export declare const OTP_DEFAULTS: {
   readonly ttlSeconds: 600;
   readonly codeLength: 6;
   readonly maxChecks: 5;
+  readonly maxChecksPerCode: 20;
   readonly sendsPerNumber: 5;
   readonly sendsPerIp: 10;
+  readonly sendsPerIpv6Net48: 30;
   readonly verifiesPerIp: 30;
   readonly windowSeconds: 3600;
+  readonly sendsPerCountryPerHour: 200;
+  readonly maxSendsPerHour: 1000;
+  readonly allowedNumberTypes: readonly string[];
   readonly serviceName: string;
   readonly template: string;
 };
 
 /**
- * The Durable Object behind the OTP routes: one per phone number and one per
- * client address. Export it from the worker's main module and bind it as EDGETEXT_OTP.
+ * The Durable Object behind the OTP routes: one object ("guard") holds every
+ * number's, address's, country's and the global entries; the core decides.
+ * Export it from the worker's main module and bind it as EDGETEXT_OTP.
  */
 export declare class EdgetextOtp {
   constructor(ctx: unknown, env: WorkerEnv);
@@ -112,10 +142,15 @@ export interface ForwardMessage {
   retry(options?: { delaySeconds?: number }): void;
 }
 
-/** The Worker module object: the fetch handler and the forwarding queue consumer. */
+/**
+ * The Worker module object: the fetch handler, the forwarding queue consumer,
+ * and the scheduled handler (a Cron Trigger) that enforces retention and
+ * sends again the events the Queue did not deliver (the outbox).
+ */
 export interface EdgetextWorker {
   fetch(request: Request, env: WorkerEnv, ctx?: unknown): Promise<Response>;
   queue(batch: { messages: readonly ForwardMessage[] }, env: WorkerEnv): Promise<void>;
+  scheduled(controller: { scheduledTime?: number }, env: WorkerEnv, ctx?: unknown): Promise<void>;
 }
 
 /** Builds the worker: `export default createWorker()`. */

@@ -6,7 +6,7 @@
 use crate::call::{Finish, Outcome};
 use crate::providers::{klink, relay, teklink, textlink, Ctx, Retry};
 use crate::{
-    check_code, generate_code, nanp_national, sign_code, Call, Clock, CodeMode, CodeRequest, CodeTicket, Config,
+    check_code, TokenState, generate_code, nanp_national, sign_code, Call, Clock, CodeMode, CodeRequest, CodeTicket, Config,
     ContactTagRequest, DeleteCallbackRequest, Error, ErrorCode, HttpRequest, InboundCallback, InboundFilter, ListOptions,
     Message, MessageStatus, Method, RequestRecord, ProviderKind, Random, RawJson, RelayMessage, Result, SendReceipt, Step, Transport,
     Verification, VerifyRequest,
@@ -122,34 +122,6 @@ pub trait CodeStore {
     fn get(&self, key: &str) -> impl Future<Output = core::result::Result<Option<String>, String>>;
     /// Stores `value` under `key` for `ttl_seconds`.
     fn put(&self, key: &str, value: &str, ttl_seconds: u64) -> impl Future<Output = core::result::Result<(), String>>;
-}
-
-/// What a store keeps per signed token: its checks so far, and whether it verified.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct TokenState {
-    /// Checks made (right or wrong).
-    pub checks: u32,
-    /// It verified once; it never verifies again.
-    pub spent: bool,
-}
-
-/// Checks allowed per signed token; the next one is `too_many_attempts`.
-pub const MAX_CHECKS_PER_TOKEN: u32 = 5;
-
-impl TokenState {
-    /// The state after one more check whose code-and-token outcome is
-    /// `valid`, and the reason to answer (`None`: valid). A spent token or
-    /// one past its checks is refused whatever the code.
-    pub fn check(self, valid_code: core::result::Result<(), &'static str>) -> (TokenState, Option<&'static str>) {
-        if self.spent {
-            return (self, Some("spent"));
-        }
-        if self.checks >= MAX_CHECKS_PER_TOKEN {
-            return (self, Some("too_many_attempts"));
-        }
-        let next = TokenState { checks: self.checks + 1, spent: valid_code.is_ok() };
-        (next, valid_code.err())
-    }
 }
 
 /// A client for one provider. `P` tells the time and gives random bytes;
@@ -443,14 +415,6 @@ fn worker_request(base: &str, path: &str, body: String) -> HttpRequest {
     HttpRequest { method: Method::Post, url: format!("{base}{path}"), headers, body: Some(body) }
 }
 
-/// The store key of a signed token: its payload (expiry, nonce, recipient),
-/// which no one can change without breaking the MAC for every code.
-fn token_key(token: &str) -> Option<String> {
-    use sha2::{Digest, Sha256};
-    let payload = token.split('.').nth(1).filter(|p| !p.is_empty())?;
-    Some(format!("edgetext:otp:{}", hex::encode(Sha256::digest(payload.as_bytes()))))
-}
-
 impl<P: Clock + Random + Transport + CodeStore> Client<P> {
     /// Runs an operation to the end through the transport.
     pub async fn run(&self, op: Operation) -> Result<Outcome> {
@@ -507,27 +471,21 @@ impl<P: Clock + Random + Transport + CodeStore> Client<P> {
         let Some(token) = r.token else { return Ok(Verification::refused("malformed_token")) };
         let now = self.platform.now_ms();
         let check = check_code(otp.secret.as_bytes(), &recipient, r.code.trim(), &token, now);
-        let key = match (check.reason(), token_key(&token)) {
-            (Some("malformed_token"), _) | (_, None) => return Ok(Verification::refused("malformed_token")),
-            (_, Some(k)) => k,
+        let Some((key, ttl)) = crate::token_store_key(&token, now) else {
+            return Ok(Verification::refused("malformed_token"));
         };
         let store_error = |why: String| Error::new(ErrorCode::Network, format!("config.otp.store failed: {why}")).retryable(true);
-        let before = match self.platform.get(&key).await.map_err(store_error)? {
-            Some(text) => crate::codec::from_json::<TokenState>(&text).unwrap_or(TokenState { checks: MAX_CHECKS_PER_TOKEN, spent: true }),
-            None => TokenState::default(),
-        };
-        let (after, reason) = before.check(match check.reason() {
-            None => Ok(()),
-            Some(r) => Err(r),
-        });
-        if after != before {
-            // Kept until the token expires (Workers KV needs at least 60 s).
-            let ttl = crate::token_expiry(&token).unwrap_or(now).saturating_sub(now).div_ceil(1000).max(60);
-            self.platform.put(&key, &crate::codec::to_json(&after), ttl).await.map_err(store_error)?;
+        // An entry that does not read back as a state counts as used up.
+        let used_up = TokenState { checks: crate::MAX_TOKEN_CHECKS, spent: true };
+        let prev = self.platform.get(&key).await.map_err(store_error)?.map(|text| crate::codec::from_json::<TokenState>(&text).unwrap_or(used_up));
+        let step = crate::next_token_state(prev, check);
+        // Written before answering, so that a failed write never lets a check go uncounted.
+        if let Some(state) = step.store {
+            self.platform.put(&key, &crate::codec::to_json(&state), ttl).await.map_err(store_error)?;
         }
-        Ok(match reason {
-            None => Verification::valid(),
-            Some(r) => Verification::refused(r),
+        Ok(match step.reason {
+            None if step.valid => Verification::valid(),
+            reason => Verification::refused(reason.unwrap_or("mismatch")),
         })
     }
 

@@ -37,6 +37,13 @@ pub enum ErrorCode {
     /// An edgetext worker refused to send a code to a number of a country its
     /// `OTP_ALLOWED_COUNTRIES` does not list (`country_not_allowed`).
     CountryNotAllowed,
+    /// An edgetext worker refused to send a code to a number that is invalid
+    /// or of a type its `OTP_ALLOWED_NUMBER_TYPES` does not list
+    /// (`number_not_allowed`).
+    NumberNotAllowed,
+    /// A verification assertion that does not hold: tampered, expired, for
+    /// another number or signed with another secret (`invalid_assertion`).
+    InvalidAssertion,
 }
 
 impl ErrorCode {
@@ -55,6 +62,8 @@ impl ErrorCode {
             ErrorCode::Timeout => "timeout",
             ErrorCode::Unsupported => "unsupported",
             ErrorCode::CountryNotAllowed => "country_not_allowed",
+            ErrorCode::NumberNotAllowed => "number_not_allowed",
+            ErrorCode::InvalidAssertion => "invalid_assertion",
         }
     }
 
@@ -64,6 +73,7 @@ impl ErrorCode {
         [
             InvalidConfig, InvalidInput, InvalidPhone, Unauthorized, RateLimited, ProviderRejected,
             ProviderUnavailable, OutcomeUnknown, Network, Timeout, Unsupported, CountryNotAllowed,
+            NumberNotAllowed, InvalidAssertion,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)

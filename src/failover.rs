@@ -19,7 +19,9 @@ use std::rc::Rc;
 /// Never after `outcome_unknown` (nor a read's `timeout`): the message may
 /// be on its way. Never for the caller's own mistakes (`invalid_input`,
 /// `invalid_config`) or a policy of the caller's worker
-/// (`country_not_allowed`): another provider would not make them right.
+/// (`country_not_allowed`, `number_not_allowed`): another provider would
+/// not make them right, and would bypass the policy. (`invalid_assertion`
+/// is never a send's.)
 pub fn may_fail_over(code: ErrorCode) -> bool {
     match code {
         ErrorCode::Unauthorized
@@ -33,7 +35,9 @@ pub fn may_fail_over(code: ErrorCode) -> bool {
         | ErrorCode::Timeout
         | ErrorCode::InvalidInput
         | ErrorCode::InvalidConfig
-        | ErrorCode::CountryNotAllowed => false,
+        | ErrorCode::CountryNotAllowed
+        | ErrorCode::NumberNotAllowed
+        | ErrorCode::InvalidAssertion => false,
     }
 }
 

@@ -7,6 +7,7 @@
 //! `wasm` module (built only for `wasm32`) exposes the core to JavaScript.
 #![deny(missing_docs)]
 
+mod assertion;
 mod codec;
 mod error;
 mod http;
@@ -14,6 +15,7 @@ mod otp;
 mod phone;
 mod segments;
 
+pub use assertion::*;
 pub use codec::RawJson;
 pub use error::{Error, ErrorCode, Result};
 pub use http::{Clock, HttpRequest, HttpResponse, Method, Random, Transport, TransportError};
@@ -23,23 +25,47 @@ pub use segments::*;
 mod call;
 mod client;
 mod failover;
-// The webhook parser's JSON until it moves to serde (src/webhook.rs).
-#[cfg(feature = "worker")]
-#[allow(dead_code)]
-mod json;
 mod model;
 mod providers;
 mod time;
 #[cfg(feature = "worker")]
+mod address;
+#[cfg(feature = "worker")]
+mod guard;
+#[cfg(feature = "worker")]
+mod numbering;
+#[cfg(feature = "worker")]
 mod webhook;
+#[cfg(feature = "worker")]
+mod inbound_raw;
+#[cfg(feature = "worker")]
+mod inbound_route;
+#[cfg(feature = "worker")]
+mod inbound_status;
+#[cfg(feature = "worker")]
+mod inbound_outbox;
+mod inbound_signature;
 
 pub use call::{Call, Outcome, Step, MAX_RETRY_AFTER_SECONDS};
-pub use client::{Client, CodeStore, Operation, TokenState, MAX_CHECKS_PER_TOKEN};
+pub use client::{Client, CodeStore, Operation};
 pub use failover::*;
 pub use model::*;
 pub use time::{iso8601, parse_iso8601};
 #[cfg(feature = "worker")]
+pub use address::*;
+#[cfg(feature = "worker")]
+pub use guard::*;
+#[cfg(feature = "worker")]
+pub use numbering::*;
+#[cfg(feature = "worker")]
 pub use webhook::*;
+#[cfg(feature = "worker")]
+pub use inbound_route::*;
+#[cfg(feature = "worker")]
+pub use inbound_status::*;
+#[cfg(feature = "worker")]
+pub use inbound_outbox::*;
+pub use inbound_signature::*;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

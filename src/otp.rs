@@ -164,40 +164,98 @@ pub fn check_code(
     CodeCheck::Valid
 }
 
-const B64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/// What a store keeps per signed token (see [`next_token_state`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TokenState {
+    /// Checks made with this token so far (each counted check, right or wrong).
+    pub checks: u8,
+    /// The token verified once; every later check is `spent`.
+    pub spent: bool,
+}
 
-/// Appends base64url without padding (RFC 4648 section 5). Written here
-/// because a base64 crate cost 2.3 KB of wasm for these two functions.
-fn b64url_encode(bytes: &[u8], out: &mut String) {
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(B64URL[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
+/// Checks per signed token: the sixth is `too_many_attempts`, even with the right code.
+pub const MAX_TOKEN_CHECKS: u8 = 5;
+
+/// The result of [`next_token_state`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenStep {
+    /// What to store for the token now (with a TTL until its expiry), or
+    /// `None` to store nothing (a malformed or expired token, a refusal).
+    pub store: Option<TokenState>,
+    /// Whether the code verified.
+    pub valid: bool,
+    /// `None` when valid; else `mismatch`, `expired`, `malformed_token`,
+    /// `spent` or `too_many_attempts` (a `Verification`'s `reason`).
+    pub reason: Option<&'static str>,
+}
+
+/// The signed-code store's rule (`verifyCode` in signed mode with `otp.store`):
+/// from the token's stored state (`None` if none) and the outcome of
+/// [`check_code`], the state to store and the verification to answer.
+///
+/// A spent token is `spent` and a token with [`MAX_TOKEN_CHECKS`] checks is
+/// `too_many_attempts`, whatever the code (and nothing changes); a malformed
+/// or expired token stores nothing; any other check is counted, and a valid
+/// one marks the token spent. The caller reads the state with the key
+/// [`token_store_key`] before calling [`check_code`] and writes `store` back.
+///
+/// ```
+/// use edgetext::{next_token_state, CodeCheck};
+/// let first = next_token_state(None, CodeCheck::Valid);
+/// assert!(first.valid);
+/// let again = next_token_state(first.store, CodeCheck::Valid);
+/// assert_eq!((again.valid, again.reason), (false, Some("spent")));
+/// ```
+pub fn next_token_state(prev: Option<TokenState>, check: CodeCheck) -> TokenStep {
+    let prev = prev.unwrap_or_default();
+    let refuse = |reason| TokenStep { store: None, valid: false, reason: Some(reason) };
+    if prev.spent {
+        return refuse("spent");
+    }
+    if prev.checks >= MAX_TOKEN_CHECKS {
+        return refuse("too_many_attempts");
+    }
+    match check {
+        CodeCheck::Malformed | CodeCheck::Expired => refuse(check.reason().unwrap_or("malformed_token")),
+        CodeCheck::Mismatch => TokenStep { store: Some(TokenState { checks: prev.checks + 1, spent: false }), valid: false, reason: Some("mismatch") },
+        CodeCheck::Valid => TokenStep { store: Some(TokenState { checks: prev.checks + 1, spent: true }), valid: true, reason: None },
     }
 }
 
-/// Decodes unpadded base64url; `None` on any other character, on a length
-/// no encoder makes, or on non-zero leftover bits (so each value has exactly
-/// one accepted text, and a token cannot be altered without breaking it).
+/// The store key of a well-formed token (`"edgetext-otp:"` and base64url of
+/// SHA-256 of the token), and the seconds until its expiry at `now_ms` (at
+/// least 60, for `expirationTtl`); `None` for a malformed token, which has
+/// no state.
+pub fn token_store_key(token: &str, now_ms: u64) -> Option<(String, u64)> {
+    use sha2::Digest;
+    let expiry = token_expiry(token)?;
+    let mut key = String::from("edgetext-otp:");
+    b64url_encode(&Sha256::digest(token.as_bytes()), &mut key);
+    Some((key, (expiry.saturating_sub(now_ms) / 1000).max(60)))
+}
+
+/// Unpadded base64url of `bytes`.
+pub(crate) fn b64url(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    b64url_encode(bytes, &mut out);
+    out
+}
+
+/// Bytes of unpadded base64url text, `None` if it is not such text.
+pub(crate) fn b64url_bytes(text: &str) -> Option<Vec<u8>> {
+    b64url_decode(text)
+}
+
+/// Appends unpadded base64url of `bytes` to `out`.
+fn b64url_encode(bytes: &[u8], out: &mut String) {
+    use base64ct::Encoding;
+    out.push_str(&base64ct::Base64UrlUnpadded::encode_string(bytes));
+}
+
+/// Bytes of unpadded base64url text (canonical: no stray trailing bits).
 fn b64url_decode(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    for chunk in text.as_bytes().chunks(4) {
-        let mut n = 0u32;
-        for (i, &c) in chunk.iter().enumerate() {
-            let v = B64URL.iter().position(|&a| a == c)? as u32;
-            n |= v << (18 - 6 * i);
-        }
-        let bytes = chunk.len() - 1;
-        if n & (0xFF_FFFF >> (8 * bytes)) != 0 {
-            return None;
-        }
-        out.extend_from_slice(&n.to_be_bytes()[1..=bytes]);
-    }
-    Some(out)
+    use base64ct::Encoding;
+    base64ct::Base64UrlUnpadded::decode_vec(text).ok()
 }
 
 #[cfg(test)]

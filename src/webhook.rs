@@ -3,19 +3,25 @@
 //! HTTP status to answer. No I/O, so every payload kind is tested natively.
 //!
 //! Credentials are checked before anything else that can be checked without
-//! the body, and every secret is compared in constant time. Each event gets
-//! an id derived from what identifies it at the provider, so a redelivery
-//! yields the same id and is stored once.
+//! the body, and every secret is compared in constant time. Each payload is
+//! read through a serde type of its own (`webhooks.md`). Each event gets an
+//! id derived from what identifies it at the provider (its ids and times),
+//! or from a hash of the body where the provider gives neither, never from
+//! the time of arrival: a redelivery yields the same id and is stored once.
 
-use crate::json::{self, JsonObject};
-use crate::{iso8601, parse_iso8601};
+use crate::codec::{self, RawJson};
+use crate::inbound_raw::RawObject;
+use crate::{iso8601, parse_iso8601, secret_eq, ProviderKind};
 use hmac::{Hmac, Mac};
-use crate::json::{Object, Value};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
 /// The largest body a webhook accepts (64 KiB).
 pub const MAX_WEBHOOK_BODY: usize = 64 * 1024;
+
+/// The deepest nesting of objects and arrays a webhook body may have.
+pub const MAX_WEBHOOK_DEPTH: usize = 64;
 
 /// The secrets a worker holds (each `None` when not set: that provider is refused).
 #[derive(Clone, Default)]
@@ -30,11 +36,24 @@ pub struct WebhookSecrets {
     pub klink: Option<String>,
 }
 
+impl WebhookSecrets {
+    /// The secret of `provider`, when it is set and not empty.
+    pub fn of(&self, provider: ProviderKind) -> Option<&str> {
+        let s = match provider {
+            ProviderKind::TextLink => &self.textlink,
+            ProviderKind::Teklink => &self.teklink,
+            ProviderKind::Relay => &self.relay,
+            ProviderKind::Klink => &self.klink,
+        };
+        s.as_deref().filter(|s| !s.is_empty())
+    }
+}
+
 /// One inbound HTTP request, as plain data.
 pub struct WebhookRequest<'a> {
     /// The provider named in the path (`/webhooks/{provider}`).
     pub provider: &'a str,
-    /// Teklink: the secret path segment (`/webhooks/teklink/{secret}`).
+    /// Teklink: the secret path segment (`/webhooks/teklink/{secret}`), percent-decoded.
     pub path_secret: Option<&'a str>,
     /// TextLink: which of its four webhooks this URL is for (`?event=sent|failed|received|tag`).
     pub event_hint: Option<&'a str>,
@@ -47,26 +66,73 @@ pub struct WebhookRequest<'a> {
 /// Why a webhook request was refused, with the HTTP status to answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
-    /// 400, 401, 404 or 413 — never 5xx.
+    /// 400, 401, 404, 405 or 413 — never 5xx.
     pub status: u16,
     /// What was wrong (never a secret).
     pub error: String,
 }
 
-fn reject(status: u16, error: impl Into<String>) -> Rejection {
+pub(crate) fn reject(status: u16, error: impl Into<String>) -> Rejection {
     Rejection { status, error: error.into() }
 }
 
+/// What an inbound event says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum EventKind {
+    /// A message came in.
+    #[serde(rename = "message.received")]
+    MessageReceived,
+    /// An outbound message was sent.
+    #[serde(rename = "message.sent")]
+    MessageSent,
+    /// An outbound message failed.
+    #[serde(rename = "message.failed")]
+    MessageFailed,
+    /// An outbound message changed status.
+    #[serde(rename = "message.status")]
+    MessageStatus,
+    /// A contact's tag changed (TextLink).
+    #[serde(rename = "contact.tag_changed")]
+    ContactTagChanged,
+    /// A call was missed (Phone Relay).
+    #[serde(rename = "call.missed")]
+    CallMissed,
+    /// A call was answered (Phone Relay).
+    #[serde(rename = "call.answered")]
+    CallAnswered,
+    /// Another call event (Phone Relay).
+    #[serde(rename = "call")]
+    Call,
+}
+
+impl EventKind {
+    /// The name used in the unified event's `type`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::MessageReceived => "message.received",
+            EventKind::MessageSent => "message.sent",
+            EventKind::MessageFailed => "message.failed",
+            EventKind::MessageStatus => "message.status",
+            EventKind::ContactTagChanged => "contact.tag_changed",
+            EventKind::CallMissed => "call.missed",
+            EventKind::CallAnswered => "call.answered",
+            EventKind::Call => "call",
+        }
+    }
+}
+
 /// One unified inbound event (the shape in `webhooks.md`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct InboundEvent {
     /// Stable id: the same provider event always gets the same id.
     pub id: String,
     /// The provider.
-    pub provider: &'static str,
-    /// `message.received`, `message.sent`, `message.failed`, `message.status`,
-    /// `contact.tag_changed`, `call.missed`, `call.answered` or `call`.
-    pub kind: &'static str,
+    #[serde(serialize_with = "provider_name")]
+    pub provider: ProviderKind,
+    /// What happened.
+    #[serde(rename = "type")]
+    pub kind: EventKind,
     /// Sender.
     pub from: Option<String>,
     /// Recipient.
@@ -83,30 +149,26 @@ pub struct InboundEvent {
     pub error: Option<String>,
     /// The contact's new tag.
     pub tag: Option<String>,
-    /// When it happened, ms since the epoch.
+    /// When it happened, ms since the epoch: the provider's time, or the
+    /// time of arrival where the provider gives none.
+    #[serde(rename = "occurredAt", serialize_with = "iso")]
     pub occurred_at_ms: u64,
     /// The body, as JSON text, with any secret field removed.
-    pub raw: String,
+    pub raw: RawJson,
+}
+
+fn provider_name<S: Serializer>(p: &ProviderKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(p.as_str())
+}
+
+fn iso<S: Serializer>(ms: &u64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&iso8601(*ms))
 }
 
 impl InboundEvent {
-    /// The event as the JSON object stored and served by the worker.
+    /// The event as the JSON object stored, served and forwarded by the worker.
     pub fn to_json(&self) -> String {
-        JsonObject::new()
-            .str("id", &self.id)
-            .str("provider", self.provider)
-            .str("type", self.kind)
-            .str_or_null("from", self.from.as_deref())
-            .str_or_null("to", self.to.as_deref())
-            .str_or_null("text", self.text.as_deref())
-            .str_or_null("channel", self.channel.as_deref())
-            .str_or_null("messageId", self.message_id.as_deref())
-            .str_or_null("status", self.status)
-            .str_or_null("error", self.error.as_deref())
-            .str_or_null("tag", self.tag.as_deref())
-            .str("occurredAt", &iso8601(self.occurred_at_ms))
-            .raw("raw", &self.raw)
-            .finish()
+        codec::to_json(self)
     }
 
     /// The rank of this event's status, so a late `sent` never overwrites
@@ -131,12 +193,6 @@ pub fn status_rank(status: &str) -> u8 {
     }
 }
 
-/// Compares two secrets in constant time (for equal lengths; a length
-/// mismatch returns at once, which reveals only the length).
-pub fn secret_eq(a: &str, b: &str) -> bool {
-    a.as_bytes().ct_eq(b.as_bytes()).into()
-}
-
 /// Lower-case hex of HMAC-SHA256(key, message).
 pub fn hmac_hex(key: &[u8], message: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
@@ -144,12 +200,18 @@ pub fn hmac_hex(key: &[u8], message: &[u8]) -> String {
     hex(&mac.finalize().into_bytes())
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
@@ -163,14 +225,21 @@ fn header<'a>(req: &'a WebhookRequest, name: &str) -> Option<&'a str> {
 }
 
 /// A stable id from the parts that identify an event at its provider.
-fn event_id(provider: &str, parts: &[&str]) -> String {
+fn event_id(provider: ProviderKind, parts: &[&str]) -> String {
     let mut h = Sha256::new();
-    h.update(provider.as_bytes());
+    h.update(provider.as_str().as_bytes());
     for p in parts {
         h.update([0u8]);
         h.update(p.as_bytes());
     }
     format!("evt_{}", hex(&h.finalize()[..16]))
+}
+
+/// The id of an event the provider gives neither an id nor a time for: a
+/// hash of its body (without secrets), so only a byte-identical redelivery
+/// has the same id.
+fn body_event_id(provider: ProviderKind, kind: EventKind, raw: &str) -> String {
+    event_id(provider, &[kind.as_str(), "body", &hex(&Sha256::digest(raw.as_bytes()))])
 }
 
 /// Earliest and latest timestamps believed (2001-01-01 and now + 1 day).
@@ -184,146 +253,237 @@ fn check_time(ms: u64, now_ms: u64) -> Result<u64, Rejection> {
     Ok(ms)
 }
 
+fn rfc3339(field: &str, text: &str, now_ms: u64) -> Result<u64, Rejection> {
+    let ms = parse_iso8601(text).ok_or_else(|| reject(400, format!("{field} is not an RFC 3339 time")))?;
+    check_time(ms, now_ms)
+}
+
+/// Whether objects and arrays nest at most `max` deep (strings skipped).
+/// Checked on the bytes before any parse, alike natively and in the wasm.
+pub(crate) fn nesting_within(body: &[u8], max: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in body {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max {
+                    return false;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    true
+}
+
+/// The body as the text of one JSON object, nested at most [`MAX_WEBHOOK_DEPTH`].
+fn object_text(body: &[u8]) -> Result<&str, Rejection> {
+    let text = core::str::from_utf8(body).map_err(|_| reject(400, "body is not UTF-8"))?;
+    if !text.trim_start().starts_with('{') {
+        return Err(reject(400, "body is not a JSON object"));
+    }
+    if !nesting_within(body, MAX_WEBHOOK_DEPTH) {
+        return Err(reject(400, format!("body is nested deeper than {MAX_WEBHOOK_DEPTH} levels")));
+    }
+    Ok(text)
+}
+
+fn read<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Rejection> {
+    codec::from_json(text).map_err(|e| reject(400, e))
+}
+
+/// A string, or a number where an id is expected (ids are sometimes numeric).
+#[derive(Debug, Clone, PartialEq)]
+struct Id(String);
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Id;
+            fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Id, E> {
+                Ok(Id(v.into()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Id, E> {
+                Ok(Id(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Id, E> {
+                Ok(Id(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Id, E> {
+                if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.007_199_254_740_992e15 {
+                    Ok(Id((v as i64).to_string()))
+                } else if v.is_finite() {
+                    Ok(Id(v.to_string()))
+                } else {
+                    Err(E::custom("a number id must be finite"))
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn id(v: Option<Id>) -> Option<String> {
+    v.map(|i| i.0)
+}
+
+/// A field read only to check a credential: a string, or `None` for any
+/// other value (which then fails the check), so that a body of the wrong
+/// shape is refused as unauthenticated before anything in it is believed.
+struct LooseStr(Option<String>);
+
+impl<'de> Deserialize<'de> for LooseStr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LooseStr;
+            fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<LooseStr, E> {
+                Ok(LooseStr(Some(v.into())))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<LooseStr, E> {
+                Ok(LooseStr(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<LooseStr, E> {
+                Ok(LooseStr(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<LooseStr, E> {
+                Ok(LooseStr(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<LooseStr, E> {
+                Ok(LooseStr(None))
+            }
+            fn visit_unit<E>(self) -> Result<LooseStr, E> {
+                Ok(LooseStr(None))
+            }
+            fn visit_none<E>(self) -> Result<LooseStr, E> {
+                Ok(LooseStr(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<LooseStr, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(LooseStr(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<LooseStr, A::Error> {
+                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(LooseStr(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// TextLink's credential field (`secret`), the only one it sends.
+#[derive(Deserialize)]
+struct TextLinkSecret {
+    secret: Option<LooseStr>,
+}
+
+/// The relay's credential field when it travels in the body (`callback_token`).
+#[derive(Deserialize)]
+struct RelayToken {
+    callback_token: Option<LooseStr>,
+}
+
+/// The name of the body field that carries a provider's credential (removed
+/// from the stored `raw`), if it has one.
+fn secret_field(provider: ProviderKind) -> Option<&'static str> {
+    match provider {
+        ProviderKind::TextLink => Some("secret"),
+        ProviderKind::Relay => Some("callback_token"),
+        _ => None,
+    }
+}
+
+/// Reads the credential a body carries in the provider's own field; any
+/// body that is not a JSON object gives none (so it is refused as 401,
+/// revealing nothing about its shape).
+fn body_secret(provider: ProviderKind, body: &[u8]) -> Option<String> {
+    let text = object_text(body).ok()?;
+    let field = match provider {
+        ProviderKind::TextLink => read::<TextLinkSecret>(text).ok()?.secret,
+        _ => read::<RelayToken>(text).ok()?.callback_token,
+    };
+    field.and_then(|s| s.0)
+}
+
 /// Authenticates and normalises one webhook request.
 ///
 /// ```
-/// use edgetext::{parse_webhook, WebhookRequest, WebhookSecrets};
+/// use edgetext::{parse_webhook, EventKind, WebhookRequest, WebhookSecrets};
 /// let secrets = WebhookSecrets { textlink: Some("s3cret".into()), ..Default::default() };
 /// let body = br#"{"secret":"s3cret","phone_number":"+11234567890","text":"Working!","timestamp":1748455363370,"received":true,"sent":false}"#;
 /// let req = WebhookRequest { provider: "textlink", path_secret: None, event_hint: None, headers: &[], body };
 /// let events = parse_webhook(&req, &secrets, 1_748_455_400_000).unwrap();
-/// assert_eq!(events[0].kind, "message.received");
-/// assert!(!events[0].raw.contains("s3cret"));
+/// assert_eq!(events[0].kind, EventKind::MessageReceived);
+/// assert!(!events[0].raw.as_str().contains("s3cret"));
 /// ```
 pub fn parse_webhook(req: &WebhookRequest, secrets: &WebhookSecrets, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
-    let secret = match req.provider {
-        "textlink" => &secrets.textlink,
-        "teklink" => &secrets.teklink,
-        "relay" => &secrets.relay,
-        "klink" => &secrets.klink,
-        _ => return Err(reject(404, "unknown provider")),
-    };
-    let Some(secret) = secret.as_deref().filter(|s| !s.is_empty()) else {
+    let provider = ProviderKind::parse(req.provider).ok_or_else(|| reject(404, "unknown provider"))?;
+    let Some(secret) = secrets.of(provider) else {
         return Err(reject(401, format!("no webhook secret is configured for {}", req.provider)));
     };
     if req.body.len() > MAX_WEBHOOK_BODY {
         return Err(reject(413, "body is larger than 64 KiB"));
     }
-    // Credentials that do not need the body come first.
-    match req.provider {
-        "teklink" if !req.path_secret.is_some_and(|p| secret_eq(p, secret)) => {
-            return Err(reject(401, "bad credentials"));
-        }
-        "klink" => {
+    let bad = || reject(401, "bad credentials");
+    match provider {
+        ProviderKind::Teklink if !req.path_secret.is_some_and(|p| secret_eq(p, secret)) => return Err(bad()),
+        ProviderKind::Klink => {
             let sig = header(req, "x-signature").and_then(|s| unhex(s.trim()));
             let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
             mac.update(req.body);
-            if !sig.is_some_and(|s| mac.verify_slice(&s).is_ok()) {
+            if sig.is_none_or(|s| mac.verify_slice(&s).is_err()) {
                 return Err(reject(401, "bad signature"));
             }
         }
+        ProviderKind::Relay => {
+            let from_header = header(req, "authorization")
+                .and_then(|a| a.get(..7).filter(|p| p.eq_ignore_ascii_case("bearer ")).map(|_| &a[7..]))
+                .or_else(|| header(req, "x-callback-token"));
+            let ok = match from_header {
+                Some(t) => secret_eq(t, secret),
+                None => body_secret(provider, req.body).is_some_and(|t| secret_eq(&t, secret)),
+            };
+            if !ok {
+                return Err(bad());
+            }
+        }
+        ProviderKind::TextLink if !body_secret(provider, req.body).is_some_and(|t| secret_eq(&t, secret)) => return Err(bad()),
         _ => {}
     }
-    let relay_header_token = if req.provider == "relay" {
-        header(req, "authorization")
-            .and_then(|a| a.strip_prefix("Bearer ").or_else(|| a.strip_prefix("bearer ")))
-            .or_else(|| header(req, "x-callback-token"))
-    } else {
-        None
-    };
-    let text = core::str::from_utf8(req.body).map_err(|_| reject(400, "body is not UTF-8"))?;
-    let obj = match json::parse_or_why(text) {
-        Ok(Value::Object(o)) => o,
-        Ok(_) => return Err(reject(400, "body is not a JSON object")),
-        Err(_) if req.provider == "textlink" || (req.provider == "relay" && relay_header_token.is_none()) => {
-            return Err(reject(401, "bad credentials"))
-        }
-        Err(why) => return Err(reject(400, why)),
-    };
-    match req.provider {
-        "textlink" => {
-            if !json::get_str(&obj, "secret").is_some_and(|s| secret_eq(s, secret)) {
-                return Err(reject(401, "bad credentials"));
-            }
-            textlink(req, obj, now_ms)
-        }
-        "relay" => {
-            let token = relay_header_token.or_else(|| json::get_str(&obj, "callback_token"));
-            if !token.is_some_and(|t| secret_eq(t, secret)) {
-                return Err(reject(401, "bad credentials"));
-            }
-            relay(obj, now_ms)
-        }
-        "klink" => klink(obj, now_ms),
-        _ => teklink(obj, now_ms),
+    let text = object_text(req.body)?;
+    match provider {
+        ProviderKind::TextLink => textlink(req.event_hint, text, now_ms),
+        ProviderKind::Relay => relay(text, now_ms),
+        ProviderKind::Klink => klink(text, now_ms),
+        ProviderKind::Teklink => teklink(text, now_ms),
     }
 }
 
-/// Reads optional typed fields, refusing wrong types with 400.
-struct Body {
-    obj: Object,
+/// The body as stored: without the member that carries the credential.
+fn raw_without(text: &str, secret_key: Option<&str>) -> Result<RawJson, Rejection> {
+    let obj: RawObject = read(text)?;
+    Ok(RawJson(codec::to_json(&obj.without(secret_key.unwrap_or_default()))))
 }
 
-impl Body {
-    fn str(&self, key: &str) -> Result<Option<String>, Rejection> {
-        match self.obj.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(reject(400, format!("{key} must be a string"))),
-        }
-    }
-
-    /// A string, or a number written as a string (ids are sometimes numeric).
-    fn id(&self, key: &str) -> Result<Option<String>, Rejection> {
-        match self.obj.get(key) {
-            Some(Value::Number(n)) => Ok(Some(n.clone())),
-            _ => self.str(key),
-        }
-    }
-
-    fn bool(&self, key: &str) -> Result<Option<bool>, Rejection> {
-        match self.obj.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(reject(400, format!("{key} must be a boolean"))),
-        }
-    }
-
-    fn num(&self, key: &str) -> Result<Option<f64>, Rejection> {
-        match self.obj.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => Ok(Some(json::number_f64(n))),
-            Some(_) => Err(reject(400, format!("{key} must be a number"))),
-        }
-    }
-
-    fn first_str(&self, keys: &[&str]) -> Result<Option<String>, Rejection> {
-        for k in keys {
-            if let Some(v) = self.id(k)? {
-                return Ok(Some(v));
-            }
-        }
-        Ok(None)
-    }
-
-    /// The body as JSON text without the given (secret) fields.
-    fn raw_without(mut self, secret_keys: &[&str]) -> String {
-        for k in secret_keys {
-            self.obj.remove(k);
-        }
-        self.obj.to_json()
-    }
-}
-
-fn ms_field(b: &Body, key: &str, now_ms: u64) -> Result<u64, Rejection> {
-    match b.num(key)? {
-        None => Ok(now_ms),
-        Some(t) if t.is_finite() && t >= 0.0 && t.fract() == 0.0 && t < 1e15 => check_time(t as u64, now_ms),
-        Some(_) => Err(reject(400, "timestamp is out of range")),
-    }
-}
-
-fn event(provider: &'static str, kind: &'static str, id: String, occurred_at_ms: u64, raw: String) -> InboundEvent {
+fn event(provider: ProviderKind, kind: EventKind, id: String, occurred_at_ms: u64, raw: RawJson) -> InboundEvent {
     InboundEvent {
         id,
         provider,
@@ -341,52 +501,75 @@ fn event(provider: &'static str, kind: &'static str, id: String, occurred_at_ms:
     }
 }
 
-fn textlink(req: &WebhookRequest, obj: Object, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
-    let b = Body { obj };
-    let phone = b.str("phone_number")?;
-    let text = b.str("text")?;
-    let tag = b.str("tag")?;
-    let custom_id = b.id("custom_id")?;
-    let (sent, received, failed) = (b.bool("sent")?, b.bool("received")?, b.bool("failed")?);
-    b.bool("portal")?;
-    b.str("name")?;
-    let error = b.first_str(&["error", "reason", "message", "error_message"])?;
-    let at = ms_field(&b, "timestamp", now_ms)?;
-    let kind = match req.event_hint {
-        Some("received") => "message.received",
-        Some("sent") => "message.sent",
-        Some("failed") => "message.failed",
-        Some("tag") => "contact.tag_changed",
+/// TextLink's four webhooks (`webhooks.md`).
+#[derive(Deserialize)]
+struct TextLinkBody {
+    phone_number: Option<String>,
+    text: Option<String>,
+    /// Milliseconds since the epoch.
+    timestamp: Option<f64>,
+    sent: Option<bool>,
+    received: Option<bool>,
+    failed: Option<bool>,
+    #[allow(dead_code)]
+    portal: Option<bool>,
+    custom_id: Option<Id>,
+    #[allow(dead_code)]
+    name: Option<String>,
+    tag: Option<String>,
+    error: Option<String>,
+    reason: Option<String>,
+    message: Option<String>,
+    error_message: Option<String>,
+}
+
+fn textlink(hint: Option<&str>, text: &str, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
+    let b: TextLinkBody = read(text)?;
+    let at = match b.timestamp {
+        None => None,
+        Some(t) if t.is_finite() && t >= 0.0 && t.fract() == 0.0 && t < 1e15 => Some(check_time(t as u64, now_ms)?),
+        Some(_) => return Err(reject(400, "timestamp is out of range")),
+    };
+    let kind = match hint {
+        Some("received") => EventKind::MessageReceived,
+        Some("sent") => EventKind::MessageSent,
+        Some("failed") => EventKind::MessageFailed,
+        Some("tag") => EventKind::ContactTagChanged,
         Some(_) => return Err(reject(400, "event must be received, sent, failed or tag")),
-        None if tag.is_some() => "contact.tag_changed",
-        None if received == Some(true) => "message.received",
-        None if failed == Some(true) => "message.failed",
-        None if sent == Some(true) => "message.sent",
+        None if b.tag.is_some() => EventKind::ContactTagChanged,
+        None if b.received == Some(true) => EventKind::MessageReceived,
+        None if b.failed == Some(true) => EventKind::MessageFailed,
+        None if b.sent == Some(true) => EventKind::MessageSent,
         None => return Err(reject(400, "cannot tell which TextLink webhook this is: add ?event= to its URL")),
     };
-    if phone.is_none() {
+    let Some(phone) = b.phone_number else {
         return Err(reject(400, "phone_number is required"));
-    }
-    let id = event_id(
-        "textlink",
-        &[kind, phone.as_deref().unwrap_or(""), &at.to_string(), custom_id.as_deref().unwrap_or(""), text.as_deref().unwrap_or(""), tag.as_deref().unwrap_or("")],
-    );
-    let raw = b.raw_without(&["secret"]);
-    let mut e = event("textlink", kind, id, at, raw);
+    };
+    let raw = raw_without(text, secret_field(ProviderKind::TextLink))?;
+    let custom_id = id(b.custom_id);
+    let id = match at {
+        Some(at) => event_id(
+            ProviderKind::TextLink,
+            &[kind.as_str(), &phone, &at.to_string(), custom_id.as_deref().unwrap_or(""), b.text.as_deref().unwrap_or(""), b.tag.as_deref().unwrap_or("")],
+        ),
+        None => body_event_id(ProviderKind::TextLink, kind, raw.as_str()),
+    };
+    let mut e = event(ProviderKind::TextLink, kind, id, at.unwrap_or(now_ms), raw);
     e.channel = Some("sms".into());
-    e.text = text;
+    e.text = b.text;
     match kind {
-        "message.received" => e.from = phone,
-        "contact.tag_changed" => {
-            e.from = phone;
-            e.tag = tag;
+        EventKind::MessageReceived => e.from = Some(phone),
+        EventKind::ContactTagChanged => {
+            e.from = Some(phone);
+            e.tag = b.tag;
             e.channel = None;
         }
         _ => {
-            e.to = phone;
+            e.to = Some(phone);
             e.message_id = custom_id;
-            if kind == "message.failed" {
+            if kind == EventKind::MessageFailed {
                 e.status = Some("failed");
+                let error = b.error.or(b.reason).or(b.message).or(b.error_message);
                 e.error = Some(error.unwrap_or_else(|| "TextLink reported the message as failed".into()));
             } else {
                 e.status = Some("sent");
@@ -396,87 +579,129 @@ fn textlink(req: &WebhookRequest, obj: Object, now_ms: u64) -> Result<Vec<Inboun
     Ok(vec![e])
 }
 
-fn relay(obj: Object, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
-    let b = Body { obj };
-    let kind_word = b.str("event_type")?;
-    let channel = b.str("channel")?;
-    let source = b.first_str(&["source", "from"])?;
-    let dest = b.first_str(&["destination", "to"])?;
-    let text = b.str("text")?;
-    let message_id = b.first_str(&["message_id", "id"])?;
-    let status = b.str("status")?;
-    let error = b.str("last_error")?;
-    let duration = b.num("duration_sec")?;
-    let at = match b.str("created_at")?.or(b.str("timestamp")?) {
-        Some(t) => check_time(parse_iso8601(&t).ok_or_else(|| reject(400, "created_at is not an RFC 3339 time"))?, now_ms)?,
-        None => now_ms,
-    };
-    let kind = match kind_word.as_deref() {
-        Some("missed") => "call.missed",
-        Some("answered") => "call.answered",
-        Some("call") => "call",
-        Some("status") => "message.status",
-        Some("message") | None if status.is_some() && message_id.is_some() && text.is_none() => "message.status",
-        Some("message") | None => "message.received",
+/// A Phone Relay callback (`webhooks.md`; field names as its API documents them).
+#[derive(Deserialize)]
+struct RelayBody {
+    event_type: Option<String>,
+    channel: Option<String>,
+    source: Option<Id>,
+    from: Option<Id>,
+    destination: Option<Id>,
+    to: Option<Id>,
+    text: Option<String>,
+    message_id: Option<Id>,
+    id: Option<Id>,
+    status: Option<String>,
+    last_error: Option<String>,
+    duration_sec: Option<f64>,
+    created_at: Option<String>,
+    timestamp: Option<String>,
+}
+
+fn relay(text: &str, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
+    let b: RelayBody = read(text)?;
+    let source = id(b.source).or(id(b.from));
+    let dest = id(b.destination).or(id(b.to));
+    let message_id = id(b.message_id).or(id(b.id));
+    let created = b.created_at.or(b.timestamp);
+    let at = created.as_deref().map(|t| rfc3339("created_at", t, now_ms)).transpose()?;
+    let kind = match b.event_type.as_deref() {
+        Some("missed") => EventKind::CallMissed,
+        Some("answered") => EventKind::CallAnswered,
+        Some("call") => EventKind::Call,
+        Some("status") => EventKind::MessageStatus,
+        Some("message") | None if b.status.is_some() && message_id.is_some() && b.text.is_none() => EventKind::MessageStatus,
+        Some("message") | None => EventKind::MessageReceived,
         Some(_) => return Err(reject(400, "event_type must be message, status, call, missed or answered")),
     };
-    if kind == "message.received" && source.is_none() {
+    if kind == EventKind::MessageReceived && source.is_none() {
         return Err(reject(400, "source is required"));
     }
-    let id = event_id(
-        "relay",
-        &[kind, message_id.as_deref().unwrap_or(""), status.as_deref().unwrap_or(""), source.as_deref().unwrap_or(""), &at.to_string(), text.as_deref().unwrap_or(""), &duration.map(|d| (d as i64).to_string()).unwrap_or_default()],
-    );
-    let raw = b.raw_without(&["callback_token"]);
-    let mut e = event("relay", kind, id, at, raw);
+    let raw = raw_without(text, secret_field(ProviderKind::Relay))?;
+    let id = if message_id.is_some() || at.is_some() {
+        let duration = b.duration_sec.filter(|d| d.is_finite()).map(|d| (d as i64).to_string()).unwrap_or_default();
+        event_id(
+            ProviderKind::Relay,
+            &[
+                kind.as_str(),
+                message_id.as_deref().unwrap_or(""),
+                b.status.as_deref().unwrap_or(""),
+                source.as_deref().unwrap_or(""),
+                created.as_deref().unwrap_or(""),
+                b.text.as_deref().unwrap_or(""),
+                &duration,
+            ],
+        )
+    } else {
+        body_event_id(ProviderKind::Relay, kind, raw.as_str())
+    };
+    let mut e = event(ProviderKind::Relay, kind, id, at.unwrap_or(now_ms), raw);
     e.from = source;
     e.to = dest;
-    e.text = text;
-    e.channel = channel;
+    e.text = b.text;
+    e.channel = b.channel;
     e.message_id = message_id;
-    if kind == "message.status" {
-        e.status = Some(crate::normalize_status(status.as_deref().unwrap_or(""))).filter(|s| *s != "unknown");
-        e.error = error;
+    if kind == EventKind::MessageStatus {
+        e.status = Some(crate::normalize_status(b.status.as_deref().unwrap_or(""))).filter(|s| *s != "unknown");
+        e.error = b.last_error;
     }
     Ok(vec![e])
 }
 
-fn klink(obj: Object, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
-    let b = Body { obj };
-    let name = b.str("event")?.ok_or_else(|| reject(400, "event is required"))?;
-    let ts = b.str("timestamp")?.ok_or_else(|| reject(400, "timestamp is required"))?;
-    let at = check_time(parse_iso8601(&ts).ok_or_else(|| reject(400, "timestamp is not an RFC 3339 time"))?, now_ms)?;
-    let data = match b.obj.get("data") {
-        Some(Value::Object(d)) => Body { obj: d.clone() },
-        _ => return Err(reject(400, "data must be an object")),
-    };
+/// Klink's webhook envelope (`webhooks.md`).
+#[derive(Deserialize)]
+struct KlinkEnvelope {
+    event: Option<String>,
+    timestamp: Option<String>,
+    data: Option<KlinkData>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct KlinkData {
+    id: Option<Id>,
+    contact_id: Option<Id>,
+    room_id: Option<Id>,
+    message: Option<String>,
+    platform: Option<String>,
+    channel: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    status: Option<String>,
+    error: Option<String>,
+    error_message: Option<String>,
+    failed_reason: Option<String>,
+}
+
+fn klink(text: &str, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
+    let b: KlinkEnvelope = read(text)?;
+    let name = b.event.ok_or_else(|| reject(400, "event is required"))?;
+    let ts = b.timestamp.ok_or_else(|| reject(400, "timestamp is required"))?;
+    let at = rfc3339("timestamp", &ts, now_ms)?;
+    let data = b.data.ok_or_else(|| reject(400, "data must be an object"))?;
     let kind = match name.as_str() {
-        "message.inbound" => "message.received",
-        "message.outbound" => "message.sent",
-        "message.failed" => "message.failed",
-        "message.status" | "message.delivered" | "message.read" => "message.status",
+        "message.inbound" => EventKind::MessageReceived,
+        "message.outbound" => EventKind::MessageSent,
+        "message.failed" => EventKind::MessageFailed,
+        "message.status" | "message.delivered" | "message.read" => EventKind::MessageStatus,
         // Other Klink events (contact.create, tickets…) are acknowledged and not stored.
         _ => return Ok(vec![]),
     };
-    let message_id = data.id("id")?;
-    let contact = data.first_str(&["contactId", "roomId"])?;
-    let text = data.str("message")?;
-    let channel = data.first_str(&["platform", "channel", "type"])?;
-    let status_word = data.str("status")?;
-    let error = data.first_str(&["error", "errorMessage", "failedReason"])?;
-    let id = event_id("klink", &[&name, message_id.as_deref().unwrap_or(""), &ts, status_word.as_deref().unwrap_or("")]);
-    let raw = b.raw_without(&[]);
-    let mut e = event("klink", kind, id, at, raw);
-    e.text = text;
-    e.channel = channel;
+    let message_id = id(data.id);
+    let contact = id(data.contact_id).or(id(data.room_id));
+    let error = data.error.or(data.error_message).or(data.failed_reason);
+    let id = event_id(ProviderKind::Klink, &[&name, message_id.as_deref().unwrap_or(""), &ts, data.status.as_deref().unwrap_or("")]);
+    let mut e = event(ProviderKind::Klink, kind, id, at, RawJson(text.into()));
+    e.text = data.message;
+    e.channel = data.platform.or(data.channel).or(data.kind);
     e.message_id = message_id;
     match kind {
-        "message.received" => e.from = contact,
-        "message.sent" => {
+        EventKind::MessageReceived => e.from = contact,
+        EventKind::MessageSent => {
             e.to = contact;
             e.status = Some("sent");
         }
-        "message.failed" => {
+        EventKind::MessageFailed => {
             e.to = contact;
             e.status = Some("failed");
             e.error = error.or(Some("Klink reported the message as failed".into()));
@@ -485,7 +710,7 @@ fn klink(obj: Object, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
             e.to = contact;
             e.status = Some(match name.as_str() {
                 "message.delivered" | "message.read" => "delivered",
-                _ => crate::normalize_status(status_word.as_deref().unwrap_or("")),
+                _ => crate::normalize_status(data.status.as_deref().unwrap_or("")),
             })
             .filter(|s| *s != "unknown");
             e.error = error;
@@ -494,56 +719,39 @@ fn klink(obj: Object, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
     Ok(vec![e])
 }
 
-fn teklink(obj: Object, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
-    let b = Body { obj };
-    let from = b.first_str(&["from", "from_telephone_number"])?;
-    let to = b.first_str(&["to", "to_telephone_number"])?;
-    let text = b.first_str(&["message_text", "text", "body"])?;
-    let message_id = b.first_str(&["id", "message_id"])?;
-    let status = b.str("status")?;
-    let raw = b.raw_without(&[]);
-    let kind = if status.is_some() && message_id.is_some() { "message.status" } else { "message.received" };
-    let id = match &message_id {
-        Some(m) => event_id("teklink", &[kind, m, status.as_deref().unwrap_or("")]),
-        None => event_id("teklink", &[kind, &raw]),
+/// Teklink's payload is not published: the common field names are mapped
+/// (`webhooks.md`) and anything else is kept in `raw`.
+#[derive(Deserialize)]
+struct TeklinkBody {
+    from: Option<Id>,
+    from_telephone_number: Option<Id>,
+    to: Option<Id>,
+    to_telephone_number: Option<Id>,
+    message_text: Option<String>,
+    text: Option<String>,
+    body: Option<String>,
+    id: Option<Id>,
+    message_id: Option<Id>,
+    status: Option<String>,
+}
+
+fn teklink(text: &str, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
+    let b: TeklinkBody = read(text)?;
+    let message_id = id(b.id).or(id(b.message_id));
+    let kind = if b.status.is_some() && message_id.is_some() { EventKind::MessageStatus } else { EventKind::MessageReceived };
+    let raw = RawJson(text.into());
+    let key = match &message_id {
+        Some(m) => event_id(ProviderKind::Teklink, &[kind.as_str(), m, b.status.as_deref().unwrap_or("")]),
+        None => body_event_id(ProviderKind::Teklink, kind, raw.as_str()),
     };
-    let mut e = event("teklink", kind, id, now_ms, raw);
-    e.from = from;
-    e.to = to;
-    e.text = text;
+    let mut e = event(ProviderKind::Teklink, kind, key, now_ms, raw);
+    e.from = id(b.from).or(id(b.from_telephone_number));
+    e.to = id(b.to).or(id(b.to_telephone_number));
+    e.text = b.message_text.or(b.text).or(b.body);
     e.channel = Some("sms".into());
     e.message_id = message_id;
-    if kind == "message.status" {
-        e.status = Some(crate::normalize_status(status.as_deref().unwrap_or(""))).filter(|s| *s != "unknown");
+    if kind == EventKind::MessageStatus {
+        e.status = Some(crate::normalize_status(b.status.as_deref().unwrap_or(""))).filter(|s| *s != "unknown");
     }
     Ok(vec![e])
-}
-
-/// Signs a forwarded body: `t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
-pub fn sign_forwarded(secret: &str, body: &str, unix_seconds: u64) -> String {
-    let mac = hmac_hex(secret.as_bytes(), format!("{unix_seconds}.{body}").as_bytes());
-    format!("t={unix_seconds},v1={mac}")
-}
-
-/// Checks an `edgetext-signature` header: the MAC over `<t>.<body>` must
-/// match (constant time) and `t` be within `tolerance_seconds` of now.
-pub fn verify_forwarded(secret: &str, header_value: &str, body: &str, now_seconds: u64, tolerance_seconds: u64) -> bool {
-    let mut t = None;
-    let mut sigs = Vec::new();
-    for part in header_value.split(',') {
-        match part.trim().split_once('=') {
-            Some(("t", v)) => t = v.parse::<u64>().ok(),
-            Some(("v1", v)) => sigs.extend(unhex(v)),
-            _ => {}
-        }
-    }
-    let Some(t) = t else { return false };
-    if t.abs_diff(now_seconds) > tolerance_seconds {
-        return false;
-    }
-    sigs.iter().any(|sig| {
-        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-        mac.update(format!("{t}.{body}").as_bytes());
-        mac.verify_slice(sig).is_ok()
-    })
 }

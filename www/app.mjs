@@ -30,10 +30,10 @@ const NO_KEY = "held-by-the-worker";
 await init();
 const config = await (await fetch("/demo/config")).json();
 const recipients = { textlink: "+1 212 555 0123", teklink: "212 555 0123", relay: "+1 212 555 0123", klink: "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4", failover: "+1 212 555 0123" };
-// Signed codes (every provider but TextLink) need an HMAC secret. Here it is a
-// throwaway made in this tab, so the page can verify what it sent; in an app,
-// sendCode/verifyCode run on your server with otp.secret from your secrets.
-const tabSecret = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
+// One-time codes for every provider but TextLink (which checks its own) go
+// through the worker's /v1/otp routes: the code never reaches this page, and
+// a valid check answers an assertion that the app's server checks
+// (/demo/app-server/check stands for that server here).
 const clients = {};
 const messages = []; // { key, provider, id, to, text, sentAt, steps: Map(status → {at, error}), current, node }
 const seenEvents = new Set();
@@ -48,7 +48,6 @@ function clientFor(name) {
     statusUrl: `${location.origin}${config.statusPath}`,
     statusToken: NO_KEY,
     ...config.providers[name].fields,
-    ...(name === "textlink" ? {} : { otp: { secret: tabSecret } }),
     onRequest: logRequest,
   });
   return clients[name];
@@ -145,7 +144,7 @@ function choose(name) {
   $("code-hint").textContent =
     name === "textlink"
       ? "TextLink makes and checks the code itself (send-code, verify-code)."
-      : "The SDK makes the code, sends it as a message and returns a signed token; the page keeps the token and checks the code against it.";
+      : "The worker makes, sends and checks the code (/v1/otp/send, /v1/otp/verify); a valid check answers an assertion, which the app's server checks with verifyOtpAssertion.";
   $("phone-card").hidden = !sandboxed(name);
   ticket = null;
   $("ticket").textContent = "";
@@ -400,12 +399,23 @@ $("send-form").addEventListener("submit", (e) => {
   });
 });
 
+/** POSTs `body` to a route of the worker; its JSON, or throws its `{ error, message }`. */
+async function postJson(path, body) {
+  const res = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw Object.assign(new Error(json.message ?? `HTTP ${res.status}`), { code: json.error ?? "provider_rejected" });
+  return json;
+}
+
 $("send-code").addEventListener("click", () =>
   busy($("send-code"), async () => {
     const to = $("to").value.trim();
-    ticket = await clientFor(provider).sendCode({ to, serviceName: "edgetext demo" });
+    ticket =
+      provider === "textlink"
+        ? await clientFor(provider).sendCode({ to, serviceName: "edgetext demo" })
+        : { mode: "worker", ...(await postJson("/v1/otp/send", { to })) };
     ticket.sentTo = to;
-    $("ticket").textContent = `Code sent to ${ticket.to} (${ticket.mode === "provider" ? "checked by TextLink" : "signed token kept by the page"}), valid until ${time(ticket.expiresAt)}.`;
+    $("ticket").textContent = `Code sent to ${ticket.to} (${ticket.mode === "provider" ? "checked by TextLink" : "made and checked by the worker"}), valid until ${time(ticket.expiresAt)}.`;
     $("verdict").textContent = "";
     await refreshPhone();
   }),
@@ -415,10 +425,24 @@ $("verify-form").addEventListener("submit", (e) => {
   e.preventDefault();
   busy($("verify"), async () => {
     if (!ticket) throw Object.assign(new Error("send a code first"), { code: "invalid_input" });
-    const result = await clientFor(provider).verifyCode({ to: ticket.sentTo, code: $("code").value.trim(), token: ticket.token });
+    const code = $("code").value.trim();
     const verdict = $("verdict");
-    verdict.className = result.valid ? "ok" : "bad";
-    verdict.textContent = result.valid ? "Valid: the code matches." : `Not valid: ${result.reason}.`;
+    if (ticket.mode !== "worker") {
+      const result = await clientFor(provider).verifyCode({ to: ticket.sentTo, code, token: ticket.token });
+      verdict.className = result.valid ? "ok" : "bad";
+      verdict.textContent = result.valid ? "Valid: the code matches." : `Not valid: ${result.reason}.`;
+      return;
+    }
+    const result = await postJson("/v1/otp/verify", { to: ticket.sentTo, code });
+    if (!result.valid) {
+      verdict.className = "bad";
+      verdict.textContent = `Not valid: ${result.reason}.`;
+      return;
+    }
+    // What the app's server does with the assertion the browser hands it.
+    const proof = await postJson("/demo/app-server/check", { assertion: result.assertion, to: ticket.to });
+    verdict.className = "ok";
+    verdict.textContent = `Valid: the worker verified the code, and the app's server checked its assertion for ${proof.to} (id ${proof.id.slice(0, 8)}…, verified at ${time(proof.verifiedAt)}).`;
   });
 });
 

@@ -1,8 +1,8 @@
 // The ingest baseline: a bare JS worker doing by hand what edgetext/worker
 // does for a TextLink "sent" webhook, with no wasm: read the body, parse it,
 // check the secret, derive a stable event id (SHA-256, as the core does), and
-// run the same two statements (event once, status upsert) into the same D1
-// schema in one batch.
+// run the same two statements (event once, status move guarded by changes()
+// and precedence) into the same D1 schema in one batch.
 const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 export default {
@@ -28,18 +28,22 @@ export default {
       channel: "sms", messageId: body.custom_id, status: "sent", error: null, tag: null, occurredAt: at, raw,
     };
     const json = JSON.stringify(event);
+    const now = Date.now();
+    // The same two statements, in one batch, into the same schema (migrations
+    // 0001 and 0002): the event once, and its status moved only if its row is
+    // new and its precedence (rank, then time) is higher.
     await env.DB.batch([
-      env.DB.prepare("INSERT OR IGNORE INTO events (id, provider, type, message_id, occurred_at, received_at, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-        .bind(event.id, event.provider, event.type, event.messageId, at, Date.now(), json),
+      env.DB.prepare("INSERT OR IGNORE INTO events (id, provider, type, message_id, occurred_at, received_at, body, forward_due) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+        .bind(event.id, event.provider, event.type, event.messageId, at, now, json, null),
       env.DB.prepare(
-        `INSERT INTO statuses (message_id, provider, status, rank, error, created_at, delivered_at, updated_at, last_event)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8)
-         ON CONFLICT (message_id) DO UPDATE SET
-           status = excluded.status, rank = excluded.rank, error = excluded.error,
+        `INSERT INTO statuses (provider, message_id, status, precedence, error, created_at, delivered_at, updated_at, received_at, last_event)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8, ?9 WHERE changes() = 1
+         ON CONFLICT (provider, message_id) DO UPDATE SET
+           status = excluded.status, precedence = excluded.precedence, error = excluded.error,
            delivered_at = COALESCE(excluded.delivered_at, statuses.delivered_at),
-           updated_at = excluded.updated_at, last_event = excluded.last_event
-         WHERE excluded.rank >= statuses.rank`,
-      ).bind(event.messageId, "textlink", "sent", 3, null, at, null, json),
+           updated_at = excluded.updated_at, received_at = excluded.received_at, last_event = excluded.last_event
+         WHERE excluded.precedence > statuses.precedence`,
+      ).bind("textlink", event.messageId, "sent", 3 * 1e13 + body.timestamp, null, at, null, now, json),
     ]);
     return Response.json({ ok: true, events: 1 });
   },

@@ -2,7 +2,7 @@
 // through Teklink and Klink, sends and verifies a signed code over Klink,
 // and reads the Klink message's status from the edgetext worker (statusUrl).
 // Against real providers, drop baseUrl and put the keys in secrets.
-import { Client, EdgetextError } from "edgetext";
+import { Client, EdgetextError, memoryStore } from "edgetext";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -22,7 +22,8 @@ export default {
         baseUrl: `${sandbox}/sandbox/klink`,
         statusUrl: sandbox,
         statusToken: env.EDGETEXT_API_TOKEN,
-        otp: { secret: env.OTP_SECRET },
+        // Checks are counted per isolate here; bind a KV namespace (env.OTP_KV) to count them across the fleet.
+        otp: { secret: env.OTP_SECRET, store: env.OTP_KV ?? memoryStore() },
       });
       const contactId = "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4";
       const k = await klink.send({ contactId, text: "Sent from a Worker" });

@@ -21,7 +21,7 @@ fn check(provider: &str, path_secret: Option<&str>, hint: Option<&str>, headers:
         Ok(events) => {
             for e in &events {
                 assert!(e.id.starts_with("evt_") && e.id.len() == 36, "{:?}", e.id);
-                assert_eq!(e.provider, provider);
+                assert_eq!(e.provider.as_str(), provider);
                 let json = e.to_json();
                 assert!(json.starts_with('{') && json.ends_with('}'));
                 let _ = e.status_rank();

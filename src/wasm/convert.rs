@@ -41,8 +41,3 @@ pub(crate) fn out<T: Serialize>(r: crate::Result<T>) -> Result<JsValue, JsValue>
     crate::codec::to_js(&value).map_err(|e| error_to_js(Error::input(e.to_string())))
 }
 
-/// JSON text as a JavaScript value.
-#[cfg(feature = "worker")]
-pub(crate) fn from_json(text: &str) -> Result<JsValue, JsValue> {
-    js_sys::JSON::parse(text)
-}

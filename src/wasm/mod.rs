@@ -4,14 +4,17 @@
 
 mod convert;
 mod failover;
+mod otp;
 mod platform;
 pub(crate) mod store;
-#[cfg(feature = "worker")]
 mod webhooks;
+#[cfg(feature = "worker")]
+mod worker_handler;
 
 use crate::{Config, Operation};
 use convert::{error_to_js, out};
 use platform::JsPlatform;
+use js_sys::Promise;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -116,88 +119,95 @@ impl JsClient {
         self.inner.config().provider.as_str().into()
     }
 
-    async fn call(&self, name: &str, arg: JsValue) -> Result<JsValue, JsValue> {
-        let provider = self.inner.config().provider;
-        let arg = match name {
-            // An absent options object means no options.
-            "listMessages" | "inboundQuery" if arg.is_undefined() || arg.is_null() => js_sys::Object::new().into(),
-            _ => arg,
-        };
-        let op = match Operation::read(name, provider, crate::codec::Strict(arg.clone())) {
-            Ok(op) => op,
-            Err(mut e) => {
-                if let Some(field) = failing_field(&arg, |one| Operation::read(name, provider, crate::codec::Strict(one)).err()) {
-                    e.message = e.message.replacen(": ", &format!(".{field}: "), 1);
-                }
-                return Err(error_to_js(e.with_provider(provider.as_str())));
-            }
-        };
-        let client = Rc::clone(&self.inner);
-        out(client.run(op).await)
+    /// Runs the operation `name` on a Promise. Every method goes through
+    /// this one future type, so the wasm holds one copy of the machinery
+    /// that turns a Rust future into a Promise, not one per method.
+    fn spawn(&self, name: &'static str, arg: JsValue) -> Promise {
+        wasm_bindgen_futures::future_to_promise(run(Rc::clone(&self.inner), name, arg))
     }
 
     /// Sends a message; resolves to its receipt.
-    pub async fn send(&self, message: JsValue) -> Result<JsValue, JsValue> {
-        self.call("send", message).await
+    pub fn send(&self, message: JsValue) -> Promise {
+        self.spawn("send", message)
     }
 
     /// Sends a one-time code; resolves to its ticket (never the code).
     #[wasm_bindgen(js_name = sendCode)]
-    pub async fn send_code(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        self.call("sendCode", request).await
+    pub fn send_code(&self, request: JsValue) -> Promise {
+        self.spawn("sendCode", request)
     }
 
     /// Checks a code; a wrong code resolves to `{ valid: false, reason }`.
     #[wasm_bindgen(js_name = verifyCode)]
-    pub async fn verify_code(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        self.call("verifyCode", request).await
+    pub fn verify_code(&self, request: JsValue) -> Promise {
+        self.spawn("verifyCode", request)
     }
 
     /// A message's status.
-    pub async fn status(&self, id: JsValue) -> Result<JsValue, JsValue> {
-        self.call("status", id).await
+    pub fn status(&self, id: JsValue) -> Promise {
+        self.spawn("status", id)
     }
 
     /// textlink: sets a contact's tag.
     #[wasm_bindgen(js_name = updateContactTag)]
-    pub async fn update_contact_tag(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        self.call("updateContactTag", request).await
+    pub fn update_contact_tag(&self, request: JsValue) -> Promise {
+        self.spawn("updateContactTag", request)
     }
 
     /// relay: the newest messages.
     #[wasm_bindgen(js_name = listMessages)]
-    pub async fn list_messages(&self, options: JsValue) -> Result<JsValue, JsValue> {
-        self.call("listMessages", options).await
+    pub fn list_messages(&self, options: JsValue) -> Promise {
+        self.spawn("listMessages", options)
     }
 
     /// relay: `GET /health`.
-    pub async fn health(&self) -> Result<JsValue, JsValue> {
-        self.call("health", JsValue::UNDEFINED).await
+    pub fn health(&self) -> Promise {
+        self.spawn("health", JsValue::UNDEFINED)
     }
 
     /// relay: the inbound report for a filter.
     #[wasm_bindgen(js_name = inboundQuery)]
-    pub async fn inbound_query(&self, filter: JsValue) -> Result<JsValue, JsValue> {
-        self.call("inboundQuery", filter).await
+    pub fn inbound_query(&self, filter: JsValue) -> Promise {
+        self.spawn("inboundQuery", filter)
     }
 
     /// relay: the registered inbound callbacks.
     #[wasm_bindgen(js_name = listCallbacks)]
-    pub async fn list_callbacks(&self) -> Result<JsValue, JsValue> {
-        self.call("listCallbacks", JsValue::UNDEFINED).await
+    pub fn list_callbacks(&self) -> Promise {
+        self.spawn("listCallbacks", JsValue::UNDEFINED)
     }
 
     /// relay: registers an inbound callback.
     #[wasm_bindgen(js_name = registerCallback)]
-    pub async fn register_callback(&self, callback: JsValue) -> Result<JsValue, JsValue> {
-        self.call("registerCallback", callback).await
+    pub fn register_callback(&self, callback: JsValue) -> Promise {
+        self.spawn("registerCallback", callback)
     }
 
     /// relay: removes an inbound callback by its URL.
     #[wasm_bindgen(js_name = deleteCallback)]
-    pub async fn delete_callback(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        self.call("deleteCallback", request).await
+    pub fn delete_callback(&self, request: JsValue) -> Promise {
+        self.spawn("deleteCallback", request)
     }
+}
+
+/// One operation of a client, from the JS argument to the JS result.
+async fn run(client: Rc<crate::Client<JsPlatform>>, name: &'static str, arg: JsValue) -> Result<JsValue, JsValue> {
+    let provider = client.config().provider;
+    let arg = match name {
+        // An absent options object means no options.
+        "listMessages" | "inboundQuery" if arg.is_undefined() || arg.is_null() => js_sys::Object::new().into(),
+        _ => arg,
+    };
+    let op = match Operation::read(name, provider, crate::codec::Strict(arg.clone())) {
+        Ok(op) => op,
+        Err(mut e) => {
+            if let Some(field) = failing_field(&arg, |one| Operation::read(name, provider, crate::codec::Strict(one)).err()) {
+                e.message = e.message.replacen(": ", &format!(".{field}: "), 1);
+            }
+            return Err(error_to_js(e.with_provider(provider.as_str())));
+        }
+    };
+    out(client.run(op).await)
 }
 
 /// Which field of `value` a failed read was about: the one key whose value

@@ -24,14 +24,12 @@ fn obj(json: &str) -> JsValue {
 fn scripted(answers: &str) -> (JsValue, Array) {
     let log = Array::new();
     let f = Function::new_with_args(
-        "answers, log, request",
+        "answers, log, url, init",
         "const a = answers.shift(); \
-         return request.text().then((body) => { \
-           log.push({ method: request.method, url: request.url, body, at: Date.now() }); \
-           if (a === 'hang') return new Promise((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason))); \
-           if (a === 'refused') { const e = new TypeError('fetch failed'); e.cause = { code: 'ECONNREFUSED' }; throw e; } \
-           return new Response(a[1], { status: a[0], headers: a[2] ? { 'retry-after': a[2] } : {} }); \
-         });",
+         log.push({ method: init.method, url, body: init.body, headers: init.headers, at: Date.now() }); \
+         if (a === 'hang') return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason))); \
+         if (a === 'refused') { const e = new TypeError('fetch failed'); e.cause = { code: 'ECONNREFUSED' }; return Promise.reject(e); } \
+         return Promise.resolve(new Response(a[1], { status: a[0], headers: a[2] ? { 'retry-after': a[2] } : {} }));",
     );
     let bound = f.bind2(&JsValue::NULL, &obj(answers), &log);
     let options = Object::new();
@@ -73,7 +71,7 @@ async fn bad_input_is_refused_before_any_request() {
         (r#"{"to":"+12125551212","text":"x","idempotencyKey":"k"}"#, "invalid_input", "message.idempotencyKey is not a field for textlink"),
         (r#"{"to":"+44 20","text":"x"}"#, "invalid_phone", ""),
     ] {
-        let err = c.send(obj(message)).await.unwrap_err();
+        let err = JsFuture::from(c.send(obj(message))).await.unwrap_err();
         assert_eq!(get(&err, "code"), code, "{message}");
         assert!(get(&err, "message").as_string().unwrap().starts_with(says), "{message}: {:?}", get(&err, "message"));
     }
@@ -84,7 +82,7 @@ async fn bad_input_is_refused_before_any_request() {
 async fn a_send_waits_out_retry_after_and_keeps_its_body() {
     let (options, log) = scripted(r#"[[429, "{\"ok\":false,\"message\":\"slow\"}", "1"], [200, "{\"ok\":true,\"queued\":true}"]]"#);
     let c = JsClient::new(obj(r#"{"provider":"textlink","apiKey":"tl-key","maxRetries":1}"#), options).unwrap();
-    let receipt = c.send(obj(r#"{"to":"+12125551212","text":"hi","customId":"c-1"}"#)).await.unwrap();
+    let receipt = JsFuture::from(c.send(obj(r#"{"to":"+12125551212","text":"hi","customId":"c-1"}"#))).await.unwrap();
     assert_eq!(get(&receipt, "id"), "c-1");
     assert_eq!(get(&receipt, "status"), "queued");
     assert_eq!(get(&get(&receipt, "raw"), "queued"), JsValue::TRUE);
@@ -101,7 +99,7 @@ async fn a_send_waits_out_retry_after_and_keeps_its_body() {
 async fn a_send_past_its_timeout_is_outcome_unknown_and_not_resent() {
     let (options, log) = scripted(r#"["hang", [200, "{\"ok\":true}"]]"#);
     let c = JsClient::new(obj(r#"{"provider":"textlink","apiKey":"k","timeoutMs":50}"#), options).unwrap();
-    let err = c.send(obj(r#"{"to":"+12125551212","text":"hi"}"#)).await.unwrap_err();
+    let err = JsFuture::from(c.send(obj(r#"{"to":"+12125551212","text":"hi"}"#))).await.unwrap_err();
     assert_eq!(get(&err, "code"), "outcome_unknown");
     assert_eq!(get(&err, "retryable"), JsValue::FALSE);
     assert_eq!(log.length(), 1, "a send that may have arrived is never sent again");
@@ -109,7 +107,7 @@ async fn a_send_past_its_timeout_is_outcome_unknown_and_not_resent() {
     // A refused connection certainly sent nothing: it is retried.
     let (options, log) = scripted(r#"["refused", [200, "{\"ok\":true}"]]"#);
     let c = JsClient::new(obj(r#"{"provider":"textlink","apiKey":"k"}"#), options).unwrap();
-    c.send(obj(r#"{"to":"+12125551212","text":"hi"}"#)).await.unwrap();
+    JsFuture::from(c.send(obj(r#"{"to":"+12125551212","text":"hi"}"#))).await.unwrap();
     assert_eq!(log.length(), 2);
 }
 
@@ -117,7 +115,7 @@ async fn a_send_past_its_timeout_is_outcome_unknown_and_not_resent() {
 async fn a_read_past_its_timeout_is_retried_then_timeout() {
     let (options, log) = scripted(r#"["hang", "hang"]"#);
     let c = JsClient::new(obj(r#"{"provider":"relay","apiKey":"k","baseUrl":"http://relay.test","phoneId":"p","timeoutMs":30,"maxRetries":1}"#), options).unwrap();
-    let err = c.status(JsValue::from_str("msg_1")).await.unwrap_err();
+    let err = JsFuture::from(c.status(JsValue::from_str("msg_1"))).await.unwrap_err();
     assert_eq!(get(&err, "code"), "timeout");
     assert_eq!(log.length(), 2);
 }
@@ -128,15 +126,15 @@ async fn signed_codes_count_checks_in_the_store() {
     let config = obj(r#"{"provider":"relay","apiKey":"k","baseUrl":"http://relay.test","phoneId":"p","otp":{"secret":"0123456789abcdef0123456789abcdef","template":"{code}"}}"#);
     Reflect::set(&get(&config, "otp"), &"store".into(), &JsValue::from(store::memory_store())).unwrap();
     let c = JsClient::new(config, options).unwrap();
-    let ticket = c.send_code(obj(r#"{"to":"+15551234567","serviceName":"Acme"}"#)).await.unwrap();
+    let ticket = JsFuture::from(c.send_code(obj(r#"{"to":"+15551234567","serviceName":"Acme"}"#))).await.unwrap();
     let code = JSON::parse(&get(&log.get(0), "body").as_string().unwrap()).map(|b| get(&b, "text")).unwrap();
     let request = Object::new();
     Reflect::set(&request, &"to".into(), &"+15551234567".into()).unwrap();
     Reflect::set(&request, &"code".into(), &code).unwrap();
     Reflect::set(&request, &"token".into(), &get(&ticket, "token")).unwrap();
-    let first = c.verify_code(request.clone().into()).await.unwrap();
+    let first = JsFuture::from(c.verify_code(request.clone().into())).await.unwrap();
     assert_eq!(get(&first, "valid"), JsValue::TRUE);
-    let again = c.verify_code(request.into()).await.unwrap();
+    let again = JsFuture::from(c.verify_code(request.into())).await.unwrap();
     assert_eq!(get(&again, "reason"), "spent");
 }
 
@@ -145,13 +143,13 @@ async fn sends_through_the_emulator_with_the_engines_fetch() {
     let Some(base) = option_env!("EDGETEXT_EMULATOR_URL") else { return };
     let cfg = format!(r#"{{"provider":"relay","apiKey":"test-relay-key","baseUrl":"{base}/relay","phoneId":"phone_main"}}"#);
     let client = JsClient::new(obj(&cfg), JsValue::UNDEFINED).unwrap();
-    let receipt = client.send(obj(r#"{"to":"+15551234567","text":"from wasm"}"#)).await.unwrap();
+    let receipt = JsFuture::from(client.send(obj(r#"{"to":"+15551234567","text":"from wasm"}"#))).await.unwrap();
     let id = get(&receipt, "id").as_string().unwrap();
     assert!(id.starts_with("msg_"), "{id}");
-    let status = client.status(JsValue::from_str(&id)).await.unwrap();
+    let status = JsFuture::from(client.status(JsValue::from_str(&id))).await.unwrap();
     assert_eq!(get(&status, "id"), id.as_str());
     let wrong = JsClient::new(obj(&cfg.replace("test-relay-key", "nope")), JsValue::UNDEFINED).unwrap();
-    let err = wrong.health().await.unwrap_err();
+    let err = JsFuture::from(wrong.health()).await.unwrap_err();
     assert_eq!(get(&err, "code"), "unauthorized");
     let _ = JsFuture::from(js_sys::Promise::resolve(&JsValue::NULL)).await;
 }

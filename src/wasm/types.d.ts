@@ -39,8 +39,8 @@ export type ConfigFor<P extends ProviderName> = ClientConfig & {
 
 /** The second argument of `new Client(config, options)`. */
 export interface ClientOptions {
-  /** Used instead of the global `fetch` (a service binding, a Durable Object stub, a test double). */
-  fetch?: (request: Request) => Promise<Response>;
+  /** Used instead of the global `fetch`, called as `fetch(url, init)` (a service binding, a Durable Object stub, a test double). */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
 }
 
 /** A provider's JSON answer, unchanged. */
@@ -139,4 +139,21 @@ export declare class EdgetextError extends Error {
   retryAfterSeconds: number | null;
   /** `Failover.send`: every provider tried, in order. */
   attempts?: Attempt[];
+}
+
+/** A unified inbound event, as the worker stores, serves and forwards it. */
+export interface InboundEvent {
+  id: string;
+  provider: ProviderName;
+  type: "message.received" | "message.sent" | "message.failed" | "message.status" | "contact.tag_changed" | "call.missed" | "call.answered" | "call";
+  from: string | null;
+  to: string | null;
+  text: string | null;
+  channel: string | null;
+  messageId: string | null;
+  status: DeliveryStatus | null;
+  error: string | null;
+  tag: string | null;
+  occurredAt: string;
+  raw: unknown;
 }

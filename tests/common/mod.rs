@@ -13,6 +13,8 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 pub type Answer = Result<HttpResponse, TransportError>;
+/// Signed-code store entries: value and time to live, by key.
+pub type Store = HashMap<String, (String, u64)>;
 
 #[derive(Clone, Default)]
 pub struct Fake {
@@ -22,7 +24,7 @@ pub struct Fake {
     pub slept: Rc<RefCell<Vec<u64>>>,
     pub counter: Rc<Cell<u8>>,
     /// The signed-code store, with each put's time to live; `None`: no store given.
-    pub store: Rc<RefCell<Option<HashMap<String, (String, u64)>>>>,
+    pub store: Rc<RefCell<Option<Store>>>,
 }
 
 pub const NOW: u64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z

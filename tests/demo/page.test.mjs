@@ -123,7 +123,7 @@ test("desktop: a number ending in 9 fails with the carrier's reason; a bad numbe
   await page.close();
 });
 
-test("desktop: send a code and verify it (TextLink checks it; the relay's is signed)", async () => {
+test("desktop: send a code and verify it (TextLink checks it; the worker checks the relay's and the app server its assertion)", async () => {
   const page = await open({ width: 1280, height: 900 });
   for (const provider of ["textlink", "relay"]) {
     await page.check(`input[name=provider][value=${provider}]`);
@@ -146,6 +146,7 @@ test("desktop: send a code and verify it (TextLink checks it; the relay's is sig
     }
     await page.click("#verify");
     await page.waitForFunction(() => /^Valid/.test(document.getElementById("verdict").textContent));
+    if (provider === "relay") assert.match(await page.locator("#verdict").innerText(), /app's server checked its assertion for \+12125550142/);
   }
   await page.screenshot({ path: join(shots, "desktop-code.png"), fullPage: true });
   await page.close();

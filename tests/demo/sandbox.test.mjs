@@ -6,6 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { startDemo, freePort, root } from "../../scripts/demo.mjs";
 
@@ -130,7 +131,14 @@ test("one-time codes through the worker's /v1/otp routes go out through the sand
   const code = /^Your edgetext demo code is (\d{6})\./.exec(texts[0])?.[1];
   assert.ok(code, texts[0]);
   assert.ok(!sent.text.includes(code));
-  assert.deepEqual((await call("POST", "/v1/otp/verify", { body: { to, code } })).json, { ok: true, valid: true, reason: null });
+  const { assertion, ...verified } = (await call("POST", "/v1/otp/verify", { body: { to, code } })).json;
+  assert.deepEqual(verified, { ok: true, valid: true, reason: null });
+  // The app's server (here the demo's stand-in) checks the assertion; another number fails.
+  const proof = await call("POST", "/demo/app-server/check", { body: { assertion, to } });
+  assert.equal(proof.json.to, to);
+  const other = await call("POST", "/demo/app-server/check", { body: { assertion, to: "+12125550143" } });
+  assert.equal(other.status, 400);
+  assert.equal(other.json.error, "invalid_assertion");
   assert.deepEqual((await call("POST", "/v1/otp/verify", { body: { to, code } })).json, { ok: true, valid: false, reason: "spent" });
   const fr = await call("POST", "/v1/otp/send", { body: { to: "+33612345678" } });
   assert.equal(fr.status, 403);
@@ -159,4 +167,78 @@ test("bad input never gets a 5xx", async () => {
     assert.ok(r.status >= 400 && r.status < 500, `${method} ${path}: ${r.status} ${r.text.slice(0, 200)}`);
   }
   assert.equal((await call("POST", "/proxy/textlink/api/send-sms", { raw: "x".repeat(70 * 1024) })).status, 413);
+});
+
+/** A request with headers fetch() will not send as given (Host): node:http. */
+function rawCall(method, path, headers = {}, body) {
+  const { port } = new URL(demo.url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, method, path, headers }, (res) => {
+      let text = "";
+      res.on("data", (c) => (text += c));
+      res.on("end", () => {
+        statuses.push(res.statusCode);
+        resolve({ status: res.statusCode, text });
+      });
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+const proxiedKlink = async (text) =>
+  (await call("GET", "/sandbox/__emulator/requests?provider=klink")).json.filter((q) => q.body?.message === text).length;
+
+test("the proxy's worker path cannot name another host: //127.0.0.1 from a foreign Host is refused", async () => {
+  const send = JSON.stringify({ contactId: "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4", messageType: "text", message: "smuggled" });
+  for (const path of ["/proxy/worker//127.0.0.1/proxy/klink/api/v1/messages/send", "/proxy/worker//127.0.0.1/v1/events"]) {
+    const r = await rawCall("GET", path, { host: "demo.example.com" });
+    assert.ok(r.status === 400 || r.status === 403, `${path}: ${r.status}`);
+    const local = await call("GET", path);
+    assert.equal(local.status, 400, `${path} from this machine: a malformed path`);
+  }
+  const post = await rawCall("POST", "/proxy/worker//127.0.0.1/proxy/klink/api/v1/messages/send", { host: "demo.example.com", "content-type": "application/json" }, send);
+  assert.ok(post.status >= 400 && post.status < 500);
+  assert.equal(await proxiedKlink("smuggled"), 0, "nothing reached the provider");
+  assert.equal((await call("GET", "/proxy/worker/webhooks/textlink")).status, 404, "only /v1/ is proxied to the worker");
+  assert.equal((await call("GET", "/proxy/worker/v1/../webhooks/x")).status, 404, "dot segments resolved by the URL stay outside /v1/");
+});
+
+test("a cross-site page cannot post through the proxy (text/plain, Origin, Sec-Fetch-Site)", async () => {
+  const body = JSON.stringify({ contactId: "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4", messageType: "text", message: "cross-site" });
+  const path = "/proxy/klink/api/v1/messages/send";
+  for (const headers of [
+    { "content-type": "text/plain", origin: "https://evil.example" },
+    { "content-type": "text/plain", "sec-fetch-site": "cross-site" },
+    { "content-type": "text/plain", "sec-fetch-site": "same-site" },
+    { "content-type": "text/plain", origin: "null" },
+  ]) {
+    const r = await call("POST", path, { raw: body, headers });
+    assert.equal(r.status, 403, JSON.stringify(headers));
+  }
+  assert.equal(await proxiedKlink("cross-site"), 0, "nothing reached the provider");
+  const same = await call("POST", path, { raw: body.replace("cross-site", "same-origin"), headers: { origin: demo.url, "sec-fetch-site": "same-origin" } });
+  assert.equal(same.status, 200, "the demo's own page still goes through");
+  assert.equal((await call("GET", "/sandbox/__emulator/messages?provider=klink", { headers: { "sec-fetch-site": "cross-site" } })).status, 403);
+});
+
+test("the proxy rebuilds the upstream path from its segments: /proxy//textlink and encoded slashes are refused", async () => {
+  for (const path of ["/proxy//textlink/api/send-sms", "/proxy/textlink//api/send-sms", "/proxy/textlink/api%2Fsend-sms", "/proxy/textlink/api/send-sms/"]) {
+    const r = await call("POST", path, { body: { phone_number: "+12125550123", text: "shifted" } });
+    assert.equal(r.status, 400, path);
+  }
+  const dots = await rawCall("POST", "/proxy/textlink/api/%2E%2E%2Fx", { "content-type": "application/json" }, JSON.stringify({ phone_number: "+12125550123", text: "shifted" }));
+  assert.equal(dots.status, 400, "an encoded ../");
+  const log = (await call("GET", "/sandbox/__emulator/requests?provider=textlink")).json.filter((q) => q.body?.text === "shifted");
+  assert.equal(log.length, 0, "nothing reached the provider");
+});
+
+test("the sandbox's controls and the proxied reads answer this machine only", async () => {
+  for (const path of ["/sandbox/__emulator/messages?provider=klink", "/sandbox/__emulator/webhooks", "/proxy/worker/v1/events?limit=1"]) {
+    const foreign = await rawCall("GET", path, { host: "demo.example.com" });
+    assert.equal(foreign.status, 403, `${path} for another Host`);
+    assert.ok(!foreign.text.includes("sandbox-reader-token"));
+    assert.equal((await rawCall("GET", path, { host: `127.0.0.1:${new URL(demo.url).port}` })).status, 200, `${path} locally`);
+  }
+  const inbound = await rawCall("POST", "/sandbox/__emulator/inbound", { host: "demo.example.com", "content-type": "application/json" }, JSON.stringify({ provider: "klink", from: "x", text: "y" }));
+  assert.equal(inbound.status, 403);
 });

@@ -720,8 +720,8 @@ export type ConfigFor<P extends ProviderName> = ClientConfig & {
 
 /** The second argument of `new Client(config, options)`. */
 export interface ClientOptions {
-    /** Used instead of the global `fetch` (a service binding, a Durable Object stub, a test double). */
-    fetch?: (request: Request) => Promise<Response>;
+    /** Used instead of the global `fetch`, called as `fetch(url, init)` (a service binding, a Durable Object stub, a test double). */
+    fetch?: (input: string, init: RequestInit) => Promise<Response>;
 }
 
 /** A provider's JSON answer, unchanged. */
@@ -822,6 +822,23 @@ export declare class EdgetextError extends Error {
     attempts?: Attempt[];
 }
 
+/** A unified inbound event, as the worker stores, serves and forwards it. */
+export interface InboundEvent {
+    id: string;
+    provider: ProviderName;
+    type: "message.received" | "message.sent" | "message.failed" | "message.status" | "contact.tag_changed" | "call.missed" | "call.answered" | "call";
+    from: string | null;
+    to: string | null;
+    text: string | null;
+    channel: string | null;
+    messageId: string | null;
+    status: DeliveryStatus | null;
+    error: string | null;
+    tag: string | null;
+    occurredAt: string;
+    raw: unknown;
+}
+
 
 
 /**
@@ -858,8 +875,21 @@ export function memoryStore(): MemoryStore;
 export function normalizePhone(input: string, options?: { defaultCountry?: string }): string;
 
 /**
+ * Compares two secrets in constant time.
+ */
+export function secretEquals(a: string, b: string): boolean;
+
+/**
  * Counts the SMS segments of `text` (GSM-7 160/153, UCS-2 70/67).
  */
 export function segments(text: string): SegmentInfo;
+
+/**
+ * Checks a delivery from an edgetext worker (Standard Webhooks): the
+ * `webhook-signature` must be the HMAC of `webhook-id`.`webhook-timestamp`.body
+ * under `secret` (`whsec_<base64>`), the timestamp within
+ * `toleranceSeconds` (default 300) of now. An empty secret never verifies.
+ */
+export function verifyWebhook(body: string | Uint8Array, headers: Headers | Record<string, string | string[] | undefined> | [string, string][], secret: string, options?: { toleranceSeconds?: number; now?: number }): boolean;
 
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;

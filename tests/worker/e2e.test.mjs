@@ -41,6 +41,10 @@ test("a TextLink send is sent, then failed, as the worker hears it", async () =>
     assert.equal(failed.status, "failed");
     assert.equal(failed.error, "Carrier rejected the message");
     assert.equal(failed.id, receipt.id);
+    // The same status on the per-provider route.
+    const direct = await fetch(`${worker.url}/v1/status/textlink/${receipt.id}`, { headers: { authorization: "Bearer reader-token" } });
+    const d = await direct.json();
+    assert.deepEqual([direct.status, d.id, d.provider, d.status, d.error], [200, receipt.id, "textlink", "failed", "Carrier rejected the message"]);
   } finally {
     await emu.close();
     await worker.mf.dispose();

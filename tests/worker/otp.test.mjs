@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker } from "./harness.mjs";
 import { startEmulator } from "../emulator/server.mjs";
-import { Client, EdgetextError } from "../../pkg/index.mjs";
+import { Client, EdgetextError, verifyOtpAssertion } from "../../pkg/index.mjs";
 
 const SECRET = "otp-secret-for-tests-at-least-32-bytes";
 let emu;
@@ -71,6 +71,17 @@ async function lastCode(to) {
 }
 const wrong = (code) => String((Number(code) + 1) % 10 ** code.length).padStart(code.length, "0");
 
+/** A valid verify: its assertion holds for the number, as an app's server checks it. */
+function assertVerified(json, to) {
+  const { assertion, ...rest } = json;
+  assert.deepEqual(rest, { ok: true, valid: true, reason: null });
+  const proof = verifyOtpAssertion(assertion, { secret: SECRET, to });
+  assert.equal(proof.to, to.replace(/[^+0-9]/g, ""));
+  assert.ok(Math.abs(Date.parse(proof.verifiedAt) - Date.now()) < 60_000);
+  assert.match(proof.id, /^[0-9a-f]{32}$/);
+  return assertion;
+}
+
 /** No answer ever carries a code the emulator received. */
 async function assertNoCodeEchoed() {
   const all = await (await fetch(`${emu.url}/__emulator/requests`)).json();
@@ -92,7 +103,7 @@ test("the right code verifies once; then it is spent", async () => {
   const [text] = await texts(to);
   assert.match(text, /^Your verification code is \d{6}\. It expires in 10 minutes\.$/, "the worker's service name, not the caller's");
   const code = await lastCode(to);
-  assert.deepEqual((await call(w, "verify", { to, code })).json, { ok: true, valid: true, reason: null });
+  assertVerified((await call(w, "verify", { to, code })).json, to);
   assert.deepEqual((await call(w, "verify", { to, code })).json, { ok: true, valid: false, reason: "spent" });
   // The number may be written any way normalizePhone reads.
   assert.deepEqual((await call(w, "verify", { to: `+1 (212) 555-${to.slice(-4)}`, code })).json, { ok: true, valid: false, reason: "spent" });
@@ -111,7 +122,7 @@ test("the sixth check fails even with the right code", async () => {
   await call(w, "send", { to: other });
   const code2 = await lastCode(other);
   for (let i = 0; i < 4; i++) await call(w, "verify", { to: other, code: wrong(code2) });
-  assert.deepEqual((await call(w, "verify", { to: other, code: code2 })).json, { ok: true, valid: true, reason: null });
+  assertVerified((await call(w, "verify", { to: other, code: code2 })).json, other);
 });
 
 test("a new send kills the old code; a number without a code has none to check", async () => {
@@ -122,7 +133,7 @@ test("a new send kills the old code; a number without a code has none to check",
   await call(w, "send", { to });
   const second = await lastCode(to);
   if (first !== second) assert.deepEqual((await call(w, "verify", { to, code: first })).json, { ok: true, valid: false, reason: "mismatch" });
-  assert.deepEqual((await call(w, "verify", { to, code: second })).json, { ok: true, valid: true, reason: null });
+  assertVerified((await call(w, "verify", { to, code: second })).json, to);
   // A code of letters or the wrong length cannot be any code: wrong, and no check is spent on it.
   await call(w, "send", { to });
   const third = await lastCode(to);
@@ -210,7 +221,7 @@ test("a number of a country not allowed is refused before anything is sent", asy
   const requests = await (await fetch(`${emu.url}/__emulator/requests`)).json();
   assert.deepEqual(requests, [], "the emulator saw no request");
   // GB is allowed.
-  assert.equal((await call(w, "send", { to: "+44 7700 900123" })).status, 200);
+  assert.equal((await call(w, "send", { to: "+44 7400 123456" })).status, 200);
 });
 
 test("bad input is a 400 (or 413/405), never a 5xx, and changes nothing", async () => {
@@ -345,4 +356,168 @@ test("the Client's worker mode, without an API key, end to end", async () => {
     await mw.mf.dispose();
   }
   await assertNoCodeEchoed();
+});
+
+// ---------------------------------------------------------------- issue 11: each attack, now failing
+
+/** The relay requests the emulator received since `since` (an index into its log). */
+async function relayLog() {
+  return (await (await fetch(`${emu.url}/__emulator/requests`)).json()).filter((r) => r.provider === "relay");
+}
+
+test("attack: the app's server trusts only an assertion it can check", async () => {
+  const to = number();
+  assert.equal((await call(w, "send", { to })).status, 200);
+  const assertion = assertVerified((await call(w, "verify", { to, code: await lastCode(to) })).json, to);
+  const invalid = (fn) => assert.throws(fn, (e) => e instanceof EdgetextError && e.code === "invalid_assertion");
+  invalid(() => verifyOtpAssertion(assertion, { secret: SECRET, to: number() }));
+  invalid(() => verifyOtpAssertion(assertion, { secret: "another-secret-of-at-least-32-bytes!", to }));
+  invalid(() => verifyOtpAssertion(assertion.slice(0, -2) + (assertion.endsWith("A") ? "BA" : "AA"), { secret: SECRET, to }));
+  invalid(() => verifyOtpAssertion(assertion, { secret: SECRET, to, maxAgeSeconds: -0 }) && verifyOtpAssertion("a1.x.y", { secret: SECRET, to }));
+  invalid(() => verifyOtpAssertion({ valid: true }, { secret: SECRET, to }));
+  // A client's claim of { valid: true } is no assertion; a replayed code is spent.
+  assert.equal((await call(w, "verify", { to, code: await lastCode(to) })).json.reason, "spent");
+});
+
+test("attack: one address cannot lock a victim out; a code dies after 20 checks in all", async () => {
+  const to = number();
+  await call(w, "send", { to }, { address: "192.0.2.10" });
+  const code = await lastCode(to);
+  const attacker = "192.0.2.66";
+  for (let i = 0; i < 5; i++) assert.equal((await call(w, "verify", { to, code: wrong(code) }, { address: attacker })).json.reason, "mismatch");
+  assert.equal((await call(w, "verify", { to, code }, { address: attacker })).json.reason, "too_many_attempts");
+  assertVerified((await call(w, "verify", { to, code }, { address: "192.0.2.10" })).json, to);
+
+  const other = number();
+  await call(w, "send", { to: other }, { address: "192.0.2.10" });
+  const code2 = await lastCode(other);
+  for (let i = 0; i < 20; i++) await call(w, "verify", { to: other, code: wrong(code2) }, { address: `192.0.2.${100 + Math.floor(i / 5)}` });
+  assert.equal((await call(w, "verify", { to: other, code: code2 }, { address: "192.0.2.200" })).json.reason, "too_many_attempts");
+});
+
+test("attack: SMS pumping meets /48, mapped-IPv4, country, global ceilings and the kill switch; nothing refused is sent", async () => {
+  const pw = await startWorker(otpEnv({ OTP_SENDS_PER_IP: "2", OTP_SENDS_PER_IPV6_48: "4", OTP_SENDS_PER_COUNTRY_PER_HOUR: "12", OTP_MAX_SENDS_PER_HOUR: "14" }));
+  try {
+    const before = (await relayLog()).length;
+    const sends = async (addresses) => {
+      const out = [];
+      for (const address of addresses) out.push((await call(pw, "send", { to: number() }, { address })).status);
+      return out;
+    };
+    // One /48: four /64s pass, the fifth /64 of the same /48 is refused.
+    assert.deepEqual(await sends(["2001:db8:7:1::1", "2001:db8:7:2::1", "2001:db8:7:3::1", "2001:db8:7:4::1", "2001:db8:7:5::1"]), [200, 200, 200, 200, 429]);
+    // IPv4-mapped addresses count as their IPv4 address: two of them are two budgets, shared with plain IPv4.
+    assert.deepEqual(await sends(["::ffff:1.2.3.4", "1.2.3.4", "::ffff:1.2.3.4", "::ffff:5.6.7.8"]), [200, 200, 429, 200]);
+    // Not an address (1::2::3) is one shared "unknown" budget, never a fresh one per spelling.
+    assert.deepEqual(await sends(["1::2::3", "not-an-ip", "1::2::3"]), [200, 200, 429]);
+    // Per country per hour: 12 US sends in all (9 so far), then 429 with Retry-After.
+    assert.deepEqual(await sends(["10.0.0.1", "10.0.0.1", "10.0.0.2"]), [200, 200, 200]);
+    const country = await call(pw, "send", { to: number() }, { address: "10.0.0.3" });
+    assert.equal(country.status, 429);
+    assert.match(country.json.message, /this country/);
+    assert.ok(Number(country.retryAfter) >= 1 && Number(country.retryAfter) <= 3600);
+    // The global ceiling: two GB sends reach 14, the third is refused.
+    assert.equal((await call(pw, "send", { to: "+447400123401" }, { address: "10.0.1.1" })).status, 200);
+    assert.equal((await call(pw, "send", { to: "+447400123402" }, { address: "10.0.1.2" })).status, 200);
+    const global = await call(pw, "send", { to: "+447400123403" }, { address: "10.0.1.3" });
+    assert.equal(global.status, 429);
+    assert.match(global.json.message, /OTP_MAX_SENDS_PER_HOUR/);
+    assert.equal((await relayLog()).length - before, 14, "the emulator saw exactly the sends that were let through");
+  } finally {
+    await pw.mf.dispose();
+  }
+  const paused = await startWorker(otpEnv({ OTP_SENDS_PAUSED: "true" }));
+  try {
+    const before = (await relayLog()).length;
+    const res = await call(paused, "send", { to: number() });
+    assert.equal(res.status, 503);
+    assert.equal(res.json.error, "sends_paused");
+    assert.ok(Number(res.retryAfter) > 0);
+    assert.equal((await relayLog()).length, before);
+  } finally {
+    await paused.mf.dispose();
+  }
+  seen.splice(0, seen.length, ...seen.filter((s) => s.status !== 503));
+});
+
+test("attack: the allow-lists read the number range, not the calling code", async () => {
+  const before = (await relayLog()).length;
+  const refused = [
+    ["+44 7624 123456", "country_not_allowed"], // Isle of Man
+    ["+44 7797 123456", "country_not_allowed"], // Jersey
+    ["+44 7781 123456", "country_not_allowed"], // Guernsey
+    ["+44 901 123 4567", "number_not_allowed"], // GB premium rate
+    ["+1 900 555 1234", "number_not_allowed"], // US premium rate
+    ["+1 800 555 1234", "number_not_allowed"], // toll free
+    ["+44 870 123 4567", "number_not_allowed"], // shared cost... or UAN
+    ["+44 70 1234 5678", "number_not_allowed"], // personal
+    ["+1 012 555 1234", "invalid_phone"], // no such range (normalizePhone refuses a 0 area code? no: libphonenumber does)
+  ];
+  for (const [to, error] of refused) {
+    const res = await call(w, "send", { to });
+    assert.ok(res.status === 403 || res.status === 400, `${to}: ${res.text}`);
+    assert.ok(res.json.error === error || res.json.error === "number_not_allowed", `${to}: ${res.text}`);
+  }
+  assert.equal((await relayLog()).length, before, "the emulator saw no request");
+  const kz = await startWorker(otpEnv({ OTP_ALLOWED_COUNTRIES: "RU" }));
+  try {
+    assert.equal((await call(kz, "send", { to: "+7 701 234 5678" })).json.error, "country_not_allowed", "Kazakhstan is not RU");
+  } finally {
+    await kz.mf.dispose();
+  }
+});
+
+test("attack: one number has one key however it is written", async () => {
+  const lw = await startWorker(otpEnv({ OTP_SENDS_PER_NUMBER: "2" }));
+  try {
+    assert.equal((await call(lw, "send", { to: "+447400123455" }, { address: ip() })).status, 200);
+    assert.equal((await call(lw, "send", { to: "+44 07400 123455" }, { address: ip() })).status, 200);
+    const third = await call(lw, "send", { to: "0044 (0)7400 123455" }, { address: ip() });
+    assert.equal(third.status, 429, "the trunk 0 after +44 is the same number: " + third.text);
+  } finally {
+    await lw.mf.dispose();
+  }
+});
+
+test("a server's verify counts clientAddress only with the API token", async () => {
+  const sw = await startWorker(otpEnv({ OTP_VERIFIES_PER_IP: "2" }));
+  try {
+    const to = number();
+    await call(sw, "send", { to });
+    const code = await lastCode(to);
+    const server = { address: "198.51.100.250", headers: { authorization: "Bearer reader-token" } };
+    // Two checks for end user A from the app's server, then A is limited, B is not.
+    for (let i = 0; i < 2; i++) await call(sw, "verify", { to, code: wrong(code), clientAddress: "203.0.113.77" }, server);
+    assert.equal((await call(sw, "verify", { to, code, clientAddress: "203.0.113.77" }, server)).status, 429);
+    // Without the token, clientAddress is ignored: the caller's own address counts.
+    const forged = await call(sw, "verify", { to, code: wrong(code), clientAddress: "203.0.113.99" }, { address: "203.0.113.77" });
+    assert.equal(forged.status, 429, "a browser cannot pick the address it is counted for");
+    assertVerified((await call(sw, "verify", { to, code, clientAddress: "203.0.113.78" }, server)).json, to);
+  } finally {
+    await sw.mf.dispose();
+  }
+});
+
+test("the body limit applies while streaming: 413 without reading 8 MiB", async () => {
+  let pulled = 0;
+  const chunk = new Uint8Array(64 * 1024).fill(0x20);
+  const body = new ReadableStream({
+    pull(controller) {
+      if (pulled >= 8 * 1024 * 1024) return controller.close();
+      pulled += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
+  let status;
+  try {
+    const res = await w.mf.dispatchFetch("http://worker/v1/otp/send", { method: "POST", body, duplex: "half", headers: { "cf-connecting-ip": ip() } });
+    status = res.status;
+    await res.text();
+  } catch (err) {
+    // The worker answered and closed while the body was still coming: the
+    // client sees the connection end; how much it had to send tells the rest.
+    status = `closed early (${err.cause?.code ?? err.message})`;
+  }
+  assert.ok(status === 413 || String(status).startsWith("closed early"), String(status));
+  assert.ok(pulled < 2 * 1024 * 1024, `the worker read ${pulled} bytes of 8 MiB`);
 });

@@ -6,11 +6,13 @@
 //   /proxy/{provider}/...                        the page's provider base URL: the key is added here
 //   /proxy/worker/v1/...                         the page's statusUrl: the reader token is added here
 //   /demo/config                                 which providers are sandboxed, and their non-secret fields
+//   /demo/app-server/check                       what an app's server does with an OTP assertion (verifyOtpAssertion)
 // and /v1/otp/send, /v1/otp/verify (edgetext/worker's one-time codes), which
 // send their codes as relay messages through the sandbox (otpClient below).
 // Everything else (the page) is served from www/ as static assets.
 import { createWorker } from "../../pkg/worker.mjs";
 import { Client } from "../../pkg/workerd.mjs";
+import { EdgetextError, verifyOtpAssertion } from "../../pkg/worker-wasm.mjs";
 import { DEFAULT_KEYS } from "../../tests/emulator/emulator.mjs";
 
 export const PROVIDERS = ["textlink", "teklink", "relay", "klink"];
@@ -51,7 +53,34 @@ function realProvider(env, name) {
 
 // A real key is used only for a page served from this machine, unless
 // DEMO_PUBLIC=true: a deployed demo would otherwise send on your account for anyone.
-const realAllowed = (env, url) => LOCAL_HOSTS.has(url.hostname) || env.DEMO_PUBLIC === "true";
+// "From this machine" is the Host the request was sent to: a page on another
+// site that rebinds its name to 127.0.0.1 still sends its own name.
+const isLocal = (url) => LOCAL_HOSTS.has(url.hostname);
+const realAllowed = (env, url) => isLocal(url) || env.DEMO_PUBLIC === "true";
+
+/**
+ * A request a page of another site made (a form post, a `no-cors` fetch):
+ * its Origin is another origin, or Sec-Fetch-Site says so. Such a request
+ * never reaches the proxy or the sandbox's controls, whatever its Host.
+ */
+function crossSite(request, url) {
+  const site = request.headers.get("sec-fetch-site");
+  if (site !== null && site !== "same-origin" && site !== "none") return true;
+  const origin = request.headers.get("origin");
+  return origin !== null && origin !== url.origin;
+}
+
+/**
+ * `/proxy/{target}/{rest}` parsed: the target and the rest rebuilt from its
+ * segments, or null when a segment is empty, a dot segment or an encoded
+ * slash (which would shift the upstream path or its host).
+ */
+function proxyRoute(url) {
+  const [, first, target, ...rest] = url.pathname.split("/");
+  if (first !== "proxy" || !target) return null;
+  if (rest.some((s) => s === "" || /^(\.|%2e){1,2}$/i.test(s) || /%2f|%5c|\\/i.test(s))) return null;
+  return { target, path: `/${rest.join("/")}` };
+}
 
 function pageConfig(env, url) {
   const providers = {};
@@ -74,11 +103,14 @@ async function readBody(request) {
 
 const PASS_BACK = ["content-type", "retry-after", "allow"];
 
-async function proxy(request, env, url, target) {
+async function proxy(request, env, url, { target, path }) {
   if (target === "worker") {
-    // The page's statusUrl: the worker's own /v1 reads, with the reader token added here.
+    // The page's statusUrl: the worker's own /v1 reads, with the reader token
+    // added here; so they answer this machine only (or DEMO_PUBLIC=true).
+    if (!realAllowed(env, url)) return fail(403, "the worker's reads are proxied for a page on 127.0.0.1 only (set DEMO_PUBLIC=true to allow)");
+    if (!path.startsWith("/v1/")) return fail(404, "only the worker's /v1/ reads are proxied");
     if (request.method !== "GET") return fail(405, "use GET", { allow: "GET" });
-    const inner = new Request(new URL(url.pathname.slice("/proxy/worker".length) + url.search, url.origin), {
+    const inner = new Request(new URL(path + url.search, url.origin), {
       headers: { authorization: `Bearer ${env.EDGETEXT_API_TOKEN ?? ""}`, accept: "application/json" },
     });
     return demo.fetch(inner, env, {});
@@ -93,17 +125,20 @@ async function proxy(request, env, url, target) {
   const headers = new Headers();
   for (const name of ["content-type", "accept"]) if (request.headers.has(name)) headers.set(name, request.headers.get(name));
   headers.set("authorization", `Bearer ${real ? real.apiKey : DEFAULT_KEYS[target]}`);
-  const rest = url.pathname.slice(`/proxy/${target}`.length) + url.search;
   const init = { method: request.method, headers, body };
   let upstream;
   if (real) {
+    // The base URL's host and path stay as configured; only the parsed segments are appended.
+    const to = new URL(real.baseUrl);
+    to.pathname = to.pathname.replace(/\/$/, "") + path;
+    to.search = url.search;
     try {
-      upstream = await fetch(real.baseUrl + rest, init);
+      upstream = await fetch(to, init);
     } catch {
       return fail(502, `${target} could not be reached`);
     }
   } else {
-    upstream = await sandboxStub(env).fetch(new Request(`${url.origin}/sandbox/${target}${rest}`, init));
+    upstream = await sandboxStub(env).fetch(new Request(new URL(`/sandbox/${target}${path}${url.search}`, url.origin), init));
   }
   const out = new Headers({ "cache-control": "no-store" });
   for (const name of PASS_BACK) if (upstream.headers.has(name)) out.set(name, upstream.headers.get(name));
@@ -112,12 +147,39 @@ async function proxy(request, env, url, target) {
 
 async function fallback(request, env) {
   const url = new URL(request.url);
-  const [first, second] = url.pathname.split("/").filter(Boolean);
-  if (first === "sandbox") return sandboxStub(env).fetch(request);
-  if (first === "proxy" && second) return proxy(request, env, url, second);
+  const first = url.pathname.split("/")[1];
+  if (first === "sandbox") {
+    if (url.pathname.startsWith("/sandbox/__emulator")) {
+      // The sandbox's controls (its message log, inbound replies, faults): this machine's pages only.
+      if (crossSite(request, url)) return fail(403, "cross-site requests are refused");
+      if (!realAllowed(env, url)) return fail(403, "the sandbox's controls answer requests to 127.0.0.1 only (set DEMO_PUBLIC=true to allow)");
+    }
+    return sandboxStub(env).fetch(request);
+  }
+  if (first === "proxy") {
+    if (crossSite(request, url)) return fail(403, "cross-site requests are refused");
+    const route = proxyRoute(url);
+    if (!route) return fail(400, "malformed proxy path: use /proxy/{provider}/{path} without empty or dot segments");
+    return proxy(request, env, url, route);
+  }
   if (url.pathname === "/demo/config") {
     if (request.method !== "GET") return fail(405, "use GET", { allow: "GET" });
     return json(200, pageConfig(env, url));
+  }
+  if (url.pathname === "/demo/app-server/check") {
+    if (request.method !== "POST") return fail(405, "use POST", { allow: "POST" });
+    let body;
+    try {
+      body = await request.json();
+    } catch {
+      return fail(400, "the body must be JSON");
+    }
+    try {
+      return json(200, { ok: true, ...verifyOtpAssertion(String(body?.assertion ?? ""), { secret: env.OTP_SECRET, to: String(body?.to ?? "") }) });
+    } catch (err) {
+      if (err instanceof EdgetextError) return json(400, { ok: false, error: err.code, message: err.message });
+      throw err;
+    }
   }
   return fail(404, "not found");
 }

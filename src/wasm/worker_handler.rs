@@ -1,0 +1,146 @@
+//! The webhook worker's decisions for `worker.mjs` (worker build only):
+//! plain values in, plain values out; the JS binds them to D1 and the Queue.
+
+use crate::codec::{from_js, to_js};
+use crate::{StatusRow, WebhookSecrets, WorkerRequest, WorkerResponse, WorkerSettings};
+use js_sys::Reflect;
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_WORKER_TYPES: &'static str = r#"
+/** A request as the worker hands it over. */
+export interface WorkerRequestInput { method: string; path: string; query: string; headers: [string, string][] }
+/** An answer as plain data. */
+export interface WorkerResponseData { status: number; headers: [string, string][]; body: string }
+/** One event to store, with the values bound into D1. */
+export interface StoredEventData {
+  id: string; provider: ProviderName; type: string; messageId: string | null; occurredAt: string;
+  receivedAt: number; body: string; forwardDue: number | null;
+  status: { status: string; precedence: number; error: string | null; at: string; deliveredAt: string | null } | null;
+}
+/** What the worker does with a request. */
+export type WorkerDecision =
+  | { kind: "respond"; response: WorkerResponseData }
+  | { kind: "needBody"; limit: number }
+  | { kind: "store"; events: StoredEventData[]; forward: boolean; dueIfUnqueued: number; response: WorkerResponseData }
+  | { kind: "readStatus"; provider: ProviderName | null; messageId: string }
+  | { kind: "readEvents"; limit: number; since: string | null }
+  | { kind: "otp"; action: string }
+  | { kind: "fallback"; response: WorkerResponseData };
+/** What one scheduled run does. */
+export interface ScheduledPlanData { deleteBefore: number | null; dueBy: number | null; leaseUntil: number; batch: number; warning: string | null }
+/** A signed forwarding POST, or why it cannot be sent now. */
+export type ForwardDeliveryData = { ok: true; url: string; headers: [string, string][] } | { ok: false; error: string };
+"#;
+
+fn env_str(env: &JsValue, key: &str) -> Option<String> {
+    let v = Reflect::get(env, &JsValue::from_str(key)).ok()?;
+    v.as_string().or_else(|| v.as_f64().map(|n| n.to_string())).filter(|s| !s.is_empty())
+}
+
+fn settings(env: &JsValue) -> WorkerSettings {
+    WorkerSettings {
+        secrets: WebhookSecrets {
+            textlink: env_str(env, "TEXTLINK_WEBHOOK_SECRET"),
+            teklink: env_str(env, "TEKLINK_WEBHOOK_SECRET"),
+            relay: env_str(env, "RELAY_CALLBACK_TOKEN"),
+            klink: env_str(env, "KLINK_WEBHOOK_SECRET"),
+        },
+        api_token: env_str(env, "EDGETEXT_API_TOKEN"),
+        forward_url: env_str(env, "FORWARD_URL"),
+        forward_secret: env_str(env, "FORWARD_SECRET"),
+        retention_days: env_str(env, "EVENT_RETENTION_DAYS"),
+    }
+}
+
+fn js<T: serde::Serialize>(value: &T) -> JsValue {
+    to_js(value).unwrap_or(JsValue::NULL)
+}
+
+#[derive(Deserialize)]
+struct RequestInput {
+    method: String,
+    path: String,
+    query: String,
+    headers: Vec<(String, String)>,
+}
+
+/// Decides what to do with a request (`body` once a `needBody` decision asked for it).
+#[wasm_bindgen(js_name = workerDecide, unchecked_return_type = "WorkerDecision")]
+pub fn worker_decide(
+    #[wasm_bindgen(unchecked_param_type = "WorkerRequestInput")] request: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] env: JsValue,
+    now_ms: f64,
+    body: Option<Vec<u8>>,
+) -> JsValue {
+    let decision = match from_js::<RequestInput>(request) {
+        Ok(r) => {
+            let req = WorkerRequest { method: &r.method, path: &r.path, query: &r.query, headers: &r.headers, body: body.as_deref() };
+            crate::decide(&req, &settings(&env), now_ms.max(0.0) as u64)
+        }
+        Err(e) => crate::Decision::Respond { response: WorkerResponse::error(400, &e) },
+    };
+    js(&decision)
+}
+
+/// The 503 answered when storage fails.
+#[wasm_bindgen(js_name = workerStorageUnavailable, unchecked_return_type = "WorkerResponseData")]
+pub fn worker_storage_unavailable() -> JsValue {
+    js(&crate::storage_unavailable())
+}
+
+/// The answer to a status read, from the `statuses` rows found.
+#[wasm_bindgen(js_name = workerStatusAnswer, unchecked_return_type = "WorkerResponseData")]
+pub fn worker_status_answer(#[wasm_bindgen(unchecked_param_type = "Record<string, unknown>[]")] rows: JsValue) -> JsValue {
+    match from_js::<Vec<StatusRow>>(rows) {
+        Ok(rows) => js(&crate::status_answer(rows)),
+        Err(_) => js(&crate::storage_unavailable()),
+    }
+}
+
+/// The answer to an events read, from the stored events' JSON texts.
+#[wasm_bindgen(js_name = workerEventsAnswer, unchecked_return_type = "WorkerResponseData")]
+pub fn worker_events_answer(bodies: Vec<String>) -> JsValue {
+    js(&crate::events_answer(bodies))
+}
+
+/// What a scheduled run does at `nowMs` (retention and the outbox).
+#[wasm_bindgen(js_name = workerScheduledPlan, unchecked_return_type = "ScheduledPlanData")]
+pub fn worker_scheduled_plan(#[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] env: JsValue, now_ms: f64) -> JsValue {
+    js(&crate::scheduled_plan(&settings(&env), now_ms.max(0.0) as u64))
+}
+
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum DeliveryAnswer<'a> {
+    Ready {
+        ok: bool,
+        #[serde(flatten)]
+        delivery: crate::ForwardDelivery,
+    },
+    NotNow {
+        ok: bool,
+        error: &'a str,
+    },
+}
+
+/// The signed POST that forwards a stored event, or why it cannot be sent now.
+#[wasm_bindgen(js_name = workerForwardDelivery, unchecked_return_type = "ForwardDeliveryData")]
+pub fn worker_forward_delivery(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] env: JsValue,
+    event_id: &str,
+    body: &str,
+    now_ms: f64,
+) -> JsValue {
+    match crate::forward_delivery(&settings(&env), event_id, body, now_ms.max(0.0) as u64) {
+        Ok(delivery) => js(&DeliveryAnswer::Ready { ok: true, delivery }),
+        Err(error) => js(&DeliveryAnswer::NotNow { ok: false, error }),
+    }
+}
+
+/// Seconds before forwarding attempt `attempts + 1`.
+#[wasm_bindgen(js_name = workerRetryDelay)]
+pub fn worker_retry_delay(attempts: u32) -> u32 {
+    crate::forward_retry_delay_seconds(attempts)
+}
