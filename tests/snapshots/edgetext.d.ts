@@ -212,7 +212,7 @@ export type SendStatus = "queued" | "sent";
  * The string form ([`ErrorCode::as_str`]) is what JavaScript reads as
  * `error.code`; it never changes between releases.
  */
-export type ErrorCode = "invalid_config" | "invalid_input" | "invalid_phone" | "unauthorized" | "rate_limited" | "provider_rejected" | "provider_unavailable" | "outcome_unknown" | "network" | "timeout" | "unsupported" | "country_not_allowed";
+export type ErrorCode = "invalid_config" | "invalid_input" | "invalid_phone" | "unauthorized" | "rate_limited" | "provider_rejected" | "provider_unavailable" | "outcome_unknown" | "network" | "timeout" | "unsupported" | "country_not_allowed" | "number_not_allowed" | "invalid_assertion";
 
 /**
  * An HTTP method the providers use.
@@ -883,6 +883,14 @@ export function secretEquals(a: string, b: string): boolean;
  * Counts the SMS segments of `text` (GSM-7 160/153, UCS-2 70/67).
  */
 export function segments(text: string): SegmentInfo;
+
+/**
+ * Checks a verification assertion from an edgetext worker's
+ * `/v1/otp/verify`: returns `{ to, verifiedAt, id }` (`verifiedAt` ISO 8601),
+ * or throws `EdgetextError` `invalid_assertion` (tampered, expired, another
+ * number, another secret) or `invalid_config` (a secret under 32 bytes).
+ */
+export function verifyOtpAssertion(assertion: any, options: { secret: string; to: string; maxAgeSeconds?: number }): { to: string; verifiedAt: string; id: string };
 
 /**
  * Checks a delivery from an edgetext worker (Standard Webhooks): the
