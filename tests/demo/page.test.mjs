@@ -159,6 +159,7 @@ async function taken(text) {
 }
 
 test("desktop: failover goes to the relay after TextLink's 503, never after its 500; the request log shows each attempt", async () => {
+  const earlier = problems.length;
   const page = await open({ width: 1280, height: 900 });
   await page.check("input[name=provider][value=failover]");
   assert.equal(await page.locator("#fault-box").isVisible(), true);
@@ -188,6 +189,11 @@ test("desktop: failover goes to the relay after TextLink's 503, never after its 
   assert.ok(!SANDBOX_KEYS.some((k) => log.includes(k)), "no key in the request log");
   await page.screenshot({ path: join(shots, "desktop-failover-unknown.png"), fullPage: true });
   await page.close();
+  // Chromium notes each error status in the console: here exactly the two faults set on purpose, and nothing else.
+  assert.deepEqual(problems.splice(earlier), [
+    "console: Failed to load resource: the server responded with a status of 503 (Service Unavailable)",
+    "console: Failed to load resource: the server responded with a status of 500 (Internal Server Error)",
+  ]);
 });
 
 test("desktop: a reply typed on the simulated phone arrives as an inbound event through each webhook", async () => {
