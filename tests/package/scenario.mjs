@@ -777,8 +777,8 @@ async function providerChecks(edgetext, url, check, { runtime, notes }) {
     const onRequest = (r) => records.push(r);
     // A fetch that adds the request id header a provider may send.
     let n = 0;
-    const fetchWithId = async (request) => {
-      const res = await fetch(request);
+    const fetchWithId = async (input, init) => {
+      const res = await fetch(input, init);
       const headers = new Headers(res.headers);
       headers.set("x-request-id", `req-${++n}`);
       return new Response(await res.text(), { status: res.status, headers });
