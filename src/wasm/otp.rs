@@ -17,7 +17,7 @@ fn field(obj: &JsValue, key: &str) -> JsValue {
 /// number, another secret) or `invalid_config` (a secret under 32 bytes).
 #[wasm_bindgen(js_name = verifyOtpAssertion, unchecked_return_type = "{ to: string; verifiedAt: string; id: string }")]
 pub fn verify_otp_assertion(
-    assertion: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] assertion: JsValue,
     #[wasm_bindgen(unchecked_param_type = "{ secret: string; to: string; maxAgeSeconds?: number }")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let invalid = |m: &str| error_to_js(Error::new(ErrorCode::InvalidAssertion, m));

@@ -2,7 +2,7 @@
 // every ```js block and every <script type="module"> of an ```html block.
 // A block's import and export lines stay at the top level; the rest becomes
 // the body of an async function, where the free names the prose leaves to the
-// reader (request, env, body, code, sms, to, text, process) are declared with
+// reader (request, env, body, code, sms, to, text, process, assertion, user) are declared with
 // the types a Worker gives them. The README is JavaScript: an unset variable
 // is the runtime's invalid_config, so process.env values are plain strings. A block that uses a package export it does not
 // import (a continuation of an earlier block) gets that import added.
@@ -19,6 +19,8 @@ const FREE = {
   to: "declare const to: string;",
   text: "declare const text: string;",
   process: "declare const process: { env: Record<string, string> };",
+  assertion: "declare const assertion: string;",
+  user: "declare const user: { phone: string };",
 };
 
 /** [{ file, source }] for the examples of the given README files. */

@@ -890,7 +890,7 @@ export function segments(text: string): SegmentInfo;
  * or throws `EdgetextError` `invalid_assertion` (tampered, expired, another
  * number, another secret) or `invalid_config` (a secret under 32 bytes).
  */
-export function verifyOtpAssertion(assertion: any, options: { secret: string; to: string; maxAgeSeconds?: number }): { to: string; verifiedAt: string; id: string };
+export function verifyOtpAssertion(assertion: string, options: { secret: string; to: string; maxAgeSeconds?: number }): { to: string; verifiedAt: string; id: string };
 
 /**
  * Checks a delivery from an edgetext worker (Standard Webhooks): the
