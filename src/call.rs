@@ -105,16 +105,20 @@ pub struct Call {
     delay_ms: u64,
     finish: Finish,
     result: Option<Result<Outcome>>,
+    /// The operation's JavaScript name, for the request log.
+    pub(crate) operation: &'static str,
+    /// The error of the last attempt, when the call goes on with another.
+    retried: Option<ErrorCode>,
 }
 
 impl Call {
     pub(crate) fn fetch(cfg: &Config, request: HttpRequest, retry: Option<Retry>, key: Option<String>, finish: Finish) -> Call {
-        Call { cfg: cfg.clone(), request, retry, key, attempt: 0, delay_ms: 0, finish, result: None }
+        Call { cfg: cfg.clone(), request, retry, key, attempt: 0, delay_ms: 0, finish, result: None, operation: "", retried: None }
     }
 
     pub(crate) fn done(cfg: &Config, result: Result<Outcome>) -> Call {
         let request = HttpRequest { method: crate::Method::Get, url: String::new(), headers: vec![], body: None };
-        Call { cfg: cfg.clone(), request, retry: None, key: None, attempt: 0, delay_ms: 0, finish: Finish::Raw, result: Some(result) }
+        Call { cfg: cfg.clone(), request, retry: None, key: None, attempt: 0, delay_ms: 0, finish: Finish::Raw, result: Some(result), operation: "", retried: None }
     }
 
     /// What to do next.
@@ -132,6 +136,20 @@ impl Call {
 
     fn provider(&self) -> &'static str {
         self.cfg.provider.as_str()
+    }
+
+    /// The operation's JavaScript name (`"send"`, …).
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The error code of the last attempt fed: `None` when it succeeded.
+    pub fn last_error(&self) -> Option<ErrorCode> {
+        match &self.result {
+            Some(Ok(_)) => None,
+            Some(Err(e)) => Some(e.code),
+            None => self.retried,
+        }
     }
 
     /// Feeds the outcome of the last fetch; `now_ms` and `rng` serve the
@@ -200,6 +218,7 @@ impl Call {
         }
         self.delay_ms = wait.unwrap_or_else(|| backoff_ms(self.attempt, rng));
         self.attempt += 1;
+        self.retried = Some(err.code);
     }
 
     fn unknown(&self, what: &str, retry: Retry) -> Error {

@@ -8,7 +8,7 @@ use crate::providers::{klink, relay, teklink, textlink, Ctx, Retry};
 use crate::{
     check_code, TokenState, generate_code, nanp_national, sign_code, Call, Clock, CodeMode, CodeRequest, CodeTicket, Config,
     ContactTagRequest, DeleteCallbackRequest, Error, ErrorCode, HttpRequest, InboundCallback, InboundFilter, ListOptions,
-    Message, MessageStatus, Method, ProviderKind, Random, RawJson, RelayMessage, Result, SendReceipt, Step, Transport,
+    Message, MessageStatus, Method, RequestRecord, ProviderKind, Random, RawJson, RelayMessage, Result, SendReceipt, Step, Transport,
     Verification, VerifyRequest,
 };
 use core::future::Future;
@@ -130,12 +130,23 @@ pub trait CodeStore {
 pub struct Client<P> {
     cfg: Config,
     platform: P,
+    on_request: Option<RequestHook>,
 }
+
+/// `config.onRequest`: called once per HTTP attempt.
+type RequestHook = Box<dyn Fn(&RequestRecord)>;
 
 impl<P: Clock + Random> Client<P> {
     /// A client for a validated configuration.
     pub fn new(cfg: Config, platform: P) -> Self {
-        Client { cfg, platform }
+        Client { cfg, platform, on_request: None }
+    }
+
+    /// The same client, calling `hook` once per HTTP attempt
+    /// (`config.onRequest` in JavaScript).
+    pub fn on_request(mut self, hook: impl Fn(&RequestRecord) + 'static) -> Self {
+        self.on_request = Some(Box::new(hook));
+        self
     }
 
     /// The configuration.
@@ -155,10 +166,13 @@ impl<P: Clock + Random> Client<P> {
     /// Starts an operation: validates its argument and prepares its request.
     /// Bad input gives a call that is already done, with the error, and no request.
     pub fn start(&self, op: Operation) -> Call {
-        match self.prepare(op) {
+        let operation = op.name();
+        let mut call = match self.prepare(op) {
             Ok(call) => call,
             Err(e) => Call::done(&self.cfg, Err(e.with_provider(self.provider()))),
-        }
+        };
+        call.operation = operation;
+        call
     }
 
     fn prepare(&self, op: Operation) -> Result<Call> {
@@ -415,6 +429,7 @@ impl<P: Clock + Random + Transport + CodeStore> Client<P> {
 
     /// Drives a started call: waits, fetches, feeds, until it is done.
     pub async fn drive(&self, mut call: Call) -> Result<Outcome> {
+        let mut attempt = 0;
         loop {
             let (request, timeout_ms) = match call.step() {
                 Step::Done(_) => break,
@@ -425,8 +440,19 @@ impl<P: Clock + Random + Transport + CodeStore> Client<P> {
                     (request.clone(), timeout_ms)
                 }
             };
+            let started = self.platform.now_ms();
             let outcome = self.platform.fetch(&request, timeout_ms).await;
-            call.feed(outcome, self.platform.now_ms(), &self.platform);
+            let now = self.platform.now_ms();
+            attempt += 1;
+            // Read before `feed` takes the answer; the outcome is known after.
+            let mut record = self.on_request.as_ref().map(|_| {
+                RequestRecord::new(&self.cfg, call.operation(), attempt, &request, &outcome, now.saturating_sub(started))
+            });
+            call.feed(outcome, now, &self.platform);
+            if let (Some(hook), Some(r)) = (&self.on_request, record.as_mut()) {
+                r.outcome = call.last_error().map_or("ok", ErrorCode::as_str);
+                hook(r);
+            }
         }
         call.into_result().unwrap_or_else(|| Err(Error::input("the call ended without a result")))
     }

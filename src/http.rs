@@ -4,7 +4,9 @@
 use core::future::Future;
 
 /// An HTTP method the providers use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum Method {
     /// `GET`
     Get,

@@ -24,6 +24,7 @@ pub use phone::*;
 pub use segments::*;
 mod call;
 mod client;
+mod failover;
 mod model;
 mod providers;
 mod time;
@@ -47,6 +48,7 @@ mod inbound_signature;
 
 pub use call::{Call, Outcome, Step, MAX_RETRY_AFTER_SECONDS};
 pub use client::{Client, CodeStore, Operation};
+pub use failover::*;
 pub use model::*;
 pub use time::{iso8601, parse_iso8601};
 #[cfg(feature = "worker")]

@@ -887,3 +887,73 @@ pub struct DeleteCallbackRequest {
 pub fn normalize_status(s: &str) -> &'static str {
     DeliveryStatus::parse(s).as_str()
 }
+
+/// One HTTP attempt, as `config.onRequest(record)` sees it. It holds no
+/// API key, code, token or message text: only where the request went and
+/// how it ended.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct RequestRecord {
+    /// The client's provider.
+    pub provider: ProviderKind,
+    /// The client method (`"send"`, `"status"`, …).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "OperationName"))]
+    pub operation: &'static str,
+    /// 1 for the first attempt, 2 for the first retry, …
+    pub attempt: u32,
+    /// The HTTP method.
+    pub method: crate::Method,
+    /// The URL without its user info, query or fragment.
+    pub url: String,
+    /// The HTTP status, when an answer came.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "number | null"))]
+    pub status: Option<u16>,
+    /// From sending to the answer (or the failure), in ms.
+    pub duration_ms: u32,
+    /// `"ok"`, or the error code this attempt ended with (a retried
+    /// attempt's own, such as `rate_limited`).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "\"ok\" | ErrorCode"))]
+    pub outcome: &'static str,
+    /// The provider's request id (`x-request-id`, `request-id` or `cf-ray`
+    /// answer header), when it sent one.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
+    pub request_id: Option<String>,
+}
+
+impl RequestRecord {
+    /// The record of one attempt of `operation` with `request`, which
+    /// ended with `answer` after `duration_ms`; its `outcome` is `"ok"`
+    /// until the caller sets the error the attempt ended with.
+    pub fn new(
+        cfg: &Config,
+        operation: &'static str,
+        attempt: u32,
+        request: &crate::HttpRequest,
+        answer: &core::result::Result<crate::HttpResponse, crate::TransportError>,
+        duration_ms: u64,
+    ) -> RequestRecord {
+        let answer = answer.as_ref().ok();
+        let request_id = answer.and_then(|a| ["x-request-id", "request-id", "cf-ray"].into_iter().find_map(|h| a.header(h)));
+        RequestRecord {
+            provider: cfg.provider,
+            operation,
+            attempt,
+            method: request.method,
+            url: log_url(&request.url, cfg),
+            status: answer.map(|a| a.status),
+            duration_ms: u32::try_from(duration_ms).unwrap_or(u32::MAX),
+            outcome: "ok",
+            request_id: request_id.map(|id| id.chars().take(200).collect()),
+        }
+    }
+}
+
+/// A URL fit for a log: no user info, query or fragment, and never the key.
+fn log_url(url: &str, cfg: &Config) -> String {
+    let url = url.split(['?', '#']).next().unwrap_or_default();
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = host.rsplit('@').next().unwrap_or_default();
+    crate::providers::redact(&format!("{scheme}://{host}{path}"), cfg)
+}

@@ -2,11 +2,16 @@
 // key: each Client's baseUrl is this worker's /proxy/{provider}, which adds
 // the key server-side, and its statusUrl is /proxy/worker, which adds the
 // worker's reader token. The sandbox's control routes (/sandbox/__emulator)
-// play the recipient's phone.
-import init, { Client, segments, normalizePhone } from "edgetext/web";
+// play the recipient's phone. The "failover" choice sends through TextLink,
+// then the relay, with a fault set on TextLink's sandbox first; every HTTP
+// attempt of every client lands in the request log through onRequest.
+import init, { Client, Failover, segments, normalizePhone } from "edgetext/web";
 
 const $ = (id) => document.getElementById(id);
 const NAMES = { textlink: "TextLink", teklink: "Teklink ChatServ", relay: "Phone Relay", klink: "Klink CX" };
+/** The failover choice: these providers, in order; the phone and codes are the last one's. */
+const FAILOVER = ["textlink", "relay"];
+const LOG_ROWS = 40;
 const STEPS = ["queued", "sending", "sent", "delivered"];
 // The stages each provider reports (by webhook or, for the relay, its status endpoint).
 const PROVIDER_STEPS = { textlink: ["queued", "sent"], teklink: STEPS, relay: STEPS, klink: ["queued", "sent"] };
@@ -24,7 +29,7 @@ const NO_KEY = "held-by-the-worker";
 
 await init();
 const config = await (await fetch("/demo/config")).json();
-const recipients = { textlink: "+1 212 555 0123", teklink: "212 555 0123", relay: "+1 212 555 0123", klink: "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4" };
+const recipients = { textlink: "+1 212 555 0123", teklink: "212 555 0123", relay: "+1 212 555 0123", klink: "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4", failover: "+1 212 555 0123" };
 // One-time codes for every provider but TextLink (which checks its own) go
 // through the worker's /v1/otp routes: the code never reaches this page, and
 // a valid check answers an assertion that the app's server checks
@@ -43,11 +48,32 @@ function clientFor(name) {
     statusUrl: `${location.origin}${config.statusPath}`,
     statusToken: NO_KEY,
     ...config.providers[name].fields,
+    onRequest: logRequest,
   });
   return clients[name];
 }
 
-const sandboxed = (name = provider) => config.providers[name].mode === "sandbox";
+let failover = null;
+const failoverClient = () => (failover ??= new Failover(FAILOVER.map(clientFor)));
+/** The one provider the phone, codes and replies use: the failover's last one. */
+const single = (name = provider) => (name === "failover" ? FAILOVER.at(-1) : name);
+const sandboxed = (name = provider) => (name === "failover" ? FAILOVER.every((p) => sandboxed(p)) : config.providers[name].mode === "sandbox");
+
+// ------------------------------------------------------------ the request log (config.onRequest)
+
+function logRequest(r) {
+  const li = document.createElement("li");
+  li.dataset.provider = r.provider;
+  li.dataset.outcome = r.outcome;
+  const path = new URL(r.url).pathname;
+  const id = r.requestId ? ` · id ${r.requestId}` : "";
+  li.textContent = `${time(new Date().toISOString())} ${r.provider} ${r.operation} #${r.attempt} ${r.method} ${path} → ${r.status ?? "no answer"} ${r.outcome} (${r.durationMs} ms)${id}`;
+  const list = $("request-log");
+  list.prepend(li);
+  while (list.children.length > LOG_ROWS) list.lastElementChild.remove();
+}
+
+const attemptsText = (attempts) => attempts.map((a) => `${NAMES[a.provider]}: ${a.error ?? "took it"}`).join(" → ");
 
 // ------------------------------------------------------------ errors
 
@@ -62,6 +88,7 @@ function showError(err) {
   code.textContent = err.code ?? "error";
   box.append("Error ", code, `: ${err.message ?? err}`);
   if (err.httpStatus) box.append(` (HTTP ${err.httpStatus})`);
+  if (err.attempts) box.append(`. Attempts: ${attemptsText(err.attempts)}`);
   box.hidden = false;
 }
 
@@ -88,11 +115,17 @@ function choose(name) {
   provider = name;
   $("to").value = recipients[name];
   $("to-label").textContent = recipientLabel();
-  const p = config.providers[name];
+  const p = config.providers[single(name)];
   const mode = $("mode");
   mode.replaceChildren();
   const strong = document.createElement("strong");
-  if (p.mode === "sandbox") {
+  $("fault-box").hidden = name !== "failover";
+  $("code-card").hidden = name === "failover";
+  if (name === "failover") {
+    strong.textContent = "Failover: TextLink, then Phone Relay.";
+    mode.append(strong, " new Failover([textlink, relay]).send(message) moves to the relay only when TextLink certainly did not take the message; never after outcome_unknown.");
+    if (!sandboxed(name)) mode.append(" It needs both providers in the sandbox.");
+  } else if (p.mode === "sandbox") {
     strong.textContent = `${NAMES[name]}: sandbox.`;
     // TextLink's and Klink's webhooks report a message going out or failing, never its delivery.
     const journey = name === "textlink" || name === "klink"
@@ -107,7 +140,7 @@ function choose(name) {
   }
   const fails = `In the sandbox, a recipient ending in ${config.failDigit} fails with "Carrier rejected the message".`;
   $("to-hint").textContent =
-    name === "klink" ? `Klink addresses a contact by its UUID. ${fails}` : name === "teklink" ? `North American numbers only. ${fails}` : fails;
+    name === "failover" ? `Each receipt shows the providers tried. ${fails}` : name === "klink" ? `Klink addresses a contact by its UUID. ${fails}` : name === "teklink" ? `North American numbers only. ${fails}` : fails;
   $("code-hint").textContent =
     name === "textlink"
       ? "TextLink makes and checks the code itself (send-code, verify-code)."
@@ -140,6 +173,7 @@ function addMessage(receipt, text) {
     // "answer": what the send's answer said; a webhook for the same stage replaces it.
     steps: new Map([[receipt.status, { at: new Date().toISOString(), error: null, answer: true }]]),
     current: receipt.status,
+    attempts: receipt.attempts ?? null,
     node: document.createElement("li"),
   };
   if (receipt.status !== "queued") m.steps.set("queued", { at: m.steps.get(receipt.status).at, error: null, answer: true });
@@ -161,6 +195,7 @@ function render(m) {
   m.node.dataset.status = last;
   // The stages heard from the provider (webhook or status read), not just claimed by the send's answer.
   m.node.dataset.heard = [...m.steps].filter(([, step]) => !step.answer).map(([name]) => name).join(" ");
+  if (m.attempts) m.node.dataset.attempts = m.attempts.map((a) => `${a.provider}:${a.error ?? "ok"}`).join(" ");
   const head = document.createElement("div");
   const strong = document.createElement("strong");
   strong.textContent = `${NAMES[m.provider]} → ${m.to}`;
@@ -185,6 +220,12 @@ function render(m) {
   });
   head.append(strong);
   m.node.replaceChildren(head, body, meta, line);
+  if (m.attempts) {
+    const tried = document.createElement("div");
+    tried.className = "meta attempts";
+    tried.textContent = `Failover attempts: ${attemptsText(m.attempts)}`;
+    m.node.insertBefore(tried, meta);
+  }
 }
 
 function matchMessage(event) {
@@ -225,6 +266,7 @@ function addInbound(event) {
 // ------------------------------------------------------------ the recipient's phone (sandbox)
 
 function phoneAddress() {
+  const provider = single();
   const to = $("to").value.trim();
   if (provider === "klink") return to.toLowerCase();
   const e164 = normalizePhone(to, { defaultCountry: "US" });
@@ -233,6 +275,7 @@ function phoneAddress() {
 
 async function refreshPhone() {
   if (!sandboxed()) return;
+  const provider = single();
   let address;
   try {
     address = phoneAddress();
@@ -263,6 +306,7 @@ async function reply() {
   const text = $("reply").value.trim();
   if (!text) throw Object.assign(new Error("type a reply first"), { code: "invalid_input" });
   const from = phoneAddress();
+  const provider = single();
   const res = await fetch(`${config.sandbox}/__emulator/inbound`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -273,6 +317,16 @@ async function reply() {
   const refused = out.deliveries.find((d) => !d.ok);
   if (refused) throw Object.assign(new Error(`the worker answered the webhook with ${refused.status ?? refused.error}`), { code: "webhook" });
   await poll();
+}
+
+/** The sandbox misbehaves on `name`'s next send (the emulator's fault injection). */
+async function setFault(name, kind) {
+  const res = await fetch(`${config.sandbox}/__emulator/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ provider: name, path: "/api/send-sms", kind }),
+  });
+  if (!res.ok) throw Object.assign(new Error(`the sandbox refused the fault (HTTP ${res.status})`), { code: "sandbox" });
 }
 
 // ------------------------------------------------------------ polling
@@ -333,6 +387,13 @@ $("send-form").addEventListener("submit", (e) => {
     const to = $("to").value.trim();
     const text = $("text").value;
     const message = provider === "klink" ? { contactId: to, text } : { to, text };
+    if (provider === "failover") {
+      if (!sandboxed()) throw Object.assign(new Error("this demo's failover needs TextLink and the relay in the sandbox"), { code: "invalid_config" });
+      if ($("fault").value) await setFault(FAILOVER[0], $("fault").value);
+      const receipt = await failoverClient().send(message);
+      addMessage(receipt, text);
+      return;
+    }
     const receipt = await clientFor(provider).send(message);
     addMessage(receipt, text);
   });

@@ -3,6 +3,7 @@
 //! values and nothing else.
 
 mod convert;
+mod failover;
 mod otp;
 mod platform;
 pub(crate) mod store;
@@ -27,7 +28,7 @@ pub struct JsClient {
 }
 
 /// A JS value's property.
-fn prop(v: &JsValue, key: &str) -> JsValue {
+pub(crate) fn prop(v: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
@@ -40,6 +41,19 @@ impl JsClient {
         if !config.is_object() {
             return Err(bad("config must be an object"));
         }
+        // `onRequest` is a function: taken aside like `otp.store` below.
+        let on_request = match prop(&config, "onRequest") {
+            f if f.is_undefined() => None,
+            f if f.is_function() => Some(f.unchecked_into::<js_sys::Function>()),
+            _ => return Err(bad("config.onRequest must be a function")),
+        };
+        let config = if js_sys::Reflect::has(&config, &JsValue::from_str("onRequest"))? {
+            let copy = js_sys::Object::assign(&js_sys::Object::new(), config.unchecked_ref());
+            js_sys::Reflect::delete_property(&copy, &JsValue::from_str("onRequest"))?;
+            copy.into()
+        } else {
+            config
+        };
         // `otp.store` is a JS object with methods, not data: it is taken
         // aside and the rest of `otp` read as usual.
         let otp = prop(&config, "otp");
@@ -85,7 +99,18 @@ impl JsClient {
                 _ => return Err(bad("options.fetch must be a function")),
             }
         };
-        Ok(JsClient { inner: Rc::new(crate::Client::new(cfg, JsPlatform { fetch, store })) })
+        let mut client = crate::Client::new(cfg, JsPlatform { fetch, store });
+        if let Some(hook) = on_request {
+            client = client.on_request(move |record| platform::report(&hook, record));
+        }
+        Ok(JsClient { inner: Rc::new(client) })
+    }
+
+    /// A second handle on this client, for `new Failover([client])` (the
+    /// wasm takes the handle it is given; the caller's stays usable).
+    #[wasm_bindgen(js_name = "__share", skip_typescript)]
+    pub fn share(&self) -> JsClient {
+        JsClient { inner: Rc::clone(&self.inner) }
     }
 
     /// The configured provider.
@@ -188,7 +213,7 @@ async fn run(client: Rc<crate::Client<JsPlatform>>, name: &'static str, arg: JsV
 /// Which field of `value` a failed read was about: the one key whose value
 /// alone fails for its type (the wasm reads without tracking paths, which
 /// would double the code of every deserialiser).
-fn failing_field(value: &JsValue, read_one: impl Fn(JsValue) -> Option<crate::Error>) -> Option<String> {
+pub(crate) fn failing_field(value: &JsValue, read_one: impl Fn(JsValue) -> Option<crate::Error>) -> Option<String> {
     if !value.is_object() || js_sys::Array::is_array(value) {
         return None;
     }

@@ -106,6 +106,24 @@ fn failure(err: &JsValue, aborted: bool) -> TransportError {
     }
 }
 
+thread_local! {
+    /// The rejection handler of an `onRequest` that returns a Promise.
+    static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_| {});
+}
+
+/// Hands `record` to `config.onRequest`. Whatever the hook does (throws,
+/// returns a rejected Promise) stays with it: the call goes on.
+pub(crate) fn report(hook: &Function, record: &crate::RequestRecord) {
+    let Ok(value) = crate::codec::to_js(record) else { return };
+    if let Ok(ret) = hook.call1(&JsValue::UNDEFINED, &value) {
+        if let Some(promise) = ret.dyn_ref::<Promise>() {
+            IGNORE.with(|ignore| {
+                let _ = promise.catch(ignore);
+            });
+        }
+    }
+}
+
 /// Resolves after `ms` milliseconds.
 pub(crate) async fn sleep_ms(ms: u64) {
     let promise = Promise::new(&mut |resolve, _| {

@@ -6,6 +6,11 @@
 /** A provider edgetext can talk to. */
 export type ProviderName = ProviderKind;
 
+/** The client methods that make HTTP requests, as `RequestRecord.operation` names them. */
+export type OperationName =
+  | "send" | "sendCode" | "verifyCode" | "status" | "updateContactTag" | "listMessages" | "health"
+  | "inboundQuery" | "listCallbacks" | "registerCallback" | "deleteCallback";
+
 /** Each provider's message type. */
 export interface MessageFor {
   textlink: TextLinkMessage;
@@ -24,6 +29,12 @@ export interface OtpStore {
 export type ConfigFor<P extends ProviderName> = ClientConfig & {
   provider: P;
   otp?: OtpSettings & { store?: OtpStore };
+  /**
+   * Called once per HTTP attempt, after it ended. The record never holds the
+   * API key, a code, a token or the message text; what the hook throws or
+   * rejects with is ignored.
+   */
+  onRequest?: (record: RequestRecord) => unknown;
 };
 
 /** The second argument of `new Client(config, options)`. */
@@ -87,6 +98,19 @@ export declare const Client: {
 /** A client for one provider account. */
 export type Client<P extends ProviderName = ProviderName> = ClientFor<P>;
 
+/**
+ * Sends through the first provider that takes a message, moving on only when
+ * the previous one certainly did not take it (never after `outcome_unknown`).
+ * Configs are made into clients with `options`; `Client`s are used as they are.
+ */
+export declare class Failover {
+  constructor(clients: ReadonlyArray<Client | ConfigFor<ProviderName>>, options?: ClientOptions);
+  /** The accepting provider's receipt plus `attempts`; a failure is thrown with `attempts` set. */
+  send(message: FailoverMessage): Promise<FailoverReceipt>;
+  /** Frees the wasm memory now rather than at garbage collection. */
+  free(): void;
+}
+
 /** The second argument of `new EdgetextError(message, details)`. */
 export interface EdgetextErrorDetails {
   code: ErrorCode;
@@ -113,6 +137,8 @@ export declare class EdgetextError extends Error {
   providerMessage: string | null;
   /** From `Retry-After`, for `rate_limited`. */
   retryAfterSeconds: number | null;
+  /** `Failover.send`: every provider tried, in order. */
+  attempts?: Attempt[];
 }
 
 /** A unified inbound event, as the worker stores, serves and forwards it. */

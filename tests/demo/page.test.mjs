@@ -152,6 +152,52 @@ test("desktop: send a code and verify it (TextLink checks it; the worker checks 
   await page.close();
 });
 
+/** Messages the sandbox took with `text`, per provider. */
+async function taken(text) {
+  const all = await (await fetch(`${demo.url}/sandbox/__emulator/messages`)).json();
+  return Object.fromEntries(Object.entries(all).map(([p, list]) => [p, list.filter((m) => m.direction === "outbound" && m.text === text).length]));
+}
+
+test("desktop: failover goes to the relay after TextLink's 503, never after its 500; the request log shows each attempt", async () => {
+  const earlier = problems.length;
+  const page = await open({ width: 1280, height: 900 });
+  await page.check("input[name=provider][value=failover]");
+  assert.equal(await page.locator("#fault-box").isVisible(), true);
+  assert.equal(await page.locator("#code-card").isHidden(), true);
+  await page.selectOption("#fault", "503_before");
+  await send(page, "failover", "+1 212 555 0160", "Failover once");
+  const item = card(page, "relay", "Failover once");
+  await item.waitFor({ timeout: 10_000 });
+  assert.equal(await item.getAttribute("data-attempts"), "textlink:provider_unavailable relay:ok");
+  assert.match(await item.innerText(), /Failover attempts: TextLink: provider_unavailable → Phone Relay: took it/);
+  assert.deepEqual(await taken("Failover once"), { textlink: 0, teklink: 0, relay: 1, klink: 0 }, "delivered once, by the relay");
+  // Newest first; the relay's status reads may already sit above these two.
+  const rows = await page.locator("#request-log li").allInnerTexts();
+  const first = rows.findIndex((r) => /textlink send #1 POST \/proxy\/textlink\/api\/send-sms → 503 provider_unavailable/.test(r));
+  const second = rows.findIndex((r) => /relay send #1 POST \/proxy\/relay\/api\/v1\/messages → 202 ok/.test(r));
+  assert.ok(second >= 0 && first === second + 1, rows.join("\n"));
+  await waitHeard(page, "relay", "Failover once", ["delivered"]);
+  await page.screenshot({ path: join(shots, "desktop-failover.png"), fullPage: true });
+
+  await page.selectOption("#fault", "500_after");
+  await send(page, "failover", undefined, "Failover unknown");
+  const error = page.locator("#error");
+  await page.waitForFunction(() => /outcome_unknown/.test(document.getElementById("error").textContent));
+  assert.match(await error.innerText(), /Attempts: TextLink: outcome_unknown$/);
+  assert.deepEqual(await taken("Failover unknown"), { textlink: 1, teklink: 0, relay: 0, klink: 0 }, "the relay received nothing");
+  assert.ok((await page.locator("#request-log li").allInnerTexts()).some((r) => /textlink send #1 POST \S+ → 500 outcome_unknown/.test(r)), "the 500 in the log");
+  const log = await page.locator("#request-log").innerText();
+  assert.ok(!/Failover (once|unknown)/.test(log), "no message text in the request log");
+  assert.ok(!SANDBOX_KEYS.some((k) => log.includes(k)), "no key in the request log");
+  await page.screenshot({ path: join(shots, "desktop-failover-unknown.png"), fullPage: true });
+  await page.close();
+  // Chromium notes each error status in the console: here exactly the two faults set on purpose, and nothing else.
+  assert.deepEqual(problems.splice(earlier), [
+    "console: Failed to load resource: the server responded with a status of 503 (Service Unavailable)",
+    "console: Failed to load resource: the server responded with a status of 500 (Internal Server Error)",
+  ]);
+});
+
 test("desktop: a reply typed on the simulated phone arrives as an inbound event through each webhook", async () => {
   const page = await open({ width: 1280, height: 900 });
   for (const provider of PROVIDERS) {
@@ -215,7 +261,7 @@ test("360 px wide: no sideways scrolling, every control labelled and reachable",
     assert.ok(box && box.x >= 0 && box.x + box.width <= 360, `${selector} fits: ${JSON.stringify(box)}`);
   }
   assert.equal(await page.locator("h1").count(), 1);
-  assert.deepEqual(await page.locator("main section h2").allInnerTexts(), ["Provider", "Send a message", "One-time code", "Messages sent", "The recipient's phone (sandbox)", "Inbound events"]);
+  assert.deepEqual(await page.locator("main section h2").allInnerTexts(), ["Provider", "Send a message", "One-time code", "Messages sent", "Request log", "The recipient's phone (sandbox)", "Inbound events"]);
   await send(page, "teklink", "212 555 0111", "Small screen");
   await waitHeard(page, "teklink", "Small screen", ["delivered"]);
   assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 360, "still no horizontal scroll");

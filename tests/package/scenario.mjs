@@ -11,7 +11,7 @@
 // ../shared/providers/ specify for that call. Fields the documents leave to
 // us are marked "ours" (see webhooks.md).
 
-const EXPORTS = ["Client", "EdgetextError", "segments", "normalizePhone"];
+const EXPORTS = ["Client", "Failover", "EdgetextError", "segments", "normalizePhone"];
 
 // The emulator's accepted keys (tests/emulator/emulator.mjs DEFAULT_KEYS).
 const KEYS = { textlink: "test-textlink-key", teklink: "test-teklink-key", relay: "test-relay-key", klink: "test-klink-key" };
@@ -677,6 +677,164 @@ async function providerChecks(edgetext, url, check, { runtime, notes }) {
       equal(await c.verifyCode({ ...verifyTo, code, token: t.token }).then(keep), { valid: false, reason }, `${provider} after expiry`);
     }
     equal(await tl.verifyCode({ to: "+12125551212", code: tcode }).then(keep), { valid: false, reason: "Code expired" }, "textlink after expiry (its message)");
+  });
+
+  // ------------------------------------------------------------ Failover and onRequest
+
+  const { Failover } = edgetext;
+  const HELLO = { to: "+12125551212", text: "failover hello" };
+  /** Messages each provider took: the emulator's delivery counts. */
+  const deliveries = async () => Object.fromEntries(await Promise.all(["textlink", "teklink", "relay"].map(async (p) => [p, (await emu.outbound(p)).length])));
+  /** The receipt's `attempts` as [provider, error] pairs. */
+  const tried = (attempts) => attempts.map((a) => [a.provider, a.error]);
+
+  await test("failover: 503 before accepting on the first provider → the second delivers, once", async () => {
+    await emu.fault({ provider: "textlink", path: "/api/send-sms", kind: "503_before" });
+    const r = keep(await new Failover([textlink(), relay()]).send(HELLO));
+    equal([r.provider, r.to], ["relay", "+12125551212"], "receipt");
+    equal(tried(r.attempts), [["textlink", "provider_unavailable"], ["relay", null]], "attempts");
+    equal(await deliveries(), { textlink: 0, teklink: 0, relay: 1 }, "deliveries");
+    const [m] = await emu.outbound("relay");
+    equal([r.id, m.text], [m.id, HELLO.text], "the relay's message");
+  });
+
+  await test("failover: 500 after accepting → outcome_unknown, the second provider receives nothing", async () => {
+    await emu.fault({ provider: "textlink", path: "/api/send-sms", kind: "500_after" });
+    const err = await rejects(new Failover([textlink(), relay()]).send(HELLO), "outcome_unknown");
+    equal(tried(err.attempts), [["textlink", "outcome_unknown"]], "attempts");
+    equal((await emu.requests("relay")).length, 0, "requests to the relay");
+    equal(await deliveries(), { textlink: 1, teklink: 0, relay: 0 }, "deliveries");
+  });
+
+  await test("failover: a dropped connection after the request left → the second provider receives nothing", async () => {
+    await emu.fault({ provider: "textlink", path: "/api/send-sms", kind: "drop_after" });
+    const got = await new Failover([textlink(), relay()]).send(HELLO).then(keep, keep);
+    equal((await emu.requests("relay")).length, 0, "requests to the relay");
+    if (runtime !== "chromium") {
+      checkError(edgetext, got, "outcome_unknown");
+      equal(tried(got.attempts), [["textlink", "outcome_unknown"]], "attempts");
+      equal(await deliveries(), { textlink: 1, teklink: 0, relay: 0 }, "deliveries");
+      return;
+    }
+    // Chromium re-sends the POST itself (see the textlink drop check): the
+    // page sees the second answer, and failover still never reaches the relay.
+    equal(tried(got.attempts ?? []), [["textlink", null]], "attempts");
+    equal(await deliveries(), { textlink: 2, teklink: 0, relay: 0 }, "deliveries (the browser's own resend)");
+  });
+
+  await test("failover: 429 past the retries → the second provider delivers, once", async () => {
+    await emu.fault({ provider: "textlink", path: "/api/send-sms", kind: "429", retryAfter: 0, times: 3 });
+    const r = keep(await new Failover([textlink(), relay()]).send(HELLO));
+    equal(tried(r.attempts), [["textlink", "rate_limited"], ["relay", null]], "attempts");
+    equal((await emu.requests("textlink")).length, 3, "textlink attempts (maxRetries: 2)");
+    equal(await deliveries(), { textlink: 0, teklink: 0, relay: 1 }, "deliveries");
+  });
+
+  await test("failover: a non-NANP number on Teklink first → the relay, and Teklink receives nothing", async () => {
+    const r = keep(await new Failover([teklink(), relay()]).send({ to: "+44 20 7946 0958", text: "hello" }));
+    equal([r.provider, r.to], ["relay", "+442079460958"], "receipt");
+    equal(tried(r.attempts), [["teklink", "invalid_phone"], ["relay", null]], "attempts");
+    equal((await emu.requests("teklink")).length, 0, "requests to teklink");
+    equal(await deliveries(), { textlink: 0, teklink: 0, relay: 1 }, "deliveries");
+  });
+
+  await test("failover: no fault → the first provider, alone; provider fields go only to their provider", async () => {
+    const r = keep(await new Failover([textlink(), relay()]).send({ ...HELLO, customId: "order-9", idempotencyKey: "idem-9" }));
+    equal([r.provider, r.id], ["textlink", "order-9"], "receipt");
+    equal(tried(r.attempts), [["textlink", null]], "attempts");
+    equal(await deliveries(), { textlink: 1, teklink: 0, relay: 0 }, "deliveries");
+    await emu.reset();
+    await emu.fault({ provider: "textlink", path: "/api/send-sms", kind: "503_before" });
+    keep(await new Failover([textlink(), relay()]).send({ ...HELLO, customId: "order-9", idempotencyKey: "idem-9" }));
+    const [tl, rl] = await logged(2);
+    wire(tl, { method: "POST", path: "/textlink/api/send-sms", headers: jsonPost("textlink"), body: { phone_number: "+12125551212", text: HELLO.text, custom_id: "order-9" } }, "textlink");
+    wire(rl, { method: "POST", path: relayPath, headers: jsonPost("relay"), body: { phone_id: PHONE_ID, channel: "sms", to: "+12125551212", text: HELLO.text, idempotency_key: "idem-9" } }, "relay");
+  });
+
+  await test("failover: the caller's own mistakes stop at once and send nothing", async () => {
+    const f = new Failover([textlink(), relay()]);
+    const err = await rejects(f.send({ to: "+12125551212" }), "invalid_input");
+    equal(tried(err.attempts), [["textlink", "invalid_input"]], "attempts");
+    const unknown = await rejects(f.send({ ...HELLO, colour: "red" }), "invalid_input");
+    assert(unknown.message.includes("colour"), unknown.message);
+    throwsEdgetextError(edgetext, () => new Failover([]), "invalid_config");
+    throwsEdgetextError(edgetext, () => new Failover([{ provider: "textlink" }]), "invalid_config");
+    await logged(0);
+  });
+
+  await test("failover takes Clients and configs; a Client given stays usable", async () => {
+    const tl = textlink();
+    const f = new Failover([tl, { provider: "relay", apiKey: KEYS.relay, baseUrl: `${url}/relay`, phoneId: PHONE_ID }]);
+    equal(tl.provider, "textlink", "the client after new Failover");
+    keep(await tl.send(HELLO));
+    await emu.fault({ provider: "textlink", path: "/api/send-sms", kind: "503_before" });
+    equal(tried(keep(await f.send(HELLO)).attempts), [["textlink", "provider_unavailable"], ["relay", null]], "attempts");
+    equal(await deliveries(), { textlink: 1, teklink: 0, relay: 1 }, "deliveries");
+  });
+
+  await test("onRequest: one record per attempt, requestId from the answer, no secret in any record", async () => {
+    const records = [];
+    const onRequest = (r) => records.push(r);
+    // A fetch that adds the request id header a provider may send.
+    let n = 0;
+    const fetchWithId = async (input, init) => {
+      const res = await fetch(input, init);
+      const headers = new Headers(res.headers);
+      headers.set("x-request-id", `req-${++n}`);
+      return new Response(await res.text(), { status: res.status, headers });
+    };
+    const options = { fetch: fetchWithId };
+    const make = (provider, extra) => new Client({ provider, apiKey: KEYS[provider], baseUrl: `${url}/${provider}`, timeoutMs: 3000, onRequest, ...extra }, options);
+    const tl = make("textlink");
+    const tk = make("teklink", { channelId: CHANNEL_ID, auth: "body", ...otp() });
+    const rl = make("relay", { phoneId: PHONE_ID, ...otp() });
+    const kl = make("klink", otp());
+    const text = "a private text 5c1d";
+    await emu.fault({ provider: "textlink", path: "/api/send-sms", kind: "429", retryAfter: 0 });
+    keep(await tl.send({ to: "+12125551212", text }));
+    keep(await tl.sendCode({ to: "+12125551212", serviceName: "Acme" }));
+    const tlCode = /(\d{6})/.exec((await emu.outbound("textlink")).at(-1).text)[1];
+    keep(await tl.verifyCode({ to: "+12125551212", code: tlCode }));
+    keep(await tl.updateContactTag({ to: "+12125551212", tag: "VIP" }));
+    keep(await tk.send({ to: "2125551212", text }));
+    const ticket = keep(await tk.sendCode({ to: "2125551212", serviceName: "Acme" }));
+    const tkCode = /(\d{6})/.exec((await emu.outbound("teklink")).at(-1).text)[1];
+    keep(await tk.verifyCode({ to: "2125551212", code: tkCode, token: ticket.token }));
+    const sent = keep(await rl.send({ to: "+15551234567", text, channel: "tg_bot", botToken: "123:bot-secret" }));
+    keep(await rl.status(sent.id));
+    keep(await rl.listMessages({ limit: 5 }));
+    keep(await rl.health());
+    keep(await rl.inboundQuery({}));
+    keep(await rl.registerCallback({ callbackUrl: "https://example.com/hook", callbackToken: "cb-secret-77" }));
+    keep(await rl.listCallbacks());
+    keep(await rl.deleteCallback({ callbackUrl: "https://example.com/hook" }));
+    keep(await kl.send({ contactId: CONTACT, text }));
+    const all = await emu.requests();
+    equal(records.length, all.length, "one record per HTTP attempt");
+    equal(records.map((r) => r.requestId), all.map((_, i) => `req-${i + 1}`), "requestId from each answer");
+    equal(records.slice(0, 2).map((r) => [r.provider, r.operation, r.attempt, r.method, r.status, r.outcome]),
+      [["textlink", "send", 1, "POST", 429, "rate_limited"], ["textlink", "send", 2, "POST", 200, "ok"]], "the retried send");
+    equal(records[0].url, `${url}/textlink/api/send-sms`, "url");
+    const list = records.find((r) => r.operation === "listMessages");
+    equal(list.url, `${url}/relay/api/v1/messages`, "a url without its query");
+    assert(records.every((r) => Number.isInteger(r.durationMs) && r.durationMs >= 0), "durationMs");
+    equal(new Set(records.map((r) => r.operation)).size, 11, "every operation that makes a request");
+    const json = JSON.stringify(records);
+    for (const secret of [...Object.values(KEYS), SECRET, text, tlCode, tkCode, ticket.token, "123:bot-secret", "cb-secret-77"]) {
+      assert(!json.includes(secret), `${secret} is in a record`);
+    }
+  });
+
+  await test("onRequest that throws or rejects does not break the send; a non-function is invalid_config", async () => {
+    let calls = 0;
+    const throwing = textlink({ onRequest: () => { calls++; throw new Error("hook failed"); } });
+    keep(await throwing.send(HELLO));
+    const rejecting = textlink({ onRequest: async () => { calls++; throw new Error("async hook failed"); } });
+    keep(await rejecting.send(HELLO));
+    await sleep(10); // an unhandled rejection would surface here
+    equal(calls, 2, "hook calls");
+    equal(await deliveries(), { textlink: 2, teklink: 0, relay: 0 }, "deliveries");
+    throwsEdgetextError(edgetext, () => textlink({ onRequest: "log" }), "invalid_config");
   });
 
   // ------------------------------------------------------------ credentials

@@ -1,6 +1,6 @@
 // Type-checked (tsc --strict, module nodenext) in the scratch project: the
 // published declarations for import and for edgetext/web.
-import { Client, EdgetextError, normalizePhone, segments, type ErrorCode, type SegmentInfo, type SendReceipt } from "edgetext";
+import { Client, EdgetextError, Failover, normalizePhone, segments, type Attempt, type ErrorCode, type FailoverReceipt, type RequestRecord, type SegmentInfo, type SendReceipt } from "edgetext";
 import init, { segments as webSegments, EdgetextError as WebError } from "edgetext/web";
 
 const info: SegmentInfo = segments("hello");
@@ -36,3 +36,33 @@ await init();
 const web: SegmentInfo = webSegments("x");
 const made: WebError = new WebError("bad", { code: "invalid_input" });
 export { info, receipt, describe, web, made };
+
+// Failover: Clients and configs; its message has every provider's fields, and only those.
+const failover = new Failover([tl, { provider: "relay", apiKey: "k", baseUrl: "http://127.0.0.1", phoneId: "p" }], { fetch });
+const sent: Promise<FailoverReceipt> = failover.send({ to: e164, text: "x", customId: "c", idempotencyKey: "k", fromName: "Acme" });
+void sent.then((r) => {
+  const who: string = r.provider;
+  const tried: Array<[string, ErrorCode | null]> = r.attempts.map((a) => [a.provider, a.error]);
+  return [who, tried];
+});
+// @ts-expect-error no provider has colour
+void failover.send({ to: e164, text: "x", colour: "red" });
+// onRequest: a typed record; never a function's return value that matters.
+const watched = new Client({
+  provider: "teklink",
+  apiKey: "k",
+  channelId: "c",
+  onRequest: (r: RequestRecord) => {
+    const outcome: "ok" | ErrorCode = r.outcome;
+    const status: number | null = r.status;
+    const id: string | null = r.requestId;
+    return [outcome, status, id, r.operation === "send", r.method === "POST", r.attempt + r.durationMs];
+  },
+});
+void watched;
+// @ts-expect-error onRequest is a function
+void new Client({ provider: "textlink", apiKey: "k", onRequest: "log" });
+function attemptsOf(err: unknown): Attempt[] {
+  return err instanceof EdgetextError ? err.attempts ?? [] : [];
+}
+void attemptsOf;

@@ -123,6 +123,85 @@ export interface TextLinkMessage {
 }
 
 /**
+ * A message for `Failover.send`: `to` and `text`, and any provider's own
+ * fields. Each provider gets the common fields and only its own.
+ */
+export interface FailoverMessage {
+    /**
+     * The recipient (every provider but klink).
+     */
+    to?: string | undefined;
+    /**
+     * The text (teklink: or `templateId`).
+     */
+    text?: string | undefined;
+    /**
+     * klink: the contact's UUID.
+     */
+    contactId?: string | undefined;
+    /**
+     * klink: the message type.
+     */
+    messageType?: string | undefined;
+    /**
+     * textlink: the SIM card.
+     */
+    simCardId?: number | undefined;
+    /**
+     * textlink: your id for the message.
+     */
+    customId?: string | undefined;
+    /**
+     * teklink: a template instead of a text.
+     */
+    templateId?: string | undefined;
+    /**
+     * teklink: open or close the conversation.
+     */
+    conversationState?: ConversationState | undefined;
+    /**
+     * teklink: the sender name.
+     */
+    fromName?: string | undefined;
+    /**
+     * teklink: refuse a duplicate within this many minutes.
+     */
+    duplicateSendRejectTimeoutMinutes?: number | undefined;
+    /**
+     * teklink: send even to an opted-out contact.
+     */
+    forceSend?: boolean | undefined;
+    /**
+     * teklink: delay the send.
+     */
+    sendDelaySeconds?: number | undefined;
+    /**
+     * relay: the channel.
+     */
+    channel?: RelayChannel | undefined;
+    /**
+     * relay: the subject (email, notify).
+     */
+    subject?: string | undefined;
+    /**
+     * relay: the title (notify).
+     */
+    title?: string | undefined;
+    /**
+     * relay: the bot's token (tg_bot).
+     */
+    botToken?: string | undefined;
+    /**
+     * relay: the `source` tag.
+     */
+    source?: string | undefined;
+    /**
+     * relay: its de-duplication key.
+     */
+    idempotencyKey?: string | undefined;
+}
+
+/**
  * A send's status as the provider answered it.
  */
 export type SendStatus = "queued" | "sent";
@@ -134,6 +213,11 @@ export type SendStatus = "queued" | "sent";
  * `error.code`; it never changes between releases.
  */
 export type ErrorCode = "invalid_config" | "invalid_input" | "invalid_phone" | "unauthorized" | "rate_limited" | "provider_rejected" | "provider_unavailable" | "outcome_unknown" | "network" | "timeout" | "unsupported" | "country_not_allowed" | "number_not_allowed" | "invalid_assertion";
+
+/**
+ * An HTTP method the providers use.
+ */
+export type Method = "GET" | "POST" | "DELETE";
 
 /**
  * How a text splits into SMS segments.
@@ -172,9 +256,69 @@ export type TagMode = "any" | "all";
 export type TeklinkAuth = "bearer" | "body";
 
 /**
+ * One HTTP attempt, as `config.onRequest(record)` sees it. It holds no
+ * API key, code, token or message text: only where the request went and
+ * how it ended.
+ */
+export interface RequestRecord {
+    /**
+     * The client's provider.
+     */
+    provider: ProviderKind;
+    /**
+     * The client method (`"send"`, `"status"`, …).
+     */
+    operation: OperationName;
+    /**
+     * 1 for the first attempt, 2 for the first retry, …
+     */
+    attempt: number;
+    /**
+     * The HTTP method.
+     */
+    method: Method;
+    /**
+     * The URL without its user info, query or fragment.
+     */
+    url: string;
+    /**
+     * The HTTP status, when an answer came.
+     */
+    status: number | null;
+    /**
+     * From sending to the answer (or the failure), in ms.
+     */
+    durationMs: number;
+    /**
+     * `"ok"`, or the error code this attempt ended with (a retried
+     * attempt's own, such as `rate_limited`).
+     */
+    outcome: "ok" | ErrorCode;
+    /**
+     * The provider's request id (`x-request-id`, `request-id` or `cf-ray`
+     * answer header), when it sent one.
+     */
+    requestId: string | null;
+}
+
+/**
  * One of the four supported providers.
  */
 export type ProviderKind = "textlink" | "teklink" | "relay" | "klink";
+
+/**
+ * One provider a failover send tried, and how it failed (`null`: it took the message).
+ */
+export interface Attempt {
+    /**
+     * The provider.
+     */
+    provider: ProviderKind;
+    /**
+     * Its error's code; `null` for the provider that took the message.
+     */
+    error: ErrorCode | null;
+}
 
 /**
  * Proof that a code was sent.
@@ -249,6 +393,16 @@ export interface Verification {
  * The encoding a text is sent in.
  */
 export type Encoding = "GSM-7" | "UCS-2";
+
+/**
+ * The receipt of a failover send: the accepting provider's, plus every provider tried.
+ */
+export interface FailoverReceipt extends SendReceipt {
+    /**
+     * In order; the last one took the message.
+     */
+    attempts: Attempt[];
+}
 
 /**
  * What a provider answered to a send.
@@ -533,6 +687,11 @@ export interface VerifyRequest {
 /** A provider edgetext can talk to. */
 export type ProviderName = ProviderKind;
 
+/** The client methods that make HTTP requests, as `RequestRecord.operation` names them. */
+export type OperationName =
+| "send" | "sendCode" | "verifyCode" | "status" | "updateContactTag" | "listMessages" | "health"
+| "inboundQuery" | "listCallbacks" | "registerCallback" | "deleteCallback";
+
 /** Each provider's message type. */
 export interface MessageFor {
     textlink: TextLinkMessage;
@@ -551,6 +710,12 @@ export interface OtpStore {
 export type ConfigFor<P extends ProviderName> = ClientConfig & {
     provider: P;
     otp?: OtpSettings & { store?: OtpStore };
+    /**
+     * Called once per HTTP attempt, after it ended. The record never holds the
+     * API key, a code, a token or the message text; what the hook throws or
+     * rejects with is ignored.
+     */
+    onRequest?: (record: RequestRecord) => unknown;
 };
 
 /** The second argument of `new Client(config, options)`. */
@@ -614,6 +779,19 @@ export declare const Client: {
 /** A client for one provider account. */
 export type Client<P extends ProviderName = ProviderName> = ClientFor<P>;
 
+/**
+ * Sends through the first provider that takes a message, moving on only when
+ * the previous one certainly did not take it (never after `outcome_unknown`).
+ * Configs are made into clients with `options`; `Client`s are used as they are.
+ */
+export declare class Failover {
+    constructor(clients: ReadonlyArray<Client | ConfigFor<ProviderName>>, options?: ClientOptions);
+    /** The accepting provider's receipt plus `attempts`; a failure is thrown with `attempts` set. */
+    send(message: FailoverMessage): Promise<FailoverReceipt>;
+    /** Frees the wasm memory now rather than at garbage collection. */
+    free(): void;
+}
+
 /** The second argument of `new EdgetextError(message, details)`. */
 export interface EdgetextErrorDetails {
     code: ErrorCode;
@@ -640,6 +818,8 @@ export declare class EdgetextError extends Error {
     providerMessage: string | null;
     /** From `Retry-After`, for `rate_limited`. */
     retryAfterSeconds: number | null;
+    /** `Failover.send`: every provider tried, in order. */
+    attempts?: Attempt[];
 }
 
 /** A unified inbound event, as the worker stores, serves and forwards it. */
