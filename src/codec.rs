@@ -185,8 +185,32 @@ mod imp {
     use js_sys::JSON;
     use wasm_bindgen::JsCast;
 
+    thread_local! {
+        /// The last text parsed and its value: an answer is read two or
+        /// three times (its error fields, its typed fields, the receipt's
+        /// `raw`), and each `JSON.parse` is a trip out of the wasm.
+        static LAST: core::cell::RefCell<Option<(String, wasm_bindgen::JsValue)>> = const { core::cell::RefCell::new(None) };
+    }
+
+    /// `text` parsed by `JSON.parse`, or the value of the same text parsed
+    /// just before. `take` hands the value out and forgets it (it leaves the
+    /// wasm, where the caller may change it); otherwise it is kept for the next read.
+    fn parse(text: &str, take: bool) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
+        LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            let hit = matches!(&*last, Some((t, _)) if t == text);
+            let value = match (hit, take) {
+                (true, true) => return Ok(last.take().map(|(_, v)| v).unwrap_or_default()),
+                (true, false) => return Ok(last.as_ref().map(|(_, v)| v.clone()).unwrap_or_default()),
+                _ => JSON::parse(text)?,
+            };
+            *last = (!take).then(|| (text.to_string(), value.clone()));
+            Ok(value)
+        })
+    }
+
     pub(super) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-        let value = JSON::parse(text).map_err(|_| "not JSON".to_string())?;
+        let value = parse(text, false).map_err(|_| "not JSON".to_string())?;
         read(serde_wasm_bindgen::Deserializer::from(value), |d| T::deserialize(d))
     }
 
@@ -250,7 +274,7 @@ mod imp {
     }
 
     pub(super) fn serialize_raw<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
-        match JSON::parse(text) {
+        match parse(text, true) {
             Ok(v) => serde_wasm_bindgen::preserve::serialize(&v, s),
             Err(_) => s.serialize_str(text),
         }

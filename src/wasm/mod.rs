@@ -99,7 +99,7 @@ impl JsClient {
                 _ => return Err(bad("options.fetch must be a function")),
             }
         };
-        let mut client = crate::Client::new(cfg, JsPlatform { fetch, store });
+        let mut client = crate::Client::new(cfg, JsPlatform { fetch, store, request_ids: on_request.is_some() });
         if let Some(hook) = on_request {
             client = client.on_request(move |record| platform::report(&hook, record));
         }

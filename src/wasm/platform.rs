@@ -53,6 +53,8 @@ pub(crate) struct JsPlatform {
     pub fetch: Option<Function>,
     /// `config.otp.store`: `{ get(key), put(key, value, { expirationTtl }) }`.
     pub store: Option<JsValue>,
+    /// Whether answers' request ids are read (for `config.onRequest`).
+    pub request_ids: bool,
 }
 
 impl Clock for JsPlatform {
@@ -149,9 +151,9 @@ impl JsPlatform {
     async fn exchange(&self, req: &HttpRequest, signal: &web_sys::AbortSignal) -> Result<HttpResponse, JsValue> {
         let init = web_sys::RequestInit::new();
         init.set_method(req.method.as_str());
-        let headers = js_sys::Array::new();
+        let headers = js_sys::Object::new();
         for (name, value) in &req.headers {
-            headers.push(&js_sys::Array::of2(&JsValue::from_str(name), &JsValue::from_str(value)));
+            let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value));
         }
         init.set_headers(&headers);
         if let Some(body) = &req.body {
@@ -167,14 +169,24 @@ impl JsPlatform {
             .dyn_into()
             .map_err(|_| js_sys::Error::new("fetch resolved to something that is not a Response"))?;
         let response = gloo_net::http::Response::from(response);
-        let headers = response.headers();
+        let status = response.status();
+        // Only the headers the core reads: each lookup is a trip out of the
+        // wasm. Retry-After matters on a 429, request ids to `onRequest`.
+        let mut names: &[&str] = &["retry-after", "x-request-id", "request-id", "cf-ray"];
+        if !self.request_ids {
+            names = &names[..usize::from(status == 429)];
+        } else if status != 429 {
+            names = &names[1..];
+        }
         let mut kept = Vec::new();
-        for name in ["retry-after", "x-request-id", "request-id", "cf-ray"] {
-            if let Some(v) = headers.get(name) {
-                kept.push((name.to_string(), v));
+        if !names.is_empty() {
+            let headers = response.headers();
+            for name in names {
+                if let Some(v) = headers.get(name) {
+                    kept.push((name.to_string(), v));
+                }
             }
         }
-        let status = response.status();
         let body = response.text().await.map_err(|e| JsValue::from_str(&e.to_string()))?;
         Ok(HttpResponse { status, headers: kept, body })
     }

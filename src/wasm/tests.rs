@@ -96,6 +96,25 @@ async fn a_send_waits_out_retry_after_and_keeps_its_body() {
 }
 
 #[wasm_bindgen_test]
+async fn each_receipt_has_its_own_raw_answer() {
+    // An answer is parsed once and read several times; the receipt's `raw`
+    // leaves the wasm, so a second identical answer must not share it.
+    let answer = r#"[200, "{\"ok\":true,\"queued\":true}"]"#;
+    let (options, log) = scripted(&format!("[{answer}, {answer}]"));
+    let c = JsClient::new(obj(r#"{"provider":"textlink","apiKey":"k"}"#), options).unwrap();
+    let first = JsFuture::from(c.send(obj(r#"{"to":"+12125551212","text":"hi"}"#))).await.unwrap();
+    Reflect::set(&get(&first, "raw"), &"queued".into(), &"changed by the caller".into()).unwrap();
+    let second = JsFuture::from(c.send(obj(r#"{"to":"+12125551212","text":"hi"}"#))).await.unwrap();
+    assert_eq!(get(&second, "status"), "queued");
+    assert_eq!(JSON::stringify(&get(&second, "raw")).unwrap(), r#"{"ok":true,"queued":true}"#);
+    assert!(get(&first, "raw") != get(&second, "raw"));
+    // The request's headers go to fetch as a plain object.
+    let headers = get(&log.get(0), "headers");
+    assert_eq!(get(&headers, "Authorization"), "Bearer k");
+    assert_eq!(get(&headers, "Content-Type"), "application/json");
+}
+
+#[wasm_bindgen_test]
 async fn a_send_past_its_timeout_is_outcome_unknown_and_not_resent() {
     let (options, log) = scripted(r#"["hang", [200, "{\"ok\":true}"]]"#);
     let c = JsClient::new(obj(r#"{"provider":"textlink","apiKey":"k","timeoutMs":50}"#), options).unwrap();
