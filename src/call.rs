@@ -355,6 +355,7 @@ fn receipt_status(cfg: &Config, resp: &HttpResponse) -> Result<(Option<String>, 
     })
 }
 
+#[inline(never)]
 fn receipt(cfg: &Config, meta: PreparedMeta, resp: &HttpResponse) -> Result<SendReceipt> {
     let (id, status, duplicate) = receipt_status(cfg, resp)?;
     Ok(SendReceipt {
@@ -380,6 +381,7 @@ fn worker_retry_after(resp: &HttpResponse) -> Option<u64> {
 }
 
 /// A 2xx `{ ok: true, … }` answer of a worker, or its error.
+#[inline(never)]
 fn worker_ok(cfg: &Config, resp: &HttpResponse) -> Result<WorkerAnswer> {
     match codec::from_json::<WorkerAnswer>(&resp.body) {
         Ok(a) if (200..300).contains(&resp.status) && a.ok == Some(true) => Ok(a),

@@ -64,14 +64,14 @@ impl Operation {
         crate::codec::read(arg, |d| {
             Ok(match name {
                 "send" => Operation::Send(Message::deserialize_for(provider, d)?),
-                "sendCode" => Operation::SendCode(CodeRequest::deserialize(d)?),
-                "verifyCode" => Operation::VerifyCode(VerifyRequest::deserialize(d)?),
-                "status" => Operation::Status(String::deserialize(d)?),
-                "updateContactTag" => Operation::UpdateContactTag(ContactTagRequest::deserialize(d)?),
-                "listMessages" => Operation::ListMessages(ListOptions::deserialize(d)?),
-                "inboundQuery" => Operation::InboundQuery(InboundFilter::deserialize(d)?),
-                "registerCallback" => Operation::RegisterCallback(InboundCallback::deserialize(d)?),
-                _ => Operation::DeleteCallback(DeleteCallbackRequest::deserialize(d)?),
+                "sendCode" => Operation::SendCode(crate::codec::de::<CodeRequest, _>(d)?),
+                "verifyCode" => Operation::VerifyCode(crate::codec::de::<VerifyRequest, _>(d)?),
+                "status" => Operation::Status(crate::codec::de::<String, _>(d)?),
+                "updateContactTag" => Operation::UpdateContactTag(crate::codec::de::<ContactTagRequest, _>(d)?),
+                "listMessages" => Operation::ListMessages(crate::codec::de::<ListOptions, _>(d)?),
+                "inboundQuery" => Operation::InboundQuery(crate::codec::de::<InboundFilter, _>(d)?),
+                "registerCallback" => Operation::RegisterCallback(crate::codec::de::<InboundCallback, _>(d)?),
+                _ => Operation::DeleteCallback(crate::codec::de::<DeleteCallbackRequest, _>(d)?),
             })
         })
         .map_err(|why| crate::model::input_error(what, provider, &why))
@@ -232,6 +232,7 @@ impl<P: Clock + Random> Client<P> {
         })
     }
 
+    #[inline(never)]
     fn prepare_send(&self, m: Message) -> Result<crate::providers::PreparedSend> {
         let ctx = Ctx { now_ms: self.platform.now_ms(), rng: &self.platform };
         let cfg = &self.cfg;
@@ -245,6 +246,7 @@ impl<P: Clock + Random> Client<P> {
     }
 
     /// TextLink's own code endpoint, or a code signed here and sent as a message.
+    #[inline(never)]
     fn prepare_code(&self, r: CodeRequest) -> Result<Call> {
         let cfg = &self.cfg;
         let p = self.provider();
@@ -293,6 +295,7 @@ impl<P: Clock + Random> Client<P> {
 
     /// TextLink checks its own codes; signed codes are checked by
     /// [`Client::verify_code`] itself, with the store.
+    #[inline(never)]
     fn prepare_provider_verify(&self, r: VerifyRequest) -> Result<Call> {
         let cfg = &self.cfg;
         if cfg.provider != ProviderKind::TextLink {
@@ -305,6 +308,7 @@ impl<P: Clock + Random> Client<P> {
     }
 
     /// `POST {otpUrl}/v1/otp/send`: the worker makes, keeps and sends the code.
+    #[inline(never)]
     fn prepare_worker_code(&self, base: &str, r: CodeRequest) -> Result<Call> {
         let fixed = " through the worker (config.otpUrl), which sets the code's length and lifetime";
         let not_here = |given: bool, field: &str| crate::providers::only_for(given, field, "sendCode", fixed);
@@ -321,6 +325,7 @@ impl<P: Clock + Random> Client<P> {
     }
 
     /// `POST {otpUrl}/v1/otp/verify`: the worker checks the code and counts the check.
+    #[inline(never)]
     fn prepare_worker_verify(&self, base: &str, r: VerifyRequest) -> Result<Call> {
         let why = " through the worker (config.otpUrl), which keeps the code itself";
         crate::providers::only_for(r.token.is_some(), "token", "verifyCode", why)?;
@@ -330,6 +335,7 @@ impl<P: Clock + Random> Client<P> {
         Ok(Call::fetch(&self.cfg, worker_request(base, "/v1/otp/verify", crate::codec::to_json(&body)), None, None, Finish::WorkerVerify))
     }
 
+    #[inline(never)]
     fn prepare_status(&self, id: &str) -> Result<Call> {
         let cfg = &self.cfg;
         let p = self.provider();
@@ -459,6 +465,7 @@ impl<P: Clock + Random + Transport + CodeStore> Client<P> {
 
     /// A signed code: the token's MAC and expiry, then the store's count for
     /// the token (5 checks, spent once verified), written before answering.
+    #[inline(never)]
     async fn verify_signed(&self, r: VerifyRequest) -> Result<Verification> {
         let otp = self.otp_config()?;
         if !self.platform.has_store() {

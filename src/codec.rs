@@ -16,6 +16,14 @@ pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     imp::from_json(text)
 }
 
+/// `T::deserialize(d)` as a function of its own: read apart from the code
+/// that picks the type, V8 compiles (lazily, on first call) only the types
+/// a call reads, not every type of the match around it.
+#[inline(never)]
+pub(crate) fn de<'de, T: serde::Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+    T::deserialize(d)
+}
+
 /// Writes `value` as compact JSON text.
 pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
     imp::to_json(value)

@@ -511,10 +511,10 @@ impl Message {
     /// Reads `provider`'s message from a deserializer, refusing fields it does not have.
     pub fn deserialize_for<'de, D: serde::Deserializer<'de>>(provider: ProviderKind, d: D) -> core::result::Result<Message, D::Error> {
         Ok(match provider {
-            ProviderKind::TextLink => Message::TextLink(TextLinkMessage::deserialize(d)?),
-            ProviderKind::Teklink => Message::Teklink(TeklinkMessage::deserialize(d)?),
-            ProviderKind::Relay => Message::Relay(RelayMessage::deserialize(d)?),
-            ProviderKind::Klink => Message::Klink(KlinkMessage::deserialize(d)?),
+            ProviderKind::TextLink => Message::TextLink(crate::codec::de::<TextLinkMessage, _>(d)?),
+            ProviderKind::Teklink => Message::Teklink(crate::codec::de::<TeklinkMessage, _>(d)?),
+            ProviderKind::Relay => Message::Relay(crate::codec::de::<RelayMessage, _>(d)?),
+            ProviderKind::Klink => Message::Klink(crate::codec::de::<KlinkMessage, _>(d)?),
         })
     }
 }

@@ -19,6 +19,7 @@ struct Send<'a> {
 }
 
 /// Builds the send: `{contactId, messageType, message, createdAt}`.
+#[inline(never)]
 pub(crate) fn send(cfg: &Config, m: KlinkMessage, ctx: &Ctx) -> Result<PreparedSend> {
     let contact = recipient(&m.contact_id)?;
     let kind = m.message_type.as_deref().unwrap_or(DEFAULT_TYPE);
@@ -61,6 +62,7 @@ struct SendData {
 }
 
 /// `200 {"status":200,"message":"Message sent successfully","data":{"id":…}}`.
+#[inline(never)]
 pub(crate) fn parse_send(cfg: &Config, resp: &HttpResponse) -> Result<Option<String>> {
     let a: SendAnswer = parse_ok(cfg, resp, true)?;
     if a.status.is_some_and(|s| !(200..300).contains(&s)) {

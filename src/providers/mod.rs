@@ -134,6 +134,7 @@ pub(crate) fn provider_message(body: &str) -> Option<String> {
 /// error; a 2xx body that says `ok: false` / `success: false` is
 /// `provider_rejected`; a 2xx body that cannot be read is `outcome_unknown`
 /// for sends (the provider did answer success) and `provider_rejected` for reads.
+#[inline(never)]
 pub(crate) fn parse_ok<T: serde::de::DeserializeOwned>(cfg: &Config, resp: &HttpResponse, is_send: bool) -> Result<T> {
     if !(200..300).contains(&resp.status) {
         return Err(http_error(cfg, resp));

@@ -64,6 +64,7 @@ struct Send<'a> {
 }
 
 /// Builds the send, checking each channel's required fields.
+#[inline(never)]
 pub(crate) fn send(cfg: &Config, m: RelayMessage, ctx: &Ctx) -> Result<PreparedSend> {
     use RelayChannel::*;
     let ch = m.channel.unwrap_or(cfg.channel);
@@ -127,6 +128,7 @@ struct SendAnswer {
 
 /// What a send answered: the message id, its status, and whether the relay
 /// recognised the idempotency key.
+#[inline(never)]
 pub(crate) fn parse_send(cfg: &Config, resp: &HttpResponse) -> Result<(String, SendStatus, bool)> {
     let a: SendAnswer = parse_ok(cfg, resp, true)?;
     let id = a.message_id.ok_or_else(|| {
@@ -161,6 +163,7 @@ struct StatusMessage {
 }
 
 /// Reads `{success, message: {message_id, status, last_error, created_at, delivered_at}}`.
+#[inline(never)]
 pub(crate) fn parse_status(cfg: &Config, id: &str, resp: &HttpResponse) -> Result<MessageStatus> {
     let a: StatusAnswer = parse_ok(cfg, resp, false)?;
     let m = a.message.ok_or_else(|| {

@@ -32,6 +32,7 @@ struct Send<'a> {
 
 /// Builds the send. Auth is the bearer header, or `api_token` in the body
 /// when the config says `auth: "body"` (then no `Authorization` header is sent).
+#[inline(never)]
 pub(crate) fn send(cfg: &Config, m: TeklinkMessage, _ctx: &Ctx) -> Result<PreparedSend> {
     let to = nanp_national(&m.to)?;
     let text = m.text.filter(|t| !t.is_empty());
@@ -77,6 +78,7 @@ pub(crate) fn send(cfg: &Config, m: TeklinkMessage, _ctx: &Ctx) -> Result<Prepar
 }
 
 /// `201 {"success":true,"message":"Message sent","data":[]}`: sent, no id.
+#[inline(never)]
 pub(crate) fn send_status(cfg: &Config, resp: &HttpResponse) -> Result<SendStatus> {
     parse_ok::<Any>(cfg, resp, true)?;
     Ok(SendStatus::Sent)

@@ -22,6 +22,7 @@ struct SendSms<'a> {
 /// `POST /api/send-sms`. The SDK always sends a `custom_id` (a fresh UUID
 /// unless the caller gave one): it is the only handle TextLink's webhooks
 /// give back, so it is the receipt's id.
+#[inline(never)]
 pub(crate) fn send(cfg: &Config, m: TextLinkMessage, ctx: &Ctx) -> Result<PreparedSend> {
     let to = normalize_phone(&m.to, None)?;
     let custom_id = m.custom_id.unwrap_or_else(|| uuid_v4(ctx.rng));
@@ -43,6 +44,7 @@ struct SendAnswer {
 }
 
 /// `{ok: true}` is sent; `{ok: true, queued: true}` is queued.
+#[inline(never)]
 pub(crate) fn send_status(cfg: &Config, resp: &HttpResponse) -> Result<SendStatus> {
     let a: SendAnswer = parse_ok(cfg, resp, true)?;
     Ok(if a.queued == Some(true) { SendStatus::Queued } else { SendStatus::Sent })
@@ -111,6 +113,7 @@ struct VerifyAnswer {
 
 /// `{ok: true}` is valid; `{ok: false, message}` (with any 2xx or 4xx other
 /// than 401/403/429) is a wrong code, reported with TextLink's message.
+#[inline(never)]
 pub(crate) fn parse_verify(cfg: &Config, resp: &HttpResponse) -> Result<Verification> {
     let wrong_code_status = (200..300).contains(&resp.status) || (matches!(resp.status, 400..=499) && !matches!(resp.status, 401 | 403 | 429));
     if wrong_code_status {
