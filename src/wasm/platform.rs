@@ -17,6 +17,9 @@ extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(handler: &Function, ms: f64) -> JsValue;
 
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout_with(handler: &Function, ms: f64, arg: &JsValue) -> JsValue;
+
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
 
@@ -109,6 +112,20 @@ fn failure(err: &JsValue, aborted: bool) -> TransportError {
 }
 
 thread_local! {
+    /// `(controller) => controller.abort()`, made once from
+    /// `AbortController.prototype.abort`: the timer is given the controller,
+    /// so no Rust closure (nothing to leak when the timer is cleared) and no
+    /// bound function per attempt.
+    static ABORT: std::cell::OnceCell<Function> = const { std::cell::OnceCell::new() };
+}
+
+fn abort_of(controller: &web_sys::AbortController) -> Function {
+    let abort: Function = prop(controller, "abort").unchecked_into();
+    let call: Function = prop(&abort, "call").unchecked_into();
+    call.bind0(&abort)
+}
+
+thread_local! {
     /// The rejection handler of an `onRequest` that returns a Promise.
     static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_| {});
 }
@@ -140,9 +157,8 @@ impl JsPlatform {
     async fn attempt(&self, req: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, TransportError> {
         let controller = web_sys::AbortController::new().map_err(|e| failure(&e, false))?;
         let signal = controller.signal();
-        // The bound `abort` needs no Rust closure, so nothing leaks when the timer is cleared.
-        let abort: Function = prop(&controller, "abort").unchecked_into::<Function>().bind0(&controller);
-        let timer = set_timeout(&abort, f64::from(timeout_ms));
+        let abort = ABORT.with(|abort| abort.get_or_init(|| abort_of(&controller)).clone());
+        let timer = set_timeout_with(&abort, f64::from(timeout_ms), &controller);
         let result = self.exchange(req, &signal).await;
         clear_timeout(&timer);
         result.map_err(|e| failure(&e, signal.aborted()))
