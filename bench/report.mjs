@@ -66,13 +66,17 @@ if (sendRatio(1) != null && (sendRatio(1) < 0.95 || sendRatio(32) < 0.95)) behin
 if (cold != null && cold > 5) behind.push(`compile + instantiate + first request built takes ${cold} ms`);
 if (ingestRatio != null && ingestRatio < 0.8) behind.push(`ingest reaches ${ingestRatio}× of the bare handler`);
 p(behind.length ? `**Where edgetext is behind:** ${behind.join("; ")}.` : "**Every goal measured in this run is met.**", "");
-p("What dominates the client wasm (by the name section of the unoptimised wasm-bindgen output, grouped by crate and serde role;",
-  "measured while building this commit's code, not by this run): serde's derived code run through serde-wasm-bindgen, about a",
-  "third of the code (deserialising our 25 input and answer types about 45 KB, serialising the wire bodies and results about",
-  "16 KB); the float formatting serde's error messages pull in from core (`flt2dec`, about 17 KB); our own client, call,",
-  "providers, model and codec modules about 60 KB; wasm-bindgen-futures about 8 KB; core's string and formatting code about",
-  "14 KB. The nightly build this replaced rebuilt std for size with immediate-abort panics and parsed JSON with 300 lines of",
-  "our own: 56 KB gzip.", "");
+const bd = load("breakdown");
+if (bd) {
+  const pct = (b) => `${Math.round((b / bd.code) * 100)} %`;
+  p("### What the client wasm is made of", "",
+    `Measured by \`bench/breakdown.mjs\`: the client wasm built again with the shipped flags but keeping its name section: ${bd.code} B of code in ${bd.functions} functions and ${bd.data} B of data (strings, tables). Code by crate and serde role:`, "",
+    "| group | bytes of code | share |", "|---|---|---|",
+    ...bd.groups.filter((g) => g.bytes >= 1000).map((g) => `| ${g.name} | ${g.bytes} | ${pct(g.bytes)} |`),
+    `| (${bd.groups.filter((g) => g.bytes < 1000).length} smaller groups) | ${bd.groups.filter((g) => g.bytes < 1000).reduce((a, g) => a + g.bytes, 0)} | |`, "",
+    `The largest functions: ${bd.largest.map((f) => `\`${f.name}\` ${f.bytes} B`).join(", ")}.`, "",
+    `Node compiles wasm lazily, a function on its first call: a cold \`new Client\` and first send compiled ${bd.firstSend.bytes} B of the ${bd.firstSend.of.bytes} B of code, ${bd.firstSend.functions} of ${bd.firstSend.of.functions} functions (V8's \`--trace-wasm-compilation-times\`).`, "");
+} else p(missing("breakdown"));
 
 // Size.
 p("## Size", "");
