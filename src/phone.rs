@@ -174,7 +174,9 @@ pub fn normalize_phone(input: &str, default_country: Option<&str>) -> Result<Str
                     Some(rest) if !trunk.is_empty() && !rest.starts_with('0') => rest,
                     _ => &d,
                 };
-                format!("{cc}{national}")
+                // As for a number typed with its code, so that the result
+                // normalises to itself ("888528161125" with RU: +7 8528161125).
+                without_trunk(&format!("{cc}{national}"))
             }
         }
     } else {

@@ -69,6 +69,22 @@ fn keeps_leading_digits_where_there_is_no_trunk_prefix() {
 }
 
 #[test]
+fn a_normalised_number_normalises_to_itself() {
+    // Found by the phone fuzz target: a second trunk 8 after the dropped one
+    // was kept, and "+788528161125" then normalised to "+78528161125".
+    assert_eq!(ok("888528161125", Some("RU")), "+78528161125");
+    let inputs = ["888528161125", "8 (916) 123-45-67", "800 123 45 67", "88001234567", "1 212 555 1212", "11 212 555 1212",
+        "020 7946 0958", "0020 7946 0958", "44 07400 123456", "06 06 123 4567", "0606123456", "06 1234 5678", "00 1234 5678"];
+    for country in ["US", "CA", "GB", "DE", "FR", "HU", "IT", "ES", "RU", "JP", "AU"] {
+        for input in inputs {
+            if let Ok(e164) = normalize_phone(input, Some(country)) {
+                assert_eq!(normalize_phone(&e164, None).as_deref(), Ok(e164.as_str()), "{input:?} with {country}");
+            }
+        }
+    }
+}
+
+#[test]
 fn bracketed_trunk_zero_in_international_form() {
     assert_eq!(ok("+44 (0)20 7946 0958", None), "+442079460958");
     assert_eq!(ok("0044 (0) 20 7946 0958", None), "+442079460958");
