@@ -13,6 +13,7 @@ const osName = (sh("cat /etc/os-release").match(/^PRETTY_NAME="?([^"\n]*)"?/m) |
 
 const run = load("run") || { steps: {} };
 const size = load("size");
+const page = load("page");
 const cn = load("coldstart-node");
 const cw = load("coldstart-workerd");
 const send = load("send");
@@ -47,7 +48,7 @@ p("The machine is small and shared (other builds may run beside the bench), so a
   "the ratios between two contenders measured in the same run, interleaved, are the meaningful part.", "");
 
 // Goals.
-const wasmGzip = size?.wasm?.gzip;
+const pageGzip = page?.total?.gzip;
 const sendRows = send?.results || [];
 const sendRatio = (c) => x2(sendRows.find((r) => r.name === "client.send" && r.concurrency === c)?.rps, sendRows.find((r) => r.name === "raw fetch" && r.concurrency === c)?.rps);
 const inst = cn?.modes?.steps?.instantiate;
@@ -55,13 +56,13 @@ const compInst = cn ? Math.round((cn.modes.steps.compile + cn.modes.steps.instan
 const ingestRatio = x2(ingest?.workers?.edgetext?.rps, ingest?.workers?.bare?.rps);
 const cold = cn ? Math.round((cn.modes.steps.compile + cn.modes.steps.instantiate + cn.modes.steps.firstRequest) * 1000) / 1000 : null;
 p("## Goals", "", "| goal | measured | verdict |", "|---|---|---|",
-  `| a Vite page that imports Client and sends ≤ 72 KiB gzip, JS and wasm together (aim 48) | the client wasm alone: ${KiB(wasmGzip)} (${wasmGzip ?? "n/a"} B); the page's JS adds about 7 KiB (tests/runtimes prints each bundler's total) | ${verdict(wasmGzip == null ? null : wasmGzip <= 72 * 1024)} |`,
+  `| a Vite page that imports Client and sends ≤ 72 KiB gzip, JS and wasm together (aim 48) | ${page ? `${KiB(pageGzip)} (${pageGzip} B): wasm ${KiB(page.wasm.gzip)}, JS ${KiB(page.js.gzip)} (bench/page.mjs, Vite ${page.vite})` : "n/a"} | ${verdict(pageGzip == null ? null : pageGzip <= 72 * 1024)} |`,
   `| send ≥ 0.95× raw fetch with the same AbortController timeout (req/s) | ${sendRatio(1) ?? "n/a"}× at concurrency 1, ${sendRatio(32) ?? "n/a"}× at 32 | ${verdict(sendRatio(1) == null ? null : sendRatio(1) >= 0.95 && sendRatio(32) >= 0.95)} |`,
   `| cold start ≤ 5 ms (Node, median: compile + instantiate + first request built) | ${ms(cold)} (compile + instantiate ${ms(compInst)}) | ${verdict(cold == null ? null : cold <= 5)} |`,
   `| ingest ≥ 0.8× a bare handler (req/s) | ${ingestRatio ?? "n/a"}× | ${verdict(ingestRatio == null ? null : ingestRatio >= 0.8)} |`,
   "");
 const behind = [];
-if (wasmGzip > 72 * 1024) behind.push(`the client wasm alone is ${KiB(wasmGzip - 72 * 1024)} over the page's 72 KiB gzip budget`);
+if (pageGzip > 72 * 1024) behind.push(`the Vite page is ${KiB(pageGzip - 72 * 1024)} over its 72 KiB gzip budget`);
 if (sendRatio(1) != null && (sendRatio(1) < 0.95 || sendRatio(32) < 0.95)) behind.push(`client.send reaches ${sendRatio(1)}× (concurrency 1) and ${sendRatio(32)}× (concurrency 32) of a hand-written fetch, short of 0.95×`);
 if (cold != null && cold > 5) behind.push(`compile + instantiate + first request built takes ${cold} ms`);
 if (ingestRatio != null && ingestRatio < 0.8) behind.push(`ingest reaches ${ingestRatio}× of the bare handler`);

@@ -11,6 +11,7 @@ import { root, out, save, log } from "./lib.mjs";
 
 const steps = [
   { name: "size", cmd: [process.execPath, "bench/size.mjs"] },
+  { name: "page", cmd: [process.execPath, "bench/page.mjs"] },
   { name: "breakdown", cmd: [process.execPath, "bench/breakdown.mjs"] },
   { name: "coldstart-node", cmd: [process.execPath, "bench/coldstart-node.mjs"] },
   { name: "coldstart-workerd", cmd: [process.execPath, "bench/coldstart-workerd.mjs"] },
