@@ -159,7 +159,7 @@ impl FailoverMessage {
 
 /// One provider a failover send tried, and how it failed (`null`: it took the message).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Attempt {
     /// The provider.
     pub provider: ProviderKind,
@@ -170,7 +170,7 @@ pub struct Attempt {
 
 /// The receipt of a failover send: the accepting provider's, plus every provider tried.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct FailoverReceipt {
     /// The accepting provider's receipt.
     #[serde(flatten)]

@@ -10,6 +10,7 @@
 mod assertion;
 mod codec;
 mod error;
+mod event;
 mod http;
 mod otp;
 mod phone;
@@ -48,6 +49,7 @@ mod inbound_signature;
 
 pub use call::{Call, Outcome, Step, MAX_RETRY_AFTER_SECONDS};
 pub use client::{Client, CodeStore, Operation};
+pub use event::*;
 pub use failover::*;
 pub use model::*;
 pub use time::{iso8601, parse_iso8601};

@@ -620,7 +620,7 @@ impl SendStatus {
 /// What a provider answered to a send.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SendReceipt {
     /// Which provider took it.
     pub provider: ProviderKind,
@@ -670,7 +670,7 @@ impl CodeMode {
 /// Proof that a code was sent.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CodeTicket {
     /// Which provider sent it.
     pub provider: ProviderKind,
@@ -688,7 +688,7 @@ pub struct CodeTicket {
 
 /// The answer to `verifyCode`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Verification {
     /// Whether the code is right.
     pub valid: bool,
@@ -767,7 +767,7 @@ impl DeliveryStatus {
 /// Where a message is on its way, as `status()` answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct MessageStatus {
     /// The message id.
     pub id: String,
@@ -893,7 +893,7 @@ pub fn normalize_status(s: &str) -> &'static str {
 /// how it ended.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct RequestRecord {
     /// The client's provider.
     pub provider: ProviderKind,

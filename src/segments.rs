@@ -28,7 +28,7 @@ impl Encoding {
 /// How a text splits into SMS segments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SegmentInfo {
     /// The encoding.
     pub encoding: Encoding,

@@ -11,10 +11,10 @@
 
 use crate::codec::{self, RawJson};
 use crate::inbound_raw::RawObject;
-use crate::{iso8601, parse_iso8601, secret_eq, ProviderKind};
+use crate::{parse_iso8601, secret_eq, EventKind, InboundEvent, ProviderKind};
 use hmac::{Hmac, Mac};
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 /// The largest body a webhook accepts (64 KiB).
@@ -74,95 +74,6 @@ pub struct Rejection {
 
 pub(crate) fn reject(status: u16, error: impl Into<String>) -> Rejection {
     Rejection { status, error: error.into() }
-}
-
-/// What an inbound event says happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum EventKind {
-    /// A message came in.
-    #[serde(rename = "message.received")]
-    MessageReceived,
-    /// An outbound message was sent.
-    #[serde(rename = "message.sent")]
-    MessageSent,
-    /// An outbound message failed.
-    #[serde(rename = "message.failed")]
-    MessageFailed,
-    /// An outbound message changed status.
-    #[serde(rename = "message.status")]
-    MessageStatus,
-    /// A contact's tag changed (TextLink).
-    #[serde(rename = "contact.tag_changed")]
-    ContactTagChanged,
-    /// A call was missed (Phone Relay).
-    #[serde(rename = "call.missed")]
-    CallMissed,
-    /// A call was answered (Phone Relay).
-    #[serde(rename = "call.answered")]
-    CallAnswered,
-    /// Another call event (Phone Relay).
-    #[serde(rename = "call")]
-    Call,
-}
-
-impl EventKind {
-    /// The name used in the unified event's `type`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::MessageReceived => "message.received",
-            EventKind::MessageSent => "message.sent",
-            EventKind::MessageFailed => "message.failed",
-            EventKind::MessageStatus => "message.status",
-            EventKind::ContactTagChanged => "contact.tag_changed",
-            EventKind::CallMissed => "call.missed",
-            EventKind::CallAnswered => "call.answered",
-            EventKind::Call => "call",
-        }
-    }
-}
-
-/// One unified inbound event (the shape in `webhooks.md`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InboundEvent {
-    /// Stable id: the same provider event always gets the same id.
-    pub id: String,
-    /// The provider.
-    #[serde(serialize_with = "provider_name")]
-    pub provider: ProviderKind,
-    /// What happened.
-    #[serde(rename = "type")]
-    pub kind: EventKind,
-    /// Sender.
-    pub from: Option<String>,
-    /// Recipient.
-    pub to: Option<String>,
-    /// Message text.
-    pub text: Option<String>,
-    /// Channel (`sms`, `wa`, …).
-    pub channel: Option<String>,
-    /// The id of the outbound message this event is about.
-    pub message_id: Option<String>,
-    /// The message's status after this event.
-    pub status: Option<&'static str>,
-    /// The provider's error text, for failures.
-    pub error: Option<String>,
-    /// The contact's new tag.
-    pub tag: Option<String>,
-    /// When it happened, ms since the epoch: the provider's time, or the
-    /// time of arrival where the provider gives none.
-    #[serde(rename = "occurredAt", serialize_with = "iso")]
-    pub occurred_at_ms: u64,
-    /// The body, as JSON text, with any secret field removed.
-    pub raw: RawJson,
-}
-
-fn provider_name<S: Serializer>(p: &ProviderKind, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(p.as_str())
-}
-
-fn iso<S: Serializer>(ms: &u64, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&iso8601(*ms))
 }
 
 impl InboundEvent {

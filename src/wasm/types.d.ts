@@ -140,20 +140,3 @@ export declare class EdgetextError extends Error {
   /** `Failover.send`: every provider tried, in order. */
   attempts?: Attempt[];
 }
-
-/** A unified inbound event, as the worker stores, serves and forwards it. */
-export interface InboundEvent {
-  id: string;
-  provider: ProviderName;
-  type: "message.received" | "message.sent" | "message.failed" | "message.status" | "contact.tag_changed" | "call.missed" | "call.answered" | "call";
-  from: string | null;
-  to: string | null;
-  text: string | null;
-  channel: string | null;
-  messageId: string | null;
-  status: DeliveryStatus | null;
-  error: string | null;
-  tag: string | null;
-  occurredAt: string;
-  raw: unknown;
-}

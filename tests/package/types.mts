@@ -1,6 +1,6 @@
 // Type-checked (tsc --strict, module nodenext) in the scratch project: the
 // published declarations for import and for edgetext/web.
-import { Client, EdgetextError, Failover, normalizePhone, segments, type Attempt, type ErrorCode, type FailoverReceipt, type RequestRecord, type SegmentInfo, type SendReceipt } from "edgetext";
+import { Client, EdgetextError, Failover, normalizePhone, segments, type Attempt, type EventKind, type InboundEvent, type ErrorCode, type FailoverReceipt, type RequestRecord, type SegmentInfo, type SendReceipt } from "edgetext";
 import init, { segments as webSegments, EdgetextError as WebError } from "edgetext/web";
 
 const info: SegmentInfo = segments("hello");
@@ -66,3 +66,26 @@ function attemptsOf(err: unknown): Attempt[] {
   return err instanceof EdgetextError ? err.attempts ?? [] : [];
 }
 void attemptsOf;
+// What is absent in a result is null at run time (serde-wasm-bindgen's JSON-compatible
+// serializer), and typed so: `string | undefined` here would not compile.
+void receipt.then((r) => {
+  const id: string | null = r.id;
+  return id;
+});
+void tl.verifyCode({ to: e164, code: "123456" }).then((v) => {
+  const reason: string | null = v.reason;
+  return reason;
+});
+void tl.sendCode({ to: e164, serviceName: "Acme" }).then((t) => {
+  const token: string | null = t.token;
+  return token;
+});
+void client.status("m1").then((s) => {
+  const missing: Array<string | null> = [s.error, s.createdAt, s.deliveredAt];
+  return missing;
+});
+function eventText(e: InboundEvent): string | null {
+  const kind: EventKind = e.type;
+  return kind === "message.received" ? e.text : e.messageId;
+}
+void eventText;

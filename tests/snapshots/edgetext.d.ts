@@ -321,6 +321,65 @@ export interface Attempt {
 }
 
 /**
+ * One unified inbound event (the shape in `webhooks.md`).
+ */
+export interface InboundEvent {
+    /**
+     * Stable id: the same provider event always gets the same id.
+     */
+    id: string;
+    /**
+     * The provider.
+     */
+    provider: ProviderName;
+    /**
+     * What happened.
+     */
+    type: EventKind;
+    /**
+     * Sender.
+     */
+    from: string | null;
+    /**
+     * Recipient.
+     */
+    to: string | null;
+    /**
+     * Message text.
+     */
+    text: string | null;
+    /**
+     * Channel (`sms`, `wa`, …).
+     */
+    channel: string | null;
+    /**
+     * The id of the outbound message this event is about.
+     */
+    messageId: string | null;
+    /**
+     * The message's status after this event.
+     */
+    status: DeliveryStatus | null;
+    /**
+     * The provider's error text, for failures.
+     */
+    error: string | null;
+    /**
+     * The contact's new tag.
+     */
+    tag: string | null;
+    /**
+     * When it happened, ms since the epoch: the provider's time, or the
+     * time of arrival where the provider gives none.
+     */
+    occurredAt: string;
+    /**
+     * The body, as JSON text, with any secret field removed.
+     */
+    raw: unknown;
+}
+
+/**
  * Proof that a code was sent.
  */
 export interface CodeTicket {
@@ -343,7 +402,7 @@ export interface CodeTicket {
     /**
      * The signed token (`None` in provider and worker mode).
      */
-    token: string | undefined;
+    token: string | null;
 }
 
 /**
@@ -386,7 +445,7 @@ export interface Verification {
      * `"spent"`, `"too_many_attempts"`, the provider's message, or (worker
      * mode) `"no_code"`.
      */
-    reason: string | undefined;
+    reason: string | null;
 }
 
 /**
@@ -415,7 +474,7 @@ export interface SendReceipt {
     /**
      * The message id to ask `status()` about (`None` for teklink, which returns none).
      */
-    id: string | undefined;
+    id: string | null;
     /**
      * As the provider answered.
      */
@@ -443,6 +502,11 @@ export interface SendReceipt {
 }
 
 /**
+ * What an inbound event says happened.
+ */
+export type EventKind = "message.received" | "message.sent" | "message.failed" | "message.status" | "contact.tag_changed" | "call.missed" | "call.answered" | "call";
+
+/**
  * Where a message is on its way, as `status()` answers.
  */
 export interface MessageStatus {
@@ -461,15 +525,15 @@ export interface MessageStatus {
     /**
      * The provider's error text, when it failed.
      */
-    error: string | undefined;
+    error: string | null;
     /**
      * When the message was created (RFC 3339), when known.
      */
-    createdAt: string | undefined;
+    createdAt: string | null;
     /**
      * When it was delivered (RFC 3339), when known.
      */
-    deliveredAt: string | undefined;
+    deliveredAt: string | null;
     /**
      * The JSON the status was read from, unchanged.
      */
@@ -820,23 +884,6 @@ export declare class EdgetextError extends Error {
     retryAfterSeconds: number | null;
     /** `Failover.send`: every provider tried, in order. */
     attempts?: Attempt[];
-}
-
-/** A unified inbound event, as the worker stores, serves and forwards it. */
-export interface InboundEvent {
-    id: string;
-    provider: ProviderName;
-    type: "message.received" | "message.sent" | "message.failed" | "message.status" | "contact.tag_changed" | "call.missed" | "call.answered" | "call";
-    from: string | null;
-    to: string | null;
-    text: string | null;
-    channel: string | null;
-    messageId: string | null;
-    status: DeliveryStatus | null;
-    error: string | null;
-    tag: string | null;
-    occurredAt: string;
-    raw: unknown;
 }
 
 
