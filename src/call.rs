@@ -158,8 +158,32 @@ impl Call {
         if self.result.is_some() {
             return;
         }
+        // A worker's own JSON error on a 5xx (a provider failure behind it, a
+        // missing setting) is final: it is read rather than guessed at.
+        let outcome = match outcome {
+            Ok(resp) if resp.status != 429 && (resp.status < 500 || (self.finish.is_worker() && worker_error_body(&resp).is_some())) => {
+                self.result = Some(self.finish(&resp, now_ms));
+                return;
+            }
+            other => other,
+        };
+        let (err, safe, wait) = self.failure(outcome, now_ms);
+        if !safe || self.attempt >= self.cfg.max_retries {
+            self.result = Some(Err(err));
+            return;
+        }
+        self.delay_ms = wait.unwrap_or_else(|| backoff_ms(self.attempt, rng));
+        self.attempt += 1;
+        self.retried = Some(err.code);
+    }
+
+    /// A failed attempt: its error, whether it may be retried, and the wait
+    /// the answer asked for. Apart from `feed`, so that a call that succeeds
+    /// never has this compiled (the wasm is compiled lazily, a function at a time).
+    #[inline(never)]
+    fn failure(&self, outcome: Result<HttpResponse, TransportError>, now_ms: u64) -> (Error, bool, Option<u64>) {
         let op_safe = self.retry != Some(Retry::Unsafe);
-        let (err, safe, wait) = match outcome {
+        match outcome {
             Ok(resp) if resp.status == 429 => {
                 let worker = self.finish.is_worker();
                 let after = retry_after_seconds(&resp, now_ms).or_else(|| worker.then(|| worker_retry_after(&resp)).flatten());
@@ -174,9 +198,7 @@ impl Call {
                 let within = after.is_none_or(|s| s <= MAX_RETRY_AFTER_SECONDS);
                 (e, within, after.map(|s| s * 1000))
             }
-            // A worker's own JSON error (a provider failure behind it, a
-            // missing setting) is final: read it rather than guess.
-            Ok(resp) if resp.status >= 500 && !(self.finish.is_worker() && worker_error_body(&resp).is_some()) => {
+            Ok(resp) => {
                 let mut e = match self.retry {
                     None => self.status_error(ErrorCode::ProviderUnavailable, &resp, "is unavailable").retryable(true),
                     Some(_) if resp.status == 503 => self
@@ -186,10 +208,6 @@ impl Call {
                 };
                 e.http_status = Some(resp.status);
                 (e, op_safe, None)
-            }
-            Ok(resp) => {
-                self.result = Some(self.finish(&resp, now_ms));
-                return;
             }
             Err(TransportError::NotSent(why)) => {
                 let e = Error::new(ErrorCode::Network, format!("could not reach {}: {why}", self.provider()))
@@ -211,14 +229,7 @@ impl Call {
                 };
                 (e, op_safe, None)
             }
-        };
-        if !safe || self.attempt >= self.cfg.max_retries {
-            self.result = Some(Err(err));
-            return;
         }
-        self.delay_ms = wait.unwrap_or_else(|| backoff_ms(self.attempt, rng));
-        self.attempt += 1;
-        self.retried = Some(err.code);
     }
 
     fn unknown(&self, what: &str, retry: Retry) -> Error {
