@@ -12,6 +12,7 @@ use crate::{
     RawJson, Result, SendReceipt, SendStatus, TransportError, Verification,
 };
 use serde::Deserialize;
+use std::sync::Arc;
 
 /// The longest `Retry-After` the client waits for by itself; a longer one is
 /// handed back to the caller as a `rate_limited` error.
@@ -95,7 +96,8 @@ impl PreparedSend {
 
 /// One operation in flight.
 pub struct Call {
-    cfg: Config,
+    /// The client's configuration, shared: a call never copies it.
+    cfg: Arc<Config>,
     request: HttpRequest,
     /// `None` for reads (retried on any transient failure).
     retry: Option<Retry>,
@@ -112,13 +114,13 @@ pub struct Call {
 }
 
 impl Call {
-    pub(crate) fn fetch(cfg: &Config, request: HttpRequest, retry: Option<Retry>, key: Option<String>, finish: Finish) -> Call {
-        Call { cfg: cfg.clone(), request, retry, key, attempt: 0, delay_ms: 0, finish, result: None, operation: "", retried: None }
+    pub(crate) fn fetch(cfg: &Arc<Config>, request: HttpRequest, retry: Option<Retry>, key: Option<String>, finish: Finish) -> Call {
+        Call { cfg: Arc::clone(cfg), request, retry, key, attempt: 0, delay_ms: 0, finish, result: None, operation: "", retried: None }
     }
 
-    pub(crate) fn done(cfg: &Config, result: Result<Outcome>) -> Call {
+    pub(crate) fn done(cfg: &Arc<Config>, result: Result<Outcome>) -> Call {
         let request = HttpRequest { method: crate::Method::Get, url: String::new(), headers: vec![], body: None };
-        Call { cfg: cfg.clone(), request, retry: None, key: None, attempt: 0, delay_ms: 0, finish: Finish::Raw, result: Some(result), operation: "", retried: None }
+        Call { cfg: Arc::clone(cfg), request, retry: None, key: None, attempt: 0, delay_ms: 0, finish: Finish::Raw, result: Some(result), operation: "", retried: None }
     }
 
     /// What to do next.

@@ -12,6 +12,7 @@ use crate::{
     Verification, VerifyRequest,
 };
 use core::future::Future;
+use std::sync::Arc;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// One client operation with its argument (the contract's method names in JavaScript).
@@ -128,7 +129,7 @@ pub trait CodeStore {
 /// to use [`Client::run`] and the async methods it must also be a
 /// [`Transport`] and a [`CodeStore`].
 pub struct Client<P> {
-    cfg: Config,
+    cfg: Arc<Config>,
     platform: P,
     on_request: Option<RequestHook>,
 }
@@ -139,7 +140,7 @@ type RequestHook = Box<dyn Fn(&RequestRecord)>;
 impl<P: Clock + Random> Client<P> {
     /// A client for a validated configuration.
     pub fn new(cfg: Config, platform: P) -> Self {
-        Client { cfg, platform, on_request: None }
+        Client { cfg: Arc::new(cfg), platform, on_request: None }
     }
 
     /// The same client, calling `hook` once per HTTP attempt
