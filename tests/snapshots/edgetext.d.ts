@@ -15,7 +15,7 @@ export interface KlinkMessage {
     /**
      * The message type (default `"text"`).
      */
-    messageType?: string | undefined;
+    messageType?: string | null;
 }
 
 /**
@@ -31,7 +31,7 @@ export interface RelayMessage {
      * The recipient: a phone number (sms, wa), `@username` or chat id (tg,
      * tg_bot), an e-mail address (email), none (notify).
      */
-    to?: string | undefined;
+    to?: string | null;
     /**
      * The text.
      */
@@ -39,27 +39,27 @@ export interface RelayMessage {
     /**
      * The channel (default: the config's).
      */
-    channel?: RelayChannel | undefined;
+    channel?: RelayChannel | null;
     /**
      * email and notify: the subject.
      */
-    subject?: string | undefined;
+    subject?: string | null;
     /**
      * notify: the title.
      */
-    title?: string | undefined;
+    title?: string | null;
     /**
      * tg_bot: the bot's token.
      */
-    botToken?: string | undefined;
+    botToken?: string | null;
     /**
      * The `source` tag (default: the config's).
      */
-    source?: string | undefined;
+    source?: string | null;
     /**
      * The relay's de-duplication key (default: a fresh UUID).
      */
-    idempotencyKey?: string | undefined;
+    idempotencyKey?: string | null;
 }
 
 /**
@@ -73,31 +73,31 @@ export interface TeklinkMessage {
     /**
      * The text (or give `template_id`).
      */
-    text?: string | undefined;
+    text?: string | null;
     /**
      * A template to send instead of a text.
      */
-    templateId?: string | undefined;
+    templateId?: string | null;
     /**
      * Open or close the conversation.
      */
-    conversationState?: ConversationState | undefined;
+    conversationState?: ConversationState | null;
     /**
      * The sender name (default: the config's).
      */
-    fromName?: string | undefined;
+    fromName?: string | null;
     /**
      * Refuse a duplicate within this many minutes.
      */
-    duplicateSendRejectTimeoutMinutes?: number | undefined;
+    duplicateSendRejectTimeoutMinutes?: number | null;
     /**
      * Send even to an opted-out contact.
      */
-    forceSend?: boolean | undefined;
+    forceSend?: boolean | null;
     /**
      * Delay the send.
      */
-    sendDelaySeconds?: number | undefined;
+    sendDelaySeconds?: number | null;
 }
 
 /**
@@ -115,11 +115,11 @@ export interface TextLinkMessage {
     /**
      * The SIM card to send from (default: the config's).
      */
-    simCardId?: number | undefined;
+    simCardId?: number | null;
     /**
      * Your id for the message (default: a fresh UUID), the receipt's `id`.
      */
-    customId?: string | undefined;
+    customId?: string | null;
 }
 
 /**
@@ -130,75 +130,75 @@ export interface FailoverMessage {
     /**
      * The recipient (every provider but klink).
      */
-    to?: string | undefined;
+    to?: string | null;
     /**
      * The text (teklink: or `templateId`).
      */
-    text?: string | undefined;
+    text?: string | null;
     /**
      * klink: the contact's UUID.
      */
-    contactId?: string | undefined;
+    contactId?: string | null;
     /**
      * klink: the message type.
      */
-    messageType?: string | undefined;
+    messageType?: string | null;
     /**
      * textlink: the SIM card.
      */
-    simCardId?: number | undefined;
+    simCardId?: number | null;
     /**
      * textlink: your id for the message.
      */
-    customId?: string | undefined;
+    customId?: string | null;
     /**
      * teklink: a template instead of a text.
      */
-    templateId?: string | undefined;
+    templateId?: string | null;
     /**
      * teklink: open or close the conversation.
      */
-    conversationState?: ConversationState | undefined;
+    conversationState?: ConversationState | null;
     /**
      * teklink: the sender name.
      */
-    fromName?: string | undefined;
+    fromName?: string | null;
     /**
      * teklink: refuse a duplicate within this many minutes.
      */
-    duplicateSendRejectTimeoutMinutes?: number | undefined;
+    duplicateSendRejectTimeoutMinutes?: number | null;
     /**
      * teklink: send even to an opted-out contact.
      */
-    forceSend?: boolean | undefined;
+    forceSend?: boolean | null;
     /**
      * teklink: delay the send.
      */
-    sendDelaySeconds?: number | undefined;
+    sendDelaySeconds?: number | null;
     /**
      * relay: the channel.
      */
-    channel?: RelayChannel | undefined;
+    channel?: RelayChannel | null;
     /**
      * relay: the subject (email, notify).
      */
-    subject?: string | undefined;
+    subject?: string | null;
     /**
      * relay: the title (notify).
      */
-    title?: string | undefined;
+    title?: string | null;
     /**
      * relay: the bot's token (tg_bot).
      */
-    botToken?: string | undefined;
+    botToken?: string | null;
     /**
      * relay: the `source` tag.
      */
-    source?: string | undefined;
+    source?: string | null;
     /**
      * relay: its de-duplication key.
      */
-    idempotencyKey?: string | undefined;
+    idempotencyKey?: string | null;
 }
 
 /**
@@ -416,15 +416,15 @@ export interface OtpSettings {
     /**
      * Digits in a code (4–10, default 6).
      */
-    length?: number | undefined;
+    length?: number | null;
     /**
      * How long a code lives (default 600 s).
      */
-    ttlSeconds?: number | undefined;
+    ttlSeconds?: number | null;
     /**
      * The message text; `{code}`, `{service}` and `{minutes}` are filled in.
      */
-    template?: string | undefined;
+    template?: string | null;
 }
 
 /**
@@ -564,17 +564,17 @@ export interface DeleteCallbackRequest {
  * `inboundQuery(filter)` (relay); `phone_id` defaults to the client's.
  */
 export interface InboundFilter {
-    phoneId?: string | undefined;
-    range?: string | undefined;
-    channels?: string[] | undefined;
-    eventTypes?: string[] | undefined;
-    tags?: string[] | undefined;
-    tagMode?: TagMode | undefined;
-    sourceContains?: string | undefined;
-    minDurationSec?: number | undefined;
-    hasResponse?: boolean | undefined;
-    sort?: string | undefined;
-    limit?: number | undefined;
+    phoneId?: string | null;
+    range?: string | null;
+    channels?: string[] | null;
+    eventTypes?: string[] | null;
+    tags?: string[] | null;
+    tagMode?: TagMode | null;
+    sourceContains?: string | null;
+    minDurationSec?: number | null;
+    hasResponse?: boolean | null;
+    sort?: string | null;
+    limit?: number | null;
 }
 
 /**
@@ -584,7 +584,7 @@ export interface ListOptions {
     /**
      * How many (1–1000, default 50).
      */
-    limit?: number | undefined;
+    limit?: number | null;
 }
 
 /**
@@ -599,63 +599,63 @@ export interface ClientConfig {
     /**
      * The provider's bearer token.
      */
-    apiKey?: string | undefined;
+    apiKey?: string | null;
     /**
      * The provider's base URL.
      */
-    baseUrl?: string | undefined;
+    baseUrl?: string | null;
     /**
      * Per HTTP attempt, in ms.
      */
-    timeoutMs?: number | undefined;
+    timeoutMs?: number | null;
     /**
      * Retries that cannot cause a second delivery.
      */
-    maxRetries?: number | undefined;
+    maxRetries?: number | null;
     /**
      * Signed one-time codes.
      */
-    otp?: OtpSettings | undefined;
+    otp?: OtpSettings | null;
     /**
      * An edgetext worker for `sendCode` / `verifyCode`.
      */
-    otpUrl?: string | undefined;
+    otpUrl?: string | null;
     /**
      * An edgetext worker for `status()`.
      */
-    statusUrl?: string | undefined;
+    statusUrl?: string | null;
     /**
      * Bearer token for `status_url`.
      */
-    statusToken?: string | undefined;
+    statusToken?: string | null;
     /**
      * teklink: the sending channel.
      */
-    channelId?: string | undefined;
+    channelId?: string | null;
     /**
      * teklink: the sender name.
      */
-    fromName?: string | undefined;
+    fromName?: string | null;
     /**
      * teklink: where the token goes.
      */
-    auth?: TeklinkAuth | undefined;
+    auth?: TeklinkAuth | null;
     /**
      * relay: the phone device identifier.
      */
-    phoneId?: string | undefined;
+    phoneId?: string | null;
     /**
      * relay: the default channel.
      */
-    channel?: RelayChannel | undefined;
+    channel?: RelayChannel | null;
     /**
      * relay: the default `source`.
      */
-    source?: string | undefined;
+    source?: string | null;
     /**
      * textlink: the default SIM card.
      */
-    simCardId?: number | undefined;
+    simCardId?: number | null;
 }
 
 /**
@@ -663,14 +663,14 @@ export interface ClientConfig {
  */
 export interface InboundCallback {
     callbackUrl: string;
-    channels?: string[] | undefined;
-    sourceFilter?: string | undefined;
-    eventTypes?: string[] | undefined;
-    keywordFilter?: string | undefined;
-    minDurationSec?: number | undefined;
-    maxDurationSec?: number | undefined;
-    callbackToken?: string | undefined;
-    active?: boolean | undefined;
+    channels?: string[] | null;
+    sourceFilter?: string | null;
+    eventTypes?: string[] | null;
+    keywordFilter?: string | null;
+    minDurationSec?: number | null;
+    maxDurationSec?: number | null;
+    callbackToken?: string | null;
+    active?: boolean | null;
 }
 
 /**
@@ -680,31 +680,31 @@ export interface CodeRequest {
     /**
      * The recipient (klink: or `contact_id`).
      */
-    to?: string | undefined;
+    to?: string | null;
     /**
      * klink: the contact's UUID.
      */
-    contactId?: string | undefined;
+    contactId?: string | null;
     /**
      * Named in the message.
      */
-    serviceName?: string | undefined;
+    serviceName?: string | null;
     /**
      * Digits, 4–10 (signed codes).
      */
-    length?: number | undefined;
+    length?: number | null;
     /**
      * Lifetime in seconds.
      */
-    ttlSeconds?: number | undefined;
+    ttlSeconds?: number | null;
     /**
      * textlink: your id.
      */
-    customId?: string | undefined;
+    customId?: string | null;
     /**
      * textlink: the SIM card.
      */
-    simCardId?: number | undefined;
+    simCardId?: number | null;
 }
 
 /**
@@ -728,11 +728,11 @@ export interface VerifyRequest {
     /**
      * The recipient (klink: or `contact_id`).
      */
-    to?: string | undefined;
+    to?: string | null;
     /**
      * klink: the contact's UUID.
      */
-    contactId?: string | undefined;
+    contactId?: string | null;
     /**
      * The code the user typed.
      */
@@ -740,7 +740,7 @@ export interface VerifyRequest {
     /**
      * The ticket's token (signed codes).
      */
-    token?: string | undefined;
+    token?: string | null;
 }
 
 // The declarations that cannot come from a Rust type: the Client class,
