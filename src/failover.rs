@@ -45,7 +45,7 @@ pub fn may_fail_over(code: ErrorCode) -> bool {
 /// fields. Each provider gets the common fields and only its own.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct FailoverMessage {
     /// The recipient (every provider but klink).
     #[serde(default)]

@@ -124,7 +124,7 @@ pub enum ConversationState {
 /// Settings for signed one-time codes, as given.
 #[derive(Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct OtpSettings {
     /// The HMAC key (at least 32 bytes).
     pub secret: String,
@@ -159,7 +159,7 @@ pub const DEFAULT_OTP_TEMPLATE: &str = "Your {service} code is {code}. It expire
 /// optional here; [`Config::new`] checks which the provider takes.
 #[derive(Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ClientConfig {
     /// Which provider to talk to.
     pub provider: ProviderKind,
@@ -394,7 +394,7 @@ impl OtpSettings {
 /// A TextLink message.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct TextLinkMessage {
     /// The recipient's phone number.
     pub to: String,
@@ -411,7 +411,7 @@ pub struct TextLinkMessage {
 /// A Teklink ChatServ message: `text` or `templateId`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct TeklinkMessage {
     /// A North American phone number.
     pub to: String,
@@ -441,7 +441,7 @@ pub struct TeklinkMessage {
 /// A Phone Relay message.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct RelayMessage {
     /// The recipient: a phone number (sms, wa), `@username` or chat id (tg,
     /// tg_bot), an e-mail address (email), none (notify).
@@ -472,7 +472,7 @@ pub struct RelayMessage {
 /// A Klink CX message, to a contact.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct KlinkMessage {
     /// The contact's UUID.
     pub contact_id: String,
@@ -552,7 +552,7 @@ pub(crate) fn field_error(what: &str, provider: Option<ProviderKind>, why: &str)
 /// `sendCode(request)`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct CodeRequest {
     /// The recipient (klink: or `contact_id`).
     #[serde(default)]
@@ -580,7 +580,7 @@ pub struct CodeRequest {
 /// `verifyCode(request)`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct VerifyRequest {
     /// The recipient (klink: or `contact_id`).
     #[serde(default)]
@@ -789,7 +789,7 @@ pub struct MessageStatus {
 /// `updateContactTag(request)` (textlink).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ContactTagRequest {
     /// The contact's phone number.
     pub to: String,
@@ -800,7 +800,7 @@ pub struct ContactTagRequest {
 /// `listMessages(options)` (relay).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ListOptions {
     /// How many (1–1000, default 50).
     #[serde(default)]
@@ -811,7 +811,7 @@ pub struct ListOptions {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[allow(missing_docs)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct InboundFilter {
     #[serde(default)]
     pub phone_id: Option<String>,
@@ -853,7 +853,7 @@ pub enum TagMode {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[allow(missing_docs)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct InboundCallback {
     pub callback_url: String,
     #[serde(default)]
@@ -877,7 +877,7 @@ pub struct InboundCallback {
 /// `deleteCallback(request)` (relay).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct DeleteCallbackRequest {
     /// The registered callback URL.
     pub callback_url: String,

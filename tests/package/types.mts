@@ -89,7 +89,3 @@ function eventText(e: InboundEvent): string | null {
   return kind === "message.received" ? e.text : e.messageId;
 }
 void eventText;
-// An optional input field takes null as well as nothing (serde-wasm-bindgen reads
-// both as None), so a ticket's token goes back into verifyCode as it came.
-void tl.sendCode({ to: e164, serviceName: "Acme" }).then((t) => tl.verifyCode({ to: e164, code: "123456", token: t.token }));
-void tl.send({ to: e164, text: "x", customId: null });

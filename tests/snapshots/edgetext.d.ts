@@ -15,7 +15,7 @@ export interface KlinkMessage {
     /**
      * The message type (default `"text"`).
      */
-    messageType?: string | null;
+    messageType?: string | undefined;
 }
 
 /**
@@ -31,7 +31,7 @@ export interface RelayMessage {
      * The recipient: a phone number (sms, wa), `@username` or chat id (tg,
      * tg_bot), an e-mail address (email), none (notify).
      */
-    to?: string | null;
+    to?: string | undefined;
     /**
      * The text.
      */
@@ -39,27 +39,27 @@ export interface RelayMessage {
     /**
      * The channel (default: the config's).
      */
-    channel?: RelayChannel | null;
+    channel?: RelayChannel | undefined;
     /**
      * email and notify: the subject.
      */
-    subject?: string | null;
+    subject?: string | undefined;
     /**
      * notify: the title.
      */
-    title?: string | null;
+    title?: string | undefined;
     /**
      * tg_bot: the bot's token.
      */
-    botToken?: string | null;
+    botToken?: string | undefined;
     /**
      * The `source` tag (default: the config's).
      */
-    source?: string | null;
+    source?: string | undefined;
     /**
      * The relay's de-duplication key (default: a fresh UUID).
      */
-    idempotencyKey?: string | null;
+    idempotencyKey?: string | undefined;
 }
 
 /**
@@ -73,31 +73,31 @@ export interface TeklinkMessage {
     /**
      * The text (or give `template_id`).
      */
-    text?: string | null;
+    text?: string | undefined;
     /**
      * A template to send instead of a text.
      */
-    templateId?: string | null;
+    templateId?: string | undefined;
     /**
      * Open or close the conversation.
      */
-    conversationState?: ConversationState | null;
+    conversationState?: ConversationState | undefined;
     /**
      * The sender name (default: the config's).
      */
-    fromName?: string | null;
+    fromName?: string | undefined;
     /**
      * Refuse a duplicate within this many minutes.
      */
-    duplicateSendRejectTimeoutMinutes?: number | null;
+    duplicateSendRejectTimeoutMinutes?: number | undefined;
     /**
      * Send even to an opted-out contact.
      */
-    forceSend?: boolean | null;
+    forceSend?: boolean | undefined;
     /**
      * Delay the send.
      */
-    sendDelaySeconds?: number | null;
+    sendDelaySeconds?: number | undefined;
 }
 
 /**
@@ -115,11 +115,11 @@ export interface TextLinkMessage {
     /**
      * The SIM card to send from (default: the config's).
      */
-    simCardId?: number | null;
+    simCardId?: number | undefined;
     /**
      * Your id for the message (default: a fresh UUID), the receipt's `id`.
      */
-    customId?: string | null;
+    customId?: string | undefined;
 }
 
 /**
@@ -130,75 +130,75 @@ export interface FailoverMessage {
     /**
      * The recipient (every provider but klink).
      */
-    to?: string | null;
+    to?: string | undefined;
     /**
      * The text (teklink: or `templateId`).
      */
-    text?: string | null;
+    text?: string | undefined;
     /**
      * klink: the contact's UUID.
      */
-    contactId?: string | null;
+    contactId?: string | undefined;
     /**
      * klink: the message type.
      */
-    messageType?: string | null;
+    messageType?: string | undefined;
     /**
      * textlink: the SIM card.
      */
-    simCardId?: number | null;
+    simCardId?: number | undefined;
     /**
      * textlink: your id for the message.
      */
-    customId?: string | null;
+    customId?: string | undefined;
     /**
      * teklink: a template instead of a text.
      */
-    templateId?: string | null;
+    templateId?: string | undefined;
     /**
      * teklink: open or close the conversation.
      */
-    conversationState?: ConversationState | null;
+    conversationState?: ConversationState | undefined;
     /**
      * teklink: the sender name.
      */
-    fromName?: string | null;
+    fromName?: string | undefined;
     /**
      * teklink: refuse a duplicate within this many minutes.
      */
-    duplicateSendRejectTimeoutMinutes?: number | null;
+    duplicateSendRejectTimeoutMinutes?: number | undefined;
     /**
      * teklink: send even to an opted-out contact.
      */
-    forceSend?: boolean | null;
+    forceSend?: boolean | undefined;
     /**
      * teklink: delay the send.
      */
-    sendDelaySeconds?: number | null;
+    sendDelaySeconds?: number | undefined;
     /**
      * relay: the channel.
      */
-    channel?: RelayChannel | null;
+    channel?: RelayChannel | undefined;
     /**
      * relay: the subject (email, notify).
      */
-    subject?: string | null;
+    subject?: string | undefined;
     /**
      * relay: the title (notify).
      */
-    title?: string | null;
+    title?: string | undefined;
     /**
      * relay: the bot's token (tg_bot).
      */
-    botToken?: string | null;
+    botToken?: string | undefined;
     /**
      * relay: the `source` tag.
      */
-    source?: string | null;
+    source?: string | undefined;
     /**
      * relay: its de-duplication key.
      */
-    idempotencyKey?: string | null;
+    idempotencyKey?: string | undefined;
 }
 
 /**
@@ -416,15 +416,15 @@ export interface OtpSettings {
     /**
      * Digits in a code (4–10, default 6).
      */
-    length?: number | null;
+    length?: number | undefined;
     /**
      * How long a code lives (default 600 s).
      */
-    ttlSeconds?: number | null;
+    ttlSeconds?: number | undefined;
     /**
      * The message text; `{code}`, `{service}` and `{minutes}` are filled in.
      */
-    template?: string | null;
+    template?: string | undefined;
 }
 
 /**
@@ -564,17 +564,17 @@ export interface DeleteCallbackRequest {
  * `inboundQuery(filter)` (relay); `phone_id` defaults to the client's.
  */
 export interface InboundFilter {
-    phoneId?: string | null;
-    range?: string | null;
-    channels?: string[] | null;
-    eventTypes?: string[] | null;
-    tags?: string[] | null;
-    tagMode?: TagMode | null;
-    sourceContains?: string | null;
-    minDurationSec?: number | null;
-    hasResponse?: boolean | null;
-    sort?: string | null;
-    limit?: number | null;
+    phoneId?: string | undefined;
+    range?: string | undefined;
+    channels?: string[] | undefined;
+    eventTypes?: string[] | undefined;
+    tags?: string[] | undefined;
+    tagMode?: TagMode | undefined;
+    sourceContains?: string | undefined;
+    minDurationSec?: number | undefined;
+    hasResponse?: boolean | undefined;
+    sort?: string | undefined;
+    limit?: number | undefined;
 }
 
 /**
@@ -584,7 +584,7 @@ export interface ListOptions {
     /**
      * How many (1–1000, default 50).
      */
-    limit?: number | null;
+    limit?: number | undefined;
 }
 
 /**
@@ -599,63 +599,63 @@ export interface ClientConfig {
     /**
      * The provider's bearer token.
      */
-    apiKey?: string | null;
+    apiKey?: string | undefined;
     /**
      * The provider's base URL.
      */
-    baseUrl?: string | null;
+    baseUrl?: string | undefined;
     /**
      * Per HTTP attempt, in ms.
      */
-    timeoutMs?: number | null;
+    timeoutMs?: number | undefined;
     /**
      * Retries that cannot cause a second delivery.
      */
-    maxRetries?: number | null;
+    maxRetries?: number | undefined;
     /**
      * Signed one-time codes.
      */
-    otp?: OtpSettings | null;
+    otp?: OtpSettings | undefined;
     /**
      * An edgetext worker for `sendCode` / `verifyCode`.
      */
-    otpUrl?: string | null;
+    otpUrl?: string | undefined;
     /**
      * An edgetext worker for `status()`.
      */
-    statusUrl?: string | null;
+    statusUrl?: string | undefined;
     /**
      * Bearer token for `status_url`.
      */
-    statusToken?: string | null;
+    statusToken?: string | undefined;
     /**
      * teklink: the sending channel.
      */
-    channelId?: string | null;
+    channelId?: string | undefined;
     /**
      * teklink: the sender name.
      */
-    fromName?: string | null;
+    fromName?: string | undefined;
     /**
      * teklink: where the token goes.
      */
-    auth?: TeklinkAuth | null;
+    auth?: TeklinkAuth | undefined;
     /**
      * relay: the phone device identifier.
      */
-    phoneId?: string | null;
+    phoneId?: string | undefined;
     /**
      * relay: the default channel.
      */
-    channel?: RelayChannel | null;
+    channel?: RelayChannel | undefined;
     /**
      * relay: the default `source`.
      */
-    source?: string | null;
+    source?: string | undefined;
     /**
      * textlink: the default SIM card.
      */
-    simCardId?: number | null;
+    simCardId?: number | undefined;
 }
 
 /**
@@ -663,14 +663,14 @@ export interface ClientConfig {
  */
 export interface InboundCallback {
     callbackUrl: string;
-    channels?: string[] | null;
-    sourceFilter?: string | null;
-    eventTypes?: string[] | null;
-    keywordFilter?: string | null;
-    minDurationSec?: number | null;
-    maxDurationSec?: number | null;
-    callbackToken?: string | null;
-    active?: boolean | null;
+    channels?: string[] | undefined;
+    sourceFilter?: string | undefined;
+    eventTypes?: string[] | undefined;
+    keywordFilter?: string | undefined;
+    minDurationSec?: number | undefined;
+    maxDurationSec?: number | undefined;
+    callbackToken?: string | undefined;
+    active?: boolean | undefined;
 }
 
 /**
@@ -680,31 +680,31 @@ export interface CodeRequest {
     /**
      * The recipient (klink: or `contact_id`).
      */
-    to?: string | null;
+    to?: string | undefined;
     /**
      * klink: the contact's UUID.
      */
-    contactId?: string | null;
+    contactId?: string | undefined;
     /**
      * Named in the message.
      */
-    serviceName?: string | null;
+    serviceName?: string | undefined;
     /**
      * Digits, 4–10 (signed codes).
      */
-    length?: number | null;
+    length?: number | undefined;
     /**
      * Lifetime in seconds.
      */
-    ttlSeconds?: number | null;
+    ttlSeconds?: number | undefined;
     /**
      * textlink: your id.
      */
-    customId?: string | null;
+    customId?: string | undefined;
     /**
      * textlink: the SIM card.
      */
-    simCardId?: number | null;
+    simCardId?: number | undefined;
 }
 
 /**
@@ -728,11 +728,11 @@ export interface VerifyRequest {
     /**
      * The recipient (klink: or `contact_id`).
      */
-    to?: string | null;
+    to?: string | undefined;
     /**
      * klink: the contact's UUID.
      */
-    contactId?: string | null;
+    contactId?: string | undefined;
     /**
      * The code the user typed.
      */
@@ -740,7 +740,7 @@ export interface VerifyRequest {
     /**
      * The ticket's token (signed codes).
      */
-    token?: string | null;
+    token?: string | undefined;
 }
 
 // The declarations that cannot come from a Rust type: the Client class,
