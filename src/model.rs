@@ -590,8 +590,9 @@ pub struct VerifyRequest {
     pub contact_id: Option<String>,
     /// The code the user typed.
     pub code: String,
-    /// The ticket's token (signed codes).
+    /// The ticket's token (signed codes); `null` as a ticket without one has it.
     #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null | undefined"))]
     pub token: Option<String>,
 }
 

@@ -89,3 +89,5 @@ function eventText(e: InboundEvent): string | null {
   return kind === "message.received" ? e.text : e.messageId;
 }
 void eventText;
+// A ticket's token goes back into verifyCode as it came (null when the ticket has none).
+void tl.sendCode({ to: e164, serviceName: "Acme" }).then((t) => tl.verifyCode({ to: e164, code: "123456", token: t.token }));

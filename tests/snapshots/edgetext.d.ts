@@ -738,9 +738,9 @@ export interface VerifyRequest {
      */
     code: string;
     /**
-     * The ticket's token (signed codes).
+     * The ticket's token (signed codes); `null` as a ticket without one has it.
      */
-    token?: string | undefined;
+    token?: string | null | undefined;
 }
 
 // The declarations that cannot come from a Rust type: the Client class,
