@@ -889,6 +889,10 @@ pub fn normalize_status(s: &str) -> &'static str {
     DeliveryStatus::parse(s).as_str()
 }
 
+/// The response headers a provider's request id is read from, in order
+/// (`RequestRecord.requestId`).
+pub(crate) const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "cf-ray"];
+
 /// One HTTP attempt, as `config.onRequest(record)` sees it. It holds no
 /// API key, code, token or message text: only where the request went and
 /// how it ended.
@@ -935,7 +939,7 @@ impl RequestRecord {
         duration_ms: u64,
     ) -> RequestRecord {
         let answer = answer.as_ref().ok();
-        let request_id = answer.and_then(|a| ["x-request-id", "request-id", "cf-ray"].into_iter().find_map(|h| a.header(h)));
+        let request_id = answer.and_then(|a| REQUEST_ID_HEADERS.into_iter().find_map(|h| a.header(h)));
         RequestRecord {
             provider: cfg.provider,
             operation,

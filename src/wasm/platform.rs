@@ -188,11 +188,12 @@ impl JsPlatform {
         let status = response.status();
         // Only the headers the core reads: each lookup is a trip out of the
         // wasm. Retry-After matters on a 429, request ids to `onRequest`.
-        let mut names: &[&str] = &["retry-after", "x-request-id", "request-id", "cf-ray"];
-        if !self.request_ids {
-            names = &names[..usize::from(status == 429)];
-        } else if status != 429 {
-            names = &names[1..];
+        let mut names = Vec::new();
+        if status == 429 {
+            names.push("retry-after");
+        }
+        if self.request_ids {
+            names.extend(crate::model::REQUEST_ID_HEADERS);
         }
         let mut kept = Vec::new();
         if !names.is_empty() {
