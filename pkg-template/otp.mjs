@@ -1,135 +1,59 @@
 // One-time codes through the worker: POST /v1/otp/send and POST /v1/otp/verify.
-// Every decision is the core's (src/guard.rs): this file reads the body (at
-// most 2 KiB, counted while streaming), loads the entries the core names from
-// the EdgetextOtp Durable Object's storage, stores what it decides, and sends
-// the code with a Client. One object (named "guard") holds all entries, so the
-// per-country and global ceilings are exact and no count can be raced.
-// The README's "One-time codes through the worker" has the threat model.
-import { Client, EdgetextError, otpAfterSend, otpDecide, otpDefaults, otpRequest, otpSweep } from "./worker-wasm.mjs";
+// Every decision is the core's: workerDecide reads and checks the request
+// (route, method, CORS, body size, caller, settings: src/otp_route.rs), the
+// guard decides on the entries it names (src/guard.rs), otpClient says which
+// client sends the codes and otpAfterSend what to answer and whether to
+// refund. This file calls the EdgetextOtp Durable Object, loads and stores
+// its entries, and makes the send. One object (named "guard") holds all
+// entries, so the per-country and global ceilings are exact and no count can
+// be raced. The README's "One-time codes through the worker" has the threat model.
+// A namespace import, as in worker.mjs: bundlers then evaluate worker-wasm.mjs
+// (which instantiates the wasm) before this file uses it.
+import * as core from "./worker-wasm.mjs";
 
 /** The defaults of the OTP_* settings, from the core. */
-export const OTP_DEFAULTS = Object.freeze(otpDefaults());
+export const OTP_DEFAULTS = Object.freeze(core.otpDefaults());
 
-const MAX_BODY = 2048;
+/** A response the core decided (`{ status, headers, body }`), with `extra` headers. */
+export const answer = (r, extra = []) => new Response(r.body || null, { status: r.status, headers: [...r.headers, ...extra] });
 
-const answer = ({ status, body, retryAfter }, extra = {}) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: {
-      "content-type": "application/json; charset=utf-8",
-      "cache-control": "no-store",
-      ...(retryAfter ? { "retry-after": String(retryAfter) } : {}),
-      ...extra,
-    },
-  });
-const fail = (status, error, message) => answer({ status, body: { ok: false, error, message } });
-
-/** The OTP_* variables as strings (bindings and other variables stay out of the core). */
-const vars = (env) => Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith("OTP_") && v != null).map(([k, v]) => [k, String(v)]));
-
-/** At most MAX_BODY bytes of the body, or null as soon as it is larger. */
-async function readBody(request) {
-  if (Number(request.headers.get("content-length")) > MAX_BODY) return null;
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const out = new Uint8Array(MAX_BODY);
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return out.subarray(0, size);
-    if (size + value.byteLength > MAX_BODY) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    out.set(value, size);
-    size += value.byteLength;
-  }
-}
-
-/** The client that sends codes: `options.client(env)`, else OTP_PROVIDER, OTP_API_KEY and OTP_CLIENT. */
-function otpClient(env, options) {
-  let made = options?.client ? options.client(env) : null;
-  if (!made) {
-    if (!env.OTP_PROVIDER) return "set OTP_PROVIDER, OTP_API_KEY and OTP_CLIENT (or createWorker({ otp: { client } }))";
-    let extra = {};
-    try {
-      extra = env.OTP_CLIENT ? JSON.parse(env.OTP_CLIENT) : {};
-    } catch {}
-    if (!extra || typeof extra !== "object" || Array.isArray(extra)) return "OTP_CLIENT must be a JSON object";
-    made = { ...extra, provider: env.OTP_PROVIDER, apiKey: env.OTP_API_KEY };
-  }
-  if (typeof made.send === "function") return made;
-  if (made.provider === "klink") return "klink addresses contacts, not phone numbers: choose textlink, teklink or relay for OTP_PROVIDER";
-  if (made.otpUrl) return "the OTP client must send through a provider, not through otpUrl";
-  try {
-    return new Client(made);
-  } catch (err) {
-    return `the OTP client: ${err?.message ?? err}`;
-  }
-}
-
-/** CORS headers for an allowed `Origin` (OTP_CORS_ORIGINS), else none. */
-function corsHeaders(request, env) {
-  const allowed = String(env.OTP_CORS_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean);
-  const origin = request.headers.get("origin");
-  if (!origin || !(allowed.includes("*") || allowed.includes(origin))) return {};
-  return { "access-control-allow-origin": origin, "access-control-expose-headers": "retry-after", vary: "origin" };
-}
-
-const guard = (env) => env.EDGETEXT_OTP.get(env.EDGETEXT_OTP.idFromName("guard"));
-
+/** The guard's decision on `step` (`{ request, keys }`), or null when the object failed. */
 async function decide(env, step) {
-  const res = await guard(env).fetch("https://edgetext-otp/decide", { method: "POST", body: JSON.stringify(step) });
-  if (!res.ok) throw new Error(`EdgetextOtp answered HTTP ${res.status}`);
-  return res.json();
-}
-
-/** Answers /v1/otp/send and /v1/otp/verify (`action` is "send" or "verify"). */
-export async function handleOtp(request, env, options, action) {
-  const res = await otpRoute(request, env, options, action);
-  for (const [k, v] of Object.entries(corsHeaders(request, env))) res.headers.set(k, v);
-  return res;
-}
-
-async function otpRoute(request, env, options, action) {
-  if (action !== "send" && action !== "verify") return fail(404, "not_found", "the OTP routes are /v1/otp/send and /v1/otp/verify");
-  if (request.method === "OPTIONS") {
-    return new Response(null, {
-      status: 204,
-      headers: { "access-control-allow-methods": "POST", "access-control-allow-headers": "content-type, accept, authorization", "access-control-max-age": "600" },
-    });
+  try {
+    const guard = env.EDGETEXT_OTP.get(env.EDGETEXT_OTP.idFromName("guard"));
+    const res = await guard.fetch("https://edgetext-otp/decide", { method: "POST", body: JSON.stringify(step) });
+    if (res.ok) return await res.json();
+    console.error("edgetext worker: the EdgetextOtp object answered HTTP", res.status);
+  } catch (err) {
+    console.error("edgetext worker: the EdgetextOtp object failed", err && err.message);
   }
-  if (request.method !== "POST") return answer({ status: 405, body: { ok: false, error: "method_not_allowed", message: "use POST" } }, { allow: "POST, OPTIONS" });
-  if (!env.EDGETEXT_OTP || typeof env.EDGETEXT_OTP.idFromName !== "function") return fail(503, "otp_not_configured", "bind the EdgetextOtp Durable Object as EDGETEXT_OTP");
-  const body = await readBody(request);
-  if (body === null) return fail(413, "invalid_input", `the body is larger than ${MAX_BODY} bytes`);
-  const caller = {
-    address: request.headers.get("cf-connecting-ip") ?? "",
-    authorization: request.headers.get("authorization") ?? undefined,
-    apiToken: env.EDGETEXT_API_TOKEN,
-  };
-  const read = otpRequest(action, body, caller, vars(env));
-  if (read.response) return answer(read.response);
+  return null;
+}
+
+/** Carries out workerDecide's `otp` decision `d` (`options` is createWorker's `otp`). */
+export async function handleOtp(env, options, d) {
+  const step = { request: d.request, keys: d.keys };
   let client = null;
-  if (action === "send") {
-    client = otpClient(env, options);
-    if (typeof client === "string") return fail(503, "otp_not_configured", client);
+  if (d.request.action === "send") {
+    const made = core.otpClient(env, options?.client ? options.client(env) : undefined);
+    if (made.response) return answer(made.response, d.cors);
+    client = made.client;
   }
-  const decided = await decide(env, read);
-  if (decided.response) return answer(decided.response);
+  const decided = await decide(env, step);
+  if (!decided) return answer(core.workerStorageUnavailable(), d.cors);
+  if (decided.response) return answer(decided.response, d.cors);
   // A send the guard counted: make it, and refund it if the provider certainly did not take it.
   const sent = decided.answer;
   let receipt = null;
-  let error;
+  let error = null;
   try {
     receipt = await client.send({ to: sent.to, text: sent.text });
   } catch (err) {
-    error = err instanceof EdgetextError && err.code ? err : { code: "provider_unavailable", message: "the provider failed" };
+    error = err;
   }
-  const message = [env.OTP_API_KEY, env.OTP_SECRET].filter((s) => s && s.length >= 4).reduce((t, s) => t.split(s).join("[redacted]"), String(error?.message ?? ""));
-  const after = otpAfterSend(sent, receipt?.provider ?? "", error?.code, message);
-  if (after.refund) await decide(env, { request: { action: "refund", to: sent.to, id: sent.id, address: read.request.address }, keys: read.keys });
-  return answer(after.response);
+  const after = core.otpAfterSend(d.request, sent, receipt, error, env);
+  if (after.refund) await decide(env, after.refund);
+  return answer(after.response, d.cors);
 }
 
 /**
@@ -149,7 +73,7 @@ export class EdgetextOtp {
     // Storage calls hold the object's input gate: no other request interleaves.
     const stored = await storage.get(keys);
     const entries = Object.fromEntries(keys.map((k) => [k, stored.get(k) ?? null]));
-    const out = otpDecide(req, entries, vars(this.env), Date.now(), crypto.getRandomValues(new Uint8Array(32)));
+    const out = core.otpDecide(req, entries, this.env, Date.now(), crypto.getRandomValues(new Uint8Array(32)));
     const writes = Object.entries(out.writes ?? {});
     const puts = Object.fromEntries(writes.filter(([, v]) => v !== null));
     const deletes = writes.filter(([, v]) => v === null).map(([k]) => k);
@@ -168,7 +92,7 @@ export class EdgetextOtp {
     for (;;) {
       const page = await storage.list({ limit: 500, ...(startAfter ? { startAfter } : {}) });
       if (page.size === 0) break;
-      const swept = otpSweep(Object.fromEntries(page), vars(this.env), now);
+      const swept = core.otpSweep(Object.fromEntries(page), this.env, now);
       // delete() takes at most 128 keys at a time.
       for (let i = 0; i < swept.dead.length; i += 128) await storage.delete(swept.dead.slice(i, i + 128));
       if (swept.next !== null) next = next === null ? swept.next : Math.min(next, swept.next);

@@ -7,11 +7,9 @@
 // handlers to it. One-time codes (/v1/otp/send, /v1/otp/verify) live in
 // otp.mjs, with their Durable Object.
 import * as core from "./worker-wasm.mjs";
-import { handleOtp } from "./otp.mjs";
+import { answer, handleOtp } from "./otp.mjs";
 
 export { EdgetextOtp, OTP_DEFAULTS } from "./otp.mjs";
-
-const answer = (r) => new Response(r.body, { status: r.status, headers: r.headers });
 
 const INSERT_EVENT =
   "INSERT OR IGNORE INTO events (id, provider, type, message_id, occurred_at, received_at, body, forward_due) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
@@ -165,7 +163,7 @@ export function createWorker(options = {}) {
         case "readEvents":
           return read(d, env);
         case "otp":
-          return handleOtp(request, env, options.otp, d.action);
+          return handleOtp(env, options.otp, d);
         case "fallback":
           return options.fallback ? options.fallback(request, env, ctx) : answer(d.response);
         default:

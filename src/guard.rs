@@ -12,7 +12,7 @@
 //! count is written. A verify of a number that has no live code writes nothing.
 
 use crate::codec::{from_json, to_json};
-use crate::{address_buckets, classify_number, generate_code, secret_eq, sign_assertion, NumberType, Random};
+use crate::{address_buckets, classify_number, generate_code, secret_eq, sign_assertion, ErrorCode, NumberType, OtpAction, Random};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -690,17 +690,16 @@ struct VerifyBody {
 pub struct OtpCaller<'a> {
     /// `CF-Connecting-IP`.
     pub address: &'a str,
-    /// The `Authorization` header.
-    pub authorization: Option<&'a str>,
-    /// `EDGETEXT_API_TOKEN`.
-    pub api_token: Option<&'a str>,
+    /// Whether it carries `Authorization: Bearer EDGETEXT_API_TOKEN`: a
+    /// server speaking for its user, whose `clientAddress` is believed.
+    pub trusted: bool,
 }
 
-/// Reads an OTP route's request (`action` is `send` or `verify`, `body` the
-/// bytes read, at most [`OTP_MAX_BODY`]) into a [`GuardRequest`], or the
-/// 4xx answer. A verify with `Authorization: Bearer EDGETEXT_API_TOKEN` is
-/// counted for its `clientAddress`; without the token `clientAddress` is ignored.
-pub fn otp_request(action: &str, body: &[u8], caller: &OtpCaller<'_>) -> Result<GuardRequest, OtpResponse> {
+/// Reads an OTP route's request (`body`: the bytes read, at most
+/// [`OTP_MAX_BODY`]) into a [`GuardRequest`], or the 4xx answer. A verify
+/// from a trusted caller is counted for its `clientAddress`; otherwise
+/// `clientAddress` is ignored.
+pub fn otp_request(action: OtpAction, body: &[u8], caller: &OtpCaller<'_>) -> Result<GuardRequest, OtpResponse> {
     let bad = |m: String| OtpResponse::error(400, "invalid_input", m, None);
     if body.len() > OTP_MAX_BODY {
         return Err(OtpResponse::error(413, "invalid_input", format!("the body is larger than {OTP_MAX_BODY} bytes"), None));
@@ -709,13 +708,13 @@ pub fn otp_request(action: &str, body: &[u8], caller: &OtpCaller<'_>) -> Result<
     let too_long = |to: &str| if to.chars().count() > 64 { Err(bad("to must be at most 64 characters".into())) } else { Ok(()) };
     // serde-wasm-bindgen does not apply deny_unknown_fields: the keys are checked here.
     let fields: BTreeMap<String, serde::de::IgnoredAny> = from_json(text).map_err(|_| bad("the body must be a JSON object".into()))?;
-    let known: &[&str] = if action == "send" { &["to", "serviceName"] } else { &["to", "code", "clientAddress"] };
+    let known: &[&str] = if action == OtpAction::Send { &["to", "serviceName"] } else { &["to", "code", "clientAddress"] };
     if let Some(k) = fields.keys().find(|k| !known.contains(&k.as_str())) {
         return Err(bad(format!("{k} is not a field here (use {})", known.join(", "))));
     }
     let phone = |to: &str| crate::normalize_phone(to, None).map_err(|e| OtpResponse::error(400, e.code.as_str(), e.message, None));
     match action {
-        "send" => {
+        OtpAction::Send => {
             let b: SendBody = from_json(text).map_err(|e| bad(format!("the body must be {{ \"to\": \"+…\" }}: {e}")))?;
             if b.service_name.is_some_and(|n| n.chars().count() > 100) {
                 return Err(bad("serviceName must be at most 100 characters".into()));
@@ -723,14 +722,10 @@ pub fn otp_request(action: &str, body: &[u8], caller: &OtpCaller<'_>) -> Result<
             too_long(&b.to)?;
             Ok(GuardRequest::Send { to: phone(&b.to)?, address: caller.address.to_owned() })
         }
-        "verify" => {
+        OtpAction::Verify => {
             let b: VerifyBody = from_json(text).map_err(|e| bad(format!("the body must be {{ \"to\", \"code\" }}: {e}")))?;
-            let trusted = match (caller.api_token.filter(|t| !t.is_empty()), caller.authorization) {
-                (Some(token), Some(auth)) => auth.strip_prefix("Bearer ").is_some_and(|given| secret_eq(given, token)),
-                _ => false,
-            };
             let address = match b.client_address {
-                Some(a) if trusted => a,
+                Some(a) if caller.trusted => a,
                 _ => caller.address.to_owned(),
             };
             too_long(&b.to)?;
@@ -739,7 +734,6 @@ pub fn otp_request(action: &str, body: &[u8], caller: &OtpCaller<'_>) -> Result<
             }
             Ok(GuardRequest::Verify { to: phone(&b.to)?, code: b.code.trim().to_owned(), address })
         }
-        _ => Err(OtpResponse::error(404, "not_found", "the OTP routes are /v1/otp/send and /v1/otp/verify", None)),
     }
 }
 
@@ -759,9 +753,9 @@ pub fn otp_answer(answer: &GuardAnswer) -> OtpResponse {
 /// The answer after the provider was asked to send a code: `error` is the
 /// `EdgetextError` code of a failure (`None` on success). Also says whether
 /// the send must be refunded: only when the provider certainly did not take
-/// the message (never after `outcome_unknown`). `message` must already be
-/// free of secrets; the code is removed from it here.
-pub fn otp_after_send(sent: &GuardAnswer, provider: &str, error: Option<&str>, message: &str) -> (OtpResponse, bool) {
+/// the message (never after `outcome_unknown` or `timeout`). `message` must
+/// already be free of secrets; the code is removed from it here.
+pub fn otp_after_send(sent: &GuardAnswer, provider: &str, error: Option<ErrorCode>, message: &str) -> (OtpResponse, bool) {
     let GuardAnswer::Send { to, code: sent_code, expires_at, .. } = sent else {
         return (otp_answer(sent), false);
     };
@@ -769,13 +763,13 @@ pub fn otp_after_send(sent: &GuardAnswer, provider: &str, error: Option<&str>, m
         let body = OtpBody::Sent { ok: true, to: to.clone(), provider: provider.into(), expires_at: crate::iso8601(*expires_at) };
         return (OtpResponse { status: 200, body, retry_after: None }, false);
     };
-    const NOT_SENT: [&str; 9] = ["invalid_input", "invalid_phone", "invalid_config", "unsupported", "unauthorized", "provider_rejected", "provider_unavailable", "network", "rate_limited"];
+    use ErrorCode::*;
     let message = message.replace(sent_code.as_str(), "[redacted]");
-    let refund = NOT_SENT.contains(&code);
+    let refund = matches!(code, InvalidInput | InvalidPhone | InvalidConfig | Unsupported | Unauthorized | ProviderRejected | ProviderUnavailable | Network | RateLimited);
     let answer = match code {
-        "invalid_phone" | "invalid_input" => OtpResponse::error(400, code, message, None),
-        "invalid_config" | "unsupported" => OtpResponse::error(503, "otp_not_configured", message, None),
-        _ => OtpResponse::error(502, code, message, None),
+        InvalidPhone | InvalidInput => OtpResponse::error(400, code.as_str(), message, None),
+        InvalidConfig | Unsupported => OtpResponse::error(503, "otp_not_configured", message, None),
+        _ => OtpResponse::error(502, code.as_str(), message, None),
     };
     (answer, refund)
 }

@@ -24,6 +24,10 @@ pub struct WorkerSettings {
     pub forward_secret: Option<String>,
     /// `EVENT_RETENTION_DAYS` as set (default 30).
     pub retention_days: Option<String>,
+    /// The `OTP_*` variables as set (the OTP routes' settings, `OTP_SECRET` and `OTP_API_KEY` among them).
+    pub otp_vars: std::collections::BTreeMap<String, String>,
+    /// Whether the `EdgetextOtp` Durable Object is bound (`EDGETEXT_OTP`).
+    pub otp_bound: bool,
 }
 
 /// One request to the worker, as plain data.
@@ -90,7 +94,7 @@ impl WorkerResponse {
         Self::json(status, &Refusal { ok: false, error })
     }
 
-    fn with_header(mut self, name: &str, value: &str) -> Self {
+    pub(crate) fn with_header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.into(), value.into()));
         self
     }
@@ -188,10 +192,16 @@ pub enum Decision {
         /// An RFC 3339 time as stored, or none.
         since: Option<String>,
     },
-    /// A one-time-code route (`/v1/otp/{action}`); `action` is empty when the path has more or fewer segments.
+    /// A one-time-code request, read and checked: ask the guard (the
+    /// Durable Object, with the entries under `keys`), then, for a send it
+    /// allows, the provider; every answer carries the `cors` headers.
     Otp {
-        /// `send` or `verify` on a well-formed path.
-        action: String,
+        /// What the guard is asked.
+        request: crate::GuardRequest,
+        /// The entries the guard decides on.
+        keys: Vec<String>,
+        /// CORS headers for every answer to the request.
+        cors: Vec<(String, String)>,
     },
     /// Not a route of the worker: the app's `fallback` answers, else `response` (404).
     Fallback {
@@ -283,8 +293,12 @@ fn query_param(query: &str, name: &str) -> Result<Option<String>, Rejection> {
 /// Whether the request carries `Authorization: Bearer <EDGETEXT_API_TOKEN>`
 /// (the scheme is required; its case is not significant, per RFC 9110).
 pub fn bearer_authorized(headers: &[(String, String)], token: Option<&str>) -> bool {
-    let Some(token) = token.filter(|t| !t.is_empty()) else { return false };
-    let Some(value) = crate::http::find_header(headers, "authorization") else { return false };
+    bearer_matches(crate::http::find_header(headers, "authorization"), token)
+}
+
+/// Whether an `Authorization` value is `Bearer <token>`, for a token that is set.
+pub(crate) fn bearer_matches(value: Option<&str>, token: Option<&str>) -> bool {
+    let (Some(token), Some(value)) = (token.filter(|t| !t.is_empty()), value) else { return false };
     let given = value.get(..7).filter(|p| p.eq_ignore_ascii_case("bearer ")).map(|_| &value[7..]);
     given.is_some_and(|g| secret_eq(g, token))
 }
@@ -352,13 +366,7 @@ fn webhook(req: &WorkerRequest, raw: &[&str], settings: &WorkerSettings, now_ms:
 
 fn v1(req: &WorkerRequest, raw: &[&str], settings: &WorkerSettings) -> Result<Decision, Rejection> {
     match raw.first().copied() {
-        Some("otp") => {
-            let action = match raw {
-                [_, a] => percent_decode(a, false).unwrap_or_default(),
-                _ => String::new(),
-            };
-            return Ok(Decision::Otp { action });
-        }
+        Some("otp") => return Ok(crate::otp_route::otp_route(req, raw, settings)),
         Some("status" | "events") => {}
         _ => return Ok(fallback()),
     }

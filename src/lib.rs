@@ -42,6 +42,8 @@ mod inbound_raw;
 #[cfg(feature = "worker")]
 mod inbound_route;
 #[cfg(feature = "worker")]
+mod otp_route;
+#[cfg(feature = "worker")]
 mod inbound_status;
 #[cfg(feature = "worker")]
 mod inbound_outbox;
@@ -63,6 +65,8 @@ pub use numbering::*;
 pub use webhook::*;
 #[cfg(feature = "worker")]
 pub use inbound_route::*;
+#[cfg(feature = "worker")]
+pub use otp_route::*;
 #[cfg(feature = "worker")]
 pub use inbound_status::*;
 #[cfg(feature = "worker")]

@@ -9,7 +9,7 @@ mod platform;
 pub(crate) mod store;
 mod webhooks;
 #[cfg(feature = "worker")]
-mod worker_handler;
+pub(crate) mod worker_handler;
 
 use crate::{Config, Operation};
 use convert::{error_to_js, out};

@@ -41,14 +41,15 @@ pub fn verify_otp_assertion(
 mod guard {
     use super::*;
     use crate::codec::{from_js, to_js};
+    use crate::wasm::worker_handler::settings;
+    use crate::{GuardAnswer, GuardRequest, OtpResponse, SeededRandom, WorkerResponse};
 
     fn js<T: serde::Serialize>(value: &T) -> JsValue {
         to_js(value).unwrap_or(JsValue::NULL)
     }
-    use crate::{GuardAnswer, GuardRequest, GuardSettings, OtpCaller, OtpResponse, SeededRandom};
 
-    fn settings(vars: &JsValue) -> Result<GuardSettings, OtpResponse> {
-        GuardSettings::from_env(|k| field(vars, k).as_string()).map_err(|m| OtpResponse::error(503, "otp_not_configured", m, None))
+    fn set(out: &js_sys::Object, key: &str, value: &JsValue) {
+        let _ = Reflect::set(out, &JsValue::from_str(key), value);
     }
 
     /// The defaults of the OTP_* settings (`OTP_DEFAULTS`).
@@ -57,53 +58,30 @@ mod guard {
         js(&crate::guard_defaults())
     }
 
-    /// Reads an OTP route's body (`send` or `verify`): `{ request, keys }` for
-    /// the Durable Object, or `{ response }` to answer at once.
-    /// `caller` is `{ address, authorization, apiToken }`.
-    #[wasm_bindgen(js_name = otpRequest, skip_typescript)]
-    pub fn otp_request(action: &str, body: &[u8], caller: JsValue, vars: JsValue) -> JsValue {
-        let (address, authorization, api_token) =
-            (field(&caller, "address").as_string().unwrap_or_default(), field(&caller, "authorization").as_string(), field(&caller, "apiToken").as_string());
-        let out = js_sys::Object::new();
-        let caller = OtpCaller { address: &address, authorization: authorization.as_deref(), api_token: api_token.as_deref() };
-        // Bad input is a 400 even where the settings are not.
-        let result = crate::otp_request(action, body, &caller).and_then(|req| settings(&vars).map(|_| req));
-        match result {
-            Ok(req) => {
-                let _ = Reflect::set(&out, &"keys".into(), &js(&crate::guard_keys(&req)));
-                let _ = Reflect::set(&out, &"request".into(), &js(&req));
-            }
-            Err(resp) => {
-                let _ = Reflect::set(&out, &"response".into(), &js(&resp));
-            }
-        }
-        out.into()
-    }
-
     /// Decides a guard request on the loaded entries (`{ key: text | null }`):
     /// `{ answer, response, writes, forgetAt }`; `response` is set unless the
-    /// answer is a send to make. `seed` is 32 random bytes.
+    /// answer is a send to make. `env` is the worker's; `seed` 32 random bytes.
     #[wasm_bindgen(js_name = otpDecide, skip_typescript)]
-    pub fn otp_decide(request: JsValue, entries: JsValue, vars: JsValue, now_ms: f64, seed: &[u8]) -> JsValue {
+    pub fn otp_decide(request: JsValue, entries: JsValue, env: JsValue, now_ms: f64, seed: &[u8]) -> JsValue {
         let out = js_sys::Object::new();
-        let s = match settings(&vars) {
+        let s = match settings(&env).guard() {
             Ok(s) => s,
             Err(resp) => {
-                let _ = Reflect::set(&out, &"response".into(), &js(&resp));
+                set(&out, "response", &js(&WorkerResponse::from(resp)));
                 return out.into();
             }
         };
         let (Ok(req), Ok(entries), Ok(seed)) = (from_js::<GuardRequest>(request), from_js::<crate::GuardEntries>(entries), <[u8; 32]>::try_from(seed)) else {
-            let _ = Reflect::set(&out, &"response".into(), &js(&OtpResponse::error(400, "invalid_input", "not a guard request", None)));
+            set(&out, "response", &js(&WorkerResponse::from(OtpResponse::error(400, "invalid_input", "not a guard request", None))));
             return out.into();
         };
-        let d = crate::guard_decide(&s, &req, &entries, now_ms as u64, &SeededRandom::new(seed));
+        let d = crate::guard_decide(&s, &req, &entries, now_ms.max(0.0) as u64, &SeededRandom::new(seed));
         if !matches!(d.answer, GuardAnswer::Send { .. } | GuardAnswer::Refunded) {
-            let _ = Reflect::set(&out, &"response".into(), &js(&crate::otp_answer(&d.answer)));
+            set(&out, "response", &js(&WorkerResponse::from(crate::otp_answer(&d.answer))));
         }
-        let _ = Reflect::set(&out, &"answer".into(), &js(&d.answer));
-        let _ = Reflect::set(&out, &"writes".into(), &js(&d.writes.0));
-        let _ = Reflect::set(&out, &"forgetAt".into(), &d.forget_at.map_or(JsValue::NULL, |t| JsValue::from_f64(t as f64)));
+        set(&out, "answer", &js(&d.answer));
+        set(&out, "writes", &js(&d.writes.0));
+        set(&out, "forgetAt", &d.forget_at.map_or(JsValue::NULL, |t| JsValue::from_f64(t as f64)));
         out.into()
     }
 
@@ -111,12 +89,13 @@ mod guard {
     /// storage) to delete at `now_ms`, and the earliest time (ms) another
     /// of them can be forgotten (`{ dead, next }`, `next` null if none).
     #[wasm_bindgen(js_name = otpSweep, skip_typescript)]
-    pub fn otp_sweep(entries: JsValue, vars: JsValue, now_ms: f64) -> JsValue {
+    pub fn otp_sweep(entries: JsValue, env: JsValue, now_ms: f64) -> JsValue {
         let out = js_sys::Object::new();
         let dead = js_sys::Array::new();
         let mut next: Option<u64> = None;
-        let (Ok(s), Ok(entries)) = (settings(&vars), from_js::<std::collections::BTreeMap<String, String>>(entries)) else {
-            let _ = Reflect::set(&out, &"dead".into(), &dead);
+        let (Ok(s), Ok(entries)) = (settings(&env).guard(), from_js::<std::collections::BTreeMap<String, String>>(entries)) else {
+            set(&out, "dead", &dead);
+            set(&out, "next", &JsValue::NULL);
             return out.into();
         };
         for (k, v) in &entries {
@@ -128,26 +107,91 @@ mod guard {
                 None => {}
             }
         }
-        let _ = Reflect::set(&out, &"dead".into(), &dead);
-        let _ = Reflect::set(&out, &"next".into(), &next.map_or(JsValue::NULL, |t| JsValue::from_f64(t as f64)));
+        set(&out, "dead", &dead);
+        set(&out, "next", &next.map_or(JsValue::NULL, |t| JsValue::from_f64(t as f64)));
         out.into()
     }
 
-    /// After the provider was asked to send `answer` (a send): `{ response, refund }`.
-    /// `error` is the `EdgetextError` code of a failure, `undefined` on success.
-    #[wasm_bindgen(js_name = otpAfterSend, skip_typescript)]
-    pub fn otp_after_send(answer: JsValue, provider: &str, error: Option<String>, message: &str) -> JsValue {
-        let sent = GuardAnswer::Send {
-            to: field(&answer, "to").as_string().unwrap_or_default(),
-            text: String::new(),
-            id: String::new(),
-            expires_at: field(&answer, "expiresAt").as_f64().unwrap_or(0.0) as u64,
-            code: field(&answer, "code").as_string().unwrap_or_default(),
-        };
-        let (resp, refund) = crate::otp_after_send(&sent, provider, error.as_deref(), message);
+    /// The client that sends the worker's codes: `given` (what
+    /// `createWorker({ otp: { client } })`'s function returned: a `Client`
+    /// or its config), else one from OTP_PROVIDER, OTP_API_KEY and the JSON
+    /// object OTP_CLIENT. `{ client }`, or `{ response }` (503) when none
+    /// can be made.
+    #[wasm_bindgen(js_name = otpClient, skip_typescript)]
+    pub fn otp_client(env: JsValue, given: JsValue) -> JsValue {
         let out = js_sys::Object::new();
-        let _ = Reflect::set(&out, &"response".into(), &js(&resp));
-        let _ = Reflect::set(&out, &"refund".into(), &JsValue::from_bool(refund));
+        let worker = settings(&env);
+        let made = (|| -> Result<JsValue, String> {
+            if given.is_object() && field(&given, "send").is_function() {
+                return Ok(given.clone());
+            }
+            let config = if given.is_object() {
+                given.clone()
+            } else if given.is_undefined() || given.is_null() {
+                let provider = worker.otp_vars.get("OTP_PROVIDER").ok_or("set OTP_PROVIDER, OTP_API_KEY and OTP_CLIENT (or createWorker({ otp: { client } }))")?;
+                let extra = match worker.otp_vars.get("OTP_CLIENT") {
+                    Some(text) => js_sys::JSON::parse(text).ok().filter(|v| v.is_object() && !js_sys::Array::is_array(v)).ok_or("OTP_CLIENT must be a JSON object")?,
+                    None => js_sys::Object::new().into(),
+                };
+                let _ = Reflect::set(&extra, &"provider".into(), &provider.into());
+                let key = worker.otp_vars.get("OTP_API_KEY").map_or(JsValue::UNDEFINED, |k| k.into());
+                let _ = Reflect::set(&extra, &"apiKey".into(), &key);
+                extra
+            } else {
+                return Err("the OTP client must be a Client or a Client config".into());
+            };
+            let otp_url = field(&config, "otpUrl");
+            if let Some(refusal) = crate::otp_client_refusal(field(&config, "provider").as_string().as_deref(), !(otp_url.is_undefined() || otp_url.is_null())) {
+                return Err(refusal.into());
+            }
+            let client = super::super::JsClient::new(config, JsValue::UNDEFINED)
+                .map_err(|e| format!("the OTP client: {}", field(&e, "message").as_string().unwrap_or_default()))?;
+            Ok(client.into())
+        })();
+        match made {
+            Ok(client) => set(&out, "client", &client),
+            Err(reason) => set(&out, "response", &js(&crate::otp_client_unavailable(&worker, &reason))),
+        }
+        out.into()
+    }
+
+    /// After the provider was asked to send `answer` (the guard's send for
+    /// `request`): `receipt` is what `send` returned, or null when it threw
+    /// `error`. `{ response, refund }`: `refund` is the guard step
+    /// (`{ request, keys }`) that uncounts the send, or null.
+    #[wasm_bindgen(js_name = otpAfterSend, skip_typescript)]
+    pub fn otp_after_send(request: JsValue, answer: JsValue, receipt: JsValue, error: JsValue, env: JsValue) -> JsValue {
+        let out = js_sys::Object::new();
+        let worker = settings(&env);
+        let Ok(request) = from_js::<GuardRequest>(request) else {
+            set(&out, "response", &js(&WorkerResponse::from(OtpResponse::error(400, "invalid_input", "not a guard request", None))));
+            set(&out, "refund", &JsValue::NULL);
+            return out.into();
+        };
+        let text = |k: &str| field(&answer, k).as_string().unwrap_or_default();
+        let sent = GuardAnswer::Send {
+            to: text("to"),
+            text: String::new(),
+            id: text("id"),
+            expires_at: field(&answer, "expiresAt").as_f64().unwrap_or(0.0) as u64,
+            code: text("code"),
+        };
+        let provider = field(&receipt, "provider").as_string();
+        let message = field(&error, "message").as_string().unwrap_or_default();
+        let outcome = match (&provider, field(&error, "code").as_string().and_then(|c| crate::ErrorCode::parse(&c))) {
+            (Some(p), _) if receipt.is_object() => crate::SendOutcome::Sent { provider: p },
+            (_, Some(code)) => crate::SendOutcome::Failed { code, message: &message },
+            _ => crate::SendOutcome::Failed { code: crate::ErrorCode::ProviderUnavailable, message: "the provider failed" },
+        };
+        let (response, refund) = crate::otp_after_provider(&worker, &request, &sent, outcome);
+        set(&out, "response", &js(&response));
+        let refund = refund.map_or(JsValue::NULL, |r| {
+            let step = js_sys::Object::new();
+            set(&step, "keys", &js(&crate::guard_keys(&r)));
+            set(&step, "request", &js(&r));
+            step.into()
+        });
+        set(&out, "refund", &refund);
         out.into()
     }
 }

@@ -26,7 +26,7 @@ export type WorkerDecision =
   | { kind: "store"; events: StoredEventData[]; forward: boolean; dueIfUnqueued: number; response: WorkerResponseData }
   | { kind: "readStatus"; provider: ProviderName | null; messageId: string }
   | { kind: "readEvents"; limit: number; since: string | null }
-  | { kind: "otp"; action: string }
+  | { kind: "otp"; request: { action: "send" | "verify" | "refund" } & Record<string, string>; keys: string[]; cors: [string, string][] }
   | { kind: "fallback"; response: WorkerResponseData };
 /** What one scheduled run does. */
 export interface ScheduledPlanData { deleteBefore: number | null; dueBy: number | null; leaseUntil: number; batch: number; warning: string | null }
@@ -34,13 +34,31 @@ export interface ScheduledPlanData { deleteBefore: number | null; dueBy: number 
 export type ForwardDeliveryData = { ok: true; url: string; headers: [string, string][] } | { ok: false; error: string };
 "#;
 
-fn env_str(env: &JsValue, key: &str) -> Option<String> {
-    let v = Reflect::get(env, &JsValue::from_str(key)).ok()?;
-    v.as_string().or_else(|| v.as_f64().map(|n| n.to_string())).filter(|s| !s.is_empty())
+/// A variable as text: wrangler's `[vars]` may also give numbers and booleans.
+fn var_text(v: &JsValue) -> Option<String> {
+    v.as_string().or_else(|| v.as_f64().map(|n| n.to_string())).or_else(|| v.as_bool().map(|b| b.to_string())).filter(|s| !s.is_empty())
 }
 
-fn settings(env: &JsValue) -> WorkerSettings {
+fn env_str(env: &JsValue, key: &str) -> Option<String> {
+    var_text(&Reflect::get(env, &JsValue::from_str(key)).ok()?)
+}
+
+/// The worker's settings from its `env` (bindings and variables).
+pub(crate) fn settings(env: &JsValue) -> WorkerSettings {
+    let mut otp_vars = std::collections::BTreeMap::new();
+    if env.is_object() {
+        for entry in js_sys::Object::entries(env.unchecked_ref()).iter() {
+            let pair: js_sys::Array = entry.unchecked_into();
+            if let (Some(k), Some(v)) = (pair.get(0).as_string().filter(|k| k.starts_with("OTP_")), var_text(&pair.get(1))) {
+                otp_vars.insert(k, v);
+            }
+        }
+    }
+    let otp = Reflect::get(env, &JsValue::from_str("EDGETEXT_OTP")).unwrap_or(JsValue::UNDEFINED);
+    let otp_bound = otp.is_object() && Reflect::get(&otp, &JsValue::from_str("idFromName")).is_ok_and(|f| f.is_function());
     WorkerSettings {
+        otp_vars,
+        otp_bound,
         secrets: WebhookSecrets {
             textlink: env_str(env, "TEXTLINK_WEBHOOK_SECRET"),
             teklink: env_str(env, "TEKLINK_WEBHOOK_SECRET"),
