@@ -67,6 +67,23 @@ if (sendRatio(1) != null && (sendRatio(1) < 0.95 || sendRatio(32) < 0.95)) behin
 if (cold != null && cold > 5) behind.push(`compile + instantiate + first request built takes ${cold} ms`);
 if (ingestRatio != null && ingestRatio < 0.8) behind.push(`ingest reaches ${ingestRatio}× of the bare handler`);
 p(behind.length ? `**Where edgetext is behind:** ${behind.join("; ")}.` : "**Every goal measured in this run is met.**", "");
+const floor = load("floor");
+if (floor) {
+  const f = floor.size.floor;
+  const c = floor.size.client;
+  const fc = floor.coldStart.floor;
+  const cc = floor.coldStart.client;
+  p("### The floor of the stack", "",
+    "`bench/floor/` is one provider's send on the crates the issue prescribes (wasm-bindgen, wasm-bindgen-futures, web-sys, gloo-net, serde,",
+    "serde-wasm-bindgen), driven from Rust with the same AbortController timeout, the same allocator, profile and wasm-opt flags, and",
+    "nothing else: no validation, retries, phones, errors or idempotency. It sends the same request bytes as `client.send` (checked).",
+    `Measured by \`bench/floor.mjs\` beside the client in this run: what the floor cannot reach, no client on this stack can.`, "",
+    "| | floor | client |", "|---|---|---|",
+    `| wasm gzip + JS glue gzip | ${KiB(f.wasmGzip + f.glueGzip)} (${f.wasmGzip} + ${f.glueGzip} B) | ${KiB(c.wasmGzip + c.glueGzip)} (${c.wasmGzip} + ${c.glueGzip} B) |`,
+    `| Node cold start: compile + instantiate + first request built (median of ${floor.coldRuns} fresh processes each, interleaved) | ${fc.total} ms (${fc.compile} + ${fc.instantiate} + ${fc.firstRequest}) | ${cc.total} ms (${cc.compile} + ${cc.instantiate} + ${cc.firstRequest}) |`,
+    ...floor.send.map((r) => `| send req/s ÷ raw fetch, concurrency ${r.concurrency} (${r.rounds} interleaved rounds of ${r.requests}; raw ${r.rawRps} req/s) | ${r.floor}× | ${r.client}× |`),
+    "");
+} else p(missing("floor"));
 const bd = load("breakdown");
 if (bd) {
   const pct = (b) => `${Math.round((b / bd.code) * 100)} %`;
@@ -193,6 +210,7 @@ p("## Reproduce", "", "```sh", "make bench            # installs what is missing
   `| cold start, Node | \`node bench/coldstart-node.mjs\` (\`COLDSTART_RUNS=15\`) | ${run.steps["coldstart-node"]?.seconds ?? "n/a"} |`,
   `| cold start, workerd | \`node bench/coldstart-workerd.mjs\` (\`COLDSTART_RUNS=15\`) | ${run.steps["coldstart-workerd"]?.seconds ?? "n/a"} |`,
   `| send overhead | \`node bench/send.mjs\` (\`SEND_ROUNDS=3 SEND_REQUESTS_C1=2000 SEND_REQUESTS_C32=6000\`) | ${run.steps.send?.seconds ?? "n/a"} |`,
+  `| the floor of the stack | \`node bench/floor.mjs\` (\`FLOOR_ROUNDS=5 COLDSTART_RUNS=15\`) | ${run.steps.floor?.seconds ?? "n/a"} |`,
   `| webhook ingest | \`node bench/ingest.mjs\` (\`INGEST_SECONDS=10 INGEST_CONNECTIONS=16 INGEST_ROUNDS=2\`) | ${run.steps.ingest?.seconds ?? "n/a"} |`,
   `| fuzzing | \`bash bench/fuzz.sh\` (\`FUZZ_SECONDS=20\`; the binaries are fuzz/target/<host>/release/<target>) | ${run.steps.fuzz?.seconds ?? "n/a"} |`,
   "", "`BENCH_SKIP=\"fuzz ingest\" make bench` leaves steps out (their sections then say so).", "");

@@ -1,7 +1,7 @@
 // make bench: every measurement in one run, then BENCHMARKS.md.
 // Each step is its own process; a failed step is reported, the rest still run.
 // Knobs (environment): COLDSTART_RUNS, SEND_ROUNDS, SEND_REQUESTS_C1,
-// SEND_REQUESTS_C32, INGEST_SECONDS, INGEST_CONNECTIONS, INGEST_ROUNDS,
+// SEND_REQUESTS_C32, FLOOR_ROUNDS, INGEST_SECONDS, INGEST_CONNECTIONS, INGEST_ROUNDS,
 // FUZZ_SECONDS, BENCH_RIVALS, BENCH_SKIP (space-separated step names).
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -16,6 +16,7 @@ const steps = [
   { name: "coldstart-node", cmd: [process.execPath, "bench/coldstart-node.mjs"] },
   { name: "coldstart-workerd", cmd: [process.execPath, "bench/coldstart-workerd.mjs"] },
   { name: "send", cmd: [process.execPath, "bench/send.mjs"] },
+  { name: "floor", cmd: [process.execPath, "bench/floor.mjs"] },
   { name: "ingest", cmd: [process.execPath, "bench/ingest.mjs"] },
   { name: "fuzz", cmd: ["bash", "bench/fuzz.sh"] },
 ];
