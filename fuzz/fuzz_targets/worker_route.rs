@@ -1,6 +1,7 @@
 //! The worker's request handler (`decide`): the first byte picks the method,
 //! the bytes up to the first newline are the path and query as sent, the
-//! rest is the body. Never a 5xx, with or without the body read.
+//! rest is the body. Never a 5xx, with or without the body read; the OTP
+//! routes are configured, so a body reaches the guard's request reader.
 #![no_main]
 use edgetext::{decide, Decision, WebhookSecrets, WorkerRequest, WorkerSettings};
 use libfuzzer_sys::fuzz_target;
@@ -12,9 +13,14 @@ fuzz_target!(|data: &[u8]| {
     let split = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
     let Ok(target) = std::str::from_utf8(&rest[..split]) else { return };
     let body = rest.get(split + 1..).unwrap_or(&[]);
-    let method = ["GET", "POST", "PUT"][usize::from(pick) % 3];
+    let method = ["GET", "POST", "PUT", "OPTIONS"][usize::from(pick) % 4];
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let headers = vec![("authorization".to_string(), "Bearer reader-token".to_string())];
+    let headers = vec![
+        ("authorization".to_string(), "Bearer reader-token".to_string()),
+        ("origin".to_string(), "https://app.example".to_string()),
+        ("cf-connecting-ip".to_string(), "2001:db8::1".to_string()),
+    ];
+    let otp_vars = [("OTP_SECRET", "otp-secret-for-tests-at-least-32-bytes"), ("OTP_ALLOWED_COUNTRIES", "*"), ("OTP_CORS_ORIGINS", "https://app.example")];
     let settings = WorkerSettings {
         secrets: WebhookSecrets {
             textlink: Some("tl-hook-secret".into()),
@@ -26,6 +32,8 @@ fuzz_target!(|data: &[u8]| {
         forward_url: Some("http://127.0.0.1:9/hook".into()),
         forward_secret: Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()),
         retention_days: None,
+        otp_vars: otp_vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        otp_bound: true,
     };
     for body in [None, Some(body)] {
         let req = WorkerRequest { method, path, query, headers: &headers, body };
