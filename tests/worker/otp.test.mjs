@@ -305,6 +305,31 @@ test("a worker without its settings answers 503 otp_not_configured, naming the s
   seen.splice(seen.findIndex((s) => s.status === 503), 1);
 });
 
+test("the OTP client from the environment: klink, otpUrl or a malformed OTP_CLIENT is a 503 naming the problem, and nothing is sent", async () => {
+  const cases = [
+    [{ OTP_PROVIDER: "klink" }, /klink addresses contacts/],
+    [{ OTP_CLIENT: JSON.stringify({ otpUrl: "https://otp.example", phoneId: "phone_main" }) }, /not through otpUrl/],
+    [{ OTP_CLIENT: "{ not json" }, /OTP_CLIENT must be a JSON object/],
+    [{ OTP_CLIENT: "[1]" }, /OTP_CLIENT must be a JSON object/],
+    [{ OTP_CLIENT: JSON.stringify({ baseUrl: `${emu.url}/relay`, phoneId: "phone_main", retries: 3 }) }, /^the OTP client: .*retries/],
+  ];
+  for (const [vars, why] of cases) {
+    const bad = await startWorker(otpEnv(vars));
+    try {
+      const to = number();
+      const res = await call(bad, "send", { to });
+      assert.equal(res.status, 503, res.text);
+      assert.equal(res.json.error, "otp_not_configured");
+      assert.match(res.json.message, why);
+      assert.ok(!res.text.includes("test-relay-key") && !res.text.includes(SECRET), res.text);
+      assert.deepEqual(await texts(to), []);
+      seen.splice(seen.findIndex((s) => s.status === 503), 1);
+    } finally {
+      await bad.mf.dispose();
+    }
+  }
+});
+
 test("browsers: CORS only for the origins in OTP_CORS_ORIGINS, with Retry-After exposed", async () => {
   const cw = await startWorker(otpEnv({ OTP_CORS_ORIGINS: "https://app.example" }));
   try {
