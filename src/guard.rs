@@ -663,6 +663,11 @@ impl OtpResponse {
     pub fn error(status: u16, error: &str, message: impl Into<String>, retry_after: Option<u64>) -> OtpResponse {
         OtpResponse { status, body: OtpBody::Error { ok: false, error: error.into(), message: message.into(), retry_after }, retry_after }
     }
+
+    /// The 413 for a body over [`OTP_MAX_BODY`].
+    pub fn too_large() -> OtpResponse {
+        OtpResponse::error(413, "invalid_input", format!("the body is larger than {OTP_MAX_BODY} bytes"), None)
+    }
 }
 
 /// Largest body of an OTP route, in bytes (413 beyond, while streaming).
@@ -702,7 +707,7 @@ pub struct OtpCaller<'a> {
 pub fn otp_request(action: OtpAction, body: &[u8], caller: &OtpCaller<'_>) -> Result<GuardRequest, OtpResponse> {
     let bad = |m: String| OtpResponse::error(400, "invalid_input", m, None);
     if body.len() > OTP_MAX_BODY {
-        return Err(OtpResponse::error(413, "invalid_input", format!("the body is larger than {OTP_MAX_BODY} bytes"), None));
+        return Err(OtpResponse::too_large());
     }
     let text = core::str::from_utf8(body).map_err(|_| bad("the body must be UTF-8 JSON".into()))?;
     let too_long = |to: &str| if to.chars().count() > 64 { Err(bad("to must be at most 64 characters".into())) } else { Ok(()) };

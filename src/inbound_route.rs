@@ -45,6 +45,14 @@ pub struct WorkerRequest<'a> {
     pub body: Option<&'a [u8]>,
 }
 
+impl WorkerRequest<'_> {
+    /// Whether its `Content-Length` says the body is longer than `limit`.
+    pub(crate) fn declares_more_than(&self, limit: usize) -> bool {
+        let declared = crate::http::find_header(self.headers, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
+        declared.is_some_and(|n| n > limit as u64)
+    }
+}
+
 /// An answer, as plain data.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkerResponse {
@@ -344,8 +352,7 @@ fn webhook(req: &WorkerRequest, raw: &[&str], settings: &WorkerSettings, now_ms:
     if req.method != "POST" {
         return Ok(respond(WorkerResponse::error(405, "use POST").with_header("allow", "POST")));
     }
-    let declared = crate::http::find_header(req.headers, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_WEBHOOK_BODY as u64) {
+    if req.declares_more_than(MAX_WEBHOOK_BODY) {
         return Err(reject(413, "body is larger than 64 KiB"));
     }
     let Some(body) = req.body else {

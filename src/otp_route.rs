@@ -101,15 +101,11 @@ pub(crate) fn otp_route(req: &WorkerRequest, raw: &[&str], settings: &WorkerSett
     if !settings.otp_bound {
         return answer(not_configured("bind the EdgetextOtp Durable Object as EDGETEXT_OTP".into()));
     }
-    let too_large = || OtpResponse::error(413, "invalid_input", format!("the body is larger than {OTP_MAX_BODY} bytes"), None);
-    let declared = crate::http::find_header(req.headers, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > OTP_MAX_BODY as u64) {
-        return answer(too_large());
+    if req.declares_more_than(OTP_MAX_BODY) {
+        return answer(OtpResponse::too_large());
     }
+    // otp_request refuses a body read past the limit.
     let Some(body) = req.body else { return Decision::NeedBody { limit: OTP_MAX_BODY } };
-    if body.len() > OTP_MAX_BODY {
-        return answer(too_large());
-    }
     let caller = OtpCaller {
         address: crate::http::find_header(req.headers, "cf-connecting-ip").unwrap_or(""),
         trusted: bearer_matches(crate::http::find_header(req.headers, "authorization"), settings.api_token.as_deref()),
