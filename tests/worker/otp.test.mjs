@@ -525,12 +525,12 @@ test("a server's verify counts clientAddress only with the API token", async () 
   }
 });
 
-test("the body limit applies while streaming: 413 without reading 8 MiB", async () => {
+test("the body limit applies while streaming: 413 without reading 32 MiB", async () => {
   let pulled = 0;
   const chunk = new Uint8Array(64 * 1024).fill(0x20);
   const body = new ReadableStream({
     pull(controller) {
-      if (pulled >= 8 * 1024 * 1024) return controller.close();
+      if (pulled >= 32 * 1024 * 1024) return controller.close();
       pulled += chunk.byteLength;
       controller.enqueue(chunk);
     },
@@ -546,5 +546,7 @@ test("the body limit applies while streaming: 413 without reading 8 MiB", async 
     status = `closed early (${err.cause?.code ?? err.message})`;
   }
   assert.ok(status === 413 || String(status).startsWith("closed early"), String(status));
-  assert.ok(pulled < 2 * 1024 * 1024, `the worker read ${pulled} bytes of 8 MiB`);
+  // Loopback socket buffers take a few MiB the worker never read (3 MiB seen
+  // on a busy machine); a worker that read the whole body would pull all 32.
+  assert.ok(pulled < 12 * 1024 * 1024, `the client had to send ${pulled} bytes of 32 MiB`);
 });
