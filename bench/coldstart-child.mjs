@@ -8,7 +8,8 @@
 // (timed apart), then a second one for
 // comparison (the first pays for lazy wasm compilation and glue warm-up). Prints one JSON line, in ms.
 // argv[2] = "floor": the steps of "steps" with the floor of the stack
-// (bench/floor/, built into target/floor/web) in place of the package.
+// (bench/floor/, built into target/floor/web) in place of the package;
+// argv[2] = "web" <glue> <wasm>: the same with any web build (bench/floor-ladder.mjs).
 import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -18,6 +19,7 @@ const pkg = join(root, "pkg");
 const web = {
   steps: { glue: join(pkg, "web", "edgetext.js"), wasm: join(pkg, "web", "edgetext_bg.wasm") },
   floor: { glue: join(root, "target", "floor", "web", "edgetext_floor.js"), wasm: join(root, "target", "floor", "web", "edgetext_floor_bg.wasm") },
+  web: { glue: process.argv[3], wasm: process.argv[4] },
 };
 const config = { provider: "textlink", apiKey: "test-textlink-key", baseUrl: "http://127.0.0.1:9/textlink" };
 const message = { to: "+1 (212) 555-1212", text: "Your order shipped" };

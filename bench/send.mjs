@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import { root, save, log } from "./lib.mjs";
 import { interleaved, iqr } from "./interleave.mjs";
 import { ensureFloor, floorGlue, floorWasm } from "./floor-build.mjs";
+import { KEY, MESSAGE, handRequest, sendByHand } from "./textlink.mjs";
 
 const require = createRequire(import.meta.url);
 const { Client } = require(join(root, "pkg", "index.cjs"));
@@ -26,8 +27,6 @@ const PLAN = [
   { concurrency: 1, requests: Number(process.env.SEND_CHUNK_C1 || 100) },
   { concurrency: 32, requests: Number(process.env.SEND_CHUNK_C32 || 100) },
 ];
-const KEY = "test-textlink-key";
-const MESSAGE = { to: "+12125551212", text: "Your order shipped" };
 
 const server = spawn(process.execPath, [join(root, "bench", "loopback-server.mjs")], { stdio: ["ignore", "pipe", "inherit"] });
 const base = await new Promise((resolve) => server.stdout.once("data", (d) => resolve(String(d).trim())));
@@ -39,7 +38,6 @@ const floorClient = new floor.Client({ apiKey: KEY, baseUrl });
 // The hand-written request is the one the client sends, byte for byte
 // (captured once through options.fetch and checked here), with a fresh
 // custom_id each time as the client does, and the client's default timeout.
-const TIMEOUT_MS = 10_000;
 let built;
 await new Client({ provider: "textlink", apiKey: KEY, baseUrl }, {
   fetch: async (url, init) => {
@@ -47,27 +45,15 @@ await new Client({ provider: "textlink", apiKey: KEY, baseUrl }, {
     return new Response('{"ok":true,"queued":true}');
   },
 }).send(MESSAGE);
-const handBody = () => JSON.stringify({ phone_number: MESSAGE.to, text: MESSAGE.text, custom_id: crypto.randomUUID() });
-const handHeaders = { Authorization: `Bearer ${KEY}`, "Content-Type": "application/json" };
+const hand = handRequest(baseUrl);
 const lower = (pairs) => JSON.stringify(pairs.map(([k, v]) => [k.toLowerCase(), v]).sort());
-const sameShape =
-  built.method === "POST" && built.url === `${baseUrl}/api/send-sms` &&
-  lower(built.headers) === lower(Object.entries(handHeaders)) &&
-  built.body.replace(/"custom_id":"[^"]+"/, "") === handBody().replace(/"custom_id":"[^"]+"/, "");
+const noId = (body) => body.replace(/"custom_id":"[^"]+"/, "");
+const sameShape = built.method === hand.init.method && built.url === hand.url &&
+  lower(built.headers) === lower(Object.entries(hand.init.headers)) && noId(built.body) === noId(hand.init.body);
 if (!sameShape) throw new Error(`the hand-written request differs from the client's: ${JSON.stringify(built)}`);
 
 const contenders = {
-  "raw fetch": async () => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
-    try {
-      const res = await fetch(built.url, { method: "POST", headers: handHeaders, body: handBody(), signal: controller.signal });
-      const json = await res.json();
-      if (!res.ok || json.ok !== true) throw new Error(`unexpected answer ${res.status}`);
-    } finally {
-      clearTimeout(timer);
-    }
-  },
+  "raw fetch": () => sendByHand(baseUrl),
   "client.send": async () => {
     const receipt = await client.send(MESSAGE);
     if (receipt.status !== "queued") throw new Error(`unexpected receipt ${JSON.stringify(receipt)}`);

@@ -9,31 +9,13 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { root } from "../lib.mjs";
+import { MESSAGE, sendByHand } from "../textlink.mjs";
 
-export const MESSAGE = { to: "+12125551212", text: "Your order shipped" };
 const FROM = "+15557654321";
 const TWILIO_SID = "AC00000000000000000000000000000000";
 const expect = (ok, what, got) => {
   if (!ok) throw new Error(`${what}: unexpected answer ${JSON.stringify(got)}`);
 };
-
-/** TextLink's request written by hand, with the client's AbortController timeout. */
-async function textlinkByHand(url, key) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), 10_000);
-  try {
-    const res = await fetch(`${url}/api/send-sms`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ phone_number: MESSAGE.to, text: MESSAGE.text, custom_id: crypto.randomUUID() }),
-      signal: controller.signal,
-    });
-    const json = await res.json();
-    expect(res.ok && json.ok === true, "hand-written fetch", json);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export const SDKS = {
   edgetext: {
@@ -54,7 +36,7 @@ export const SDKS = {
     label: "hand-written fetch",
     fake: "textlink",
     async start(url) {
-      return () => textlinkByHand(url, "test-textlink-key");
+      return () => sendByHand(url);
     },
     page: [
       'document.querySelector("button")?.addEventListener("click", async () => {',

@@ -19,6 +19,8 @@
 //! it is called); the message's strings, the body and the answer stay JS
 //! values, handed from one JS call to the next without being copied into
 //! the wasm memory.
+// The executor variant leaves the continuations' machinery unused.
+#![cfg_attr(feature = "executor", allow(dead_code))]
 use js_sys::{Function, Object, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -223,6 +225,7 @@ type Continuation = Closure<dyn FnMut(u32, JsValue) -> Result<JsValue, JsValue>>
 pub struct Client {
     inner: Rc<Inner>,
     // Owned here so that they live as long as the client.
+    #[cfg(not(feature = "executor"))]
     _continuations: [Continuation; 4],
 }
 
@@ -249,37 +252,67 @@ impl Client {
             slots: RefCell::new(Vec::new()),
             continuations: RefCell::new(None),
         });
-        let continuation = |f: fn(&Inner, u32, JsValue) -> Result<JsValue, JsValue>| {
-            let inner = Rc::clone(&inner);
-            Continuation::new(move |slot, value| f(&inner, slot, value))
-        };
-        let closures = [
-            continuation(Inner::on_response),
-            continuation(Inner::on_answer),
-            continuation(Inner::on_fail),
-            continuation(Inner::on_retry),
-        ];
-        let js = |c: &Continuation| c.as_ref().unchecked_ref::<Function>().clone();
-        *inner.continuations.borrow_mut() =
-            Some(Continuations { response: js(&closures[0]), answer: js(&closures[1]), fail: js(&closures[2]), retry: js(&closures[3]) });
-        Ok(Client { inner, _continuations: closures })
+        Ok(Client {
+            #[cfg(not(feature = "executor"))]
+            _continuations: continuations(&inner),
+            inner,
+        })
     }
 
     /// Sends one SMS; resolves to `{ provider, id, status, to, raw }`.
+    #[cfg(not(feature = "executor"))]
     pub fn send(&self, message: Message) -> Promise {
-        let (to, text) = (message.to(), message.text());
-        if !to.is_string() || !text.is_string() {
-            return Promise::reject(&error("input", "message.to and message.text must be strings"));
+        match request(&message) {
+            Ok(request) => {
+                let slot = self.inner.take_slot(request);
+                self.inner.attempt(slot).unchecked_into()
+            }
+            Err(e) => Promise::reject(&e),
         }
-        let id = random_uuid();
-        let body: SmsBody = Object::new().unchecked_into();
-        body.set_phone_number(&to);
-        body.set_text(&text);
-        body.set_custom_id(&id);
-        let request = InFlight { body: stringify(&body), to, id, attempt: 0, timer: JsValue::UNDEFINED, signal: None, fail: None };
-        let slot = self.inner.take_slot(request);
-        self.inner.attempt(slot).unchecked_into()
     }
+
+    /// The same send through wasm-bindgen-futures (bench/floor-ladder.mjs
+    /// measures what the continuations save).
+    #[cfg(feature = "executor")]
+    pub fn send(&self, message: Message) -> Promise {
+        let inner = Rc::clone(&self.inner);
+        wasm_bindgen_futures::future_to_promise(async move { inner.send_awaiting(request(&message)?).await })
+    }
+}
+
+/// The client's four continuations, made once: each calls its `Inner`
+/// method with the slot it was bound to and the value it was given.
+#[cfg(not(feature = "executor"))]
+fn continuations(inner: &Rc<Inner>) -> [Continuation; 4] {
+    let continuation = |f: fn(&Inner, u32, JsValue) -> Result<JsValue, JsValue>| {
+        let inner = Rc::clone(inner);
+        Continuation::new(move |slot, value| f(&inner, slot, value))
+    };
+    let closures = [
+        continuation(Inner::on_response),
+        continuation(Inner::on_answer),
+        continuation(Inner::on_fail),
+        continuation(Inner::on_retry),
+    ];
+    let js = |c: &Continuation| c.as_ref().unchecked_ref::<Function>().clone();
+    *inner.continuations.borrow_mut() =
+        Some(Continuations { response: js(&closures[0]), answer: js(&closures[1]), fail: js(&closures[2]), retry: js(&closures[3]) });
+    closures
+}
+
+/// A request to send: the message's strings and a fresh custom_id, as JS
+/// values, and the JSON body JSON.stringify makes of them.
+fn request(message: &Message) -> Result<InFlight, JsValue> {
+    let (to, text) = (message.to(), message.text());
+    if !to.is_string() || !text.is_string() {
+        return Err(error("input", "message.to and message.text must be strings"));
+    }
+    let id = random_uuid();
+    let body: SmsBody = Object::new().unchecked_into();
+    body.set_phone_number(&to);
+    body.set_text(&text);
+    body.set_custom_id(&id);
+    Ok(InFlight { body: stringify(&body), to, id, attempt: 0, timer: JsValue::UNDEFINED, signal: None, fail: None })
 }
 
 impl Inner {
@@ -323,46 +356,72 @@ impl Inner {
             r.signal = Some(signal);
             r.fail = Some(on_fail.clone());
         }
-        let fetched = match &self.fetch {
+        self.fetch().then2(&on_response, &on_fail)
+    }
+
+    /// `fetch(url, init)`, the global one or the one given.
+    fn fetch(&self) -> Pending {
+        match &self.fetch {
             None => global_fetch(&self.url, &self.init),
             // A given fetch may throw or return a non-promise: both become a promise.
             Some(f) => match f.call2(&JsValue::UNDEFINED, &self.url, &self.init) {
                 Ok(v) => Promise::resolve(&v).unchecked_into(),
                 Err(e) => Promise::reject(&e).unchecked_into(),
             },
-        };
-        fetched.then2(&on_response, &on_fail)
+        }
     }
 
     /// The answer's status: a 2xx reads the JSON body (a second `then`), a
     /// 429 waits and tries again, anything else is the caller's error.
     fn on_response(&self, slot: u32, response: JsValue) -> Result<JsValue, JsValue> {
         let response: Response = response.unchecked_into();
-        let status = response.status();
-        if (200..300).contains(&status) {
-            let on_answer = self.with(|c| bind(&c.answer, slot));
-            let on_fail = self.slots.borrow()[slot as usize].as_ref().and_then(|r| r.fail.clone()).expect("set by attempt");
-            return Ok(response.json().then2(&on_answer, &on_fail).into());
+        let attempt = self.slots.borrow()[slot as usize].as_ref().map_or(0, |r| r.attempt);
+        match after_status(&response, attempt) {
+            Next::Read => {
+                let on_answer = self.with(|c| bind(&c.answer, slot));
+                let on_fail = self.slots.borrow()[slot as usize].as_ref().and_then(|r| r.fail.clone()).expect("set by attempt");
+                Ok(response.json().then2(&on_answer, &on_fail).into())
+            }
+            Next::Retry(ms) => Ok(self.wait_and_retry(self.finish(slot), ms).into()),
+            Next::Fail(e) => {
+                self.finish(slot);
+                Err(e)
+            }
         }
-        if let Some(body) = response.body() {
-            drop(body.cancel());
-        }
-        let request = self.finish(slot);
-        if status == 429 && request.attempt < MAX_RETRIES {
-            let wait = match response.headers().get("retry-after").and_then(|v| v.trim().parse::<u32>().ok()) {
-                Some(s) if s > MAX_RETRY_AFTER_SECONDS => return Err(error("rate_limited", "textlink asked to wait longer than 60 s")),
-                Some(s) => f64::from(s) * 1000.0,
-                None => backoff_ms(request.attempt),
-            };
-            return Ok(self.wait_and_retry(request, wait).into());
-        }
-        let code = if status == 429 { "rate_limited" } else { "provider_error" };
-        Err(error(code, &format!("textlink answered HTTP {status}")))
     }
 
-    /// The parsed answer: `{ ok: true }` is sent, `{ ok: true, queued: true }` queued.
+    /// The parsed answer, made a receipt.
     fn on_answer(&self, slot: u32, answer: JsValue) -> Result<JsValue, JsValue> {
         let request = self.finish(slot);
+        self.receipt(&request, answer)
+    }
+
+    /// A rejected fetch or body read: a timeout, a connection that never
+    /// left (tried again), or one dropped on the way.
+    fn on_fail(&self, slot: u32, reason: JsValue) -> Result<JsValue, JsValue> {
+        let request = self.finish(slot);
+        match after_failure(request.signal.as_ref(), &reason, request.attempt) {
+            Next::Retry(ms) => Ok(self.wait_and_retry(request, ms).into()),
+            Next::Fail(e) => Err(e),
+            Next::Read => unreachable!("a failure has no answer to read"),
+        }
+    }
+
+    fn on_retry(&self, slot: u32, _: JsValue) -> Result<JsValue, JsValue> {
+        Ok(self.attempt(slot).into())
+    }
+
+    /// The next attempt's promise, after `ms`: a timer's promise whose
+    /// continuation is the attempt.
+    fn wait_and_retry(&self, mut request: InFlight, ms: f64) -> Pending {
+        request.attempt += 1;
+        let slot = self.take_slot(request);
+        let retry = self.with(|c| bind(&c.retry, slot));
+        sleep(ms).then1(&retry)
+    }
+
+    /// TextLink's answer: `{ ok: true }` is sent, `{ ok: true, queued: true }` queued.
+    fn receipt(&self, request: &InFlight, answer: JsValue) -> Result<JsValue, JsValue> {
         let ok = answer.is_object() && answer.unchecked_ref::<Answer>().ok().as_bool() == Some(true);
         if !ok {
             return Err(error("provider_error", "textlink did not answer { ok: true }"));
@@ -376,36 +435,99 @@ impl Inner {
         receipt.set_raw(&answer);
         Ok(receipt.into())
     }
+}
 
-    /// A rejected fetch or body read: a timeout, a connection that never
-    /// left (tried again), or one dropped on the way.
-    fn on_fail(&self, slot: u32, reason: JsValue) -> Result<JsValue, JsValue> {
-        let request = self.finish(slot);
-        if request.signal.as_ref().is_some_and(AbortSignal::aborted) {
-            return Err(error("timeout", "textlink did not answer within 10000 ms"));
+#[cfg(feature = "executor")]
+impl Inner {
+    /// The send as an `async fn`: each promise awaited through a JsFuture,
+    /// the same decisions as the continuations.
+    async fn send_awaiting(&self, mut request: InFlight) -> Result<JsValue, JsValue> {
+        use wasm_bindgen_futures::JsFuture;
+        let awaited = |p: Pending| JsFuture::from(p.unchecked_into::<Promise>());
+        loop {
+            let controller = AbortController::new();
+            let signal = controller.signal();
+            self.init.set_body(&request.body);
+            self.init.set_signal(&signal);
+            let timer = set_timeout(&self.abort, TIMEOUT_MS, &controller);
+            let next = match awaited(self.fetch()).await {
+                Err(reason) => after_failure(Some(&signal), &reason, request.attempt),
+                Ok(response) => {
+                    let response: Response = response.unchecked_into();
+                    match after_status(&response, request.attempt) {
+                        Next::Read => match awaited(response.json()).await {
+                            Ok(answer) => {
+                                clear_timeout(&timer);
+                                return self.receipt(&request, answer);
+                            }
+                            Err(reason) => after_failure(Some(&signal), &reason, request.attempt),
+                        },
+                        other => other,
+                    }
+                }
+            };
+            clear_timeout(&timer);
+            match next {
+                Next::Retry(ms) => {
+                    awaited(sleep(ms)).await?;
+                    request.attempt += 1;
+                }
+                Next::Fail(e) => return Err(e),
+                Next::Read => unreachable!("handled above"),
+            }
         }
-        let reason: FetchError = reason.unchecked_into();
-        let code = reason.cause().and_then(|c| c.code()).or_else(|| reason.code());
-        if code.as_deref().is_some_and(|c| NOT_SENT.contains(&c)) && request.attempt < MAX_RETRIES {
-            let wait = backoff_ms(request.attempt);
-            return Ok(self.wait_and_retry(request, wait).into());
-        }
-        Err(error("network", "could not reach textlink"))
     }
+}
 
-    fn on_retry(&self, slot: u32, _: JsValue) -> Result<JsValue, JsValue> {
-        Ok(self.attempt(slot).into())
-    }
+/// What an attempt's outcome leads to.
+enum Next {
+    /// Read the answer's body.
+    Read,
+    /// Try again after this many milliseconds.
+    Retry(f64),
+    /// The caller's error.
+    Fail(JsValue),
+}
 
-    /// The next attempt's promise, after `ms`: a timer's promise whose
-    /// continuation is the attempt.
-    fn wait_and_retry(&self, mut request: InFlight, ms: f64) -> Pending {
-        request.attempt += 1;
-        let slot = self.take_slot(request);
-        let timer: Pending = Promise::new(&mut |resolve, _| set_timeout_resolve(&resolve, ms)).unchecked_into();
-        let retry = self.with(|c| bind(&c.retry, slot));
-        timer.then1(&retry)
+/// A 2xx is read; a 429 is tried again after its `Retry-After` (or a
+/// backoff) while attempts are left; anything else fails. The body of an
+/// answer that is not read is cancelled, so that its connection is free.
+fn after_status(response: &Response, attempt: u32) -> Next {
+    let status = response.status();
+    if (200..300).contains(&status) {
+        return Next::Read;
     }
+    if let Some(body) = response.body() {
+        drop(body.cancel());
+    }
+    if status == 429 && attempt < MAX_RETRIES {
+        return match response.headers().get("retry-after").and_then(|v| v.trim().parse::<u32>().ok()) {
+            Some(s) if s > MAX_RETRY_AFTER_SECONDS => Next::Fail(error("rate_limited", "textlink asked to wait longer than 60 s")),
+            Some(s) => Next::Retry(f64::from(s) * 1000.0),
+            None => Next::Retry(backoff_ms(attempt)),
+        };
+    }
+    let code = if status == 429 { "rate_limited" } else { "provider_error" };
+    Next::Fail(error(code, &format!("textlink answered HTTP {status}")))
+}
+
+/// A rejected fetch: the timeout fired, the request never left (tried
+/// again while attempts are left), or the connection dropped.
+fn after_failure(signal: Option<&AbortSignal>, reason: &JsValue, attempt: u32) -> Next {
+    if signal.is_some_and(AbortSignal::aborted) {
+        return Next::Fail(error("timeout", "textlink did not answer within 10000 ms"));
+    }
+    let reason: &FetchError = reason.unchecked_ref();
+    let code = reason.cause().and_then(|c| c.code()).or_else(|| reason.code());
+    if code.as_deref().is_some_and(|c| NOT_SENT.contains(&c)) && attempt < MAX_RETRIES {
+        return Next::Retry(backoff_ms(attempt));
+    }
+    Next::Fail(error("network", "could not reach textlink"))
+}
+
+/// A promise that resolves after `ms`.
+fn sleep(ms: f64) -> Pending {
+    Promise::new(&mut |resolve, _| set_timeout_resolve(&resolve, ms)).unchecked_into()
 }
 
 /// Exponential backoff with jitter, as the client: 250 ms, 500 ms, 1 s …
