@@ -105,7 +105,7 @@ if (parts.has("send")) {
       baselines[name] = `${name} raw fetch`;
     } else baselines[name] = SDKS[name].rawOf;
   }
-  const ROUNDS = Number(process.env.PEERS_ROUNDS || 40);
+  const ROUNDS = Number(process.env.PEERS_ROUNDS || 60);
   const CHUNK = Number(process.env.PEERS_CHUNK || 100);
   const r = await interleaved({ contenders, baseline: "fetch", baselines, concurrency: 32, requests: CHUNK, rounds: ROUNDS });
   server.kill("SIGTERM");
