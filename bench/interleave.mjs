@@ -40,7 +40,7 @@ export function spread(xs, digits = 3) {
  * unrecorded rounds come first. Returns, per contender: throughput (req/s),
  * CPU µs per call, and against its baseline (`baselines[name]`, else
  * `baseline`) the per-round ratio of throughputs and the extra CPU µs per
- * call, each as median and spread.
+ * call, each as median and spread; and every round's chunk as measured.
  */
 export async function interleaved({ contenders, baseline, baselines = {}, concurrency, requests, rounds, warmup = 3 }) {
   const names = Object.keys(contenders);
@@ -64,6 +64,8 @@ export async function interleaved({ contenders, baseline, baselines = {}, concur
       cpuUsPerCall: spread(xs.map((s) => s.cpuUs / requests), 1),
       ratio: spread(xs.map((s, i) => base[i].ms / s.ms), 3),
       extraCpuUs: spread(xs.map((s, i) => (s.cpuUs - base[i].cpuUs) / requests), 1),
+      // Each round's chunk: wall ms and CPU µs, for a second look at the figures.
+      rounds: xs.map((s) => [round(s.ms, 2), s.cpuUs]),
     };
   }
   return { concurrency, requests, rounds, warmup, baselines: Object.fromEntries(names.map((n) => [n, baseOf(n)])), order: "rotated by one place per round", contenders: result };
