@@ -109,7 +109,7 @@ if (parts.has("send")) {
   const CHUNK = Number(process.env.PEERS_CHUNK || 100);
   const r = await interleaved({ contenders, baseline: "fetch", baselines, concurrency: 32, requests: CHUNK, rounds: ROUNDS });
   server.kill("SIGTERM");
-  result.send = { ...r, requests: Object.fromEntries(Object.entries(captured).map(([k, v]) => [k, { method: v.method, path: v.path, headers: Object.keys(v.headers) }])) };
+  result.send = { ...r, sdkRequests: Object.fromEntries(Object.entries(captured).map(([k, v]) => [k, { method: v.method, path: v.path, headers: Object.keys(v.headers) }])) };
   for (const name of names) {
     const c = r.contenders[name];
     log(`peers: send c=32 ${name}: ${c.ratio.median}x its raw fetch (${c.ratio.q1}–${c.ratio.q3}), CPU ${c.cpuUsPerCall.median} ms per 1,000 sends`);
