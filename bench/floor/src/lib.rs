@@ -237,14 +237,14 @@ impl Client {
         let key = config.api_key().ok_or_else(|| error("input", "config.apiKey is required"))?;
         let base = config.base_url().unwrap_or_else(|| "https://textlinksms.com".into());
         let headers: Headers = Object::new().unchecked_into();
-        headers.set_authorization(&format!("Bearer {key}"));
+        headers.set_authorization(&["Bearer ", &key].concat());
         headers.set_content_type("application/json");
         let init: Init = Object::new().unchecked_into();
         init.set_method("POST");
         init.set_headers(&headers);
         let abort = AbortController::new().abort_method();
         let inner = Rc::new(Inner {
-            url: JsValue::from(format!("{}/api/send-sms", base.trim_end_matches('/'))),
+            url: JsValue::from([base.trim_end_matches('/'), "/api/send-sms"].concat()),
             init,
             fetch: options.and_then(|o| o.fetch()),
             abort: abort.unchecked_ref::<Callable>().call_method().bind_this(&abort),
@@ -374,13 +374,12 @@ impl Inner {
     /// The answer's status: a 2xx reads the JSON body (a second `then`), a
     /// 429 waits and tries again, anything else is the caller's error.
     fn on_response(&self, slot: u32, response: JsValue) -> Result<JsValue, JsValue> {
-        let response: Response = response.unchecked_into();
         let attempt = self.slots.borrow()[slot as usize].as_ref().map_or(0, |r| r.attempt);
         match after_status(&response, attempt) {
             Next::Read => {
                 let on_answer = self.with(|c| bind(&c.answer, slot));
                 let on_fail = self.slots.borrow()[slot as usize].as_ref().and_then(|r| r.fail.clone()).expect("set by attempt");
-                Ok(response.json().then2(&on_answer, &on_fail).into())
+                Ok(response.unchecked_ref::<Response>().json().then2(&on_answer, &on_fail).into())
             }
             Next::Retry(ms) => Ok(self.wait_and_retry(self.finish(slot), ms).into()),
             Next::Fail(e) => {
@@ -453,9 +452,8 @@ impl Inner {
             let next = match awaited(self.fetch()).await {
                 Err(reason) => after_failure(Some(&signal), &reason, request.attempt),
                 Ok(response) => {
-                    let response: Response = response.unchecked_into();
                     match after_status(&response, request.attempt) {
-                        Next::Read => match awaited(response.json()).await {
+                        Next::Read => match awaited(response.unchecked_ref::<Response>().json()).await {
                             Ok(answer) => {
                                 clear_timeout(&timer);
                                 return self.receipt(&request, answer);
@@ -492,7 +490,12 @@ enum Next {
 /// A 2xx is read; a 429 is tried again after its `Retry-After` (or a
 /// backoff) while attempts are left; anything else fails. The body of an
 /// answer that is not read is cancelled, so that its connection is free.
-fn after_status(response: &Response, attempt: u32) -> Next {
+fn after_status(response: &JsValue, attempt: u32) -> Next {
+    // A given fetch may resolve to anything.
+    if !response.is_object() {
+        return Next::Fail(error("network", "fetch resolved to something that is not a Response"));
+    }
+    let response: &Response = response.unchecked_ref();
     let status = response.status();
     if (200..300).contains(&status) {
         return Next::Read;
@@ -508,7 +511,8 @@ fn after_status(response: &Response, attempt: u32) -> Next {
         };
     }
     let code = if status == 429 { "rate_limited" } else { "provider_error" };
-    Next::Fail(error(code, &format!("textlink answered HTTP {status}")))
+    let digits = [status / 100, status / 10 % 10, status % 10].map(|d| char::from(b'0' + d as u8));
+    Next::Fail(error(code, &["textlink answered HTTP ", &String::from_iter(digits)].concat()))
 }
 
 /// A rejected fetch: the timeout fired, the request never left (tried
@@ -522,7 +526,7 @@ fn after_failure(signal: Option<&AbortSignal>, reason: &JsValue, attempt: u32) -
     if code.as_deref().is_some_and(|c| NOT_SENT.contains(&c)) && attempt < MAX_RETRIES {
         return Next::Retry(backoff_ms(attempt));
     }
-    Next::Fail(error("network", "could not reach textlink"))
+    Next::Fail(error("network", "the request to textlink failed, or its answer was not JSON"))
 }
 
 /// A promise that resolves after `ms`.
