@@ -47,7 +47,7 @@ if (parts.has("page")) {
 }
 
 if (parts.has("start")) {
-  const RUNS = Number(process.env.PEERS_START_RUNS || 15);
+  const RUNS = Number(process.env.PEERS_START_RUNS || 21);
   let arrival = null;
   const fakes = await startFakes((name, req, body, arrived) => {
     arrival ??= arrived;

@@ -120,7 +120,7 @@ if (peers && (peers.page || peers.start || peers.send)) {
     `Versions: ${Object.entries(peers.versions).filter(([, v]) => v).map(([n, v]) => `${label(n)} ${v}`).join(", ")}.`, "",
     `| | ${order.map((n) => (n === "edgetext" ? "**edgetext**" : label(n))).join(" | ")} |`, `|---|${order.map(() => "---").join("|")}|`,
     row(`Vite page that sends, gzip of its JS and wasm (Vite ${peers.page?.vite ?? "n/a"})`, (n) => { const pg = peers.page.pages[n]; return pg.gzip != null ? `${pg.gzip} B` : pg.nodeOnly ? "Node only" : pg.error; }),
-    row(`fresh process, import → first request at the server (median of ${peers.start?.runs} interleaved, IQR)`, (n) => iqr(peers.start.sdks[n].atServer, " ms")),
+    row(`fresh process, import → first request at the server (median of ${peers.start?.runs} interleaved, IQR, fastest)`, (n) => `${iqr(peers.start.sdks[n].atServer, " ms")}, fastest ${peers.start.sdks[n].atServer.min}`),
     row(`send ÷ its own raw fetch, concurrency 32 (median, IQR of ${peers.send?.rounds} rounds)`, (n) => (peers.send.baselines[n] === n ? "1 (it is the raw fetch)" : iqr(peers.send.contenders[n].ratio, "×"))),
     row("CPU per 1,000 sends, concurrency 32 (median)", (n) => `${Math.round(peers.send.contenders[n].cpuUsPerCall.median)} ms`),
     "",
@@ -270,7 +270,7 @@ const steps_ = [
   ["coldstart-node", "`node bench/coldstart-node.mjs`", "`COLDSTART_RUNS` (15)", cn?.runs],
   ["coldstart-workerd", "`node bench/coldstart-workerd.mjs`", "`COLDSTART_RUNS` (15)", cw?.runs],
   ["send", "`node bench/send.mjs`", "`SEND_ROUNDS` (100), `SEND_CHUNK_C1` (100), `SEND_CHUNK_C32` (100)", sendPlan],
-  ["peers", "`node bench/peers.mjs [page] [start] [send]`", "`PEERS_START_RUNS` (15), `PEERS_ROUNDS` (60), `PEERS_CHUNK` (100)", peers?.start && peers?.send ? `${peers.start.runs} processes each; ${peers.send.rounds} × ${peers.send.requests}` : null],
+  ["peers", "`node bench/peers.mjs [page] [start] [send]`", "`PEERS_START_RUNS` (21), `PEERS_ROUNDS` (60), `PEERS_CHUNK` (100)", peers?.start && peers?.send ? `${peers.start.runs} processes each; ${peers.send.rounds} × ${peers.send.requests}` : null],
   ["ingest", "`node bench/ingest.mjs`", "`INGEST_SECONDS` (10), `INGEST_CONNECTIONS` (16), `INGEST_ROUNDS` (2)", ingest ? `${ingest.seconds} s, ${ingest.connections} connections, ${ingest.rounds} rounds` : null],
   ["fuzz", "`bash bench/fuzz.sh` (the binaries are fuzz/target/<host>/release/<target>)", "`FUZZ_SECONDS` (20)", fuzz?.secondsPerTarget],
 ];
