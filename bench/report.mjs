@@ -37,6 +37,7 @@ p("# Benchmarks", "",
   "Every comparison below was measured side by side in that run, on this machine:", "");
 p("| | |", "|---|---|",
   `| date | ${run.started || "n/a"} → ${run.finished || "n/a"} |`,
+  `| command | \`${[...Object.entries(run.knobs ?? {}).map(([k, v]) => `${k}=${/\s/.test(v) ? JSON.stringify(v) : v}`), "make bench"].join(" ")}\` (bench/run.mjs) |`,
   `| commit | \`${sh("git rev-parse --short HEAD")}\`${sh("git status --porcelain --untracked-files=no") ? " (with uncommitted changes in the checkout)" : ""} |`,
   `| CPU | ${cpus()[0]?.model || "n/a"}, \`nproc\` = ${sh("nproc")} |`,
   `| RAM | ${(totalmem() / 1024 ** 3).toFixed(1)} GiB |`,

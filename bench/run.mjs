@@ -24,7 +24,11 @@ const steps = [
 ];
 const skip = new Set((process.env.BENCH_SKIP || "").split(/\s+/).filter(Boolean));
 
-const runInfo = { started: new Date().toISOString(), loadavgAtStart: loadavg(), steps: {} };
+// The knobs this run was given, for BENCHMARKS.md's header.
+const KNOBS = ["COLDSTART_RUNS", "SEND_ROUNDS", "SEND_CHUNK_C1", "SEND_CHUNK_C32", "PEERS_START_RUNS", "PEERS_ROUNDS", "PEERS_CHUNK",
+  "INGEST_SECONDS", "INGEST_CONNECTIONS", "INGEST_ROUNDS", "FUZZ_SECONDS", "BENCH_RIVALS", "BENCH_SKIP"];
+const knobs = Object.fromEntries(KNOBS.filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
+const runInfo = { started: new Date().toISOString(), loadavgAtStart: loadavg(), knobs, steps: {} };
 for (const step of steps) {
   if (skip.has(step.name)) continue;
   rmSync(join(out, `${step.name}.json`), { force: true });
