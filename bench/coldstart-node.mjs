@@ -34,10 +34,10 @@ for (const [k, xs] of Object.entries(samples)) {
 }
 // The budget's figure, per process: compile + instantiate + first request built.
 for (const k of ["steps", "floor"]) {
-  const xs = samples[k].map((x) => x.compile + x.instantiate + x.firstRequest);
+  const xs = samples[k].map((x) => x.compile + x.instantiate + x.firstRequest).sort((a, b) => a - b);
   result.modes[k].coldStart = round(median(xs), 3);
-  result.modes[k].coldStartRange = [round(Math.min(...xs), 3), round(Math.max(...xs), 3)];
-  result.modes[k].coldStartIqr = [round(percentile([...xs].sort((a, b) => a - b), 25), 3), round(percentile([...xs].sort((a, b) => a - b), 75), 3)];
+  result.modes[k].coldStartRange = [round(xs[0], 3), round(xs[xs.length - 1], 3)];
+  result.modes[k].coldStartIqr = [round(percentile(xs, 25), 3), round(percentile(xs, 75), 3)];
 }
 const s = result.modes.steps;
 log(`cold start node: compile ${s.compile} ms, instantiate ${s.instantiate} ms, first request ${s.firstRequest} ms (compile + instantiate + first request ${s.coldStart} ms; floor ${result.modes.floor.coldStart} ms); package import ${result.modes.package.import} ms`);

@@ -13,7 +13,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { root, run, median, percentile, round, load, save, log } from "./lib.mjs";
+import { root, run, load, save, log } from "./lib.mjs";
 import { buildPage } from "./vite-page.mjs";
 import { interleaved, spread } from "./interleave.mjs";
 import { SDKS, FETCH_OWN, rawFetch } from "./peers/sdks.mjs";
