@@ -7,11 +7,20 @@
 // fetch; its answer's reading is timed too) after Node's first WebCrypto call
 // (timed apart), then a second one for
 // comparison (the first pays for lazy wasm compilation and glue warm-up). Prints one JSON line, in ms.
+// argv[2] = "floor": the steps of "steps" with the floor of the stack
+// (bench/floor/, built into target/floor/web) in place of the package;
+// argv[2] = "web" <glue> <wasm>: the same with any web build (bench/floor-ladder.mjs).
 import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const pkg = join(dirname(fileURLToPath(import.meta.url)), "..", "pkg");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const pkg = join(root, "pkg");
+const web = {
+  steps: { glue: join(pkg, "web", "edgetext.js"), wasm: join(pkg, "web", "edgetext_bg.wasm") },
+  floor: { glue: join(root, "target", "floor", "web", "edgetext_floor.js"), wasm: join(root, "target", "floor", "web", "edgetext_floor_bg.wasm") },
+  web: { glue: process.argv[3], wasm: process.argv[4] },
+};
 const config = { provider: "textlink", apiKey: "test-textlink-key", baseUrl: "http://127.0.0.1:9/textlink" };
 const message = { to: "+1 (212) 555-1212", text: "Your order shipped" };
 
@@ -46,9 +55,10 @@ if (process.argv[2] === "package") {
   const second = await firstRequest(m.Client);
   console.log(JSON.stringify({ import: t1 - t0, firstRequest: first.built, firstAnswered: first.answered, total: t1 - t0 + first.built, secondRequest: second.built }));
 } else {
-  const glue = await import(pathToFileURL(join(pkg, "web", "edgetext.js")));
+  const files = web[process.argv[2]];
+  const glue = await import(pathToFileURL(files.glue));
   const t1 = performance.now();
-  const bytes = readFileSync(join(pkg, "web", "edgetext_bg.wasm"));
+  const bytes = readFileSync(files.wasm);
   const t2 = performance.now();
   const module = new WebAssembly.Module(bytes);
   const t3 = performance.now();
@@ -57,6 +67,7 @@ if (process.argv[2] === "package") {
   // Node loads its WebCrypto on first use; timed apart so that the request's
   // own first cost is visible (a hand-written fetch with randomUUID pays it too).
   crypto.getRandomValues(new Uint8Array(16));
+  crypto.randomUUID();
   const t5 = performance.now();
   const first = await firstRequest(glue.Client);
   const second = await firstRequest(glue.Client);

@@ -1,8 +1,9 @@
 // make bench: every measurement in one run, then BENCHMARKS.md.
 // Each step is its own process; a failed step is reported, the rest still run.
-// Knobs (environment): COLDSTART_RUNS, SEND_ROUNDS, SEND_REQUESTS_C1,
-// SEND_REQUESTS_C32, FLOOR_ROUNDS, INGEST_SECONDS, INGEST_CONNECTIONS, INGEST_ROUNDS,
-// FUZZ_SECONDS, BENCH_RIVALS, BENCH_SKIP (space-separated step names).
+// Knobs (environment): COLDSTART_RUNS, SEND_ROUNDS, SEND_CHUNK_C1,
+// SEND_CHUNK_C32, PEERS_START_RUNS, PEERS_ROUNDS, PEERS_CHUNK, INGEST_SECONDS,
+// INGEST_CONNECTIONS, INGEST_ROUNDS, FUZZ_SECONDS, BENCH_RIVALS,
+// BENCH_SKIP (space-separated step names).
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -13,16 +14,21 @@ const steps = [
   { name: "size", cmd: [process.execPath, "bench/size.mjs"] },
   { name: "page", cmd: [process.execPath, "bench/page.mjs"] },
   { name: "breakdown", cmd: [process.execPath, "bench/breakdown.mjs"] },
+  { name: "floor", cmd: [process.execPath, "bench/floor.mjs"] },
   { name: "coldstart-node", cmd: [process.execPath, "bench/coldstart-node.mjs"] },
   { name: "coldstart-workerd", cmd: [process.execPath, "bench/coldstart-workerd.mjs"] },
   { name: "send", cmd: [process.execPath, "bench/send.mjs"] },
-  { name: "floor", cmd: [process.execPath, "bench/floor.mjs"] },
+  { name: "peers", cmd: [process.execPath, "bench/peers.mjs"] },
   { name: "ingest", cmd: [process.execPath, "bench/ingest.mjs"] },
   { name: "fuzz", cmd: ["bash", "bench/fuzz.sh"] },
 ];
 const skip = new Set((process.env.BENCH_SKIP || "").split(/\s+/).filter(Boolean));
 
-const runInfo = { started: new Date().toISOString(), loadavgAtStart: loadavg(), steps: {} };
+// The knobs this run was given, for BENCHMARKS.md's header.
+const KNOBS = ["COLDSTART_RUNS", "SEND_ROUNDS", "SEND_CHUNK_C1", "SEND_CHUNK_C32", "PEERS_START_RUNS", "PEERS_ROUNDS", "PEERS_CHUNK",
+  "INGEST_SECONDS", "INGEST_CONNECTIONS", "INGEST_ROUNDS", "FUZZ_SECONDS", "BENCH_RIVALS", "BENCH_SKIP"];
+const knobs = Object.fromEntries(KNOBS.filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
+const runInfo = { started: new Date().toISOString(), loadavgAtStart: loadavg(), knobs, steps: {} };
 for (const step of steps) {
   if (skip.has(step.name)) continue;
   rmSync(join(out, `${step.name}.json`), { force: true });

@@ -1,34 +1,43 @@
-// Send overhead: client.send (the wasm core doing the fetch from Rust) against
-// a hand-written fetch of the identical HTTP request with the same
-// AbortController timeout, both to a loopback server in another process, at
-// concurrency 1 and 32. Fixed request counts; the two are interleaved over
-// several rounds and the median round is reported.
+// Send overhead: client.send (the wasm core doing the fetch from Rust) and
+// the floor of the stack (bench/floor/) beside a hand-written fetch of the
+// identical HTTP request, each with the same AbortController timeout and
+// each parsing the answer, against a loopback server in another process, at
+// concurrency 1 and 32. Fine-grained interleaving (bench/interleave.mjs):
+// many small chunks, the order rotating each round; per contender the
+// median ratio of its throughput to raw fetch's in the same round, and the
+// extra CPU per send over raw fetch, each with its spread across rounds.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import { root, median, percentile, round, save, log } from "./lib.mjs";
+import { pathToFileURL } from "node:url";
+import { root, save, log } from "./lib.mjs";
+import { interleaved, iqr } from "./interleave.mjs";
+import { ensureFloor, floorGlue, floorWasm } from "./floor-build.mjs";
+import { KEY, MESSAGE, handRequest, sendByHand } from "./textlink.mjs";
 
 const require = createRequire(import.meta.url);
 const { Client } = require(join(root, "pkg", "index.cjs"));
+ensureFloor();
+const floor = await import(pathToFileURL(floorGlue));
+floor.initSync({ module: new WebAssembly.Module(readFileSync(floorWasm)) });
 
-const ROUNDS = Number(process.env.SEND_ROUNDS || 3);
+const ROUNDS = Number(process.env.SEND_ROUNDS || 100);
 const PLAN = [
-  { concurrency: 1, requests: Number(process.env.SEND_REQUESTS_C1 || 2000) },
-  { concurrency: 32, requests: Number(process.env.SEND_REQUESTS_C32 || 6000) },
+  { concurrency: 1, requests: Number(process.env.SEND_CHUNK_C1 || 100) },
+  { concurrency: 32, requests: Number(process.env.SEND_CHUNK_C32 || 100) },
 ];
-const KEY = "test-textlink-key";
-const MESSAGE = { to: "+12125551212", text: "Your order shipped" };
 
 const server = spawn(process.execPath, [join(root, "bench", "loopback-server.mjs")], { stdio: ["ignore", "pipe", "inherit"] });
 const base = await new Promise((resolve) => server.stdout.once("data", (d) => resolve(String(d).trim())));
 const baseUrl = `${base}/textlink`;
 
 const client = new Client({ provider: "textlink", apiKey: KEY, baseUrl });
+const floorClient = new floor.Client({ apiKey: KEY, baseUrl });
 
 // The hand-written request is the one the client sends, byte for byte
 // (captured once through options.fetch and checked here), with a fresh
 // custom_id each time as the client does, and the client's default timeout.
-const TIMEOUT_MS = 10_000;
 let built;
 await new Client({ provider: "textlink", apiKey: KEY, baseUrl }, {
   fetch: async (url, init) => {
@@ -36,65 +45,31 @@ await new Client({ provider: "textlink", apiKey: KEY, baseUrl }, {
     return new Response('{"ok":true,"queued":true}');
   },
 }).send(MESSAGE);
-const handBody = () => JSON.stringify({ phone_number: MESSAGE.to, text: MESSAGE.text, custom_id: crypto.randomUUID() });
-const handHeaders = { Authorization: `Bearer ${KEY}`, "Content-Type": "application/json" };
+const hand = handRequest(baseUrl);
 const lower = (pairs) => JSON.stringify(pairs.map(([k, v]) => [k.toLowerCase(), v]).sort());
-const sameShape =
-  built.method === "POST" && built.url === `${baseUrl}/api/send-sms` &&
-  lower(built.headers) === lower(Object.entries(handHeaders)) &&
-  built.body.replace(/"custom_id":"[^"]+"/, "") === handBody().replace(/"custom_id":"[^"]+"/, "");
+const noId = (body) => body.replace(/"custom_id":"[^"]+"/, "");
+const sameShape = built.method === hand.init.method && built.url === hand.url &&
+  lower(built.headers) === lower(Object.entries(hand.init.headers)) && noId(built.body) === noId(hand.init.body);
 if (!sameShape) throw new Error(`the hand-written request differs from the client's: ${JSON.stringify(built)}`);
 
 const contenders = {
+  "raw fetch": () => sendByHand(baseUrl),
   "client.send": async () => {
     const receipt = await client.send(MESSAGE);
     if (receipt.status !== "queued") throw new Error(`unexpected receipt ${JSON.stringify(receipt)}`);
   },
-  "raw fetch": async () => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
-    try {
-      const res = await fetch(built.url, { method: "POST", headers: handHeaders, body: handBody(), signal: controller.signal });
-      const json = await res.json();
-      if (!res.ok || json.ok !== true) throw new Error(`unexpected answer ${res.status}`);
-    } finally {
-      clearTimeout(timer);
-    }
+  floor: async () => {
+    const receipt = await floorClient.send(MESSAGE);
+    if (receipt.status !== "queued") throw new Error(`unexpected floor receipt ${JSON.stringify(receipt)}`);
   },
 };
 
-async function measure(fn, concurrency, requests) {
-  const latencies = new Float64Array(requests);
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < requests; i = next++) {
-        const s = performance.now();
-        await fn();
-        latencies[i] = performance.now() - s;
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return { rps: requests / seconds, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99) };
-}
-
 const results = [];
 for (const { concurrency, requests } of PLAN) {
-  for (const fn of Object.values(contenders)) await measure(fn, concurrency, Math.min(500, requests)); // warm-up
-  const rounds = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
-  for (let r = 0; r < ROUNDS; r++) {
-    const order = r % 2 ? Object.keys(contenders).reverse() : Object.keys(contenders);
-    for (const name of order) rounds[name].push(await measure(contenders[name], concurrency, requests));
-  }
-  for (const [name, rs] of Object.entries(rounds)) {
-    const pick = (k) => round(median(rs.map((x) => x[k])), k === "rps" ? 0 : 3);
-    const row = { name, concurrency, requests, rounds: ROUNDS, rps: pick("rps"), p50: pick("p50"), p90: pick("p90"), p99: pick("p99"),
-                  rpsRounds: rs.map((x) => round(x.rps, 0)) };
-    results.push(row);
-    log(`send c=${concurrency} ${name}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms`);
+  const r = await interleaved({ contenders, baseline: "raw fetch", concurrency, requests, rounds: ROUNDS });
+  results.push(r);
+  for (const [name, c] of Object.entries(r.contenders)) {
+    log(`send c=${concurrency} ${name}: ${c.rps.median} req/s, ${iqr(c.ratio)}x raw fetch, CPU ${c.cpuUsPerCall.median} µs/send (+${iqr(c.extraCpuUs)} µs)`);
   }
 }
 server.kill("SIGTERM");
