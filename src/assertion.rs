@@ -8,7 +8,7 @@
 //! `"edgetext-otp-assertion-v1"` ‖ payload). The domain string is used by
 //! nothing else, so no code hash or signed token can pass for an assertion.
 
-use crate::otp::{b64url, b64url_bytes};
+use crate::core::encode::{b64url, b64url_decode, hex};
 use crate::{normalize_phone, Error, ErrorCode, Result};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -74,8 +74,8 @@ pub fn verify_otp_assertion(assertion: &str, secret: &[u8], to: &str, max_age_se
     if v != Some("a1") || parts.next().is_some() {
         return Err(invalid("is not an edgetext assertion"));
     }
-    let payload = p.and_then(b64url_bytes).filter(|p| p.len() > HEAD).ok_or_else(|| invalid("is not an edgetext assertion"))?;
-    let tag = m.and_then(b64url_bytes).filter(|t| t.len() == 32).ok_or_else(|| invalid("is not an edgetext assertion"))?;
+    let payload = p.and_then(b64url_decode).filter(|p| p.len() > HEAD).ok_or_else(|| invalid("is not an edgetext assertion"))?;
+    let tag = m.and_then(b64url_decode).filter(|t| t.len() == 32).ok_or_else(|| invalid("is not an edgetext assertion"))?;
     if mac(secret, &payload).verify_slice(&tag).is_err() {
         return Err(invalid("was not signed with this secret, or was changed"));
     }
@@ -91,6 +91,6 @@ pub fn verify_otp_assertion(assertion: &str, secret: &[u8], to: &str, max_age_se
     if now_ms - verified_at.min(now_ms) > max_age_seconds.saturating_mul(1000) {
         return Err(invalid(&format!("is older than {max_age_seconds} s")));
     }
-    let id = payload[8..HEAD].iter().map(|b| format!("{b:02x}")).collect();
+    let id = hex(&payload[8..HEAD]);
     Ok(VerifiedNumber { to: wanted, verified_at, id })
 }

@@ -5,7 +5,7 @@
 //! feeds the outcome back ([`Call::feed`]). The retry rules live here, so
 //! the JavaScript loop and the native async driver behave identically.
 
-use crate::codec::{self, opt_bool, opt_str, opt_u64};
+use crate::core::codec::{self, opt_bool, opt_str, opt_u64};
 use crate::providers::{self, klink, relay, teklink, textlink, PreparedSend, Retry};
 use crate::{
     CodeTicket, Config, DeliveryStatus, Error, ErrorCode, HttpRequest, HttpResponse, MessageStatus, ProviderKind, Random,
@@ -422,8 +422,7 @@ fn worker_error(cfg: &Config, resp: &HttpResponse) -> Error {
         text.push_str(": ");
         text.extend(m.chars().take(300));
     }
-    let retryable = matches!(code, ErrorCode::RateLimited | ErrorCode::ProviderUnavailable | ErrorCode::Network | ErrorCode::Timeout);
-    let mut e = Error::new(code, text).with_provider(cfg.provider.as_str()).retryable(retryable);
+    let mut e = Error::new(code, text).with_provider(cfg.provider.as_str()).retryable(code.retryable());
     e.http_status = Some(resp.status);
     e.provider_message = given.map(str::to_string);
     e

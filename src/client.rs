@@ -6,12 +6,11 @@
 use crate::call::{Finish, Outcome};
 use crate::providers::{klink, relay, teklink, textlink, Ctx, Retry};
 use crate::{
-    check_code, TokenState, generate_code, nanp_national, sign_code, Call, Clock, CodeMode, CodeRequest, CodeTicket, Config,
+    check_code, TokenState, generate_code, nanp_national, sign_code, Call, Clock, CodeMode, CodeStore, CodeRequest, CodeTicket, Config,
     ContactTagRequest, DeleteCallbackRequest, Error, ErrorCode, HttpRequest, InboundCallback, InboundFilter, ListOptions,
     Message, MessageStatus, Method, RequestRecord, ProviderKind, Random, RawJson, RelayMessage, Result, SendReceipt, Step, Transport,
     Verification, VerifyRequest,
 };
-use core::future::Future;
 use std::sync::Arc;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -62,17 +61,17 @@ impl Operation {
             }
             _ => return Err(Error::unsupported(format!("there is no operation named \"{name}\""))),
         };
-        crate::codec::read(arg, |d| {
+        crate::core::codec::read(arg, |d| {
             Ok(match name {
                 "send" => Operation::Send(Message::deserialize_for(provider, d)?),
-                "sendCode" => Operation::SendCode(crate::codec::de::<CodeRequest, _>(d)?),
-                "verifyCode" => Operation::VerifyCode(crate::codec::de::<VerifyRequest, _>(d)?),
-                "status" => Operation::Status(crate::codec::de::<String, _>(d)?),
-                "updateContactTag" => Operation::UpdateContactTag(crate::codec::de::<ContactTagRequest, _>(d)?),
-                "listMessages" => Operation::ListMessages(crate::codec::de::<ListOptions, _>(d)?),
-                "inboundQuery" => Operation::InboundQuery(crate::codec::de::<InboundFilter, _>(d)?),
-                "registerCallback" => Operation::RegisterCallback(crate::codec::de::<InboundCallback, _>(d)?),
-                _ => Operation::DeleteCallback(crate::codec::de::<DeleteCallbackRequest, _>(d)?),
+                "sendCode" => Operation::SendCode(crate::core::codec::de::<CodeRequest, _>(d)?),
+                "verifyCode" => Operation::VerifyCode(crate::core::codec::de::<VerifyRequest, _>(d)?),
+                "status" => Operation::Status(crate::core::codec::de::<String, _>(d)?),
+                "updateContactTag" => Operation::UpdateContactTag(crate::core::codec::de::<ContactTagRequest, _>(d)?),
+                "listMessages" => Operation::ListMessages(crate::core::codec::de::<ListOptions, _>(d)?),
+                "inboundQuery" => Operation::InboundQuery(crate::core::codec::de::<InboundFilter, _>(d)?),
+                "registerCallback" => Operation::RegisterCallback(crate::core::codec::de::<InboundCallback, _>(d)?),
+                _ => Operation::DeleteCallback(crate::core::codec::de::<DeleteCallbackRequest, _>(d)?),
             })
         })
         .map_err(|why| crate::model::input_error(what, provider, &why))
@@ -112,17 +111,6 @@ impl Operation {
             Operation::DeleteCallback(_) => "deleteCallback",
         }
     }
-}
-
-/// Where signed-code check counts are kept: the Workers KV shape (`get`,
-/// `put` with a time to live). In JavaScript it is `config.otp.store`.
-pub trait CodeStore {
-    /// Whether a store was given (signed `verifyCode` needs one).
-    fn has_store(&self) -> bool;
-    /// The value under `key`, if any.
-    fn get(&self, key: &str) -> impl Future<Output = core::result::Result<Option<String>, String>>;
-    /// Stores `value` under `key` for `ttl_seconds`.
-    fn put(&self, key: &str, value: &str, ttl_seconds: u64) -> impl Future<Output = core::result::Result<(), String>>;
 }
 
 /// A client for one provider. `P` tells the time and gives random bytes;
@@ -320,7 +308,7 @@ impl<P: Clock + Random> Client<P> {
         not_here(r.contact_id.is_some(), "contactId")?;
         let to = crate::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
         let body = WorkerSend { to: &to, service_name: r.service_name.as_deref() };
-        let req = worker_request(base, "/v1/otp/send", crate::codec::to_json(&body));
+        let req = worker_request(base, "/v1/otp/send", crate::core::codec::to_json(&body));
         let ticket = CodeTicket { provider: self.cfg.provider, to, mode: CodeMode::Worker, expires_at_ms: 0, token: None };
         Ok(Call::fetch(&self.cfg, req, Some(Retry::Unsafe), None, Finish::WorkerCode(ticket)))
     }
@@ -333,7 +321,7 @@ impl<P: Clock + Random> Client<P> {
         crate::providers::only_for(r.contact_id.is_some(), "contactId", "verifyCode", why)?;
         let to = crate::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
         let body = WorkerVerify { to: &to, code: r.code.trim() };
-        Ok(Call::fetch(&self.cfg, worker_request(base, "/v1/otp/verify", crate::codec::to_json(&body)), None, None, Finish::WorkerVerify))
+        Ok(Call::fetch(&self.cfg, worker_request(base, "/v1/otp/verify", crate::core::codec::to_json(&body)), None, None, Finish::WorkerVerify))
     }
 
     #[inline(never)]
@@ -355,7 +343,7 @@ impl<P: Clock + Random> Client<P> {
         if let Some(t) = &cfg.status_token {
             headers.push(("Authorization".to_string(), format!("Bearer {t}")));
         }
-        let url = format!("{base}/v1/status/{p}/{}", crate::providers::path_segment(id));
+        let url = format!("{base}/v1/status/{p}/{}", crate::core::encode::path_segment(id));
         let req = HttpRequest { method: Method::Get, url, headers, body: None };
         Ok(Call::fetch(cfg, req, None, None, Finish::WorkerStatus(id.into())))
     }
@@ -485,11 +473,11 @@ impl<P: Clock + Random + Transport + CodeStore> Client<P> {
         let store_error = |why: String| Error::new(ErrorCode::Network, format!("config.otp.store failed: {why}")).retryable(true);
         // An entry that does not read back as a state counts as used up.
         let used_up = TokenState { checks: crate::MAX_TOKEN_CHECKS, spent: true };
-        let prev = self.platform.get(&key).await.map_err(store_error)?.map(|text| crate::codec::from_json::<TokenState>(&text).unwrap_or(used_up));
+        let prev = self.platform.get(&key).await.map_err(store_error)?.map(|text| crate::core::codec::from_json::<TokenState>(&text).unwrap_or(used_up));
         let step = crate::next_token_state(prev, check);
         // Written before answering, so that a failed write never lets a check go uncounted.
         if let Some(state) = step.store {
-            self.platform.put(&key, &crate::codec::to_json(&state), ttl).await.map_err(store_error)?;
+            self.platform.put(&key, &crate::core::codec::to_json(&state), ttl).await.map_err(store_error)?;
         }
         Ok(match step.reason {
             None if step.valid => Verification::valid(),

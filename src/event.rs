@@ -3,7 +3,7 @@
 //! that the package's `.d.ts` declares it from this type; the worker build
 //! parses webhooks into it (src/webhook.rs).
 
-use crate::codec::RawJson;
+use crate::core::codec::RawJson;
 use crate::{iso8601, ProviderKind};
 use serde::{Serialize, Serializer};
 

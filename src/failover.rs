@@ -9,36 +9,16 @@ use crate::{Client, Clock};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
-/// Whether a failed send may go on to the next provider.
-///
-/// Yes only when this provider certainly did not take the message and
-/// another may: it refused it (`unauthorized`, `provider_rejected`,
-/// `provider_unavailable`: a 503 before accepting), the request never left
-/// (`network`), it is still rate limited after its retries, it cannot
-/// address the recipient (`invalid_phone`) or has no such operation.
-/// Never after `outcome_unknown` (nor a read's `timeout`): the message may
-/// be on its way. Never for the caller's own mistakes (`invalid_input`,
-/// `invalid_config`) or a policy of the caller's worker
-/// (`country_not_allowed`, `number_not_allowed`): another provider would
-/// not make them right, and would bypass the policy. (`invalid_assertion`
-/// is never a send's.)
+/// Whether a failed send may go on to the next provider: only when this
+/// provider certainly did not take the message
+/// ([`ErrorCode::certainly_not_taken`]) and the failure is not the caller's
+/// own ([`ErrorCode::callers_fault`]), which another provider would not make
+/// right (or would let bypass the policy of the caller's worker). So yes
+/// after `unauthorized`, `rate_limited`, `provider_rejected`,
+/// `provider_unavailable`, `network`, `invalid_phone` and `unsupported`;
+/// never after `outcome_unknown` or `timeout`: the message may be on its way.
 pub fn may_fail_over(code: ErrorCode) -> bool {
-    match code {
-        ErrorCode::Unauthorized
-        | ErrorCode::RateLimited
-        | ErrorCode::ProviderRejected
-        | ErrorCode::ProviderUnavailable
-        | ErrorCode::Network
-        | ErrorCode::InvalidPhone
-        | ErrorCode::Unsupported => true,
-        ErrorCode::OutcomeUnknown
-        | ErrorCode::Timeout
-        | ErrorCode::InvalidInput
-        | ErrorCode::InvalidConfig
-        | ErrorCode::CountryNotAllowed
-        | ErrorCode::NumberNotAllowed
-        | ErrorCode::InvalidAssertion => false,
-    }
+    code.certainly_not_taken() && !code.callers_fault()
 }
 
 /// A message for `Failover.send`: `to` and `text`, and any provider's own
@@ -108,7 +88,7 @@ impl FailoverMessage {
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json(text: &str) -> Result<FailoverMessage> {
         let mut de = serde_json::Deserializer::from_str(text);
-        crate::codec::read(&mut de, |d| FailoverMessage::deserialize(d))
+        crate::core::codec::read(&mut de, |d| FailoverMessage::deserialize(d))
             .map_err(|why| Error::input(crate::model::field_error("message", None, &why)))
     }
 

@@ -11,7 +11,8 @@
 //! A refused request changes nothing: every limit is checked before any
 //! count is written. A verify of a number that has no live code writes nothing.
 
-use crate::codec::{from_json, to_json};
+use crate::core::codec::{from_json, to_json};
+use crate::core::encode::{hex, unhex};
 use crate::{address_buckets, classify_number, generate_code, secret_eq, sign_assertion, ErrorCode, NumberType, OtpAction, Random};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -372,10 +373,6 @@ fn code_hash(secret: &[u8], salt: &[u8], to: &str, code: &str) -> [u8; 32] {
     m.finalize().into_bytes().into()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn bytes<const N: usize>(rng: &impl Random) -> [u8; N] {
     let mut b = [0u8; N];
     rng.fill(&mut b);
@@ -524,7 +521,7 @@ fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, entries
     }
     live.checks.insert(akey.clone(), mine + 1);
     live.total += 1;
-    let salt = unhex(&live.salt);
+    let salt = unhex(&live.salt).unwrap_or_default();
     let given = hex(&code_hash(&s.secret, &salt, &to, code));
     let valid = secret_eq(&given, &live.hash);
     let assertion = valid.then(|| {
@@ -540,10 +537,6 @@ fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, entries
     writes.0.insert(akey, Some(to_json(&addr)));
     let reason = if valid { None } else { Some("mismatch") };
     GuardDecision { answer: checked(valid, reason, assertion), writes, forget_at }
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len() / 2).filter_map(|i| u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()).collect()
 }
 
 fn decide_refund(to: &str, id: &str, entries: &GuardEntries, now: u64) -> GuardDecision {
@@ -770,7 +763,7 @@ pub fn otp_after_send(sent: &GuardAnswer, provider: &str, error: Option<ErrorCod
     };
     use ErrorCode::*;
     let message = message.replace(sent_code.as_str(), "[redacted]");
-    let refund = matches!(code, InvalidInput | InvalidPhone | InvalidConfig | Unsupported | Unauthorized | ProviderRejected | ProviderUnavailable | Network | RateLimited);
+    let refund = code.certainly_not_taken();
     let answer = match code {
         InvalidPhone | InvalidInput => OtpResponse::error(400, code.as_str(), message, None),
         InvalidConfig | Unsupported => OtpResponse::error(503, "otp_not_configured", message, None),

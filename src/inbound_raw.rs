@@ -62,7 +62,7 @@ impl Serialize for RawObject {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::{from_json, to_json};
+    use crate::core::codec::{from_json, to_json};
 
     #[test]
     fn members_keep_their_order_and_values() {

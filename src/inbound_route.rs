@@ -4,7 +4,8 @@
 //! every refusal are decided here; only a storage failure (which the runtime
 //! meets while carrying a decision out) answers 5xx.
 
-use crate::codec::{self, RawJson};
+use crate::core::codec::{self, RawJson};
+use crate::core::encode::percent_decode;
 use crate::inbound_status::{StatusRow, StatusUpdate};
 use crate::secret_eq;
 use crate::webhook::{parse_webhook, reject, Rejection, WebhookRequest, WebhookSecrets, MAX_WEBHOOK_BODY};
@@ -48,7 +49,7 @@ pub struct WorkerRequest<'a> {
 impl WorkerRequest<'_> {
     /// Whether its `Content-Length` says the body is longer than `limit`.
     pub(crate) fn declares_more_than(&self, limit: usize) -> bool {
-        let declared = crate::http::find_header(self.headers, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
+        let declared = crate::core::http::find_header(self.headers, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
         declared.is_some_and(|n| n > limit as u64)
     }
 }
@@ -250,42 +251,6 @@ pub fn events_answer(bodies: Vec<String>) -> WorkerResponse {
     WorkerResponse::json(200, &EventList { ok: true, events: bodies.into_iter().map(RawJson).collect() })
 }
 
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Strict percent-decoding (`+` as a space when `form`); `None` for a
-/// malformed escape or bytes that are not UTF-8.
-pub fn percent_decode(s: &str, form: bool) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                let hi = bytes.get(i + 1).copied().and_then(hex_value)?;
-                let lo = bytes.get(i + 2).copied().and_then(hex_value)?;
-                out.push(hi << 4 | lo);
-                i += 3;
-            }
-            b'+' if form => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// The value of `name` in a query string (the first one), decoded.
 fn query_param(query: &str, name: &str) -> Result<Option<String>, Rejection> {
     for pair in query.split('&').filter(|p| !p.is_empty()) {
@@ -301,13 +266,13 @@ fn query_param(query: &str, name: &str) -> Result<Option<String>, Rejection> {
 /// Whether the request carries `Authorization: Bearer <EDGETEXT_API_TOKEN>`
 /// (the scheme is required; its case is not significant, per RFC 9110).
 pub fn bearer_authorized(headers: &[(String, String)], token: Option<&str>) -> bool {
-    bearer_matches(crate::http::find_header(headers, "authorization"), token)
+    bearer_matches(crate::core::http::find_header(headers, "authorization"), token)
 }
 
 /// Whether an `Authorization` value is `Bearer <token>`, for a token that is set.
 pub(crate) fn bearer_matches(value: Option<&str>, token: Option<&str>) -> bool {
     let (Some(token), Some(value)) = (token.filter(|t| !t.is_empty()), value) else { return false };
-    let given = value.get(..7).filter(|p| p.eq_ignore_ascii_case("bearer ")).map(|_| &value[7..]);
+    let given = crate::core::http::bearer_token(value);
     given.is_some_and(|g| secret_eq(g, token))
 }
 

@@ -7,13 +7,6 @@
 use base64ct::{Base64, Encoding};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use subtle::ConstantTimeEq;
-
-/// Compares two secrets in constant time (for equal lengths; a length
-/// mismatch returns at once, which reveals only the length).
-pub fn secret_eq(a: &str, b: &str) -> bool {
-    a.as_bytes().ct_eq(b.as_bytes()).into()
-}
 
 /// The prefix of a Standard Webhooks secret.
 pub const WEBHOOK_SECRET_PREFIX: &str = "whsec_";

@@ -8,18 +8,14 @@
 #![deny(missing_docs)]
 
 mod assertion;
-mod codec;
-mod error;
+mod core;
 mod event;
-mod http;
 mod otp;
 mod phone;
 mod segments;
 
 pub use assertion::*;
-pub use codec::RawJson;
-pub use error::{Error, ErrorCode, Result};
-pub use http::{Clock, HttpRequest, HttpResponse, Method, Random, Transport, TransportError};
+pub use crate::core::*;
 pub use otp::*;
 pub use phone::*;
 pub use segments::*;
@@ -28,7 +24,6 @@ mod client;
 mod failover;
 mod model;
 mod providers;
-mod time;
 #[cfg(feature = "worker")]
 mod address;
 #[cfg(feature = "worker")]
@@ -50,11 +45,10 @@ mod inbound_outbox;
 mod inbound_signature;
 
 pub use call::{Call, Outcome, Step, MAX_RETRY_AFTER_SECONDS};
-pub use client::{Client, CodeStore, Operation};
+pub use client::{Client, Operation};
 pub use event::*;
 pub use failover::*;
 pub use model::*;
-pub use time::{iso8601, parse_iso8601};
 #[cfg(feature = "worker")]
 pub use address::*;
 #[cfg(feature = "worker")]

@@ -284,7 +284,7 @@ impl Config {
     /// assert_eq!(err.message, "config.channelId is required");
     /// ```
     pub fn from_json(text: &str) -> Result<Config> {
-        let given = crate::codec::from_json::<ClientConfig>(text).map_err(|e| Error::config(field_error("config", None, &e)))?;
+        let given = crate::core::codec::from_json::<ClientConfig>(text).map_err(|e| Error::config(field_error("config", None, &e)))?;
         Config::new(given)
     }
 
@@ -511,10 +511,10 @@ impl Message {
     /// Reads `provider`'s message from a deserializer, refusing fields it does not have.
     pub fn deserialize_for<'de, D: serde::Deserializer<'de>>(provider: ProviderKind, d: D) -> core::result::Result<Message, D::Error> {
         Ok(match provider {
-            ProviderKind::TextLink => Message::TextLink(crate::codec::de::<TextLinkMessage, _>(d)?),
-            ProviderKind::Teklink => Message::Teklink(crate::codec::de::<TeklinkMessage, _>(d)?),
-            ProviderKind::Relay => Message::Relay(crate::codec::de::<RelayMessage, _>(d)?),
-            ProviderKind::Klink => Message::Klink(crate::codec::de::<KlinkMessage, _>(d)?),
+            ProviderKind::TextLink => Message::TextLink(crate::core::codec::de::<TextLinkMessage, _>(d)?),
+            ProviderKind::Teklink => Message::Teklink(crate::core::codec::de::<TeklinkMessage, _>(d)?),
+            ProviderKind::Relay => Message::Relay(crate::core::codec::de::<RelayMessage, _>(d)?),
+            ProviderKind::Klink => Message::Klink(crate::core::codec::de::<KlinkMessage, _>(d)?),
         })
     }
 }
@@ -680,7 +680,7 @@ pub struct CodeTicket {
     /// Who checks the code.
     pub mode: CodeMode,
     /// When the code stops working (RFC 3339).
-    #[serde(rename = "expiresAt", serialize_with = "crate::time::serialize_ms")]
+    #[serde(rename = "expiresAt", serialize_with = "crate::core::time::serialize_ms")]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub expires_at_ms: u64,
     /// The signed token (`None` in provider and worker mode).

@@ -16,6 +16,7 @@
 //! [`CodeCheck::Expired`] (at or after its expiry), so an expired token says
 //! nothing about a wrong code.
 
+use crate::core::encode::{b64url, b64url_decode};
 use crate::{Error, Random, Result};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -80,11 +81,7 @@ pub fn sign_code(
     payload.extend_from_slice(nonce);
     payload.extend_from_slice(recipient.as_bytes());
     let tag = mac(secret, &payload, code).finalize().into_bytes();
-    let mut token = String::from("v1.");
-    b64url_encode(&payload, &mut token);
-    token.push('.');
-    b64url_encode(&tag, &mut token);
-    token
+    format!("v1.{}.{}", b64url(&payload), b64url(&tag))
 }
 
 /// The outcome of checking a code against a token.
@@ -229,52 +226,6 @@ pub fn next_token_state(prev: Option<TokenState>, check: CodeCheck) -> TokenStep
 pub fn token_store_key(token: &str, now_ms: u64) -> Option<(String, u64)> {
     use sha2::Digest;
     let expiry = token_expiry(token)?;
-    let mut key = String::from("edgetext-otp:");
-    b64url_encode(&Sha256::digest(token.as_bytes()), &mut key);
+    let key = format!("edgetext-otp:{}", b64url(&Sha256::digest(token.as_bytes())));
     Some((key, (expiry.saturating_sub(now_ms) / 1000).max(60)))
-}
-
-/// Unpadded base64url of `bytes`.
-pub(crate) fn b64url(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    b64url_encode(bytes, &mut out);
-    out
-}
-
-/// Bytes of unpadded base64url text, `None` if it is not such text.
-pub(crate) fn b64url_bytes(text: &str) -> Option<Vec<u8>> {
-    b64url_decode(text)
-}
-
-/// Appends unpadded base64url of `bytes` to `out`.
-fn b64url_encode(bytes: &[u8], out: &mut String) {
-    use base64ct::Encoding;
-    out.push_str(&base64ct::Base64UrlUnpadded::encode_string(bytes));
-}
-
-/// Bytes of unpadded base64url text (canonical: no stray trailing bits).
-fn b64url_decode(text: &str) -> Option<Vec<u8>> {
-    use base64ct::Encoding;
-    base64ct::Base64UrlUnpadded::decode_vec(text).ok()
-}
-
-#[cfg(test)]
-mod base64_tests {
-    use super::*;
-
-    #[test]
-    fn base64url_matches_rfc_4648_vectors() {
-        for (raw, text) in [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")] {
-            let mut out = String::new();
-            b64url_encode(raw.as_bytes(), &mut out);
-            assert_eq!(out, text);
-            assert_eq!(b64url_decode(text).as_deref(), Some(raw.as_bytes()));
-        }
-        let mut out = String::new();
-        b64url_encode(&[0xfb, 0xff, 0xbf], &mut out);
-        assert_eq!(out, "-_-_", "the URL alphabet");
-        for bad in ["Zg=", "Z", "Zh", "Zm9", "Zm9v+", "Zm/v", "Zm9\u{e9}"] {
-            assert_eq!(b64url_decode(bad), None, "{bad:?}");
-        }
-    }
 }

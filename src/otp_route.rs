@@ -4,7 +4,8 @@
 //! the provider was asked. The runtime only reads the body, calls the
 //! Durable Object and makes the send.
 
-use crate::inbound_route::{bearer_matches, percent_decode, Decision, WorkerRequest, WorkerResponse, WorkerSettings};
+use crate::core::encode::percent_decode;
+use crate::inbound_route::{bearer_matches, Decision, WorkerRequest, WorkerResponse, WorkerSettings};
 use crate::{guard_keys, otp_after_send, otp_request, ErrorCode, GuardAnswer, GuardRequest, GuardSettings, OtpCaller, OtpResponse, OTP_MAX_BODY};
 
 /// The two OTP routes.
@@ -56,7 +57,7 @@ fn not_configured(message: String) -> OtpResponse {
 /// The CORS headers for a request whose `Origin` `OTP_CORS_ORIGINS` lists
 /// (comma-separated origins, or `*`); none for any other request.
 pub fn otp_cors(headers: &[(String, String)], origins: Option<&str>) -> Vec<(String, String)> {
-    let Some(origin) = crate::http::find_header(headers, "origin") else { return Vec::new() };
+    let Some(origin) = crate::core::http::find_header(headers, "origin") else { return Vec::new() };
     let mut allowed = origins.unwrap_or("").split(',').map(|o| o.trim().trim_end_matches('/')).filter(|o| !o.is_empty());
     if !allowed.any(|o| o == "*" || o == origin) {
         return Vec::new();
@@ -107,8 +108,8 @@ pub(crate) fn otp_route(req: &WorkerRequest, raw: &[&str], settings: &WorkerSett
     // otp_request refuses a body read past the limit.
     let Some(body) = req.body else { return Decision::NeedBody { limit: OTP_MAX_BODY } };
     let caller = OtpCaller {
-        address: crate::http::find_header(req.headers, "cf-connecting-ip").unwrap_or(""),
-        trusted: bearer_matches(crate::http::find_header(req.headers, "authorization"), settings.api_token.as_deref()),
+        address: crate::core::http::find_header(req.headers, "cf-connecting-ip").unwrap_or(""),
+        trusted: bearer_matches(crate::core::http::find_header(req.headers, "authorization"), settings.api_token.as_deref()),
     };
     // Bad input is a 400 even where the settings are not.
     let request = match otp_request(action, body, &caller).and_then(|r| settings.guard().map(|_| r)) {

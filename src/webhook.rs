@@ -9,7 +9,8 @@
 //! or from a hash of the body where the provider gives neither, never from
 //! the time of arrival: a redelivery yields the same id and is stored once.
 
-use crate::codec::{self, RawJson};
+use crate::core::codec::{self, RawJson};
+use crate::core::encode::{hex, unhex};
 use crate::inbound_raw::RawObject;
 use crate::{parse_iso8601, secret_eq, EventKind, InboundEvent, ProviderKind};
 use hmac::{Hmac, Mac};
@@ -111,28 +112,8 @@ pub fn hmac_hex(key: &[u8], message: &[u8]) -> String {
     hex(&mac.finalize().into_bytes())
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 15)] as char);
-    }
-    s
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect()
-}
-
 fn header<'a>(req: &'a WebhookRequest, name: &str) -> Option<&'a str> {
-    crate::http::find_header(req.headers, name)
+    crate::core::http::find_header(req.headers, name)
 }
 
 /// A stable id from the parts that identify an event at its provider.
@@ -366,7 +347,7 @@ pub fn parse_webhook(req: &WebhookRequest, secrets: &WebhookSecrets, now_ms: u64
         }
         ProviderKind::Relay => {
             let from_header = header(req, "authorization")
-                .and_then(|a| a.get(..7).filter(|p| p.eq_ignore_ascii_case("bearer ")).map(|_| &a[7..]))
+                .and_then(crate::core::http::bearer_token)
                 .or_else(|| header(req, "x-callback-token"));
             let ok = match from_header {
                 Some(t) => secret_eq(t, secret),

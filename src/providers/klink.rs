@@ -1,7 +1,7 @@
 //! Klink CX (`klink-cx.txt`): `POST /api/v1/messages/send` to a contact.
 
 use super::{is_uuid, parse_ok, request, Ctx, PreparedSend, Retry};
-use crate::codec::{opt_str, opt_u64};
+use crate::core::codec::{opt_str, opt_u64};
 use crate::{iso8601, segments, Config, Error, ErrorCode, HttpResponse, KlinkMessage, Method, Result};
 use serde::{Deserialize, Serialize};
 

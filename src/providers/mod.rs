@@ -6,7 +6,7 @@ pub(crate) mod relay;
 pub(crate) mod teklink;
 pub(crate) mod textlink;
 
-use crate::codec::{self, opt_bool, opt_str};
+use crate::core::codec::{self, opt_bool, opt_str};
 use crate::{Config, Error, ErrorCode, HttpRequest, HttpResponse, Method, Random, Result, SegmentInfo};
 use serde::{Deserialize, Serialize};
 
@@ -45,13 +45,6 @@ pub(crate) fn request<B: Serialize>(cfg: &Config, method: Method, path: &str, bo
         headers.push(("Content-Type".to_string(), "application/json".to_string()));
     }
     HttpRequest { method, url: format!("{}{}", cfg.base_url, path), headers, body }
-}
-
-/// Percent-encodes one URL path segment (RFC 3986 unreserved characters stay).
-pub(crate) fn path_segment(s: &str) -> String {
-    const RESERVED: &percent_encoding::AsciiSet =
-        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-    percent_encoding::utf8_percent_encode(s, RESERVED).to_string()
 }
 
 /// A random (version 4) UUID.
@@ -189,10 +182,5 @@ mod tests {
         assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
         assert!(!is_uuid("81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c"));
         assert!(is_uuid("81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4"));
-    }
-
-    #[test]
-    fn path_segments_are_encoded() {
-        assert_eq!(path_segment("msg_1a/../x y"), "msg_1a%2F..%2Fx%20y");
     }
 }

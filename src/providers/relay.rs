@@ -6,8 +6,9 @@
 //! (a fresh UUID unless the caller gives one) and any transient failure is
 //! retried with the same key.
 
-use super::{parse_ok, path_segment, request, uuid_v4, Ctx, PreparedSend, Retry};
-use crate::codec::{opt_bool, opt_str};
+use crate::core::encode::path_segment;
+use super::{parse_ok, request, uuid_v4, Ctx, PreparedSend, Retry};
+use crate::core::codec::{opt_bool, opt_str};
 use crate::{
     normalize_phone, segments, Config, DeleteCallbackRequest, DeliveryStatus, Error, ErrorCode, HttpRequest, HttpResponse,
     InboundCallback, InboundFilter, ListOptions, MessageStatus, Method, ProviderKind, RawJson, RelayChannel, RelayMessage,

@@ -1,7 +1,8 @@
 //! Teklink ChatServ (`teklink-chatserv.txt`):
 //! `POST /api/v1/channels/{CHANNEL_ID}/messages`, North American numbers only.
 
-use super::{parse_ok, path_segment, Any, Ctx, PreparedSend, Retry};
+use crate::core::encode::path_segment;
+use super::{parse_ok, Any, Ctx, PreparedSend, Retry};
 use crate::{
     codec, nanp_national, segments, Config, ConversationState, Error, HttpRequest, HttpResponse, Method, Result, SendStatus,
     TeklinkAuth, TeklinkMessage,

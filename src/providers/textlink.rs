@@ -2,7 +2,7 @@
 //! `/api/verify-code` and `/api/update-contect-tag` (spelt so by TextLink).
 
 use super::{only_for, parse_ok, request, uuid_v4, Ctx, PreparedSend, Retry};
-use crate::codec::{self, opt_bool, opt_str};
+use crate::core::codec::{self, opt_bool, opt_str};
 use crate::{
     normalize_phone, segments, CodeRequest, Config, ContactTagRequest, Error, HttpRequest, HttpResponse, Method, Result,
     SendStatus, TextLinkMessage, Verification,

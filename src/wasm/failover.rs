@@ -43,7 +43,7 @@ impl JsFailover {
     /// Sends `message`; resolves to the accepting provider's receipt plus
     /// `attempts`, or throws the error that ended it, with `attempts`.
     pub async fn send(&self, message: JsValue) -> Result<JsValue, JsValue> {
-        let read = |v: JsValue| crate::codec::from_js::<FailoverMessage>(v);
+        let read = |v: JsValue| crate::wasm::convert::from_js::<FailoverMessage>(v);
         let m = read(message.clone()).map_err(|why| {
             let mut e = Error::input(crate::model::field_error("message", None, &why));
             if let Some(field) = failing_field(&message, |one| read(one).err().map(Error::input)) {
@@ -56,7 +56,7 @@ impl JsFailover {
             Ok(receipt) => super::convert::out(Ok(receipt)),
             Err(failed) => {
                 let e = error_to_js(failed.error);
-                let attempts = crate::codec::to_js(&failed.attempts).unwrap_or(JsValue::NULL);
+                let attempts = crate::wasm::convert::to_js(&failed.attempts).unwrap_or(JsValue::NULL);
                 let _ = js_sys::Reflect::set(&e, &JsValue::from_str("attempts"), &attempts);
                 Err(e)
             }

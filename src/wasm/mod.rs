@@ -2,7 +2,7 @@
 //! run the core's calls over `fetch`, and the free functions. It converts
 //! values and nothing else.
 
-mod convert;
+pub(crate) mod convert;
 mod failover;
 mod otp;
 mod platform;
@@ -62,7 +62,7 @@ impl JsClient {
             let mut settings = js_sys::Object::assign(&js_sys::Object::new(), otp.unchecked_ref());
             js_sys::Reflect::delete_property(&settings, &JsValue::from_str("store"))?;
             settings = settings.unchecked_into();
-            if let Err(e) = crate::codec::from_js::<crate::OtpSettings>(settings.into()) {
+            if let Err(e) = crate::wasm::convert::from_js::<crate::OtpSettings>(settings.into()) {
                 if e.starts_with("unknown field") {
                     return Err(error_to_js(crate::Error::config(crate::model::field_error("config.otp", None, &e))));
                 }
@@ -81,8 +81,8 @@ impl JsClient {
             }
             None => config,
         };
-        let given = crate::codec::from_js::<crate::ClientConfig>(config.clone()).map_err(|e| {
-            let field = failing_field(&config, |one| crate::codec::from_js::<crate::ClientConfig>(one).err().map(crate::Error::config));
+        let given = crate::wasm::convert::from_js::<crate::ClientConfig>(config.clone()).map_err(|e| {
+            let field = failing_field(&config, |one| crate::wasm::convert::from_js::<crate::ClientConfig>(one).err().map(crate::Error::config));
             let why = match field {
                 Some(f) if !e.starts_with("unknown field") => format!("{f}: {e}"),
                 _ => e,
@@ -198,10 +198,10 @@ async fn run(client: Rc<crate::Client<JsPlatform>>, name: &'static str, arg: JsV
         "listMessages" | "inboundQuery" if arg.is_undefined() || arg.is_null() => js_sys::Object::new().into(),
         _ => arg,
     };
-    let op = match Operation::read(name, provider, crate::codec::Strict(arg.clone())) {
+    let op = match Operation::read(name, provider, crate::wasm::convert::Strict(arg.clone())) {
         Ok(op) => op,
         Err(mut e) => {
-            if let Some(field) = failing_field(&arg, |one| Operation::read(name, provider, crate::codec::Strict(one)).err()) {
+            if let Some(field) = failing_field(&arg, |one| Operation::read(name, provider, crate::wasm::convert::Strict(one)).err()) {
                 e.message = e.message.replacen(": ", &format!(".{field}: "), 1);
             }
             return Err(error_to_js(e.with_provider(provider.as_str())));

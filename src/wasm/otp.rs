@@ -40,7 +40,7 @@ pub fn verify_otp_assertion(
 #[cfg(feature = "worker")]
 mod guard {
     use super::*;
-    use crate::codec::{from_js, to_js};
+    use crate::wasm::convert::{from_js, to_js};
     use crate::wasm::worker_handler::settings;
     use crate::{GuardAnswer, GuardRequest, OtpResponse, SeededRandom, WorkerResponse};
 

@@ -133,7 +133,7 @@ thread_local! {
 /// Hands `record` to `config.onRequest`. Whatever the hook does (throws,
 /// returns a rejected Promise) stays with it: the call goes on.
 pub(crate) fn report(hook: &Function, record: &crate::RequestRecord) {
-    let Ok(value) = crate::codec::to_js(record) else { return };
+    let Ok(value) = crate::wasm::convert::to_js(record) else { return };
     if let Ok(ret) = hook.call1(&JsValue::UNDEFINED, &value) {
         if let Some(promise) = ret.dyn_ref::<Promise>() {
             IGNORE.with(|ignore| {

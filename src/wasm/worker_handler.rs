@@ -1,7 +1,7 @@
 //! The webhook worker's decisions for `worker.mjs` (worker build only):
 //! plain values in, plain values out; the JS binds them to D1 and the Queue.
 
-use crate::codec::{from_js, to_js};
+use crate::wasm::convert::{from_js, to_js};
 use crate::{StatusRow, WebhookSecrets, WorkerRequest, WorkerResponse, WorkerSettings};
 use js_sys::Reflect;
 use serde::Deserialize;

@@ -1,7 +1,6 @@
 //! HTTP requests and responses as plain data: the only thing the core hands
-//! to a transport, and the only thing it gets back.
-
-use core::future::Future;
+//! to a transport, and the only thing it gets back; and the header readings
+//! every part shares (a header by name, a `Bearer` credential).
 
 /// An HTTP method the providers use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -72,41 +71,10 @@ pub(crate) fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Op
         .map(|(_, v)| v.as_str())
 }
 
-/// Why a request produced no response.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TransportError {
-    /// The request certainly never reached the server (DNS failure, connection refused).
-    NotSent(String),
-    /// The connection failed after the request may have been sent.
-    Dropped(String),
-    /// No answer within the attempt's time limit.
-    Timeout,
-}
-
-/// The one piece of I/O: sending a request and waiting.
-///
-/// In JavaScript this is the global `fetch` with an `AbortController`
-/// timeout; in tests it is a scripted fake.
-pub trait Transport {
-    /// Sends `request`, giving up after `timeout_ms` milliseconds.
-    fn fetch(
-        &self,
-        request: &HttpRequest,
-        timeout_ms: u32,
-    ) -> impl Future<Output = Result<HttpResponse, TransportError>>;
-
-    /// Waits `ms` milliseconds (used between retries).
-    fn sleep(&self, ms: u64) -> impl Future<Output = ()>;
-}
-
-/// The current time, passed in so that the core stays deterministic.
-pub trait Clock {
-    /// Milliseconds since the Unix epoch.
-    fn now_ms(&self) -> u64;
-}
-
-/// A source of cryptographically secure random bytes.
-pub trait Random {
-    /// Fills `buf` with random bytes.
-    fn fill(&self, buf: &mut [u8]);
+/// The credential of an `Authorization: Bearer <token>` value: the scheme
+/// is required, its case is not significant (RFC 9110); `None` for any
+/// other value.
+#[cfg_attr(not(feature = "worker"), allow(dead_code))] // the worker build's alone
+pub(crate) fn bearer_token(value: &str) -> Option<&str> {
+    value.get(..7).filter(|p| p.eq_ignore_ascii_case("bearer ")).map(|_| &value[7..])
 }

@@ -67,6 +67,56 @@ impl ErrorCode {
         }
     }
 
+    /// Whether a failure of this kind may pass when the same call is made
+    /// again later (`rate_limited`, `provider_unavailable`, `network`,
+    /// `timeout`): how an edgetext worker's error, known only by its code,
+    /// is marked retryable.
+    pub fn retryable(self) -> bool {
+        matches!(self, ErrorCode::RateLimited | ErrorCode::ProviderUnavailable | ErrorCode::Network | ErrorCode::Timeout)
+    }
+
+    /// Whether a send that failed so was certainly not taken by the provider:
+    /// it refused it (`unauthorized`, `provider_rejected`,
+    /// `provider_unavailable`: a 503 before accepting), it was still rate
+    /// limited, the request never left (`network`), or it was never made
+    /// (`invalid_input`, `invalid_phone`, `invalid_config`, `unsupported`).
+    /// Never after `outcome_unknown` or `timeout`: the message may be on its
+    /// way. `country_not_allowed`, `number_not_allowed` and
+    /// `invalid_assertion` are an edgetext worker's refusals, not a
+    /// provider's answer, and say nothing here. What a worker refunds a
+    /// send for; failover also needs [`ErrorCode::callers_fault`] to be false.
+    pub fn certainly_not_taken(self) -> bool {
+        match self {
+            ErrorCode::InvalidInput
+            | ErrorCode::InvalidPhone
+            | ErrorCode::InvalidConfig
+            | ErrorCode::Unsupported
+            | ErrorCode::Unauthorized
+            | ErrorCode::ProviderRejected
+            | ErrorCode::ProviderUnavailable
+            | ErrorCode::Network
+            | ErrorCode::RateLimited => true,
+            ErrorCode::OutcomeUnknown
+            | ErrorCode::Timeout
+            | ErrorCode::CountryNotAllowed
+            | ErrorCode::NumberNotAllowed
+            | ErrorCode::InvalidAssertion => false,
+        }
+    }
+
+    /// Whether the caller must change something before the call can
+    /// succeed anywhere: its input (`invalid_input`), its configuration
+    /// (`invalid_config`), the policy of its own worker
+    /// (`country_not_allowed`, `number_not_allowed`) or its assertion
+    /// (`invalid_assertion`). Another provider would not make these right,
+    /// and would bypass the policy.
+    pub fn callers_fault(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::InvalidInput | ErrorCode::InvalidConfig | ErrorCode::CountryNotAllowed | ErrorCode::NumberNotAllowed | ErrorCode::InvalidAssertion
+        )
+    }
+
     /// The code whose [`ErrorCode::as_str`] is `s`.
     pub fn parse(s: &str) -> Option<ErrorCode> {
         use ErrorCode::*;
