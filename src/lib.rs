@@ -11,13 +11,15 @@ mod assertion;
 mod core;
 mod event;
 mod otp;
-mod phone;
+pub mod phone;
 mod segments;
 
 pub use assertion::*;
 pub use crate::core::*;
 pub use otp::*;
 pub use phone::*;
+#[cfg(feature = "worker")]
+pub use phone::ranges::*;
 pub use segments::*;
 mod call;
 mod client;
@@ -28,8 +30,6 @@ mod providers;
 mod address;
 #[cfg(feature = "worker")]
 mod guard;
-#[cfg(feature = "worker")]
-mod numbering;
 #[cfg(feature = "worker")]
 mod webhook;
 #[cfg(feature = "worker")]
@@ -53,8 +53,6 @@ pub use model::*;
 pub use address::*;
 #[cfg(feature = "worker")]
 pub use guard::*;
-#[cfg(feature = "worker")]
-pub use numbering::*;
 #[cfg(feature = "worker")]
 pub use webhook::*;
 #[cfg(feature = "worker")]

@@ -212,7 +212,7 @@ pub fn nanp_national(input: &str) -> Result<String> {
 /// the one of the number's range.
 ///
 /// The worker build (feature `worker`) answers from libphonenumber's ranges
-/// ([`crate::classify_number`]): `+44 7624 …` is `"IM"`, `+7 7…` is `"KZ"`, and
+/// ([`crate::phone::ranges::classify_number`]): `+44 7624 …` is `"IM"`, `+7 7…` is `"KZ"`, and
 /// an invalid number is `None`. The client build answers from the calling
 /// code where it names one country, and for `+1` from the area code; for a
 /// calling code several countries share (`+44`, `+7`, `+39`, …) or one it
@@ -224,7 +224,7 @@ pub fn nanp_national(input: &str) -> Result<String> {
 /// ```
 pub fn country_of(e164: &str) -> Option<&'static str> {
     #[cfg(feature = "worker")]
-    return crate::classify_number(e164).and_then(|r| r.country);
+    return crate::phone::ranges::classify_number(e164).and_then(|r| r.country);
     #[cfg(not(feature = "worker"))]
     country_by_code(e164)
 }
@@ -261,7 +261,7 @@ mod tests {
     #[test]
     fn the_client_table_never_names_another_country() {
         let mut named = 0;
-        for line in include_str!("../tests/fixtures/numbering/examples.tsv").lines() {
+        for line in include_str!("../../tests/fixtures/numbering/examples.tsv").lines() {
             let f: Vec<&str> = line.split('\t').collect();
             if f[3] != "1" {
                 continue;
@@ -274,7 +274,7 @@ mod tests {
         assert!(named > 500, "{named}");
         for area in 200..1000 {
             let n = format!("+1{area}2345678");
-            if let (Some(c), Some(range)) = (super::country_by_code(&n), crate::classify_number(&n)) {
+            if let (Some(c), Some(range)) = (super::country_by_code(&n), crate::phone::ranges::classify_number(&n)) {
                 assert_eq!(Some(c), range.country, "{n}");
             }
         }
