@@ -13,7 +13,10 @@
 
 use crate::core::codec::{from_json, to_json};
 use crate::core::encode::{hex, unhex};
-use crate::{address_buckets, classify_number, generate_code, secret_eq, sign_assertion, ErrorCode, NumberType, OtpAction, Random};
+use crate::client::generate_code;
+use crate::contract::sign_assertion;
+use crate::phone::ranges::{classify_number, NumberType};
+use crate::{address_buckets, secret_eq, ErrorCode, OtpAction, Random};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -89,8 +92,8 @@ impl GuardSettings {
             }
         };
         let secret = get("OTP_SECRET").unwrap_or_default().into_bytes();
-        if secret.len() < crate::MIN_OTP_SECRET_BYTES {
-            return Err(format!("OTP_SECRET must be set to at least {} bytes", crate::MIN_OTP_SECRET_BYTES));
+        if secret.len() < crate::client::MIN_OTP_SECRET_BYTES {
+            return Err(format!("OTP_SECRET must be set to at least {} bytes", crate::client::MIN_OTP_SECRET_BYTES));
         }
         let countries = match var("OTP_ALLOWED_COUNTRIES").as_deref() {
             None => AllowedCountries::Only(Vec::new()),
@@ -710,7 +713,7 @@ pub fn otp_request(action: OtpAction, body: &[u8], caller: &OtpCaller<'_>) -> Re
     if let Some(k) = fields.keys().find(|k| !known.contains(&k.as_str())) {
         return Err(bad(format!("{k} is not a field here (use {})", known.join(", "))));
     }
-    let phone = |to: &str| crate::normalize_phone(to, None).map_err(|e| OtpResponse::error(400, e.code.as_str(), e.message, None));
+    let phone = |to: &str| crate::phone::normalize_phone(to, None).map_err(|e| OtpResponse::error(400, e.code.as_str(), e.message, None));
     match action {
         OtpAction::Send => {
             let b: SendBody = from_json(text).map_err(|e| bad(format!("the body must be {{ \"to\": \"+…\" }}: {e}")))?;
@@ -831,7 +834,7 @@ impl GuardSettings {
 
 /// The default limits (`OTP_DEFAULTS`).
 pub fn guard_defaults() -> GuardLimits {
-    let secret = "x".repeat(crate::MIN_OTP_SECRET_BYTES);
+    let secret = "x".repeat(crate::client::MIN_OTP_SECRET_BYTES);
     GuardSettings::from_env(|k| (k == "OTP_SECRET").then(|| secret.clone())).expect("the defaults are valid").limits()
 }
 

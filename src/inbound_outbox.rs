@@ -8,7 +8,7 @@
 //! out, the scheduled handler finds it due and enqueues it again. So a
 //! stored event is forwarded at least once, never lost.
 
-use crate::inbound_signature::WebhookKey;
+use crate::contract::WebhookKey;
 use crate::inbound_route::WorkerSettings;
 use serde::Serialize;
 

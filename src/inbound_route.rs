@@ -9,7 +9,10 @@ use crate::core::encode::percent_decode;
 use crate::inbound_status::{StatusRow, StatusUpdate};
 use crate::secret_eq;
 use crate::webhook::{parse_webhook, reject, Rejection, WebhookRequest, WebhookSecrets, MAX_WEBHOOK_BODY};
-use crate::{iso8601, parse_iso8601, InboundEvent, MessageStatus, ProviderKind};
+use crate::client::MessageStatus;
+use crate::contract::InboundEvent;
+use crate::providers::ProviderKind;
+use crate::{iso8601, parse_iso8601};
 use serde::Serialize;
 
 /// What the worker reads from its environment (never logged or echoed).

@@ -8,7 +8,9 @@
 //! the status and compares in its conditional upsert, so the check and the
 //! write are one atomic statement.
 
-use crate::{iso8601, InboundEvent, MessageStatus};
+use crate::client::MessageStatus;
+use crate::contract::InboundEvent;
+use crate::iso8601;
 use serde::{Deserialize, Serialize};
 
 /// Event times are below 10^13 ms (year 2286), so rank × 10^13 + time keeps
@@ -72,11 +74,11 @@ impl StatusUpdate {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct StatusRow {
     /// The provider.
-    pub provider: crate::ProviderKind,
+    pub provider: crate::providers::ProviderKind,
     /// The provider's message id.
     pub message_id: String,
     /// The status.
-    pub status: crate::DeliveryStatus,
+    pub status: crate::contract::DeliveryStatus,
     /// The provider's error text.
     pub error: Option<String>,
     /// The time of the first event (RFC 3339).

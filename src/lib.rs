@@ -7,25 +7,16 @@
 //! `wasm` module (built only for `wasm32`) exposes the core to JavaScript.
 #![deny(missing_docs)]
 
-mod assertion;
 mod core;
-mod event;
-mod otp;
+pub mod client;
+pub mod contract;
 pub mod phone;
+pub mod providers;
 mod segments;
 
-pub use assertion::*;
 pub use crate::core::*;
-pub use otp::*;
-pub use phone::*;
-#[cfg(feature = "worker")]
-pub use phone::ranges::*;
 pub use segments::*;
-mod call;
-mod client;
-mod failover;
-mod model;
-mod providers;
+
 #[cfg(feature = "worker")]
 mod address;
 #[cfg(feature = "worker")]
@@ -42,13 +33,7 @@ mod otp_route;
 mod inbound_status;
 #[cfg(feature = "worker")]
 mod inbound_outbox;
-mod inbound_signature;
 
-pub use call::{Call, Outcome, Step, MAX_RETRY_AFTER_SECONDS};
-pub use client::{Client, Operation};
-pub use event::*;
-pub use failover::*;
-pub use model::*;
 #[cfg(feature = "worker")]
 pub use address::*;
 #[cfg(feature = "worker")]
@@ -63,7 +48,6 @@ pub use otp_route::*;
 pub use inbound_status::*;
 #[cfg(feature = "worker")]
 pub use inbound_outbox::*;
-pub use inbound_signature::*;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

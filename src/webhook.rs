@@ -12,7 +12,9 @@
 use crate::core::codec::{self, RawJson};
 use crate::core::encode::{hex, unhex};
 use crate::inbound_raw::RawObject;
-use crate::{parse_iso8601, secret_eq, EventKind, InboundEvent, ProviderKind};
+use crate::contract::{EventKind, InboundEvent};
+use crate::providers::ProviderKind;
+use crate::{parse_iso8601, secret_eq};
 use hmac::{Hmac, Mac};
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -318,7 +320,8 @@ fn body_secret(provider: ProviderKind, body: &[u8]) -> Option<String> {
 /// Authenticates and normalises one webhook request.
 ///
 /// ```
-/// use edgetext::{parse_webhook, EventKind, WebhookRequest, WebhookSecrets};
+/// use edgetext::contract::EventKind;
+/// use edgetext::{parse_webhook, WebhookRequest, WebhookSecrets};
 /// let secrets = WebhookSecrets { textlink: Some("s3cret".into()), ..Default::default() };
 /// let body = br#"{"secret":"s3cret","phone_number":"+11234567890","text":"Working!","timestamp":1748455363370,"received":true,"sent":false}"#;
 /// let req = WebhookRequest { provider: "textlink", path_secret: None, event_hint: None, headers: &[], body };
@@ -534,7 +537,7 @@ fn relay(text: &str, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
     e.channel = b.channel;
     e.message_id = message_id;
     if kind == EventKind::MessageStatus {
-        e.status = Some(crate::normalize_status(b.status.as_deref().unwrap_or(""))).filter(|s| *s != "unknown");
+        e.status = Some(crate::contract::DeliveryStatus::parse(b.status.as_deref().unwrap_or("")).as_str()).filter(|s| *s != "unknown");
         e.error = b.last_error;
     }
     Ok(vec![e])
@@ -602,7 +605,7 @@ fn klink(text: &str, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
             e.to = contact;
             e.status = Some(match name.as_str() {
                 "message.delivered" | "message.read" => "delivered",
-                _ => crate::normalize_status(data.status.as_deref().unwrap_or("")),
+                _ => crate::contract::DeliveryStatus::parse(data.status.as_deref().unwrap_or("")).as_str(),
             })
             .filter(|s| *s != "unknown");
             e.error = error;
@@ -643,7 +646,7 @@ fn teklink(text: &str, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
     e.channel = Some("sms".into());
     e.message_id = message_id;
     if kind == EventKind::MessageStatus {
-        e.status = Some(crate::normalize_status(b.status.as_deref().unwrap_or(""))).filter(|s| *s != "unknown");
+        e.status = Some(crate::contract::DeliveryStatus::parse(b.status.as_deref().unwrap_or("")).as_str()).filter(|s| *s != "unknown");
     }
     Ok(vec![e])
 }

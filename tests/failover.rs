@@ -4,7 +4,9 @@
 
 mod common;
 use common::*;
-use edgetext::{may_fail_over, Client, Config, ErrorCode, Failover, FailoverMessage, ProviderKind, TransportError};
+use edgetext::client::{may_fail_over, Client, Config, Failover, FailoverMessage};
+use edgetext::providers::ProviderKind;
+use edgetext::{ErrorCode, TransportError};
 use std::rc::Rc;
 
 const TEXTLINK: &str = r#"{"provider":"textlink","apiKey":"tl-secret-key","maxRetries":2}"#;
@@ -64,7 +66,7 @@ fn sent(fakes: &[Fake]) -> Vec<usize> {
     fakes.iter().map(|f| f.requests().len()).collect()
 }
 
-fn attempts(list: &[edgetext::Attempt]) -> Vec<(&'static str, Option<&'static str>)> {
+fn attempts(list: &[edgetext::client::Attempt]) -> Vec<(&'static str, Option<&'static str>)> {
     list.iter().map(|a| (a.provider.as_str(), a.error.map(ErrorCode::as_str))).collect()
 }
 

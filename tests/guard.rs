@@ -5,6 +5,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![cfg(feature = "worker")]
 
+use edgetext::client::{next_token_state, token_store_key, CodeCheck, TokenState};
+use edgetext::phone::ranges::NumberType;
+use edgetext::contract::verify_otp_assertion;
 use edgetext::*;
 
 const SECRET: &str = "0123456789abcdef0123456789abcdef";

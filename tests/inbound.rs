@@ -7,11 +7,8 @@
 
 mod common;
 use common::fixture;
-use edgetext::{
-    decide, fold_status, forward_delivery, forward_retry_delay_seconds, parse_webhook, scheduled_plan, status_answer,
-    status_precedence, verify_webhook, Decision, InboundEvent, StatusRow, StatusUpdate, WebhookHeaders, WebhookKey, WebhookRequest,
-    WebhookSecrets, WorkerRequest, WorkerSettings, DEFAULT_RETENTION_DAYS, FORWARD_LEASE_MS,
-};
+use edgetext::contract::{verify_webhook, InboundEvent, WebhookHeaders, WebhookKey};
+use edgetext::{decide, fold_status, forward_delivery, forward_retry_delay_seconds, parse_webhook, scheduled_plan, status_answer, status_precedence, Decision, StatusRow, StatusUpdate, WebhookRequest, WebhookSecrets, WorkerRequest, WorkerSettings, DEFAULT_RETENTION_DAYS, FORWARD_LEASE_MS};
 
 const NOW: u64 = 1_771_700_000_000; // 2026-02-21T18:53:20Z
 const DAY: u64 = 86_400_000;
@@ -124,9 +121,9 @@ fn read_routes_and_their_parameters() {
     assert_eq!(status_of(&run("GET", "/v1/events?since=yesterday", &auth, None)), 400);
 
     let row = |provider: &str| StatusRow {
-        provider: edgetext::ProviderKind::parse(provider).unwrap(),
+        provider: edgetext::providers::ProviderKind::parse(provider).unwrap(),
         message_id: "msg-42".into(),
-        status: edgetext::DeliveryStatus::Sent,
+        status: edgetext::contract::DeliveryStatus::Sent,
         error: None,
         created_at: Some("2026-02-21T09:15:00.000Z".into()),
         delivered_at: None,

@@ -5,7 +5,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![cfg(feature = "worker")]
 
-use edgetext::{classify_number, country_of, normalize_phone, NumberType};
+use edgetext::phone::{country_of, normalize_phone};
+use edgetext::phone::ranges::{classify_number, NumberType};
 
 struct Row {
     e164: &'static str,

@@ -4,10 +4,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use base64ct::{Base64UrlUnpadded, Encoding};
-use edgetext::{
-    check_code, check_otp_secret, generate_code, sign_code, token_expiry, CodeCheck, ErrorCode,
-    Random, MIN_OTP_SECRET_BYTES,
-};
+use edgetext::client::{check_code, check_otp_secret, generate_code, sign_code, token_expiry, CodeCheck, MIN_OTP_SECRET_BYTES};
+use edgetext::{ErrorCode, Random};
 use std::cell::Cell;
 
 const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef-test";

@@ -7,12 +7,13 @@
 mod common;
 
 use common::*;
-use edgetext::{Config, ErrorCode};
+use edgetext::client::Config;
+use edgetext::ErrorCode;
 
 const KEYLESS: &str = r#"{"provider":"relay","otpUrl":"https://otp.example/"}"#;
 const TO: &str = "+44 7700 900123";
 
-fn send_code(config: &str, answers: Vec<Answer>) -> (Result<edgetext::CodeTicket, edgetext::Error>, Fake) {
+fn send_code(config: &str, answers: Vec<Answer>) -> (Result<edgetext::client::CodeTicket, edgetext::Error>, Fake) {
     let (c, fake) = client(config, answers);
     (run(c.send_code(&format!(r#"{{"to":"{TO}","serviceName":"Acme"}}"#))), fake)
 }

@@ -3,7 +3,8 @@
 // Native suites: the wasm layer has its own, in src/wasm/tests.rs.
 #![cfg(not(target_arch = "wasm32"))]
 
-use edgetext::{country_of, nanp_national, normalize_phone, ErrorCode};
+use edgetext::phone::{country_of, nanp_national, normalize_phone};
+use edgetext::ErrorCode;
 
 fn ok(input: &str, country: Option<&str>) -> String {
     normalize_phone(input, country).unwrap_or_else(|e| panic!("{input:?} ({country:?}): {e}"))

@@ -281,7 +281,7 @@ fn relay_retries_with_the_same_key_and_reports_the_duplicate() {
         Err(TransportError::Dropped("ECONNRESET".into())),
         ok(200, &fixture("relay/send-duplicate.response.json")),
     ]);
-    let c = TestClient(edgetext::Client::new(edgetext::Config { max_retries: 3, ..c.config().clone() }, fake.clone()));
+    let c = TestClient(edgetext::client::Client::new(edgetext::client::Config { max_retries: 3, ..c.config().clone() }, fake.clone()));
     let r = run(c.send(r#"{"to":"+15551234567","text":"hello"}"#)).unwrap();
     let reqs = fake.requests();
     assert_eq!(reqs.len(), 3);
@@ -404,10 +404,10 @@ fn config_errors_name_the_field() {
         (r#"{"provider":"relay","apiKey":"k","baseUrl":"http://x","phoneId":"p","channel":"fax"}"#, "config.channel: unknown variant `fax`"),
     ];
     for (cfg, want) in cases {
-        let e = edgetext::Config::from_json(cfg).unwrap_err();
+        let e = edgetext::client::Config::from_json(cfg).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidConfig, "{cfg}");
         assert!(e.message.contains(want), "{cfg}: {}", e.message);
     }
-    let e = edgetext::Config::from_json(r#"{"provider":"textlink","apiKey":"k","bogus":1}"#).unwrap_err();
+    let e = edgetext::client::Config::from_json(r#"{"provider":"textlink","apiKey":"k","bogus":1}"#).unwrap_err();
     assert!(!e.message.contains("\"k\""));
 }

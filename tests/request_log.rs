@@ -4,7 +4,8 @@
 
 mod common;
 use common::*;
-use edgetext::{Client, Config, RequestRecord, TransportError};
+use edgetext::client::{Client, Config, RequestRecord};
+use edgetext::TransportError;
 use std::cell::RefCell;
 use std::rc::Rc;
 

@@ -12,7 +12,7 @@ fn relay_cfg(secret: &str) -> String {
 }
 
 /// Sends a code and digs it out of the text that went over the wire.
-fn send_code(cfg: &str) -> (TestClient, Fake, edgetext::CodeTicket, String) {
+fn send_code(cfg: &str) -> (TestClient, Fake, edgetext::client::CodeTicket, String) {
     let (c, fake) = client(cfg, vec![ok(202, r#"{"success":true,"message_id":"msg_1","status":"queued"}"#)]);
     with_store(&fake);
     let t = run(c.send_code(r#"{"to":"+1 555 123 4567","serviceName":"Acme","length":8}"#)).unwrap();

@@ -5,7 +5,8 @@
 
 mod common;
 use common::fixture;
-use edgetext::{hmac_hex, parse_webhook, EventKind, InboundEvent, Rejection, WebhookRequest, WebhookSecrets};
+use edgetext::contract::{EventKind, InboundEvent};
+use edgetext::{hmac_hex, parse_webhook, Rejection, WebhookRequest, WebhookSecrets};
 
 const NOW: u64 = 1_771_700_000_000; // 2026-02-21T18:53:20Z
 

@@ -60,7 +60,7 @@ fuzz_target!(|data: &[u8]| {
                 }
                 if *valid {
                     let GuardRequest::Verify { to, .. } = &req else { unreachable!() };
-                    let key = edgetext::classify_number(to).map(|r| r.e164).unwrap_or(to.clone());
+                    let key = edgetext::phone::ranges::classify_number(to).map(|r| r.e164).unwrap_or(to.clone());
                     assert!(!verified.contains(&key), "a code verified twice");
                     verified.push(key);
                     assert!(assertion.is_some() && reason.is_none());

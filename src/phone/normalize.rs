@@ -145,7 +145,7 @@ fn without_trunk(d: &str) -> String {
 /// is `invalid_input`.
 ///
 /// ```
-/// use edgetext::normalize_phone;
+/// use edgetext::phone::normalize_phone;
 /// assert_eq!(normalize_phone("+1 (212) 555-1212", None).unwrap(), "+12125551212");
 /// assert_eq!(normalize_phone("020 7946 0958", Some("gb")).unwrap(), "+442079460958");
 /// ```
@@ -191,8 +191,8 @@ pub fn normalize_phone(input: &str, default_country: Option<&str>) -> Result<Str
 /// the usual punctuation. Any non-+1 number is `invalid_phone`.
 ///
 /// ```
-/// assert_eq!(edgetext::nanp_national("+1 (212) 555-1212").unwrap(), "2125551212");
-/// assert!(edgetext::nanp_national("+442079460958").is_err());
+/// assert_eq!(edgetext::phone::nanp_national("+1 (212) 555-1212").unwrap(), "2125551212");
+/// assert!(edgetext::phone::nanp_national("+442079460958").is_err());
 /// ```
 pub fn nanp_national(input: &str) -> Result<String> {
     let e164 = normalize_phone(input, Some("US"))?;
@@ -219,8 +219,8 @@ pub fn nanp_national(input: &str) -> Result<String> {
 /// does not know it answers `None`.
 ///
 /// ```
-/// assert_eq!(edgetext::country_of("+14165550123"), Some("CA"));
-/// assert_eq!(edgetext::country_of("+33123456789"), Some("FR"));
+/// assert_eq!(edgetext::phone::country_of("+14165550123"), Some("CA"));
+/// assert_eq!(edgetext::phone::country_of("+33123456789"), Some("FR"));
 /// ```
 pub fn country_of(e164: &str) -> Option<&'static str> {
     #[cfg(feature = "worker")]

@@ -283,7 +283,7 @@ fn region_of(code: u16, national: &str) -> Option<&'static Region> {
 /// `+1 012 555 1234`, a number too long or too short for its range).
 ///
 /// ```
-/// use edgetext::{classify_number, NumberType};
+/// use edgetext::phone::ranges::{classify_number, NumberType};
 /// let man = classify_number("+447624123456").unwrap();
 /// assert_eq!((man.country, man.kind), (Some("IM"), NumberType::Mobile));
 /// assert_eq!(classify_number("+19005551234").unwrap().kind, NumberType::PremiumRate);

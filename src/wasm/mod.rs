@@ -11,7 +11,7 @@ mod webhooks;
 #[cfg(feature = "worker")]
 pub(crate) mod worker_handler;
 
-use crate::{Config, Operation};
+use crate::client::{Config, Operation};
 use convert::{error_to_js, out};
 use platform::JsPlatform;
 use js_sys::Promise;
@@ -24,7 +24,7 @@ const TS_TYPES: &'static str = include_str!("types.d.ts");
 /// A client for one provider account (`new Client(config, { fetch })`).
 #[wasm_bindgen(js_name = Client, skip_typescript)]
 pub struct JsClient {
-    inner: Rc<crate::Client<JsPlatform>>,
+    inner: Rc<crate::client::Client<JsPlatform>>,
 }
 
 /// A JS value's property.
@@ -62,9 +62,9 @@ impl JsClient {
             let mut settings = js_sys::Object::assign(&js_sys::Object::new(), otp.unchecked_ref());
             js_sys::Reflect::delete_property(&settings, &JsValue::from_str("store"))?;
             settings = settings.unchecked_into();
-            if let Err(e) = crate::wasm::convert::from_js::<crate::OtpSettings>(settings.into()) {
+            if let Err(e) = crate::wasm::convert::from_js::<crate::client::OtpSettings>(settings.into()) {
                 if e.starts_with("unknown field") {
-                    return Err(error_to_js(crate::Error::config(crate::model::field_error("config.otp", None, &e))));
+                    return Err(error_to_js(crate::Error::config(crate::client::field_error("config.otp", None, &e))));
                 }
             }
         }
@@ -81,13 +81,13 @@ impl JsClient {
             }
             None => config,
         };
-        let given = crate::wasm::convert::from_js::<crate::ClientConfig>(config.clone()).map_err(|e| {
-            let field = failing_field(&config, |one| crate::wasm::convert::from_js::<crate::ClientConfig>(one).err().map(crate::Error::config));
+        let given = crate::wasm::convert::from_js::<crate::client::ClientConfig>(config.clone()).map_err(|e| {
+            let field = failing_field(&config, |one| crate::wasm::convert::from_js::<crate::client::ClientConfig>(one).err().map(crate::Error::config));
             let why = match field {
                 Some(f) if !e.starts_with("unknown field") => format!("{f}: {e}"),
                 _ => e,
             };
-            error_to_js(crate::Error::config(crate::model::field_error("config", None, &why)))
+            error_to_js(crate::Error::config(crate::client::field_error("config", None, &why)))
         })?;
         let cfg = Config::new(given).map_err(error_to_js)?;
         let fetch = if options.is_undefined() || options.is_null() {
@@ -99,7 +99,7 @@ impl JsClient {
                 _ => return Err(bad("options.fetch must be a function")),
             }
         };
-        let mut client = crate::Client::new(cfg, JsPlatform { fetch, store, request_ids: on_request.is_some() });
+        let mut client = crate::client::Client::new(cfg, JsPlatform { fetch, store, request_ids: on_request.is_some() });
         if let Some(hook) = on_request {
             client = client.on_request(move |record| platform::report(&hook, record));
         }
@@ -191,7 +191,7 @@ impl JsClient {
 }
 
 /// One operation of a client, from the JS argument to the JS result.
-async fn run(client: Rc<crate::Client<JsPlatform>>, name: &'static str, arg: JsValue) -> Result<JsValue, JsValue> {
+async fn run(client: Rc<crate::client::Client<JsPlatform>>, name: &'static str, arg: JsValue) -> Result<JsValue, JsValue> {
     let provider = client.config().provider;
     let arg = match name {
         // An absent options object means no options.
@@ -241,14 +241,14 @@ pub fn normalize_phone(
     #[wasm_bindgen(unchecked_optional_param_type = "{ defaultCountry?: string }")] options: Option<js_sys::Object>,
 ) -> Result<String, JsValue> {
     let country = options.map(|o| prop(&o, "defaultCountry")).and_then(|v| v.as_string());
-    crate::normalize_phone(input, country.as_deref()).map_err(error_to_js)
+    crate::phone::normalize_phone(input, country.as_deref()).map_err(error_to_js)
 }
 
 /// The ISO 3166 alpha-2 country of an E.164 number (`"US"`, `"GB"`, …), or
 /// `undefined` when its calling code is not one edgetext knows.
 #[wasm_bindgen(js_name = countryOf)]
 pub fn country_of(e164: &str) -> Option<String> {
-    crate::country_of(e164).map(str::to_string)
+    crate::phone::country_of(e164).map(str::to_string)
 }
 
 #[cfg(test)]

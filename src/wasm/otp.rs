@@ -29,7 +29,7 @@ pub fn verify_otp_assertion(
         Some(n) if n >= 0.0 && n.fract() == 0.0 => n as u64,
         Some(_) => return Err(error_to_js(Error::input("maxAgeSeconds must be a whole number of seconds"))),
     };
-    let v = crate::verify_otp_assertion(&assertion, secret.as_bytes(), &to, max_age, js_sys::Date::now() as u64).map_err(error_to_js)?;
+    let v = crate::contract::verify_otp_assertion(&assertion, secret.as_bytes(), &to, max_age, js_sys::Date::now() as u64).map_err(error_to_js)?;
     let out = js_sys::Object::new();
     let _ = Reflect::set(&out, &"to".into(), &v.to.into());
     let _ = Reflect::set(&out, &"verifiedAt".into(), &crate::iso8601(v.verified_at).into());

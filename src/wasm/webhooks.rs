@@ -1,7 +1,7 @@
 //! Checking the worker's forwarded deliveries (Standard Webhooks) from any
 //! runtime, and the constant-time compare the worker entries share.
 
-use crate::WebhookHeaders;
+use crate::contract::WebhookHeaders;
 use js_sys::{Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -47,7 +47,7 @@ pub fn verify_webhook(
     let now_ms = num("now").unwrap_or_else(js_sys::Date::now).max(0.0);
     let (id, ts, sig) = (header_of(&headers, "webhook-id"), header_of(&headers, "webhook-timestamp"), header_of(&headers, "webhook-signature"));
     let h = WebhookHeaders { id: id.as_deref(), timestamp: ts.as_deref(), signature: sig.as_deref() };
-    crate::verify_webhook(&bytes, h, secret, (now_ms / 1000.0) as u64, tolerance)
+    crate::contract::verify_webhook(&bytes, h, secret, (now_ms / 1000.0) as u64, tolerance)
 }
 
 /// Compares two secrets in constant time.

@@ -3,115 +3,16 @@
 //! platform's [`Transport`]: natively a Rust transport, in the wasm the
 //! global `fetch` through gloo-net.
 
-use crate::call::{Finish, Outcome};
+use super::call::{Finish, Outcome};
+use super::operation::Operation;
 use crate::providers::{klink, relay, teklink, textlink, Ctx, Retry};
-use crate::{
-    check_code, TokenState, generate_code, nanp_national, sign_code, Call, Clock, CodeMode, CodeStore, CodeRequest, CodeTicket, Config,
-    ContactTagRequest, DeleteCallbackRequest, Error, ErrorCode, HttpRequest, InboundCallback, InboundFilter, ListOptions,
-    Message, MessageStatus, Method, RequestRecord, ProviderKind, Random, RawJson, RelayMessage, Result, SendReceipt, Step, Transport,
-    Verification, VerifyRequest,
-};
+use crate::client::{check_code, generate_code, sign_code, Call, CodeMode, CodeRequest, CodeTicket, Config, MessageStatus, RequestRecord, SendReceipt, Step, TokenState, Verification, VerifyRequest};
+use crate::phone::nanp_national;
+use crate::providers::{Message, ProviderKind};
+use crate::providers::relay::RelayMessage;
+use crate::{Clock, CodeStore, Error, ErrorCode, HttpRequest, Method, Random, RawJson, Result, Transport};
 use std::sync::Arc;
-use serde::{Deserialize, Deserializer, Serialize};
-
-/// One client operation with its argument (the contract's method names in JavaScript).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Operation {
-    /// `send(message)`.
-    Send(Message),
-    /// `sendCode(request)`.
-    SendCode(CodeRequest),
-    /// `verifyCode(request)`.
-    VerifyCode(VerifyRequest),
-    /// `status(id)`.
-    Status(String),
-    /// textlink `updateContactTag(request)`.
-    UpdateContactTag(ContactTagRequest),
-    /// relay `listMessages(options)`.
-    ListMessages(ListOptions),
-    /// relay `health()`.
-    Health,
-    /// relay `inboundQuery(filter)`.
-    InboundQuery(InboundFilter),
-    /// relay `listCallbacks()`.
-    ListCallbacks,
-    /// relay `registerCallback(callback)`.
-    RegisterCallback(InboundCallback),
-    /// relay `deleteCallback(request)`.
-    DeleteCallback(DeleteCallbackRequest),
-}
-
-impl Operation {
-    /// Reads the argument of the operation named `name` (its JavaScript
-    /// method name) for a `provider` client from any serde deserializer:
-    /// `invalid_input` naming the bad field, `unsupported` for another name.
-    pub fn read<'de, D: Deserializer<'de>>(name: &str, provider: ProviderKind, arg: D) -> Result<Operation> {
-        let what = match name {
-            "send" => "message",
-            "sendCode" | "verifyCode" | "updateContactTag" | "deleteCallback" => "request",
-            "listMessages" => "options",
-            "inboundQuery" => "filter",
-            "registerCallback" => "callback",
-            "status" => "id",
-            // These take no argument; whatever was given is skipped.
-            "health" | "listCallbacks" => {
-                let _ = serde::de::IgnoredAny::deserialize(arg);
-                return Ok(if name == "health" { Operation::Health } else { Operation::ListCallbacks });
-            }
-            _ => return Err(Error::unsupported(format!("there is no operation named \"{name}\""))),
-        };
-        crate::core::codec::read(arg, |d| {
-            Ok(match name {
-                "send" => Operation::Send(Message::deserialize_for(provider, d)?),
-                "sendCode" => Operation::SendCode(crate::core::codec::de::<CodeRequest, _>(d)?),
-                "verifyCode" => Operation::VerifyCode(crate::core::codec::de::<VerifyRequest, _>(d)?),
-                "status" => Operation::Status(crate::core::codec::de::<String, _>(d)?),
-                "updateContactTag" => Operation::UpdateContactTag(crate::core::codec::de::<ContactTagRequest, _>(d)?),
-                "listMessages" => Operation::ListMessages(crate::core::codec::de::<ListOptions, _>(d)?),
-                "inboundQuery" => Operation::InboundQuery(crate::core::codec::de::<InboundFilter, _>(d)?),
-                "registerCallback" => Operation::RegisterCallback(crate::core::codec::de::<InboundCallback, _>(d)?),
-                _ => Operation::DeleteCallback(crate::core::codec::de::<DeleteCallbackRequest, _>(d)?),
-            })
-        })
-        .map_err(|why| crate::model::input_error(what, provider, &why))
-    }
-
-    /// [`Operation::read`] from JSON text.
-    ///
-    /// ```
-    /// use edgetext::{Operation, ProviderKind, ErrorCode};
-    /// let op = Operation::from_json("send", ProviderKind::TextLink, r#"{"to":"+12125551212","text":"hi"}"#).unwrap();
-    /// assert_eq!(op.name(), "send");
-    /// let e = Operation::from_json("send", ProviderKind::TextLink, r#"{"to":"+12125551212","text":"hi","channel":"sms"}"#).unwrap_err();
-    /// assert_eq!(e.code, ErrorCode::InvalidInput);
-    /// assert!(e.message.contains("channel"), "{}", e.message);
-    /// ```
-    #[cfg(not(target_arch = "wasm32"))]
-    pub fn from_json(name: &str, provider: ProviderKind, text: &str) -> Result<Operation> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let op = Operation::read(name, provider, &mut de)?;
-        de.end().map_err(|e| Error::input(format!("{name}: {e}")))?;
-        Ok(op)
-    }
-
-    /// The JavaScript method name (`"sendCode"`, …).
-    pub fn name(&self) -> &'static str {
-        match self {
-            Operation::Send(_) => "send",
-            Operation::SendCode(_) => "sendCode",
-            Operation::VerifyCode(_) => "verifyCode",
-            Operation::Status(_) => "status",
-            Operation::UpdateContactTag(_) => "updateContactTag",
-            Operation::ListMessages(_) => "listMessages",
-            Operation::Health => "health",
-            Operation::InboundQuery(_) => "inboundQuery",
-            Operation::ListCallbacks => "listCallbacks",
-            Operation::RegisterCallback(_) => "registerCallback",
-            Operation::DeleteCallback(_) => "deleteCallback",
-        }
-    }
-}
+use serde::Serialize;
 
 /// A client for one provider. `P` tells the time and gives random bytes;
 /// to use [`Client::run`] and the async methods it must also be a
@@ -269,9 +170,9 @@ impl<P: Clock + Random> Client<P> {
             .replace("{minutes}", &ttl.div_ceil(60).to_string())
             .replace("{code}", &code);
         let message = match cfg.provider {
-            ProviderKind::Klink => Message::Klink(crate::KlinkMessage { contact_id: to, text, message_type: None }),
+            ProviderKind::Klink => Message::Klink(crate::providers::klink::KlinkMessage { contact_id: to, text, message_type: None }),
             ProviderKind::Relay => Message::Relay(RelayMessage { to: Some(to), text, ..Default::default() }),
-            _ => Message::Teklink(crate::TeklinkMessage { to, text: Some(text), ..Default::default() }),
+            _ => Message::Teklink(crate::providers::teklink::TeklinkMessage { to, text: Some(text), ..Default::default() }),
         };
         let (req, retry, meta) = self.prepare_send(message)?.split();
         let mut nonce = [0u8; 16];
@@ -292,7 +193,7 @@ impl<P: Clock + Random> Client<P> {
         }
         crate::providers::only_for(r.token.is_some(), "token", "textlink", ", which checks codes itself")?;
         crate::providers::only_for(r.contact_id.is_some(), "contactId", "textlink", "")?;
-        let to = crate::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
+        let to = crate::phone::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
         Ok(Call::fetch(cfg, textlink::verify_code(cfg, &to, r.code.trim()), None, None, Finish::ProviderVerify))
     }
 
@@ -306,7 +207,7 @@ impl<P: Clock + Random> Client<P> {
         not_here(r.custom_id.is_some(), "customId")?;
         not_here(r.sim_card_id.is_some(), "simCardId")?;
         not_here(r.contact_id.is_some(), "contactId")?;
-        let to = crate::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
+        let to = crate::phone::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
         let body = WorkerSend { to: &to, service_name: r.service_name.as_deref() };
         let req = worker_request(base, "/v1/otp/send", crate::core::codec::to_json(&body));
         let ticket = CodeTicket { provider: self.cfg.provider, to, mode: CodeMode::Worker, expires_at_ms: 0, token: None };
@@ -319,7 +220,7 @@ impl<P: Clock + Random> Client<P> {
         let why = " through the worker (config.otpUrl), which keeps the code itself";
         crate::providers::only_for(r.token.is_some(), "token", "verifyCode", why)?;
         crate::providers::only_for(r.contact_id.is_some(), "contactId", "verifyCode", why)?;
-        let to = crate::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
+        let to = crate::phone::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
         let body = WorkerVerify { to: &to, code: r.code.trim() };
         Ok(Call::fetch(&self.cfg, worker_request(base, "/v1/otp/verify", crate::core::codec::to_json(&body)), None, None, Finish::WorkerVerify))
     }
@@ -348,7 +249,7 @@ impl<P: Clock + Random> Client<P> {
         Ok(Call::fetch(cfg, req, None, None, Finish::WorkerStatus(id.into())))
     }
 
-    fn otp_config(&self) -> Result<&crate::OtpConfig> {
+    fn otp_config(&self) -> Result<&crate::client::OtpConfig> {
         self.cfg.otp.as_ref().ok_or_else(|| {
             Error::config(format!(
                 "config.otp.secret is required for one-time codes on {} (they are signed by the SDK)",
@@ -371,7 +272,7 @@ impl<P: Clock + Random> Client<P> {
     /// A recipient normalised the way `send` normalises it.
     fn recipient(&self, to: &str) -> Result<String> {
         match self.cfg.provider {
-            ProviderKind::TextLink => crate::normalize_phone(to, None),
+            ProviderKind::TextLink => crate::phone::normalize_phone(to, None),
             ProviderKind::Teklink => nanp_national(to),
             ProviderKind::Relay => relay::recipient(self.cfg.channel, to),
             ProviderKind::Klink => klink::recipient(to),
@@ -467,14 +368,14 @@ impl<P: Clock + Random + Transport + CodeStore> Client<P> {
         let Some(token) = r.token else { return Ok(Verification::refused("malformed_token")) };
         let now = self.platform.now_ms();
         let check = check_code(otp.secret.as_bytes(), &recipient, r.code.trim(), &token, now);
-        let Some((key, ttl)) = crate::token_store_key(&token, now) else {
+        let Some((key, ttl)) = crate::client::token_store_key(&token, now) else {
             return Ok(Verification::refused("malformed_token"));
         };
         let store_error = |why: String| Error::new(ErrorCode::Network, format!("config.otp.store failed: {why}")).retryable(true);
         // An entry that does not read back as a state counts as used up.
-        let used_up = TokenState { checks: crate::MAX_TOKEN_CHECKS, spent: true };
+        let used_up = TokenState { checks: crate::client::MAX_TOKEN_CHECKS, spent: true };
         let prev = self.platform.get(&key).await.map_err(store_error)?.map(|text| crate::core::codec::from_json::<TokenState>(&text).unwrap_or(used_up));
-        let step = crate::next_token_state(prev, check);
+        let step = crate::client::next_token_state(prev, check);
         // Written before answering, so that a failed write never lets a check go uncounted.
         if let Some(state) = step.store {
             self.platform.put(&key, &crate::core::codec::to_json(&state), ttl).await.map_err(store_error)?;

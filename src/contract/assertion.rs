@@ -9,7 +9,8 @@
 //! nothing else, so no code hash or signed token can pass for an assertion.
 
 use crate::core::encode::{b64url, b64url_decode, hex};
-use crate::{normalize_phone, Error, ErrorCode, Result};
+use crate::phone::normalize_phone;
+use crate::{Error, ErrorCode, Result};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -59,7 +60,7 @@ fn invalid(why: &str) -> Error {
 /// checked first.
 ///
 /// ```
-/// use edgetext::{sign_assertion, verify_otp_assertion};
+/// use edgetext::contract::{sign_assertion, verify_otp_assertion};
 /// let secret = [7u8; 32];
 /// let a = sign_assertion(&secret, "+447400123456", 1_000_000, &[1; 16]);
 /// let v = verify_otp_assertion(&a, &secret, "+44 7400 123456", 300, 1_010_000).unwrap();
@@ -68,7 +69,7 @@ fn invalid(why: &str) -> Error {
 /// assert!(verify_otp_assertion(&a, &secret, "+447400123456", 300, 1_400_000).is_err());
 /// ```
 pub fn verify_otp_assertion(assertion: &str, secret: &[u8], to: &str, max_age_seconds: u64, now_ms: u64) -> Result<VerifiedNumber> {
-    crate::check_otp_secret(secret)?;
+    crate::client::check_otp_secret(secret)?;
     let mut parts = assertion.trim().split('.');
     let (v, p, m) = (parts.next(), parts.next(), parts.next());
     if v != Some("a1") || parts.next().is_some() {

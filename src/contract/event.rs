@@ -4,8 +4,9 @@
 //! parses webhooks into it (src/webhook.rs).
 
 use crate::core::codec::RawJson;
-use crate::{iso8601, ProviderKind};
-use serde::{Serialize, Serializer};
+use crate::providers::ProviderKind;
+use crate::iso8601;
+use serde::{Deserialize, Serialize, Serializer};
 
 /// What an inbound event says happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -101,4 +102,58 @@ fn provider_name<S: Serializer>(p: &ProviderKind, s: S) -> Result<S::Ok, S::Erro
 
 fn iso<S: Serializer>(ms: &u64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&iso8601(*ms))
+}
+
+/// Where a message is on its way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum DeliveryStatus {
+    /// Accepted, waiting.
+    Queued,
+    /// Being sent.
+    Sending,
+    /// Sent to the network.
+    Sent,
+    /// Delivered to the handset.
+    Delivered,
+    /// Failed.
+    Failed,
+    /// An inbound message.
+    Received,
+    /// A word edgetext does not know.
+    Unknown,
+}
+
+impl DeliveryStatus {
+    /// Every status, in order.
+    pub const ALL: [DeliveryStatus; 7] = [
+        DeliveryStatus::Queued,
+        DeliveryStatus::Sending,
+        DeliveryStatus::Sent,
+        DeliveryStatus::Delivered,
+        DeliveryStatus::Failed,
+        DeliveryStatus::Received,
+        DeliveryStatus::Unknown,
+    ];
+
+    /// The status word (`"queued"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Queued => "queued",
+            DeliveryStatus::Sending => "sending",
+            DeliveryStatus::Sent => "sent",
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Failed => "failed",
+            DeliveryStatus::Received => "received",
+            DeliveryStatus::Unknown => "unknown",
+        }
+    }
+
+    /// Maps a provider's status word onto a status (`Unknown` when it is none of them).
+    pub fn parse(s: &str) -> DeliveryStatus {
+        let lower = s.trim().to_ascii_lowercase();
+        Self::ALL.into_iter().find(|k| k.as_str() == lower).unwrap_or(DeliveryStatus::Unknown)
+    }
 }

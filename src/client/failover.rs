@@ -1,11 +1,15 @@
 //! Failover across providers that never sends one message twice: the next
 //! provider is tried only when the previous one certainly did not take it.
 
-use crate::{
-    CodeStore, ConversationState, Error, ErrorCode, KlinkMessage, Message, ProviderKind, Random, RelayChannel, RelayMessage,
-    Result, SendReceipt, TeklinkMessage, TextLinkMessage, Transport,
-};
-use crate::{Client, Clock};
+use crate::client::SendReceipt;
+use crate::providers::{Message, ProviderKind};
+use crate::providers::klink::KlinkMessage;
+use crate::providers::relay::{RelayChannel, RelayMessage};
+use crate::providers::teklink::{ConversationState, TeklinkMessage};
+use crate::providers::textlink::TextLinkMessage;
+use crate::{CodeStore, Error, ErrorCode, Random, Result, Transport};
+use crate::client::Client;
+use crate::Clock;
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
@@ -89,7 +93,7 @@ impl FailoverMessage {
     pub fn from_json(text: &str) -> Result<FailoverMessage> {
         let mut de = serde_json::Deserializer::from_str(text);
         crate::core::codec::read(&mut de, |d| FailoverMessage::deserialize(d))
-            .map_err(|why| Error::input(crate::model::field_error("message", None, &why)))
+            .map_err(|why| Error::input(crate::client::field_error("message", None, &why)))
     }
 
     /// `provider`'s message: the common fields and that provider's own.

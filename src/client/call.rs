@@ -7,10 +7,10 @@
 
 use crate::core::codec::{self, opt_bool, opt_str, opt_u64};
 use crate::providers::{self, klink, relay, teklink, textlink, PreparedSend, Retry};
-use crate::{
-    CodeTicket, Config, DeliveryStatus, Error, ErrorCode, HttpRequest, HttpResponse, MessageStatus, ProviderKind, Random,
-    RawJson, Result, SendReceipt, SendStatus, TransportError, Verification,
-};
+use crate::client::{CodeTicket, Config, MessageStatus, SendReceipt, SendStatus, Verification};
+use crate::contract::DeliveryStatus;
+use crate::providers::ProviderKind;
+use crate::{Error, ErrorCode, HttpRequest, HttpResponse, Random, RawJson, Result, TransportError};
 use serde::Deserialize;
 use std::sync::Arc;
 

@@ -2,8 +2,23 @@
 
 use super::{is_uuid, parse_ok, request, Ctx, PreparedSend, Retry};
 use crate::core::codec::{opt_str, opt_u64};
-use crate::{iso8601, segments, Config, Error, ErrorCode, HttpResponse, KlinkMessage, Method, Result};
+use crate::client::Config;
+use crate::{iso8601, segments, Error, ErrorCode, HttpResponse, Method, Result};
 use serde::{Deserialize, Serialize};
+
+/// A Klink CX message, to a contact.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct KlinkMessage {
+    /// The contact's UUID.
+    pub contact_id: String,
+    /// The text.
+    pub text: String,
+    /// The message type (default `"text"`).
+    #[serde(default)]
+    pub message_type: Option<String>,
+}
 
 /// The message type of a text send when none is given.
 const DEFAULT_TYPE: &str = "text";

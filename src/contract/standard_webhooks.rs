@@ -69,7 +69,7 @@ pub struct WebhookHeaders<'a> {
 /// way. An empty or malformed secret never verifies.
 ///
 /// ```
-/// use edgetext::{verify_webhook, WebhookHeaders, WebhookKey};
+/// use edgetext::contract::{verify_webhook, WebhookHeaders, WebhookKey};
 /// let key = WebhookKey::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
 /// let sig = key.sign("msg_1", 1_700_000_000, b"{}");
 /// let h = WebhookHeaders { id: Some("msg_1"), timestamp: Some("1700000000"), signature: Some(&sig) };

@@ -6,15 +6,168 @@
 //! (a fresh UUID unless the caller gives one) and any transient failure is
 //! retried with the same key.
 
+use super::{parse_ok, request, uuid_v4, Ctx, PreparedSend, ProviderKind, Retry};
 use crate::core::encode::path_segment;
-use super::{parse_ok, request, uuid_v4, Ctx, PreparedSend, Retry};
 use crate::core::codec::{opt_bool, opt_str};
-use crate::{
-    normalize_phone, segments, Config, DeleteCallbackRequest, DeliveryStatus, Error, ErrorCode, HttpRequest, HttpResponse,
-    InboundCallback, InboundFilter, ListOptions, MessageStatus, Method, ProviderKind, RawJson, RelayChannel, RelayMessage,
-    Result, SendStatus, TagMode,
-};
+use crate::client::{Config, MessageStatus, SendStatus};
+use crate::contract::DeliveryStatus;
+use crate::phone::normalize_phone;
+use crate::{segments, Error, ErrorCode, HttpRequest, HttpResponse, Method, RawJson, Result};
 use serde::{Deserialize, Serialize};
+
+/// A Phone Relay channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum RelayChannel {
+    /// SMS.
+    Sms,
+    /// WhatsApp.
+    Wa,
+    /// Telegram, as the phone's user.
+    Tg,
+    /// A notification on the relay's phone.
+    Notify,
+    /// E-mail.
+    Email,
+    /// Telegram, through a bot.
+    TgBot,
+    /// The relay's private chat.
+    Pchat,
+}
+
+impl RelayChannel {
+    /// The channel's name on the wire (`"sms"`, `"tg_bot"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelayChannel::Sms => "sms",
+            RelayChannel::Wa => "wa",
+            RelayChannel::Tg => "tg",
+            RelayChannel::Notify => "notify",
+            RelayChannel::Email => "email",
+            RelayChannel::TgBot => "tg_bot",
+            RelayChannel::Pchat => "pchat",
+        }
+    }
+}
+
+/// A Phone Relay message.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct RelayMessage {
+    /// The recipient: a phone number (sms, wa), `@username` or chat id (tg,
+    /// tg_bot), an e-mail address (email), none (notify).
+    #[serde(default)]
+    pub to: Option<String>,
+    /// The text.
+    pub text: String,
+    /// The channel (default: the config's).
+    #[serde(default)]
+    pub channel: Option<RelayChannel>,
+    /// email and notify: the subject.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// notify: the title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// tg_bot: the bot's token.
+    #[serde(default)]
+    pub bot_token: Option<String>,
+    /// The `source` tag (default: the config's).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// The relay's de-duplication key (default: a fresh UUID).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+/// `listMessages(options)` (relay).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct ListOptions {
+    /// How many (1–1000, default 50).
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// `inboundQuery(filter)` (relay); `phone_id` defaults to the client's.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(missing_docs)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct InboundFilter {
+    #[serde(default)]
+    pub phone_id: Option<String>,
+    #[serde(default)]
+    pub range: Option<String>,
+    #[serde(default)]
+    pub channels: Option<Vec<String>>,
+    #[serde(default)]
+    pub event_types: Option<Vec<String>>,
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    #[serde(default)]
+    pub tag_mode: Option<TagMode>,
+    #[serde(default)]
+    pub source_contains: Option<String>,
+    #[serde(default)]
+    pub min_duration_sec: Option<u32>,
+    #[serde(default)]
+    pub has_response: Option<bool>,
+    #[serde(default)]
+    pub sort: Option<String>,
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// How an inbound query matches tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum TagMode {
+    /// Any of the tags.
+    Any,
+    /// All of them.
+    All,
+}
+
+/// `registerCallback(callback)` (relay).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(missing_docs)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct InboundCallback {
+    pub callback_url: String,
+    #[serde(default)]
+    pub channels: Option<Vec<String>>,
+    #[serde(default)]
+    pub source_filter: Option<String>,
+    #[serde(default)]
+    pub event_types: Option<Vec<String>>,
+    #[serde(default)]
+    pub keyword_filter: Option<String>,
+    #[serde(default)]
+    pub min_duration_sec: Option<u32>,
+    #[serde(default)]
+    pub max_duration_sec: Option<u32>,
+    #[serde(default)]
+    pub callback_token: Option<String>,
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+/// `deleteCallback(request)` (relay).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct DeleteCallbackRequest {
+    /// The registered callback URL.
+    pub callback_url: String,
+}
 
 /// Normalises a recipient for a channel: E.164 for sms/wa, an e-mail address
 /// for email; tg (`@name`, as the document shows, or any handle), tg_bot (a

@@ -3,11 +3,38 @@
 
 use super::{only_for, parse_ok, request, uuid_v4, Ctx, PreparedSend, Retry};
 use crate::core::codec::{self, opt_bool, opt_str};
-use crate::{
-    normalize_phone, segments, CodeRequest, Config, ContactTagRequest, Error, HttpRequest, HttpResponse, Method, Result,
-    SendStatus, TextLinkMessage, Verification,
-};
+use crate::client::{CodeRequest, Config, SendStatus, Verification};
+use crate::phone::normalize_phone;
+use crate::{segments, Error, HttpRequest, HttpResponse, Method, Result};
 use serde::{Deserialize, Serialize};
+
+/// A TextLink message.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct TextLinkMessage {
+    /// The recipient's phone number.
+    pub to: String,
+    /// The text.
+    pub text: String,
+    /// The SIM card to send from (default: the config's).
+    #[serde(default)]
+    pub sim_card_id: Option<u32>,
+    /// Your id for the message (default: a fresh UUID), the receipt's `id`.
+    #[serde(default)]
+    pub custom_id: Option<String>,
+}
+
+/// `updateContactTag(request)` (textlink).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct ContactTagRequest {
+    /// The contact's phone number.
+    pub to: String,
+    /// The new tag.
+    pub tag: String,
+}
 
 /// The body of `POST /api/send-sms`, in the document's order.
 #[derive(Serialize)]

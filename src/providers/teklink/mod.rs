@@ -1,13 +1,68 @@
 //! Teklink ChatServ (`teklink-chatserv.txt`):
 //! `POST /api/v1/channels/{CHANNEL_ID}/messages`, North American numbers only.
 
-use crate::core::encode::path_segment;
 use super::{parse_ok, Any, Ctx, PreparedSend, Retry};
-use crate::{
-    codec, nanp_national, segments, Config, ConversationState, Error, HttpRequest, HttpResponse, Method, Result, SendStatus,
-    TeklinkAuth, TeklinkMessage,
-};
-use serde::Serialize;
+use crate::core::codec;
+use crate::core::encode::path_segment;
+use crate::client::{Config, SendStatus};
+use crate::phone::nanp_national;
+use crate::{segments, Error, HttpRequest, HttpResponse, Method, Result};
+use serde::{Deserialize, Serialize};
+
+/// How the Teklink client sends its token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum TeklinkAuth {
+    /// `Authorization: Bearer …` (the default).
+    #[default]
+    Bearer,
+    /// `api_token` in the JSON body.
+    Body,
+}
+
+/// Teklink's `new_conversation_state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum ConversationState {
+    /// Leave the conversation open.
+    Open,
+    /// Close it.
+    Closed,
+}
+
+/// A Teklink ChatServ message: `text` or `templateId`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct TeklinkMessage {
+    /// A North American phone number.
+    pub to: String,
+    /// The text (or give `template_id`).
+    #[serde(default)]
+    pub text: Option<String>,
+    /// A template to send instead of a text.
+    #[serde(default)]
+    pub template_id: Option<String>,
+    /// Open or close the conversation.
+    #[serde(default)]
+    pub conversation_state: Option<ConversationState>,
+    /// The sender name (default: the config's).
+    #[serde(default)]
+    pub from_name: Option<String>,
+    /// Refuse a duplicate within this many minutes.
+    #[serde(default)]
+    pub duplicate_send_reject_timeout_minutes: Option<u32>,
+    /// Send even to an opted-out contact.
+    #[serde(default)]
+    pub force_send: Option<bool>,
+    /// Delay the send.
+    #[serde(default)]
+    pub send_delay_seconds: Option<u32>,
+}
 
 /// The body of a send, in the document's order.
 #[derive(Serialize)]

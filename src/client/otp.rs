@@ -197,7 +197,7 @@ pub struct TokenStep {
 /// [`token_store_key`] before calling [`check_code`] and writes `store` back.
 ///
 /// ```
-/// use edgetext::{next_token_state, CodeCheck};
+/// use edgetext::client::{next_token_state, CodeCheck};
 /// let first = next_token_state(None, CodeCheck::Valid);
 /// assert!(first.valid);
 /// let again = next_token_state(first.store, CodeCheck::Valid);
