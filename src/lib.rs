@@ -18,36 +18,7 @@ pub use crate::core::*;
 pub use segments::*;
 
 #[cfg(feature = "worker")]
-mod address;
-#[cfg(feature = "worker")]
-mod guard;
-#[cfg(feature = "worker")]
-mod webhook;
-#[cfg(feature = "worker")]
-mod inbound_raw;
-#[cfg(feature = "worker")]
-mod inbound_route;
-#[cfg(feature = "worker")]
-mod otp_route;
-#[cfg(feature = "worker")]
-mod inbound_status;
-#[cfg(feature = "worker")]
-mod inbound_outbox;
-
-#[cfg(feature = "worker")]
-pub use address::*;
-#[cfg(feature = "worker")]
-pub use guard::*;
-#[cfg(feature = "worker")]
-pub use webhook::*;
-#[cfg(feature = "worker")]
-pub use inbound_route::*;
-#[cfg(feature = "worker")]
-pub use otp_route::*;
-#[cfg(feature = "worker")]
-pub use inbound_status::*;
-#[cfg(feature = "worker")]
-pub use inbound_outbox::*;
+pub mod worker;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -8,6 +8,8 @@
 use edgetext::client::{next_token_state, token_store_key, CodeCheck, TokenState};
 use edgetext::phone::ranges::NumberType;
 use edgetext::contract::verify_otp_assertion;
+use edgetext::worker::otp::buckets::*;
+use edgetext::worker::otp::guard::*;
 use edgetext::*;
 
 const SECRET: &str = "0123456789abcdef0123456789abcdef";

@@ -8,7 +8,9 @@
 mod common;
 use common::fixture;
 use edgetext::contract::{verify_webhook, InboundEvent, WebhookHeaders, WebhookKey};
-use edgetext::{decide, fold_status, forward_delivery, forward_retry_delay_seconds, parse_webhook, scheduled_plan, status_answer, status_precedence, Decision, StatusRow, StatusUpdate, WebhookRequest, WebhookSecrets, WorkerRequest, WorkerSettings, DEFAULT_RETENTION_DAYS, FORWARD_LEASE_MS};
+use edgetext::providers::webhook::WebhookRequest;
+use edgetext::worker::{decide, forward_delivery, forward_retry_delay_seconds, parse_webhook, scheduled_plan, status_answer, DEFAULT_RETENTION_DAYS, Decision, FORWARD_LEASE_MS, WebhookSecrets, WorkerRequest, WorkerSettings};
+use edgetext::worker::statuses::{fold_status, status_precedence, StatusRow, StatusUpdate};
 
 const NOW: u64 = 1_771_700_000_000; // 2026-02-21T18:53:20Z
 const DAY: u64 = 86_400_000;
@@ -165,7 +167,7 @@ fn a_webhook_becomes_stored_events_with_their_status_moves() {
     assert_eq!(events[0].forward_due, None, "nothing to forward without FORWARD_URL");
 
     let contact = fixture("webhooks/klink-contact-create.json");
-    let sig = edgetext::hmac_hex(b"klink-signing-secret", contact.as_bytes());
+    let sig = edgetext::providers::klink::webhook::hmac_hex(b"klink-signing-secret", contact.as_bytes());
     assert_eq!(status_of(&run("POST", "/webhooks/klink", &[("x-signature", &sig)], Some(contact.as_bytes()))), 200);
 }
 

@@ -3,7 +3,10 @@
 //! send the codes, and the answer, refund and redaction after the provider.
 #![cfg(not(target_arch = "wasm32"))]
 
-use edgetext::{decide, otp_after_provider, otp_client_refusal, otp_client_unavailable, otp_cors, Decision, ErrorCode, GuardAnswer, GuardRequest, SendOutcome, WorkerRequest, WorkerResponse, WorkerSettings};
+use edgetext::worker::{decide, Decision, WorkerRequest, WorkerResponse, WorkerSettings};
+use edgetext::worker::otp::guard::{GuardAnswer, GuardRequest};
+use edgetext::worker::otp::route::{otp_after_provider, otp_client_refusal, otp_client_unavailable, otp_cors, SendOutcome};
+use edgetext::ErrorCode;
 
 const NOW: u64 = 1_771_700_000_000;
 const SECRET: &str = "otp-secret-for-tests-at-least-32-bytes";

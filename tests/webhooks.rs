@@ -6,7 +6,9 @@
 mod common;
 use common::fixture;
 use edgetext::contract::{EventKind, InboundEvent};
-use edgetext::{hmac_hex, parse_webhook, Rejection, WebhookRequest, WebhookSecrets};
+use edgetext::providers::klink::webhook::hmac_hex;
+use edgetext::providers::webhook::{Rejection, WebhookRequest};
+use edgetext::worker::{parse_webhook, WebhookSecrets};
 
 const NOW: u64 = 1_771_700_000_000; // 2026-02-21T18:53:20Z
 

@@ -1,6 +1,7 @@
 // Shared by the webhook targets (included with `include!`): runs
 // parse_webhook with the secrets the fixtures use and checks what it answers.
-use edgetext::{parse_webhook, WebhookRequest, WebhookSecrets};
+use edgetext::providers::webhook::WebhookRequest;
+use edgetext::worker::{parse_webhook, WebhookSecrets};
 
 #[allow(dead_code)]
 const NOW: u64 = 1_767_225_600_000;

@@ -5,7 +5,7 @@
 //! a verify of a number without a code writes nothing; a code never verifies
 //! twice, and never after 20 checks; no answer holds the code but a send's.
 #![no_main]
-use edgetext::{guard_decide, guard_keys, GuardAnswer, GuardEntries, GuardRequest, GuardSettings, SeededRandom};
+use edgetext::worker::otp::guard::{guard_decide, guard_keys, GuardAnswer, GuardEntries, GuardRequest, GuardSettings, SeededRandom};
 use libfuzzer_sys::fuzz_target;
 use std::collections::BTreeMap;
 

@@ -157,3 +157,31 @@ impl DeliveryStatus {
         Self::ALL.into_iter().find(|k| k.as_str() == lower).unwrap_or(DeliveryStatus::Unknown)
     }
 }
+
+impl InboundEvent {
+    /// The event as the JSON object stored, served and forwarded by the worker.
+    pub fn to_json(&self) -> String {
+        crate::core::codec::to_json(self)
+    }
+
+    /// The rank of this event's status, so a late `sent` never overwrites
+    /// `failed`: queued 1, sending 2, sent 3, delivered/failed 4; 0 when the
+    /// event says nothing about an outbound message.
+    pub fn status_rank(&self) -> u8 {
+        match (self.message_id.as_ref(), self.status) {
+            (Some(_), Some(s)) => status_rank(s),
+            _ => 0,
+        }
+    }
+}
+
+/// The rank of a status word (see [`InboundEvent::status_rank`]).
+pub fn status_rank(status: &str) -> u8 {
+    match status {
+        "queued" => 1,
+        "sending" => 2,
+        "sent" => 3,
+        "delivered" | "failed" => 4,
+        _ => 0,
+    }
+}

@@ -5,6 +5,8 @@ pub mod klink;
 pub mod relay;
 pub mod teklink;
 pub mod textlink;
+#[cfg(feature = "worker")]
+pub mod webhook;
 
 use crate::core::codec::{self, opt_bool, opt_str};
 use crate::client::Config;

@@ -42,7 +42,8 @@ mod guard {
     use super::*;
     use crate::wasm::convert::{from_js, to_js};
     use crate::wasm::worker_handler::settings;
-    use crate::{GuardAnswer, GuardRequest, OtpResponse, SeededRandom, WorkerResponse};
+    use crate::worker::WorkerResponse;
+use crate::worker::otp::guard::{GuardAnswer, GuardRequest, OtpResponse, SeededRandom};
 
     fn js<T: serde::Serialize>(value: &T) -> JsValue {
         to_js(value).unwrap_or(JsValue::NULL)
@@ -55,7 +56,7 @@ mod guard {
     /// The defaults of the OTP_* settings (`OTP_DEFAULTS`).
     #[wasm_bindgen(js_name = otpDefaults, skip_typescript)]
     pub fn otp_defaults() -> JsValue {
-        js(&crate::guard_defaults())
+        js(&crate::worker::otp::guard::guard_defaults())
     }
 
     /// Decides a guard request on the loaded entries (`{ key: text | null }`):
@@ -71,13 +72,13 @@ mod guard {
                 return out.into();
             }
         };
-        let (Ok(req), Ok(entries), Ok(seed)) = (from_js::<GuardRequest>(request), from_js::<crate::GuardEntries>(entries), <[u8; 32]>::try_from(seed)) else {
+        let (Ok(req), Ok(entries), Ok(seed)) = (from_js::<GuardRequest>(request), from_js::<crate::worker::otp::guard::GuardEntries>(entries), <[u8; 32]>::try_from(seed)) else {
             set(&out, "response", &js(&WorkerResponse::from(OtpResponse::error(400, "invalid_input", "not a guard request", None))));
             return out.into();
         };
-        let d = crate::guard_decide(&s, &req, &entries, now_ms.max(0.0) as u64, &SeededRandom::new(seed));
+        let d = crate::worker::otp::guard::guard_decide(&s, &req, &entries, now_ms.max(0.0) as u64, &SeededRandom::new(seed));
         if !matches!(d.answer, GuardAnswer::Send { .. } | GuardAnswer::Refunded) {
-            set(&out, "response", &js(&WorkerResponse::from(crate::otp_answer(&d.answer))));
+            set(&out, "response", &js(&WorkerResponse::from(crate::worker::otp::guard::otp_answer(&d.answer))));
         }
         set(&out, "answer", &js(&d.answer));
         set(&out, "writes", &js(&d.writes.0));
@@ -99,7 +100,7 @@ mod guard {
             return out.into();
         };
         for (k, v) in &entries {
-            match crate::guard_forget_at(&s, k, v) {
+            match crate::worker::otp::guard::guard_forget_at(&s, k, v) {
                 Some(at) if at <= now_ms as u64 => {
                     dead.push(&JsValue::from_str(k));
                 }
@@ -141,7 +142,7 @@ mod guard {
                 return Err("the OTP client must be a Client or a Client config".into());
             };
             let otp_url = field(&config, "otpUrl");
-            if let Some(refusal) = crate::otp_client_refusal(field(&config, "provider").as_string().as_deref(), !(otp_url.is_undefined() || otp_url.is_null())) {
+            if let Some(refusal) = crate::worker::otp::route::otp_client_refusal(field(&config, "provider").as_string().as_deref(), !(otp_url.is_undefined() || otp_url.is_null())) {
                 return Err(refusal.into());
             }
             let client = super::super::JsClient::new(config, JsValue::UNDEFINED)
@@ -150,7 +151,7 @@ mod guard {
         })();
         match made {
             Ok(client) => set(&out, "client", &client),
-            Err(reason) => set(&out, "response", &js(&crate::otp_client_unavailable(&worker, &reason))),
+            Err(reason) => set(&out, "response", &js(&crate::worker::otp::route::otp_client_unavailable(&worker, &reason))),
         }
         out.into()
     }
@@ -179,15 +180,15 @@ mod guard {
         let provider = field(&receipt, "provider").as_string();
         let message = field(&error, "message").as_string().unwrap_or_default();
         let outcome = match (&provider, field(&error, "code").as_string().and_then(|c| crate::ErrorCode::parse(&c))) {
-            (Some(p), _) if receipt.is_object() => crate::SendOutcome::Sent { provider: p },
-            (_, Some(code)) => crate::SendOutcome::Failed { code, message: &message },
-            _ => crate::SendOutcome::Failed { code: crate::ErrorCode::ProviderUnavailable, message: "the provider failed" },
+            (Some(p), _) if receipt.is_object() => crate::worker::otp::route::SendOutcome::Sent { provider: p },
+            (_, Some(code)) => crate::worker::otp::route::SendOutcome::Failed { code, message: &message },
+            _ => crate::worker::otp::route::SendOutcome::Failed { code: crate::ErrorCode::ProviderUnavailable, message: "the provider failed" },
         };
-        let (response, refund) = crate::otp_after_provider(&worker, &request, &sent, outcome);
+        let (response, refund) = crate::worker::otp::route::otp_after_provider(&worker, &request, &sent, outcome);
         set(&out, "response", &js(&response));
         let refund = refund.map_or(JsValue::NULL, |r| {
             let step = js_sys::Object::new();
-            set(&step, "keys", &js(&crate::guard_keys(&r)));
+            set(&step, "keys", &js(&crate::worker::otp::guard::guard_keys(&r)));
             set(&step, "request", &js(&r));
             step.into()
         });

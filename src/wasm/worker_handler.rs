@@ -2,7 +2,9 @@
 //! plain values in, plain values out; the JS binds them to D1 and the Queue.
 
 use crate::wasm::convert::{from_js, to_js};
-use crate::{StatusRow, WebhookSecrets, WorkerRequest, WorkerResponse, WorkerSettings};
+use crate::worker::{WebhookSecrets, WorkerRequest, WorkerResponse, WorkerSettings};
+use crate::worker::statuses::StatusRow;
+use crate::providers::{klink, relay, teklink, textlink};
 use js_sys::Reflect;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -60,10 +62,10 @@ pub(crate) fn settings(env: &JsValue) -> WorkerSettings {
         otp_vars,
         otp_bound,
         secrets: WebhookSecrets {
-            textlink: env_str(env, "TEXTLINK_WEBHOOK_SECRET"),
-            teklink: env_str(env, "TEKLINK_WEBHOOK_SECRET"),
-            relay: env_str(env, "RELAY_CALLBACK_TOKEN"),
-            klink: env_str(env, "KLINK_WEBHOOK_SECRET"),
+            textlink: env_str(env, textlink::webhook::SECRET_VAR),
+            teklink: env_str(env, teklink::webhook::SECRET_VAR),
+            relay: env_str(env, relay::webhook::SECRET_VAR),
+            klink: env_str(env, klink::webhook::SECRET_VAR),
         },
         api_token: env_str(env, "EDGETEXT_API_TOKEN"),
         forward_url: env_str(env, "FORWARD_URL"),
@@ -95,9 +97,9 @@ pub fn worker_decide(
     let decision = match from_js::<RequestInput>(request) {
         Ok(r) => {
             let req = WorkerRequest { method: &r.method, path: &r.path, query: &r.query, headers: &r.headers, body: body.as_deref() };
-            crate::decide(&req, &settings(&env), now_ms.max(0.0) as u64)
+            crate::worker::decide(&req, &settings(&env), now_ms.max(0.0) as u64)
         }
-        Err(e) => crate::Decision::Respond { response: WorkerResponse::error(400, &e) },
+        Err(e) => crate::worker::Decision::Respond { response: WorkerResponse::error(400, &e) },
     };
     js(&decision)
 }
@@ -105,28 +107,28 @@ pub fn worker_decide(
 /// The 503 answered when storage fails.
 #[wasm_bindgen(js_name = workerStorageUnavailable, unchecked_return_type = "WorkerResponseData")]
 pub fn worker_storage_unavailable() -> JsValue {
-    js(&crate::storage_unavailable())
+    js(&crate::worker::storage_unavailable())
 }
 
 /// The answer to a status read, from the `statuses` rows found.
 #[wasm_bindgen(js_name = workerStatusAnswer, unchecked_return_type = "WorkerResponseData")]
 pub fn worker_status_answer(#[wasm_bindgen(unchecked_param_type = "Record<string, unknown>[]")] rows: JsValue) -> JsValue {
     match from_js::<Vec<StatusRow>>(rows) {
-        Ok(rows) => js(&crate::status_answer(rows)),
-        Err(_) => js(&crate::storage_unavailable()),
+        Ok(rows) => js(&crate::worker::status_answer(rows)),
+        Err(_) => js(&crate::worker::storage_unavailable()),
     }
 }
 
 /// The answer to an events read, from the stored events' JSON texts.
 #[wasm_bindgen(js_name = workerEventsAnswer, unchecked_return_type = "WorkerResponseData")]
 pub fn worker_events_answer(bodies: Vec<String>) -> JsValue {
-    js(&crate::events_answer(bodies))
+    js(&crate::worker::events_answer(bodies))
 }
 
 /// What a scheduled run does at `nowMs` (retention and the outbox).
 #[wasm_bindgen(js_name = workerScheduledPlan, unchecked_return_type = "ScheduledPlanData")]
 pub fn worker_scheduled_plan(#[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] env: JsValue, now_ms: f64) -> JsValue {
-    js(&crate::scheduled_plan(&settings(&env), now_ms.max(0.0) as u64))
+    js(&crate::worker::scheduled_plan(&settings(&env), now_ms.max(0.0) as u64))
 }
 
 #[derive(serde::Serialize)]
@@ -135,7 +137,7 @@ enum DeliveryAnswer<'a> {
     Ready {
         ok: bool,
         #[serde(flatten)]
-        delivery: crate::ForwardDelivery,
+        delivery: crate::worker::ForwardDelivery,
     },
     NotNow {
         ok: bool,
@@ -151,7 +153,7 @@ pub fn worker_forward_delivery(
     body: &str,
     now_ms: f64,
 ) -> JsValue {
-    match crate::forward_delivery(&settings(&env), event_id, body, now_ms.max(0.0) as u64) {
+    match crate::worker::forward_delivery(&settings(&env), event_id, body, now_ms.max(0.0) as u64) {
         Ok(delivery) => js(&DeliveryAnswer::Ready { ok: true, delivery }),
         Err(error) => js(&DeliveryAnswer::NotNow { ok: false, error }),
     }
@@ -160,5 +162,5 @@ pub fn worker_forward_delivery(
 /// Seconds before forwarding attempt `attempts + 1`.
 #[wasm_bindgen(js_name = workerRetryDelay)]
 pub fn worker_retry_delay(attempts: u32) -> u32 {
-    crate::forward_retry_delay_seconds(attempts)
+    crate::worker::forward_retry_delay_seconds(attempts)
 }

@@ -1,5 +1,8 @@
 //! Klink CX (`klink-cx.txt`): `POST /api/v1/messages/send` to a contact.
 
+#[cfg(feature = "worker")]
+pub mod webhook;
+
 use super::{is_uuid, parse_ok, request, Ctx, PreparedSend, Retry};
 use crate::core::codec::{opt_str, opt_u64};
 use crate::client::Config;

@@ -6,6 +6,9 @@
 //! (a fresh UUID unless the caller gives one) and any transient failure is
 //! retried with the same key.
 
+#[cfg(feature = "worker")]
+pub mod webhook;
+
 use super::{parse_ok, request, uuid_v4, Ctx, PreparedSend, ProviderKind, Retry};
 use crate::core::encode::path_segment;
 use crate::core::codec::{opt_bool, opt_str};

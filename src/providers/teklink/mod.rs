@@ -1,6 +1,9 @@
 //! Teklink ChatServ (`teklink-chatserv.txt`):
 //! `POST /api/v1/channels/{CHANNEL_ID}/messages`, North American numbers only.
 
+#[cfg(feature = "worker")]
+pub mod webhook;
+
 use super::{parse_ok, Any, Ctx, PreparedSend, Retry};
 use crate::core::codec;
 use crate::core::encode::path_segment;

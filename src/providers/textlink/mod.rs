@@ -1,6 +1,9 @@
 //! TextLink (`textlink.txt`): `POST /api/send-sms`, `/api/send-code`,
 //! `/api/verify-code` and `/api/update-contect-tag` (spelt so by TextLink).
 
+#[cfg(feature = "worker")]
+pub mod webhook;
+
 use super::{only_for, parse_ok, request, uuid_v4, Ctx, PreparedSend, Retry};
 use crate::core::codec::{self, opt_bool, opt_str};
 use crate::client::{CodeRequest, Config, SendStatus, Verification};

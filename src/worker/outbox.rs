@@ -9,7 +9,7 @@
 //! stored event is forwarded at least once, never lost.
 
 use crate::contract::WebhookKey;
-use crate::inbound_route::WorkerSettings;
+use crate::worker::route::WorkerSettings;
 use serde::Serialize;
 
 /// How long an enqueued event is left to the Queue before the scheduled

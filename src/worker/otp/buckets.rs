@@ -17,7 +17,7 @@ pub struct AddressBuckets {
 /// gives it), or `None` when it is not an address (`1::2::3`, empty, a name).
 ///
 /// ```
-/// use edgetext::address_buckets;
+/// use edgetext::worker::otp::buckets::address_buckets;
 /// assert_eq!(address_buckets("::ffff:1.2.3.4").unwrap().host, "4:1.2.3.4");
 /// assert_eq!(address_buckets("2001:db8:1:2:3:4:5:6").unwrap().host, "6:2001:db8:1:2::/64");
 /// assert_eq!(address_buckets("1::2::3"), None);

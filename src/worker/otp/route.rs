@@ -5,8 +5,9 @@
 //! Durable Object and makes the send.
 
 use crate::core::encode::percent_decode;
-use crate::inbound_route::{bearer_matches, Decision, WorkerRequest, WorkerResponse, WorkerSettings};
-use crate::{guard_keys, otp_after_send, otp_request, ErrorCode, GuardAnswer, GuardRequest, GuardSettings, OtpCaller, OtpResponse, OTP_MAX_BODY};
+use crate::worker::route::{bearer_matches, Decision, WorkerRequest, WorkerResponse, WorkerSettings};
+use crate::worker::otp::guard::{guard_keys, otp_after_send, otp_request, GuardAnswer, GuardRequest, GuardSettings, OTP_MAX_BODY, OtpCaller, OtpResponse};
+use crate::ErrorCode;
 
 /// The two OTP routes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,9 +6,10 @@
 
 use crate::core::codec::{self, RawJson};
 use crate::core::encode::percent_decode;
-use crate::inbound_status::{StatusRow, StatusUpdate};
+use crate::worker::statuses::{StatusRow, StatusUpdate};
 use crate::secret_eq;
-use crate::webhook::{parse_webhook, reject, Rejection, WebhookRequest, WebhookSecrets, MAX_WEBHOOK_BODY};
+use crate::providers::webhook::{reject, Rejection, WebhookRequest};
+use crate::worker::{parse_webhook, WebhookSecrets, MAX_WEBHOOK_BODY};
 use crate::client::MessageStatus;
 use crate::contract::InboundEvent;
 use crate::providers::ProviderKind;
@@ -209,7 +210,7 @@ pub enum Decision {
     /// allows, the provider; every answer carries the `cors` headers.
     Otp {
         /// What the guard is asked.
-        request: crate::GuardRequest,
+        request: crate::worker::otp::guard::GuardRequest,
         /// The entries the guard decides on.
         keys: Vec<String>,
         /// CORS headers for every answer to the request.
@@ -334,14 +335,14 @@ fn webhook(req: &WorkerRequest, raw: &[&str], settings: &WorkerSettings, now_ms:
         return Ok(respond(response));
     }
     let forward = settings.forward_url.is_some();
-    let due = forward.then_some(now_ms + crate::FORWARD_LEASE_MS);
+    let due = forward.then_some(now_ms + crate::worker::FORWARD_LEASE_MS);
     let events = events.iter().map(|e| StoredEvent::new(e, now_ms, due)).collect();
     Ok(Decision::Store { events, forward, due_if_unqueued: now_ms, response })
 }
 
 fn v1(req: &WorkerRequest, raw: &[&str], settings: &WorkerSettings) -> Result<Decision, Rejection> {
     match raw.first().copied() {
-        Some("otp") => return Ok(crate::otp_route::otp_route(req, raw, settings)),
+        Some("otp") => return Ok(crate::worker::otp::route::otp_route(req, raw, settings)),
         Some("status" | "events") => {}
         _ => return Ok(fallback()),
     }
