@@ -5,13 +5,12 @@
 //! feeds the outcome back ([`Call::feed`]). The retry rules live here, so
 //! the JavaScript loop and the native async driver behave identically.
 
-use crate::core::codec::{self, opt_bool, opt_str, opt_u64};
+use crate::core::codec;
 use crate::providers::{self, klink, relay, teklink, textlink, PreparedSend, Retry};
 use crate::client::{CodeTicket, Config, MessageStatus, SendReceipt, SendStatus, Verification};
-use crate::contract::DeliveryStatus;
+use crate::contract::{DeliveryStatus, OtpAnswer, StatusAnswer};
 use crate::providers::ProviderKind;
 use crate::{Error, ErrorCode, HttpRequest, HttpResponse, Random, RawJson, Result, TransportError};
-use serde::Deserialize;
 use std::sync::Arc;
 
 /// The longest `Retry-After` the client waits for by itself; a longer one is
@@ -267,7 +266,7 @@ impl Call {
             Finish::ProviderVerify => textlink::parse_verify(cfg, resp).map(Outcome::Verification),
             Finish::RelayStatus(id) => relay::parse_status(cfg, &id, resp).map(Outcome::Status),
             Finish::WorkerStatus(id) => {
-                let a: WorkerStatus = providers::parse_ok(cfg, resp, false)?;
+                let a: StatusAnswer = providers::parse_ok(cfg, resp, false)?;
                 Ok(Outcome::Status(MessageStatus {
                     id: a.id.unwrap_or(id),
                     provider: a.provider.as_deref().and_then(ProviderKind::parse).unwrap_or(cfg.provider),
@@ -279,7 +278,7 @@ impl Call {
                 }))
             }
             Finish::WorkerCode(mut ticket) => {
-                let a: WorkerAnswer = worker_ok(cfg, resp)?;
+                let a: OtpAnswer = worker_ok(cfg, resp)?;
                 let Some(at) = a.expires_at.as_deref().and_then(crate::parse_iso8601) else {
                     let mut e = Error::new(
                         ErrorCode::OutcomeUnknown,
@@ -295,7 +294,7 @@ impl Call {
                 Ok(Outcome::Ticket(ticket))
             }
             Finish::WorkerVerify => {
-                let a: WorkerAnswer = worker_ok(cfg, resp)?;
+                let a: OtpAnswer = worker_ok(cfg, resp)?;
                 let Some(valid) = a.valid else {
                     let mut e = Error::new(ErrorCode::ProviderRejected, "the OTP worker (config.otpUrl) answered without valid");
                     e.http_status = Some(resp.status);
@@ -313,46 +312,6 @@ impl Call {
             }
         }
     }
-}
-
-/// An edgetext worker's `/v1/status/{provider}/{id}` answer.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WorkerStatus {
-    #[serde(default, deserialize_with = "opt_str")]
-    id: Option<String>,
-    #[serde(default, deserialize_with = "opt_str")]
-    provider: Option<String>,
-    #[serde(default, deserialize_with = "opt_str")]
-    status: Option<String>,
-    #[serde(default, deserialize_with = "opt_str")]
-    error: Option<String>,
-    #[serde(default, deserialize_with = "opt_str")]
-    created_at: Option<String>,
-    #[serde(default, deserialize_with = "opt_str")]
-    delivered_at: Option<String>,
-}
-
-/// An edgetext worker's `/v1/otp/*` answer, success or not.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct WorkerAnswer {
-    #[serde(default, deserialize_with = "opt_bool")]
-    ok: Option<bool>,
-    #[serde(default, deserialize_with = "opt_str")]
-    error: Option<String>,
-    #[serde(default, deserialize_with = "opt_str")]
-    message: Option<String>,
-    #[serde(default, deserialize_with = "opt_u64")]
-    retry_after: Option<u64>,
-    #[serde(default, deserialize_with = "opt_str")]
-    expires_at: Option<String>,
-    #[serde(default, deserialize_with = "opt_str")]
-    provider: Option<String>,
-    #[serde(default, deserialize_with = "opt_bool")]
-    valid: Option<bool>,
-    #[serde(default, deserialize_with = "opt_str")]
-    reason: Option<String>,
 }
 
 /// The id, status and duplicate flag of a send's answer.
@@ -384,8 +343,8 @@ fn receipt(cfg: &Config, meta: PreparedMeta, resp: &HttpResponse) -> Result<Send
 }
 
 /// The `{ ok: false, error, message }` object an edgetext worker answers with.
-fn worker_error_body(resp: &HttpResponse) -> Option<WorkerAnswer> {
-    codec::from_json::<WorkerAnswer>(&resp.body).ok().filter(|a| a.ok == Some(false) && a.error.is_some())
+fn worker_error_body(resp: &HttpResponse) -> Option<OtpAnswer> {
+    codec::from_json::<OtpAnswer>(&resp.body).ok().filter(|a| a.ok == Some(false) && a.error.is_some())
 }
 
 /// The `retryAfter` (seconds) of a worker's JSON answer.
@@ -395,8 +354,8 @@ fn worker_retry_after(resp: &HttpResponse) -> Option<u64> {
 
 /// A 2xx `{ ok: true, … }` answer of a worker, or its error.
 #[inline(never)]
-fn worker_ok(cfg: &Config, resp: &HttpResponse) -> Result<WorkerAnswer> {
-    match codec::from_json::<WorkerAnswer>(&resp.body) {
+fn worker_ok(cfg: &Config, resp: &HttpResponse) -> Result<OtpAnswer> {
+    match codec::from_json::<OtpAnswer>(&resp.body) {
         Ok(a) if (200..300).contains(&resp.status) && a.ok == Some(true) => Ok(a),
         _ => Err(worker_error(cfg, resp)),
     }

@@ -7,12 +7,12 @@ use super::call::{Finish, Outcome};
 use super::operation::Operation;
 use crate::providers::{klink, relay, teklink, textlink, Ctx, Retry};
 use crate::client::{check_code, generate_code, sign_code, Call, CodeMode, CodeRequest, CodeTicket, Config, MessageStatus, RequestRecord, SendReceipt, Step, TokenState, Verification, VerifyRequest};
+use crate::contract::{OtpSendRequest, OtpVerifyRequest};
 use crate::phone::nanp_national;
 use crate::providers::{Message, ProviderKind};
 use crate::providers::relay::RelayMessage;
 use crate::{Clock, CodeStore, Error, ErrorCode, HttpRequest, Method, Random, RawJson, Result, Transport};
 use std::sync::Arc;
-use serde::Serialize;
 
 /// A client for one provider. `P` tells the time and gives random bytes;
 /// to use [`Client::run`] and the async methods it must also be a
@@ -208,7 +208,7 @@ impl<P: Clock + Random> Client<P> {
         not_here(r.sim_card_id.is_some(), "simCardId")?;
         not_here(r.contact_id.is_some(), "contactId")?;
         let to = crate::phone::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
-        let body = WorkerSend { to: &to, service_name: r.service_name.as_deref() };
+        let body = OtpSendRequest { to: to.clone(), service_name: r.service_name };
         let req = worker_request(base, "/v1/otp/send", crate::core::codec::to_json(&body));
         let ticket = CodeTicket { provider: self.cfg.provider, to, mode: CodeMode::Worker, expires_at_ms: 0, token: None };
         Ok(Call::fetch(&self.cfg, req, Some(Retry::Unsafe), None, Finish::WorkerCode(ticket)))
@@ -221,7 +221,7 @@ impl<P: Clock + Random> Client<P> {
         crate::providers::only_for(r.token.is_some(), "token", "verifyCode", why)?;
         crate::providers::only_for(r.contact_id.is_some(), "contactId", "verifyCode", why)?;
         let to = crate::phone::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
-        let body = WorkerVerify { to: &to, code: r.code.trim() };
+        let body = OtpVerifyRequest { to, code: r.code.trim().to_string(), client_address: None };
         Ok(Call::fetch(&self.cfg, worker_request(base, "/v1/otp/verify", crate::core::codec::to_json(&body)), None, None, Finish::WorkerVerify))
     }
 
@@ -286,20 +286,6 @@ impl<P: Clock + Random> Client<P> {
             Err(Error::unsupported(format!("{op} is a {} operation; this client is for {}", provider.as_str(), self.provider())))
         }
     }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct WorkerSend<'a> {
-    to: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    service_name: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct WorkerVerify<'a> {
-    to: &'a str,
-    code: &'a str,
 }
 
 /// A JSON `POST` to an edgetext worker (no provider key: the worker has its own).

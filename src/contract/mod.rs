@@ -3,7 +3,9 @@
 //! worker stores, serves and forwards ([`InboundEvent`], its
 //! [`DeliveryStatus`]); the Standard Webhooks signature of those forwards
 //! ([`WebhookKey`], [`verify_webhook`]); the verification assertion the
-//! worker signs and the app's server checks ([`verify_otp_assertion`]).
+//! worker signs and the app's server checks ([`verify_otp_assertion`]); the
+//! worker's own API, `/v1/otp` and `/v1/status` ([`OtpSendRequest`],
+//! [`OtpResponse`], [`OtpAnswer`], [`StatusAnswer`]).
 //!
 //! May import: `core`, `phone`, `providers` (the provider's name) and the
 //! client's signed-code rules. Never `worker` and never `wasm_bindgen`.
@@ -11,7 +13,9 @@
 mod assertion;
 mod event;
 mod standard_webhooks;
+mod worker_api;
 
 pub use assertion::{sign_assertion, verify_otp_assertion, VerifiedNumber};
 pub use event::{DeliveryStatus, EventKind, InboundEvent};
 pub use standard_webhooks::{verify_webhook, WebhookHeaders, WebhookKey, WEBHOOK_SECRET_PREFIX};
+pub use worker_api::{OtpAnswer, OtpBody, OtpResponse, OtpSendRequest, OtpVerifyRequest, StatusAnswer, OTP_MAX_BODY};

@@ -2,14 +2,14 @@
 //! run the core's calls over `fetch`, and the free functions. It converts
 //! values and nothing else.
 
+mod assertion;
 pub(crate) mod convert;
 mod failover;
-mod otp;
 mod platform;
-pub(crate) mod store;
-mod webhooks;
+mod standard_webhooks;
+mod store;
 #[cfg(feature = "worker")]
-pub(crate) mod worker_handler;
+mod worker;
 
 use crate::client::{Config, Operation};
 use convert::{error_to_js, out};

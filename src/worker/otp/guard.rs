@@ -14,7 +14,7 @@
 use crate::core::codec::{from_json, to_json};
 use crate::core::encode::{hex, unhex};
 use crate::client::generate_code;
-use crate::contract::sign_assertion;
+use crate::contract::{sign_assertion, OtpBody, OtpResponse, OtpSendRequest, OtpVerifyRequest, OTP_MAX_BODY};
 use crate::phone::ranges::{classify_number, NumberType};
 use crate::worker::otp::buckets::address_buckets;
 use crate::worker::otp::route::OtpAction;
@@ -601,93 +601,6 @@ impl Random for SeededRandom {
     }
 }
 
-/// An answer of the OTP routes: status, JSON body and `Retry-After`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OtpResponse {
-    /// The HTTP status.
-    pub status: u16,
-    /// The JSON body.
-    pub body: OtpBody,
-    /// `Retry-After`, in seconds.
-    pub retry_after: Option<u64>,
-}
-
-/// The JSON bodies of the OTP routes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum OtpBody {
-    /// `{ ok: false, error, message, retryAfter? }`.
-    #[serde(rename_all = "camelCase")]
-    Error {
-        /// Always false.
-        ok: bool,
-        /// The error code.
-        error: String,
-        /// What went wrong.
-        message: String,
-        /// Seconds to wait, as in `Retry-After`.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        retry_after: Option<u64>,
-    },
-    /// `{ ok: true, to, provider, expiresAt }` after a send.
-    #[serde(rename_all = "camelCase")]
-    Sent {
-        /// Always true.
-        ok: bool,
-        /// The number.
-        to: String,
-        /// The provider that took the code.
-        provider: String,
-        /// ISO 8601.
-        expires_at: String,
-    },
-    /// `{ ok: true, valid, reason, assertion? }` after a check.
-    Checked {
-        /// Always true.
-        ok: bool,
-        /// Whether the code was right.
-        valid: bool,
-        /// Why not.
-        reason: Option<&'static str>,
-        /// The signed statement, when valid.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        assertion: Option<String>,
-    },
-}
-
-impl OtpResponse {
-    /// An error answer.
-    pub fn error(status: u16, error: &str, message: impl Into<String>, retry_after: Option<u64>) -> OtpResponse {
-        OtpResponse { status, body: OtpBody::Error { ok: false, error: error.into(), message: message.into(), retry_after }, retry_after }
-    }
-
-    /// The 413 for a body over [`OTP_MAX_BODY`].
-    pub fn too_large() -> OtpResponse {
-        OtpResponse::error(413, "invalid_input", format!("the body is larger than {OTP_MAX_BODY} bytes"), None)
-    }
-}
-
-/// Largest body of an OTP route, in bytes (413 beyond, while streaming).
-pub const OTP_MAX_BODY: usize = 2048;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct SendBody {
-    to: String,
-    /// Accepted for the `Client`'s worker mode and ignored: the text names
-    /// the worker's own `OTP_SERVICE_NAME`, never the caller's.
-    service_name: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct VerifyBody {
-    to: String,
-    code: String,
-    client_address: Option<String>,
-}
-
 /// What the worker knows of an OTP request besides its body.
 #[derive(Debug, Clone, Default)]
 pub struct OtpCaller<'a> {
@@ -718,7 +631,7 @@ pub fn otp_request(action: OtpAction, body: &[u8], caller: &OtpCaller<'_>) -> Re
     let phone = |to: &str| crate::phone::normalize_phone(to, None).map_err(|e| OtpResponse::error(400, e.code.as_str(), e.message, None));
     match action {
         OtpAction::Send => {
-            let b: SendBody = from_json(text).map_err(|e| bad(format!("the body must be {{ \"to\": \"+…\" }}: {e}")))?;
+            let b: OtpSendRequest = from_json(text).map_err(|e| bad(format!("the body must be {{ \"to\": \"+…\" }}: {e}")))?;
             if b.service_name.is_some_and(|n| n.chars().count() > 100) {
                 return Err(bad("serviceName must be at most 100 characters".into()));
             }
@@ -726,7 +639,7 @@ pub fn otp_request(action: OtpAction, body: &[u8], caller: &OtpCaller<'_>) -> Re
             Ok(GuardRequest::Send { to: phone(&b.to)?, address: caller.address.to_owned() })
         }
         OtpAction::Verify => {
-            let b: VerifyBody = from_json(text).map_err(|e| bad(format!("the body must be {{ \"to\", \"code\" }}: {e}")))?;
+            let b: OtpVerifyRequest = from_json(text).map_err(|e| bad(format!("the body must be {{ \"to\", \"code\" }}: {e}")))?;
             let address = match b.client_address {
                 Some(a) if caller.trusted => a,
                 _ => caller.address.to_owned(),

@@ -6,7 +6,8 @@
 
 use crate::core::encode::percent_decode;
 use crate::worker::route::{bearer_matches, Decision, WorkerRequest, WorkerResponse, WorkerSettings};
-use crate::worker::otp::guard::{guard_keys, otp_after_send, otp_request, GuardAnswer, GuardRequest, GuardSettings, OTP_MAX_BODY, OtpCaller, OtpResponse};
+use crate::contract::{OtpResponse, OTP_MAX_BODY};
+use crate::worker::otp::guard::{guard_keys, otp_after_send, otp_request, GuardAnswer, GuardRequest, GuardSettings, OtpCaller};
 use crate::ErrorCode;
 
 /// The two OTP routes.

@@ -1,5 +1,8 @@
-//! The webhook worker's decisions for `worker.mjs` (worker build only):
-//! plain values in, plain values out; the JS binds them to D1 and the Queue.
+//! The worker's bindings (worker build only): its decisions for
+//! `worker.mjs` — plain values in, plain values out; the JS binds them to D1
+//! and the Queue — and the OTP guard's steps for `otp.mjs` ([`otp`]).
+
+mod otp;
 
 use crate::wasm::convert::{from_js, to_js};
 use crate::worker::{WebhookSecrets, WorkerRequest, WorkerResponse, WorkerSettings};
