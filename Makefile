@@ -28,7 +28,7 @@ test: build
 	@$(STEP) wasm-node $(EMU) wasm-pack test --node -- --lib || true
 	@$(STEP) wasm-chromium env WASM_BINDGEN_USE_BROWSER=1 $(EMU) wasm-pack test --headless --chrome -- --lib || true
 	@$(STEP) emulator node --test tests/emulator/ || true
-	@$(STEP) worker node --test tests/worker/ || true
+	@$(STEP) workerd node --test tests/workerd/ || true
 	@$(STEP) demo node --test tests/demo/ || true
 	@$(STEP) check-dts node scripts/check-dts.mjs || true
 	@node tests/package/run.mjs || echo package >> test-output/failed

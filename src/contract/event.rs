@@ -1,7 +1,7 @@
 //! The unified inbound event (`webhooks.md`): what the worker makes of every
 //! provider's webhook, stores, serves and forwards. Defined in every build so
 //! that the package's `.d.ts` declares it from this type; the worker build
-//! parses webhooks into it (src/webhook.rs).
+//! parses webhooks into it (src/providers/<name>/webhook.rs).
 
 use crate::core::codec::RawJson;
 use crate::providers::ProviderKind;

@@ -16,7 +16,7 @@ struct Row {
 }
 
 fn rows() -> Vec<Row> {
-    include_str!("fixtures/numbering/examples.tsv")
+    include_str!("../fixtures/numbering/examples.tsv")
         .lines()
         .map(|l| {
             let f: Vec<&str> = l.split('\t').collect();

@@ -2,8 +2,7 @@
 //! request went and how it ended, and never a key, code, token or text.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod common;
-use common::*;
+use crate::common::*;
 use edgetext::client::{Client, Config, RequestRecord};
 use edgetext::TransportError;
 use std::cell::RefCell;

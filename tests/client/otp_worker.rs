@@ -4,9 +4,8 @@
 // Native suites: the wasm layer has its own, in src/wasm/tests.rs.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod common;
 
-use common::*;
+use crate::common::*;
 use edgetext::client::Config;
 use edgetext::ErrorCode;
 

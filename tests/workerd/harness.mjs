@@ -48,7 +48,7 @@ export function migrations() {
 
 /**
  * A fresh worker with empty storage; `bindings` override the secrets.
- * `faulty: true` runs it behind tests/worker/faulty-entry.mjs (FAULT_* bindings).
+ * `faulty: true` runs it behind tests/workerd/faulty-entry.mjs (FAULT_* bindings).
  */
 export async function startWorker(bindings = {}, { faulty = false, maxRetries = 10, quiet = false } = {}) {
   const dir = bundle();

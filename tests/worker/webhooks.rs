@@ -3,8 +3,7 @@
 // Native suites: the wasm layer has its own, in src/wasm/tests.rs.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod common;
-use common::fixture;
+use crate::common::fixture;
 use edgetext::contract::{EventKind, InboundEvent};
 use edgetext::providers::klink::webhook::hmac_hex;
 use edgetext::providers::webhook::{Rejection, WebhookRequest};

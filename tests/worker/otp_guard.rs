@@ -1,4 +1,4 @@
-//! The OTP guard's decisions (src/guard.rs), each attack of issue 11 as a
+//! The OTP guard's decisions (src/worker/otp/guard.rs), each attack of issue 11 as a
 //! plain state-machine run: state is carried between calls as the Durable
 //! Object would store it.
 // Native suites: the wasm layer has its own, in src/wasm/tests.rs.
@@ -208,7 +208,7 @@ fn signed_token_store_rule() {
 /// `otp-secret-for-tests-at-least-32-bytes`, 2026-01-01T00:00:00Z).
 #[test]
 fn the_fixture_assertion_verifies() {
-    let text = include_str!("fixtures/otp-worker/verify-valid.response.json");
+    let text = include_str!("../fixtures/otp-worker/verify-valid.response.json");
     let assertion = text.split("\"assertion\":\"").nth(1).unwrap().split('"').next().unwrap();
     let secret = b"otp-secret-for-tests-at-least-32-bytes";
     let v = verify_otp_assertion(assertion, secret, "+44 7700 900123", 300, 1_767_225_600_000 + 1_000).unwrap();

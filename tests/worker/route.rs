@@ -5,8 +5,7 @@
 // Native suites: the wasm layer has its own, in src/wasm/tests.rs.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod common;
-use common::fixture;
+use crate::common::fixture;
 use edgetext::contract::{verify_webhook, InboundEvent, WebhookHeaders, WebhookKey};
 use edgetext::providers::webhook::WebhookRequest;
 use edgetext::worker::{decide, forward_delivery, forward_retry_delay_seconds, parse_webhook, scheduled_plan, status_answer, DEFAULT_RETENTION_DAYS, Decision, FORWARD_LEASE_MS, WebhookSecrets, WorkerRequest, WorkerSettings};
@@ -73,7 +72,7 @@ fn malformed_paths_and_percent_encoding_are_4xx() {
     assert_eq!(status_of(&run("POST", "/webhooks/textlink", &[("content-length", "70000")], None)), 413);
     assert!(matches!(run("GET", "/", &[], None), Decision::Fallback { response } if response.status == 404));
     assert!(matches!(run("GET", "/v1/other", &[], None), Decision::Fallback { .. }));
-    // The OTP routes have their own suite (tests/otp_route.rs).
+    // The OTP routes have their own suite (tests/worker/otp_route.rs).
     assert!(matches!(run("POST", "/v1/otp/send/x", &[], None), Decision::Respond { response } if response.status == 404));
     // The secret path segment is percent-decoded before it is compared.
     assert_eq!(status_of(&run("POST", "/webhooks/teklink/tek%2Dpath%2Dsecret", &[], Some(tek))), 200);

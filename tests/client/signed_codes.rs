@@ -2,8 +2,7 @@
 // Native suites: the wasm layer has its own, in src/wasm/tests.rs.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod common;
-use common::*;
+use crate::common::*;
 use edgetext::ErrorCode;
 
 const SECRET: &str = "0123456789abcdef0123456789abcdef-test";
