@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker } from "./harness.mjs";
-import { startEmulator } from "../emulator/server.mjs";
+import { startEmulator } from "../../sandbox/server.mjs";
 import { Client } from "../../pkg/index.mjs";
 
 test("a TextLink send is sent, then failed, as the worker hears it", async () => {

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker } from "./harness.mjs";
-import { startEmulator } from "../emulator/server.mjs";
+import { startEmulator } from "../../sandbox/server.mjs";
 import { Client, EdgetextError, verifyOtpAssertion } from "../../pkg/index.mjs";
 
 const SECRET = "otp-secret-for-tests-at-least-32-bytes";

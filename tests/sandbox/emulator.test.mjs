@@ -1,10 +1,10 @@
-// The provider emulator, driven over HTTP with plain fetch:  node --test tests/emulator/
+// The provider emulator, driven over HTTP with plain fetch:  node --test tests/sandbox/
 import { describe, test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import { createHmac } from "node:crypto";
-import { startEmulator } from "./server.mjs";
-import { createEmulator, memoryStore, isDropped, DROP_HEADER } from "./emulator.mjs";
+import { startEmulator } from "../../sandbox/server.mjs";
+import { createEmulator, memoryStore, isDropped, DROP_HEADER } from "../../sandbox/emulator.mjs";
 
 const T0 = Date.UTC(2026, 1, 21, 12, 0, 0);
 const KEYS = { textlink: "test-textlink-key", teklink: "test-teklink-key", relay: "test-relay-key", klink: "test-klink-key" };

@@ -1,5 +1,5 @@
 // Serves the provider emulator over node:http.
-//   node tests/emulator/server.mjs [--port 8788] [--host 127.0.0.1]
+//   node sandbox/server.mjs [--port 8788] [--host 127.0.0.1]
 //   const { url, emulator, close } = await startEmulator({ port: 0, now, webhooks, ... });
 // Options other than port and host go to createEmulator (emulator.mjs).
 // A drop fault (`x-emulator-drop` answer) destroys the socket instead of
