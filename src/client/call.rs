@@ -7,7 +7,7 @@
 
 use crate::core::codec;
 use crate::providers::{self, klink, relay, teklink, textlink, PreparedSend, Retry};
-use crate::client::{CodeTicket, Config, MessageStatus, SendReceipt, SendStatus, Verification};
+use crate::client::{OperationName, CodeTicket, Config, MessageStatus, SendReceipt, SendStatus, Verification, VerifyReason};
 use crate::contract::{DeliveryStatus, OtpAnswer, StatusAnswer};
 use crate::providers::ProviderKind;
 use crate::{Error, ErrorCode, HttpRequest, HttpResponse, Random, RawJson, Result, TransportError};
@@ -106,20 +106,36 @@ pub struct Call {
     delay_ms: u64,
     finish: Finish,
     result: Option<Result<Outcome>>,
-    /// The operation's JavaScript name, for the request log.
-    pub(crate) operation: &'static str,
+    /// The operation, for the request log.
+    operation: OperationName,
     /// The error of the last attempt, when the call goes on with another.
     retried: Option<ErrorCode>,
 }
 
+/// A request ready to go: how its failures may be retried, the key named in
+/// its errors, and how its answer is read.
+pub(crate) struct Prepared {
+    request: HttpRequest,
+    retry: Option<Retry>,
+    key: Option<String>,
+    finish: Finish,
+}
+
+impl Prepared {
+    pub(crate) fn new(request: HttpRequest, retry: Option<Retry>, key: Option<String>, finish: Finish) -> Prepared {
+        Prepared { request, retry, key, finish }
+    }
+}
+
 impl Call {
-    pub(crate) fn fetch(cfg: &Arc<Config>, request: HttpRequest, retry: Option<Retry>, key: Option<String>, finish: Finish) -> Call {
-        Call { cfg: Arc::clone(cfg), request, retry, key, attempt: 0, delay_ms: 0, finish, result: None, operation: "", retried: None }
+    pub(crate) fn fetch(cfg: &Arc<Config>, operation: OperationName, p: Prepared) -> Call {
+        let Prepared { request, retry, key, finish } = p;
+        Call { cfg: Arc::clone(cfg), request, retry, key, attempt: 0, delay_ms: 0, finish, result: None, operation, retried: None }
     }
 
-    pub(crate) fn done(cfg: &Arc<Config>, result: Result<Outcome>) -> Call {
+    pub(crate) fn done(cfg: &Arc<Config>, operation: OperationName, result: Result<Outcome>) -> Call {
         let request = HttpRequest { method: crate::Method::Get, url: String::new(), headers: vec![], body: None };
-        Call { cfg: Arc::clone(cfg), request, retry: None, key: None, attempt: 0, delay_ms: 0, finish: Finish::Raw, result: Some(result), operation: "", retried: None }
+        Call { cfg: Arc::clone(cfg), request, retry: None, key: None, attempt: 0, delay_ms: 0, finish: Finish::Raw, result: Some(result), operation, retried: None }
     }
 
     /// What to do next.
@@ -139,8 +155,8 @@ impl Call {
         self.cfg.provider.as_str()
     }
 
-    /// The operation's JavaScript name (`"send"`, …).
-    pub fn operation(&self) -> &'static str {
+    /// The operation.
+    pub fn operation(&self) -> OperationName {
         self.operation
     }
 
@@ -303,7 +319,7 @@ impl Call {
                 Ok(Outcome::Verification(if valid {
                     Verification::valid()
                 } else {
-                    Verification::refused(a.reason.unwrap_or_else(|| "mismatch".into()))
+                    Verification::refused(a.reason.as_deref().map_or(VerifyReason::Mismatch, VerifyReason::parse))
                 }))
             }
             Finish::Raw => {

@@ -3,10 +3,10 @@
 //! platform's [`Transport`]: natively a Rust transport, in the wasm the
 //! global `fetch` through gloo-net.
 
-use super::call::{Finish, Outcome};
+use super::call::{Finish, Outcome, Prepared};
 use super::operation::Operation;
 use crate::providers::{klink, relay, teklink, textlink, Ctx, Retry};
-use crate::client::{check_code, generate_code, sign_code, Call, CodeMode, CodeRequest, CodeTicket, Config, MessageStatus, RequestRecord, SendReceipt, Step, TokenState, Verification, VerifyRequest};
+use crate::client::{check_code, generate_code, sign_code, Call, CodeMode, CodeRequest, CodeTicket, Config, MessageStatus, RequestRecord, SendReceipt, Step, TokenState, Verification, VerifyReason, VerifyRequest};
 use crate::contract::{OtpSendRequest, OtpVerifyRequest};
 use crate::phone::nanp_national;
 use crate::providers::{Message, ProviderKind};
@@ -57,17 +57,15 @@ impl<P: Clock + Random> Client<P> {
     /// Bad input gives a call that is already done, with the error, and no request.
     pub fn start(&self, op: Operation) -> Call {
         let operation = op.name();
-        let mut call = match self.prepare(op) {
-            Ok(call) => call,
-            Err(e) => Call::done(&self.cfg, Err(e.with_provider(self.provider()))),
-        };
-        call.operation = operation;
-        call
+        match self.prepare(op) {
+            Ok(prepared) => Call::fetch(&self.cfg, operation, prepared),
+            Err(e) => Call::done(&self.cfg, operation, Err(e.with_provider(self.provider()))),
+        }
     }
 
-    fn prepare(&self, op: Operation) -> Result<Call> {
+    fn prepare(&self, op: Operation) -> Result<Prepared> {
         let cfg = &self.cfg;
-        let read = |req: HttpRequest| Call::fetch(cfg, req, None, None, Finish::Raw);
+        let read = |req: HttpRequest| Prepared::new(req, None, None, Finish::Raw);
         if let Some(base) = cfg.otp_url.as_deref() {
             match op {
                 Operation::SendCode(r) => return self.prepare_worker_code(base, r),
@@ -78,14 +76,14 @@ impl<P: Clock + Random> Client<P> {
         if cfg.api_key.is_empty() {
             return Err(Error::config(format!(
                 "config.apiKey is required for {}: without it the client only has config.otpUrl, for sendCode and verifyCode",
-                op.name()
+                op.name().as_str()
             )));
         }
         Ok(match op {
             Operation::Send(m) => {
                 let (req, retry, meta) = self.prepare_send(m)?.split();
                 let key = meta.idempotency_key.clone();
-                Call::fetch(cfg, req, retry, key, Finish::Receipt(meta))
+                Prepared::new(req, retry, key, Finish::Receipt(meta))
             }
             Operation::SendCode(r) => return self.prepare_code(r),
             Operation::VerifyCode(r) => return self.prepare_provider_verify(r),
@@ -137,14 +135,14 @@ impl<P: Clock + Random> Client<P> {
 
     /// TextLink's own code endpoint, or a code signed here and sent as a message.
     #[inline(never)]
-    fn prepare_code(&self, r: CodeRequest) -> Result<Call> {
+    fn prepare_code(&self, r: CodeRequest) -> Result<Prepared> {
         let cfg = &self.cfg;
         let p = self.provider();
         if cfg.provider == ProviderKind::TextLink {
             let cr = textlink::send_code(cfg, r)?;
             // The expiry counts from the answer; `finish` adds the time then.
             let ticket = CodeTicket { provider: cfg.provider, to: cr.to, mode: CodeMode::Provider, expires_at_ms: cr.ttl_seconds * 1000, token: None };
-            return Ok(Call::fetch(cfg, cr.request, Some(Retry::Unsafe), None, Finish::ProviderCode(ticket)));
+            return Ok(Prepared::new(cr.request, Some(Retry::Unsafe), None, Finish::ProviderCode(ticket)));
         }
         let otp = self.otp_config()?;
         let not_here = |given: bool, field: &str| crate::providers::only_for(given, field, p, " (signed codes)");
@@ -180,13 +178,13 @@ impl<P: Clock + Random> Client<P> {
         let expires = self.platform.now_ms() + ttl * 1000;
         let token = sign_code(otp.secret.as_bytes(), &recipient, &code, expires, &nonce);
         let ticket = CodeTicket { provider: cfg.provider, to: recipient, mode: CodeMode::Signed, expires_at_ms: expires, token: Some(token) };
-        Ok(Call::fetch(cfg, req, retry, meta.idempotency_key, Finish::SignedCode(ticket)))
+        Ok(Prepared::new(req, retry, meta.idempotency_key, Finish::SignedCode(ticket)))
     }
 
     /// TextLink checks its own codes; signed codes are checked by
     /// [`Client::verify_code`] itself, with the store.
     #[inline(never)]
-    fn prepare_provider_verify(&self, r: VerifyRequest) -> Result<Call> {
+    fn prepare_provider_verify(&self, r: VerifyRequest) -> Result<Prepared> {
         let cfg = &self.cfg;
         if cfg.provider != ProviderKind::TextLink {
             return Err(Error::unsupported("signed codes are checked by Client::verify_code, which keeps their counts in the store"));
@@ -194,12 +192,12 @@ impl<P: Clock + Random> Client<P> {
         crate::providers::only_for(r.token.is_some(), "token", "textlink", ", which checks codes itself")?;
         crate::providers::only_for(r.contact_id.is_some(), "contactId", "textlink", "")?;
         let to = crate::phone::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
-        Ok(Call::fetch(cfg, textlink::verify_code(cfg, &to, r.code.trim()), None, None, Finish::ProviderVerify))
+        Ok(Prepared::new(textlink::verify_code(cfg, &to, r.code.trim()), None, None, Finish::ProviderVerify))
     }
 
     /// `POST {otpUrl}/v1/otp/send`: the worker makes, keeps and sends the code.
     #[inline(never)]
-    fn prepare_worker_code(&self, base: &str, r: CodeRequest) -> Result<Call> {
+    fn prepare_worker_code(&self, base: &str, r: CodeRequest) -> Result<Prepared> {
         let fixed = " through the worker (config.otpUrl), which sets the code's length and lifetime";
         let not_here = |given: bool, field: &str| crate::providers::only_for(given, field, "sendCode", fixed);
         not_here(r.length.is_some(), "length")?;
@@ -211,29 +209,29 @@ impl<P: Clock + Random> Client<P> {
         let body = OtpSendRequest { to: to.clone(), service_name: r.service_name };
         let req = worker_request(base, "/v1/otp/send", crate::core::codec::to_json(&body));
         let ticket = CodeTicket { provider: self.cfg.provider, to, mode: CodeMode::Worker, expires_at_ms: 0, token: None };
-        Ok(Call::fetch(&self.cfg, req, Some(Retry::Unsafe), None, Finish::WorkerCode(ticket)))
+        Ok(Prepared::new(req, Some(Retry::Unsafe), None, Finish::WorkerCode(ticket)))
     }
 
     /// `POST {otpUrl}/v1/otp/verify`: the worker checks the code and counts the check.
     #[inline(never)]
-    fn prepare_worker_verify(&self, base: &str, r: VerifyRequest) -> Result<Call> {
+    fn prepare_worker_verify(&self, base: &str, r: VerifyRequest) -> Result<Prepared> {
         let why = " through the worker (config.otpUrl), which keeps the code itself";
         crate::providers::only_for(r.token.is_some(), "token", "verifyCode", why)?;
         crate::providers::only_for(r.contact_id.is_some(), "contactId", "verifyCode", why)?;
         let to = crate::phone::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
         let body = OtpVerifyRequest { to, code: r.code.trim().to_string(), client_address: None };
-        Ok(Call::fetch(&self.cfg, worker_request(base, "/v1/otp/verify", crate::core::codec::to_json(&body)), None, None, Finish::WorkerVerify))
+        Ok(Prepared::new(worker_request(base, "/v1/otp/verify", crate::core::codec::to_json(&body)), None, None, Finish::WorkerVerify))
     }
 
     #[inline(never)]
-    fn prepare_status(&self, id: &str) -> Result<Call> {
+    fn prepare_status(&self, id: &str) -> Result<Prepared> {
         let cfg = &self.cfg;
         let p = self.provider();
         if id.trim().is_empty() || id.len() > 200 {
             return Err(Error::input("status id must be 1 to 200 characters"));
         }
         if cfg.provider == ProviderKind::Relay {
-            return Ok(Call::fetch(cfg, relay::status(cfg, id), None, None, Finish::RelayStatus(id.into())));
+            return Ok(Prepared::new(relay::status(cfg, id), None, None, Finish::RelayStatus(id.into())));
         }
         let Some(base) = &cfg.status_url else {
             return Err(Error::unsupported(format!(
@@ -246,7 +244,7 @@ impl<P: Clock + Random> Client<P> {
         }
         let url = format!("{base}/v1/status/{p}/{}", crate::core::encode::path_segment(id));
         let req = HttpRequest { method: Method::Get, url, headers, body: None };
-        Ok(Call::fetch(cfg, req, None, None, Finish::WorkerStatus(id.into())))
+        Ok(Prepared::new(req, None, None, Finish::WorkerStatus(id.into())))
     }
 
     fn otp_config(&self) -> Result<&crate::client::OtpConfig> {
@@ -351,11 +349,11 @@ impl<P: Clock + Random + Transport + CodeStore> Client<P> {
         }
         let to = self.recipient_field(r.to, r.contact_id)?;
         let recipient = self.recipient(&to)?;
-        let Some(token) = r.token else { return Ok(Verification::refused("malformed_token")) };
+        let Some(token) = r.token else { return Ok(Verification::refused(VerifyReason::MalformedToken)) };
         let now = self.platform.now_ms();
         let check = check_code(otp.secret.as_bytes(), &recipient, r.code.trim(), &token, now);
         let Some((key, ttl)) = crate::client::token_store_key(&token, now) else {
-            return Ok(Verification::refused("malformed_token"));
+            return Ok(Verification::refused(VerifyReason::MalformedToken));
         };
         let store_error = |why: String| Error::new(ErrorCode::Network, format!("config.otp.store failed: {why}")).retryable(true);
         // An entry that does not read back as a state counts as used up.
@@ -368,7 +366,7 @@ impl<P: Clock + Random + Transport + CodeStore> Client<P> {
         }
         Ok(match step.reason {
             None if step.valid => Verification::valid(),
-            reason => Verification::refused(reason.unwrap_or("mismatch")),
+            reason => Verification::refused(reason.unwrap_or(VerifyReason::Mismatch)),
         })
     }
 

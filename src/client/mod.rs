@@ -23,9 +23,9 @@ pub use config::{ClientConfig, Config, OtpConfig, OtpSettings, DEFAULT_OTP_TEMPL
 pub(crate) use config::{field_error, input_error};
 pub use driver::Client;
 pub use failover::{may_fail_over, Attempt, Failover, FailoverError, FailoverMessage, FailoverReceipt};
-pub use operation::{CodeRequest, Operation, VerifyRequest};
+pub use operation::{CodeRequest, Operation, OperationName, VerifyRequest};
 pub use otp::{
     check_code, check_otp_secret, generate_code, next_token_state, sign_code, token_expiry, token_store_key, CodeCheck, TokenState,
     TokenStep, MAX_TOKEN_CHECKS, MIN_OTP_SECRET_BYTES,
 };
-pub use results::{CodeMode, CodeTicket, MessageStatus, RequestRecord, SendReceipt, SendStatus, Verification, REQUEST_ID_HEADERS};
+pub use results::{CodeMode, CodeTicket, MessageStatus, RequestRecord, SendReceipt, SendStatus, Verification, VerifyReason, REQUEST_ID_HEADERS};

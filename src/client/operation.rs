@@ -4,8 +4,8 @@
 use crate::providers::relay::{DeleteCallbackRequest, InboundCallback, InboundFilter, ListOptions};
 use crate::providers::textlink::ContactTagRequest;
 use crate::providers::{Message, ProviderKind};
-use crate::{Error, Result};
-use serde::{Deserialize, Deserializer};
+use crate::Result;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// One client operation with its argument (the contract's method names in JavaScript).
 #[derive(Debug, Clone, PartialEq)]
@@ -35,75 +35,149 @@ pub enum Operation {
     DeleteCallback(DeleteCallbackRequest),
 }
 
+/// The name of a client operation: its method in JavaScript (`"sendCode"`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OperationName {
+    /// `send`.
+    Send,
+    /// `sendCode`.
+    SendCode,
+    /// `verifyCode`.
+    VerifyCode,
+    /// `status`.
+    Status,
+    /// `updateContactTag` (textlink).
+    UpdateContactTag,
+    /// `listMessages` (relay).
+    ListMessages,
+    /// `health` (relay).
+    Health,
+    /// `inboundQuery` (relay).
+    InboundQuery,
+    /// `listCallbacks` (relay).
+    ListCallbacks,
+    /// `registerCallback` (relay).
+    RegisterCallback,
+    /// `deleteCallback` (relay).
+    DeleteCallback,
+}
+
+impl OperationName {
+    /// Every operation, in the contract's order.
+    pub const ALL: [OperationName; 11] = [
+        OperationName::Send,
+        OperationName::SendCode,
+        OperationName::VerifyCode,
+        OperationName::Status,
+        OperationName::UpdateContactTag,
+        OperationName::ListMessages,
+        OperationName::Health,
+        OperationName::InboundQuery,
+        OperationName::ListCallbacks,
+        OperationName::RegisterCallback,
+        OperationName::DeleteCallback,
+    ];
+
+    /// The JavaScript method name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperationName::Send => "send",
+            OperationName::SendCode => "sendCode",
+            OperationName::VerifyCode => "verifyCode",
+            OperationName::Status => "status",
+            OperationName::UpdateContactTag => "updateContactTag",
+            OperationName::ListMessages => "listMessages",
+            OperationName::Health => "health",
+            OperationName::InboundQuery => "inboundQuery",
+            OperationName::ListCallbacks => "listCallbacks",
+            OperationName::RegisterCallback => "registerCallback",
+            OperationName::DeleteCallback => "deleteCallback",
+        }
+    }
+
+    /// The operation a JavaScript method name names.
+    pub fn parse(name: &str) -> Option<OperationName> {
+        Self::ALL.into_iter().find(|o| o.as_str() == name)
+    }
+}
+
+impl Serialize for OperationName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl Operation {
-    /// Reads the argument of the operation named `name` (its JavaScript
-    /// method name) for a `provider` client from any serde deserializer:
-    /// `invalid_input` naming the bad field, `unsupported` for another name.
-    pub fn read<'de, D: Deserializer<'de>>(name: &str, provider: ProviderKind, arg: D) -> Result<Operation> {
+    /// Reads the argument of the operation `name` for a `provider` client
+    /// from any serde deserializer: `invalid_input` naming the bad field.
+    pub fn read<'de, D: Deserializer<'de>>(name: OperationName, provider: ProviderKind, arg: D) -> Result<Operation> {
+        use OperationName as N;
         let what = match name {
-            "send" => "message",
-            "sendCode" | "verifyCode" | "updateContactTag" | "deleteCallback" => "request",
-            "listMessages" => "options",
-            "inboundQuery" => "filter",
-            "registerCallback" => "callback",
-            "status" => "id",
+            N::Send => "message",
+            N::SendCode | N::VerifyCode | N::UpdateContactTag | N::DeleteCallback => "request",
+            N::ListMessages => "options",
+            N::InboundQuery => "filter",
+            N::RegisterCallback => "callback",
+            N::Status => "id",
             // These take no argument; whatever was given is skipped.
-            "health" | "listCallbacks" => {
+            N::Health | N::ListCallbacks => {
                 let _ = serde::de::IgnoredAny::deserialize(arg);
-                return Ok(if name == "health" { Operation::Health } else { Operation::ListCallbacks });
+                return Ok(if name == N::Health { Operation::Health } else { Operation::ListCallbacks });
             }
-            _ => return Err(Error::unsupported(format!("there is no operation named \"{name}\""))),
         };
         crate::core::codec::read(arg, |d| {
             Ok(match name {
-                "send" => Operation::Send(Message::deserialize_for(provider, d)?),
-                "sendCode" => Operation::SendCode(crate::core::codec::de::<CodeRequest, _>(d)?),
-                "verifyCode" => Operation::VerifyCode(crate::core::codec::de::<VerifyRequest, _>(d)?),
-                "status" => Operation::Status(crate::core::codec::de::<String, _>(d)?),
-                "updateContactTag" => Operation::UpdateContactTag(crate::core::codec::de::<ContactTagRequest, _>(d)?),
-                "listMessages" => Operation::ListMessages(crate::core::codec::de::<ListOptions, _>(d)?),
-                "inboundQuery" => Operation::InboundQuery(crate::core::codec::de::<InboundFilter, _>(d)?),
-                "registerCallback" => Operation::RegisterCallback(crate::core::codec::de::<InboundCallback, _>(d)?),
+                N::Send => Operation::Send(Message::deserialize_for(provider, d)?),
+                N::SendCode => Operation::SendCode(crate::core::codec::de::<CodeRequest, _>(d)?),
+                N::VerifyCode => Operation::VerifyCode(crate::core::codec::de::<VerifyRequest, _>(d)?),
+                N::Status => Operation::Status(crate::core::codec::de::<String, _>(d)?),
+                N::UpdateContactTag => Operation::UpdateContactTag(crate::core::codec::de::<ContactTagRequest, _>(d)?),
+                N::ListMessages => Operation::ListMessages(crate::core::codec::de::<ListOptions, _>(d)?),
+                N::InboundQuery => Operation::InboundQuery(crate::core::codec::de::<InboundFilter, _>(d)?),
+                N::RegisterCallback => Operation::RegisterCallback(crate::core::codec::de::<InboundCallback, _>(d)?),
                 _ => Operation::DeleteCallback(crate::core::codec::de::<DeleteCallbackRequest, _>(d)?),
             })
         })
         .map_err(|why| crate::client::input_error(what, provider, &why))
     }
 
-    /// [`Operation::read`] from JSON text.
+    /// [`Operation::read`] from JSON text and the operation's JavaScript
+    /// name: `unsupported` for a name that is no operation.
     ///
     /// ```
-    /// use edgetext::client::Operation;
+    /// use edgetext::client::{Operation, OperationName};
     /// use edgetext::providers::ProviderKind;
     /// use edgetext::ErrorCode;
     /// let op = Operation::from_json("send", ProviderKind::TextLink, r#"{"to":"+12125551212","text":"hi"}"#).unwrap();
-    /// assert_eq!(op.name(), "send");
+    /// assert_eq!(op.name(), OperationName::Send);
     /// let e = Operation::from_json("send", ProviderKind::TextLink, r#"{"to":"+12125551212","text":"hi","channel":"sms"}"#).unwrap_err();
     /// assert_eq!(e.code, ErrorCode::InvalidInput);
     /// assert!(e.message.contains("channel"), "{}", e.message);
     /// ```
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json(name: &str, provider: ProviderKind, text: &str) -> Result<Operation> {
+        let op = OperationName::parse(name).ok_or_else(|| crate::Error::unsupported(format!("there is no operation named \"{name}\"")))?;
         let mut de = serde_json::Deserializer::from_str(text);
-        let op = Operation::read(name, provider, &mut de)?;
-        de.end().map_err(|e| Error::input(format!("{name}: {e}")))?;
-        Ok(op)
+        let read = Operation::read(op, provider, &mut de)?;
+        de.end().map_err(|e| crate::Error::input(format!("{name}: {e}")))?;
+        Ok(read)
     }
 
-    /// The JavaScript method name (`"sendCode"`, …).
-    pub fn name(&self) -> &'static str {
+    /// The operation's name.
+    pub fn name(&self) -> OperationName {
         match self {
-            Operation::Send(_) => "send",
-            Operation::SendCode(_) => "sendCode",
-            Operation::VerifyCode(_) => "verifyCode",
-            Operation::Status(_) => "status",
-            Operation::UpdateContactTag(_) => "updateContactTag",
-            Operation::ListMessages(_) => "listMessages",
-            Operation::Health => "health",
-            Operation::InboundQuery(_) => "inboundQuery",
-            Operation::ListCallbacks => "listCallbacks",
-            Operation::RegisterCallback(_) => "registerCallback",
-            Operation::DeleteCallback(_) => "deleteCallback",
+            Operation::Send(_) => OperationName::Send,
+            Operation::SendCode(_) => OperationName::SendCode,
+            Operation::VerifyCode(_) => OperationName::VerifyCode,
+            Operation::Status(_) => OperationName::Status,
+            Operation::UpdateContactTag(_) => OperationName::UpdateContactTag,
+            Operation::ListMessages(_) => OperationName::ListMessages,
+            Operation::Health => OperationName::Health,
+            Operation::InboundQuery(_) => OperationName::InboundQuery,
+            Operation::ListCallbacks => OperationName::ListCallbacks,
+            Operation::RegisterCallback(_) => OperationName::RegisterCallback,
+            Operation::DeleteCallback(_) => OperationName::DeleteCallback,
         }
     }
 }

@@ -16,6 +16,7 @@
 //! [`CodeCheck::Expired`] (at or after its expiry), so an expired token says
 //! nothing about a wrong code.
 
+use crate::client::VerifyReason;
 use crate::core::encode::{b64url, b64url_decode};
 use crate::{Error, Random, Result};
 use hmac::{Hmac, Mac};
@@ -98,13 +99,13 @@ pub enum CodeCheck {
 }
 
 impl CodeCheck {
-    /// `None` when valid; else `"mismatch"`, `"expired"` or `"malformed_token"`.
-    pub fn reason(&self) -> Option<&'static str> {
+    /// `None` when valid; else `mismatch`, `expired` or `malformed_token`.
+    pub fn reason(&self) -> Option<VerifyReason> {
         match self {
             CodeCheck::Valid => None,
-            CodeCheck::Mismatch => Some("mismatch"),
-            CodeCheck::Expired => Some("expired"),
-            CodeCheck::Malformed => Some("malformed_token"),
+            CodeCheck::Mismatch => Some(VerifyReason::Mismatch),
+            CodeCheck::Expired => Some(VerifyReason::Expired),
+            CodeCheck::Malformed => Some(VerifyReason::MalformedToken),
         }
     }
 }
@@ -174,7 +175,7 @@ pub struct TokenState {
 pub const MAX_TOKEN_CHECKS: u8 = 5;
 
 /// The result of [`next_token_state`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenStep {
     /// What to store for the token now (with a TTL until its expiry), or
     /// `None` to store nothing (a malformed or expired token, a refusal).
@@ -183,7 +184,7 @@ pub struct TokenStep {
     pub valid: bool,
     /// `None` when valid; else `mismatch`, `expired`, `malformed_token`,
     /// `spent` or `too_many_attempts` (a `Verification`'s `reason`).
-    pub reason: Option<&'static str>,
+    pub reason: Option<VerifyReason>,
 }
 
 /// The signed-code store's rule (`verifyCode` in signed mode with `otp.store`):
@@ -197,24 +198,24 @@ pub struct TokenStep {
 /// [`token_store_key`] before calling [`check_code`] and writes `store` back.
 ///
 /// ```
-/// use edgetext::client::{next_token_state, CodeCheck};
+/// use edgetext::client::{next_token_state, CodeCheck, VerifyReason};
 /// let first = next_token_state(None, CodeCheck::Valid);
 /// assert!(first.valid);
 /// let again = next_token_state(first.store, CodeCheck::Valid);
-/// assert_eq!((again.valid, again.reason), (false, Some("spent")));
+/// assert_eq!((again.valid, again.reason), (false, Some(VerifyReason::Spent)));
 /// ```
 pub fn next_token_state(prev: Option<TokenState>, check: CodeCheck) -> TokenStep {
     let prev = prev.unwrap_or_default();
     let refuse = |reason| TokenStep { store: None, valid: false, reason: Some(reason) };
     if prev.spent {
-        return refuse("spent");
+        return refuse(VerifyReason::Spent);
     }
     if prev.checks >= MAX_TOKEN_CHECKS {
-        return refuse("too_many_attempts");
+        return refuse(VerifyReason::TooManyAttempts);
     }
     match check {
-        CodeCheck::Malformed | CodeCheck::Expired => refuse(check.reason().unwrap_or("malformed_token")),
-        CodeCheck::Mismatch => TokenStep { store: Some(TokenState { checks: prev.checks + 1, spent: false }), valid: false, reason: Some("mismatch") },
+        CodeCheck::Malformed | CodeCheck::Expired => refuse(check.reason().unwrap_or(VerifyReason::MalformedToken)),
+        CodeCheck::Mismatch => TokenStep { store: Some(TokenState { checks: prev.checks + 1, spent: false }), valid: false, reason: Some(VerifyReason::Mismatch) },
         CodeCheck::Valid => TokenStep { store: Some(TokenState { checks: prev.checks + 1, spent: true }), valid: true, reason: None },
     }
 }

@@ -2,7 +2,7 @@
 //! statuses, and the record of each HTTP attempt. Each is a serde type; in
 //! JavaScript they are plain objects with camelCase keys.
 
-use crate::client::Config;
+use crate::client::{Config, OperationName};
 use crate::contract::DeliveryStatus;
 use crate::providers::ProviderKind;
 use crate::{RawJson, SegmentInfo};
@@ -105,10 +105,9 @@ pub struct CodeTicket {
 pub struct Verification {
     /// Whether the code is right.
     pub valid: bool,
-    /// `None` when valid; else `"mismatch"`, `"expired"`, `"malformed_token"`,
-    /// `"spent"`, `"too_many_attempts"`, the provider's message, or (worker
-    /// mode) `"no_code"`.
-    pub reason: Option<String>,
+    /// `None` when valid; else why not.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
+    pub reason: Option<VerifyReason>,
 }
 
 impl Verification {
@@ -118,8 +117,60 @@ impl Verification {
     }
 
     /// A refused code, with why.
-    pub fn refused(reason: impl Into<String>) -> Self {
-        Verification { valid: false, reason: Some(reason.into()) }
+    pub fn refused(reason: VerifyReason) -> Self {
+        Verification { valid: false, reason: Some(reason) }
+    }
+}
+
+/// Why a code was refused (a [`Verification`]'s `reason`); in JavaScript,
+/// the word of each variant, or the provider's own message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VerifyReason {
+    /// A wrong code, another recipient, or a token signed with another secret (`mismatch`).
+    Mismatch,
+    /// The code's time is up (`expired`).
+    Expired,
+    /// The token is not an edgetext token (`malformed_token`).
+    MalformedToken,
+    /// The code verified once already (`spent`).
+    Spent,
+    /// Too many checks of this code (`too_many_attempts`).
+    TooManyAttempts,
+    /// An edgetext worker holds no live code for the number (`no_code`).
+    NoCode,
+    /// A provider that checks its own codes (TextLink) refused it, in its words.
+    Provider(String),
+}
+
+impl VerifyReason {
+    /// The words edgetext uses, in order.
+    const WORDS: [(VerifyReason, &'static str); 6] = [
+        (VerifyReason::Mismatch, "mismatch"),
+        (VerifyReason::Expired, "expired"),
+        (VerifyReason::MalformedToken, "malformed_token"),
+        (VerifyReason::Spent, "spent"),
+        (VerifyReason::TooManyAttempts, "too_many_attempts"),
+        (VerifyReason::NoCode, "no_code"),
+    ];
+
+    /// The reason as JavaScript reads it (`"mismatch"`, …, or the provider's message).
+    pub fn as_str(&self) -> &str {
+        match self {
+            VerifyReason::Provider(message) => message,
+            known => Self::WORDS.iter().find(|(r, _)| r == known).map_or("", |(_, w)| w),
+        }
+    }
+
+    /// The reason a word stands for: one of edgetext's, else a provider's message.
+    pub fn parse(word: &str) -> VerifyReason {
+        Self::WORDS.into_iter().find(|(_, w)| *w == word).map_or_else(|| VerifyReason::Provider(word.to_string()), |(r, _)| r)
+    }
+}
+
+impl Serialize for VerifyReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -160,7 +211,7 @@ pub struct RequestRecord {
     pub provider: ProviderKind,
     /// The client method (`"send"`, `"status"`, …).
     #[cfg_attr(target_arch = "wasm32", tsify(type = "OperationName"))]
-    pub operation: &'static str,
+    pub operation: OperationName,
     /// 1 for the first attempt, 2 for the first retry, …
     pub attempt: u32,
     /// The HTTP method.
@@ -188,7 +239,7 @@ impl RequestRecord {
     /// until the caller sets the error the attempt ended with.
     pub fn new(
         cfg: &Config,
-        operation: &'static str,
+        operation: OperationName,
         attempt: u32,
         request: &crate::HttpRequest,
         answer: &core::result::Result<crate::HttpResponse, crate::TransportError>,

@@ -80,8 +80,7 @@ pub struct InboundEvent {
     /// The id of the outbound message this event is about.
     pub message_id: Option<String>,
     /// The message's status after this event.
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "DeliveryStatus | null"))]
-    pub status: Option<&'static str>,
+    pub status: Option<DeliveryStatus>,
     /// The provider's error text, for failures.
     pub error: Option<String>,
     /// The contact's new tag.
@@ -151,6 +150,25 @@ impl DeliveryStatus {
         }
     }
 
+    /// The status a provider's word names, `None` for a word that names none.
+    pub fn known(word: &str) -> Option<DeliveryStatus> {
+        Some(Self::parse(word)).filter(|s| *s != DeliveryStatus::Unknown)
+    }
+
+    /// Its rank among the statuses of an outbound message, so that a late
+    /// `sent` never overwrites `failed`: queued 1, sending 2, sent 3,
+    /// delivered and failed 4; 0 for `received` and `unknown`, which move no
+    /// outbound message.
+    pub fn rank(self) -> u8 {
+        match self {
+            DeliveryStatus::Queued => 1,
+            DeliveryStatus::Sending => 2,
+            DeliveryStatus::Sent => 3,
+            DeliveryStatus::Delivered | DeliveryStatus::Failed => 4,
+            DeliveryStatus::Received | DeliveryStatus::Unknown => 0,
+        }
+    }
+
     /// Maps a provider's status word onto a status (`Unknown` when it is none of them).
     pub fn parse(s: &str) -> DeliveryStatus {
         let lower = s.trim().to_ascii_lowercase();
@@ -169,19 +187,8 @@ impl InboundEvent {
     /// event says nothing about an outbound message.
     pub fn status_rank(&self) -> u8 {
         match (self.message_id.as_ref(), self.status) {
-            (Some(_), Some(s)) => status_rank(s),
+            (Some(_), Some(s)) => s.rank(),
             _ => 0,
         }
-    }
-}
-
-/// The rank of a status word (see [`InboundEvent::status_rank`]).
-pub fn status_rank(status: &str) -> u8 {
-    match status {
-        "queued" => 1,
-        "sending" => 2,
-        "sent" => 3,
-        "delivered" | "failed" => 4,
-        _ => 0,
     }
 }

@@ -7,6 +7,7 @@
 //! [`StatusAnswer`]). The readers on the client's side are lenient: a field
 //! of another type is taken as absent.
 
+use crate::client::VerifyReason;
 use crate::core::codec::{opt_bool, opt_str, opt_u64};
 use serde::{Deserialize, Serialize};
 
@@ -99,7 +100,7 @@ pub enum OtpBody {
         /// Whether the code was right.
         valid: bool,
         /// Why not.
-        reason: Option<&'static str>,
+        reason: Option<VerifyReason>,
         /// The signed statement, when valid.
         #[serde(skip_serializing_if = "Option::is_none")]
         assertion: Option<String>,

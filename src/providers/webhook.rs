@@ -25,7 +25,7 @@ pub const MAX_WEBHOOK_DEPTH: usize = 64;
 /// One inbound HTTP request, as plain data.
 pub struct WebhookRequest<'a> {
     /// The provider named in the path (`/webhooks/{provider}`).
-    pub provider: &'a str,
+    pub provider: ProviderKind,
     /// Teklink: the secret path segment (`/webhooks/teklink/{secret}`), percent-decoded.
     pub path_secret: Option<&'a str>,
     /// TextLink: which of its four webhooks this URL is for (`?event=sent|failed|received|tag`).

@@ -11,7 +11,7 @@ mod store;
 #[cfg(feature = "worker")]
 mod worker;
 
-use crate::client::{Config, Operation};
+use crate::client::{Config, Operation, OperationName};
 use convert::{error_to_js, out};
 use platform::JsPlatform;
 use js_sys::Promise;
@@ -122,80 +122,80 @@ impl JsClient {
     /// Runs the operation `name` on a Promise. Every method goes through
     /// this one future type, so the wasm holds one copy of the machinery
     /// that turns a Rust future into a Promise, not one per method.
-    fn spawn(&self, name: &'static str, arg: JsValue) -> Promise {
+    fn spawn(&self, name: OperationName, arg: JsValue) -> Promise {
         wasm_bindgen_futures::future_to_promise(run(Rc::clone(&self.inner), name, arg))
     }
 
     /// Sends a message; resolves to its receipt.
     pub fn send(&self, message: JsValue) -> Promise {
-        self.spawn("send", message)
+        self.spawn(OperationName::Send, message)
     }
 
     /// Sends a one-time code; resolves to its ticket (never the code).
     #[wasm_bindgen(js_name = sendCode)]
     pub fn send_code(&self, request: JsValue) -> Promise {
-        self.spawn("sendCode", request)
+        self.spawn(OperationName::SendCode, request)
     }
 
     /// Checks a code; a wrong code resolves to `{ valid: false, reason }`.
     #[wasm_bindgen(js_name = verifyCode)]
     pub fn verify_code(&self, request: JsValue) -> Promise {
-        self.spawn("verifyCode", request)
+        self.spawn(OperationName::VerifyCode, request)
     }
 
     /// A message's status.
     pub fn status(&self, id: JsValue) -> Promise {
-        self.spawn("status", id)
+        self.spawn(OperationName::Status, id)
     }
 
     /// textlink: sets a contact's tag.
     #[wasm_bindgen(js_name = updateContactTag)]
     pub fn update_contact_tag(&self, request: JsValue) -> Promise {
-        self.spawn("updateContactTag", request)
+        self.spawn(OperationName::UpdateContactTag, request)
     }
 
     /// relay: the newest messages.
     #[wasm_bindgen(js_name = listMessages)]
     pub fn list_messages(&self, options: JsValue) -> Promise {
-        self.spawn("listMessages", options)
+        self.spawn(OperationName::ListMessages, options)
     }
 
     /// relay: `GET /health`.
     pub fn health(&self) -> Promise {
-        self.spawn("health", JsValue::UNDEFINED)
+        self.spawn(OperationName::Health, JsValue::UNDEFINED)
     }
 
     /// relay: the inbound report for a filter.
     #[wasm_bindgen(js_name = inboundQuery)]
     pub fn inbound_query(&self, filter: JsValue) -> Promise {
-        self.spawn("inboundQuery", filter)
+        self.spawn(OperationName::InboundQuery, filter)
     }
 
     /// relay: the registered inbound callbacks.
     #[wasm_bindgen(js_name = listCallbacks)]
     pub fn list_callbacks(&self) -> Promise {
-        self.spawn("listCallbacks", JsValue::UNDEFINED)
+        self.spawn(OperationName::ListCallbacks, JsValue::UNDEFINED)
     }
 
     /// relay: registers an inbound callback.
     #[wasm_bindgen(js_name = registerCallback)]
     pub fn register_callback(&self, callback: JsValue) -> Promise {
-        self.spawn("registerCallback", callback)
+        self.spawn(OperationName::RegisterCallback, callback)
     }
 
     /// relay: removes an inbound callback by its URL.
     #[wasm_bindgen(js_name = deleteCallback)]
     pub fn delete_callback(&self, request: JsValue) -> Promise {
-        self.spawn("deleteCallback", request)
+        self.spawn(OperationName::DeleteCallback, request)
     }
 }
 
 /// One operation of a client, from the JS argument to the JS result.
-async fn run(client: Rc<crate::client::Client<JsPlatform>>, name: &'static str, arg: JsValue) -> Result<JsValue, JsValue> {
+async fn run(client: Rc<crate::client::Client<JsPlatform>>, name: OperationName, arg: JsValue) -> Result<JsValue, JsValue> {
     let provider = client.config().provider;
     let arg = match name {
         // An absent options object means no options.
-        "listMessages" | "inboundQuery" if arg.is_undefined() || arg.is_null() => js_sys::Object::new().into(),
+        OperationName::ListMessages | OperationName::InboundQuery if arg.is_undefined() || arg.is_null() => js_sys::Object::new().into(),
         _ => arg,
     };
     let op = match Operation::read(name, provider, crate::wasm::convert::Strict(arg.clone())) {

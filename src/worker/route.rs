@@ -11,7 +11,7 @@ use crate::secret_eq;
 use crate::providers::webhook::{reject, Rejection, WebhookRequest};
 use crate::worker::{parse_webhook, WebhookSecrets, MAX_WEBHOOK_BODY};
 use crate::client::MessageStatus;
-use crate::contract::InboundEvent;
+use crate::contract::{EventKind, InboundEvent};
 use crate::providers::ProviderKind;
 use crate::{iso8601, parse_iso8601};
 use serde::Serialize;
@@ -125,11 +125,11 @@ impl From<Rejection> for WorkerResponse {
 pub struct StoredEvent {
     /// The event id (primary key: a redelivery is stored once).
     pub id: String,
-    /// The provider's name.
-    pub provider: &'static str,
+    /// The provider.
+    pub provider: ProviderKind,
     /// The event type.
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: EventKind,
     /// The message the event is about.
     pub message_id: Option<String>,
     /// The event's time (RFC 3339).
@@ -148,8 +148,8 @@ impl StoredEvent {
     fn new(e: &InboundEvent, now_ms: u64, forward_due: Option<u64>) -> Self {
         StoredEvent {
             id: e.id.clone(),
-            provider: e.provider.as_str(),
-            kind: e.kind.as_str(),
+            provider: e.provider,
+            kind: e.kind,
             message_id: e.message_id.clone(),
             occurred_at: iso8601(e.occurred_at_ms),
             received_at: now_ms,
@@ -189,12 +189,11 @@ pub enum Decision {
         /// The answer once stored.
         response: WorkerResponse,
     },
-    /// Read the status rows of `message_id` (of `provider`, or of any
-    /// provider for the old route) and answer [`status_answer`].
+    /// Read the status row of `provider`'s `message_id` and answer [`status_answer`].
     #[serde(rename_all = "camelCase")]
     ReadStatus {
-        /// The provider, or `None` on the old `/v1/status/{id}` route.
-        provider: Option<&'static str>,
+        /// The provider.
+        provider: ProviderKind,
         /// The provider's message id.
         message_id: String,
     },
@@ -240,13 +239,12 @@ pub fn storage_unavailable() -> WorkerResponse {
     WorkerResponse::error(503, "storage unavailable, retry later").with_header("retry-after", "5")
 }
 
-/// The answer to a status read, from the rows found.
+/// The answer to a status read, from the rows found (at most one: the
+/// provider and the message id are the table's key).
 pub fn status_answer(rows: Vec<StatusRow>) -> WorkerResponse {
-    let mut rows = rows.into_iter();
-    match (rows.next(), rows.next()) {
-        (None, _) => WorkerResponse::error(404, "no events seen for this message"),
-        (Some(row), None) => WorkerResponse::json(200, &MessageStatus::from(row)),
-        (Some(_), Some(_)) => WorkerResponse::error(409, "several providers have a message with this id: use /v1/status/{provider}/{id}"),
+    match rows.into_iter().next() {
+        None => WorkerResponse::error(404, "no events seen for this message"),
+        Some(row) => WorkerResponse::json(200, &MessageStatus::from(row)),
     }
 }
 
@@ -328,7 +326,7 @@ fn webhook(req: &WorkerRequest, raw: &[&str], settings: &WorkerSettings, now_ms:
         return Ok(Decision::NeedBody { limit: MAX_WEBHOOK_BODY });
     };
     let hint = query_param(req.query, "event")?;
-    let input = WebhookRequest { provider: provider.as_str(), path_secret, event_hint: hint.as_deref(), headers: req.headers, body };
+    let input = WebhookRequest { provider, path_secret, event_hint: hint.as_deref(), headers: req.headers, body };
     let events = parse_webhook(&input, &settings.secrets, now_ms)?;
     let response = WorkerResponse::json(200, &Accepted { ok: true, events: events.len() });
     if events.is_empty() {
@@ -350,9 +348,8 @@ fn v1(req: &WorkerRequest, raw: &[&str], settings: &WorkerSettings) -> Result<De
     let route = match segs.as_slice() {
         [s, provider, id] if s == "status" => {
             let p = ProviderKind::parse(provider).ok_or_else(|| reject(404, "unknown provider"))?;
-            Decision::ReadStatus { provider: Some(p.as_str()), message_id: id.clone() }
+            Decision::ReadStatus { provider: p, message_id: id.clone() }
         }
-        [s, id] if s == "status" => Decision::ReadStatus { provider: None, message_id: id.clone() },
         [s] if s == "events" => Decision::ReadEvents { limit: 50, since: None },
         _ => return Err(reject(404, "not found")),
     };

@@ -9,7 +9,7 @@
 //! write are one atomic statement.
 
 use crate::client::MessageStatus;
-use crate::contract::InboundEvent;
+use crate::contract::{DeliveryStatus, InboundEvent};
 use crate::iso8601;
 use serde::{Deserialize, Serialize};
 
@@ -27,23 +27,12 @@ pub fn status_precedence(event: &InboundEvent) -> Option<u64> {
     }
 }
 
-/// Folds one new event into a message's stored status: the new status when
-/// the event moves it, `None` when it leaves it as it is.
-pub fn fold_status(current: Option<&StatusUpdate>, event: &InboundEvent) -> Option<StatusUpdate> {
-    let update = StatusUpdate::of(event)?;
-    match current {
-        Some(c) if update.precedence <= c.precedence => None,
-        Some(c) => Some(StatusUpdate { delivered_at: update.delivered_at.clone().or_else(|| c.delivered_at.clone()), ..update }),
-        None => Some(update),
-    }
-}
-
 /// What an event writes into its message's status row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusUpdate {
     /// `queued`, `sending`, `sent`, `delivered` or `failed`.
-    pub status: &'static str,
+    pub status: DeliveryStatus,
     /// See [`status_precedence`].
     pub precedence: u64,
     /// The provider's error text, for failures.
@@ -64,7 +53,7 @@ impl StatusUpdate {
             status,
             precedence,
             error: event.error.clone(),
-            delivered_at: (status == "delivered").then(|| at.clone()),
+            delivered_at: (status == DeliveryStatus::Delivered).then(|| at.clone()),
             at,
         })
     }
@@ -78,7 +67,7 @@ pub struct StatusRow {
     /// The provider's message id.
     pub message_id: String,
     /// The status.
-    pub status: crate::contract::DeliveryStatus,
+    pub status: DeliveryStatus,
     /// The provider's error text.
     pub error: Option<String>,
     /// The time of the first event (RFC 3339).

@@ -42,19 +42,19 @@ impl WebhookSecrets {
 ///
 /// ```
 /// use edgetext::contract::EventKind;
-/// use edgetext::providers::webhook::WebhookRequest;
+/// use edgetext::providers::{webhook::WebhookRequest, ProviderKind};
 /// use edgetext::worker::{parse_webhook, WebhookSecrets};
 /// let secrets = WebhookSecrets { textlink: Some("s3cret".into()), ..Default::default() };
 /// let body = br#"{"secret":"s3cret","phone_number":"+11234567890","text":"Working!","timestamp":1748455363370,"received":true,"sent":false}"#;
-/// let req = WebhookRequest { provider: "textlink", path_secret: None, event_hint: None, headers: &[], body };
+/// let req = WebhookRequest { provider: ProviderKind::TextLink, path_secret: None, event_hint: None, headers: &[], body };
 /// let events = parse_webhook(&req, &secrets, 1_748_455_400_000).unwrap();
 /// assert_eq!(events[0].kind, EventKind::MessageReceived);
 /// assert!(!events[0].raw.as_str().contains("s3cret"));
 /// ```
 pub fn parse_webhook(req: &WebhookRequest, secrets: &WebhookSecrets, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
-    let provider = ProviderKind::parse(req.provider).ok_or_else(|| reject(404, "unknown provider"))?;
+    let provider = req.provider;
     let Some(secret) = secrets.of(provider) else {
-        return Err(reject(401, format!("no webhook secret is configured for {}", req.provider)));
+        return Err(reject(401, format!("no webhook secret is configured for {provider}")));
     };
     if req.body.len() > MAX_WEBHOOK_BODY {
         return Err(reject(413, "body is larger than 64 KiB"));

@@ -142,7 +142,7 @@ fn no_record_holds_a_key_a_code_a_token_or_the_text() {
     keep(&log, &fake);
 
     assert_eq!(records.len(), attempts, "one record per HTTP attempt");
-    let ops: std::collections::BTreeSet<&str> = records.iter().map(|r| r.operation).collect();
+    let ops: std::collections::BTreeSet<&str> = records.iter().map(|r| r.operation.as_str()).collect();
     assert_eq!(ops.len(), 11, "every operation: {ops:?}");
     assert!(records.iter().all(|r| r.outcome == "ok"), "{records:?}");
     let json = js(&records);

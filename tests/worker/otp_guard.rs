@@ -5,7 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![cfg(feature = "worker")]
 
-use edgetext::client::{next_token_state, token_store_key, CodeCheck, TokenState};
+use edgetext::client::{next_token_state, token_store_key, CodeCheck, TokenState, VerifyReason};
 use edgetext::phone::ranges::NumberType;
 use edgetext::contract::verify_otp_assertion;
 use edgetext::worker::otp::buckets::*;
@@ -54,8 +54,8 @@ fn code_of(a: &GuardAnswer) -> String {
 fn refused(a: &GuardAnswer) -> (u16, &'static str, Option<u64>) {
     match a { GuardAnswer::Refused(r) => (r.status, r.error, r.retry_after), other => panic!("not refused: {other:?}") }
 }
-fn reason(a: &GuardAnswer) -> Option<&'static str> {
-    match a { GuardAnswer::Checked { reason, .. } => *reason, other => panic!("not a check: {other:?}") }
+fn reason(a: &GuardAnswer) -> Option<&str> {
+    match a { GuardAnswer::Checked { reason, .. } => reason.as_ref().map(VerifyReason::as_str), other => panic!("not a check: {other:?}") }
 }
 
 #[test]
@@ -192,14 +192,14 @@ fn signed_token_store_rule() {
     let mut state = None;
     for _ in 0..5 {
         let step = next_token_state(state, CodeCheck::Mismatch);
-        assert_eq!(step.reason, Some("mismatch"));
+        assert_eq!(step.reason, Some(VerifyReason::Mismatch));
         state = step.store;
     }
     let sixth = next_token_state(state, CodeCheck::Valid);
-    assert_eq!((sixth.valid, sixth.reason, sixth.store), (false, Some("too_many_attempts"), None));
+    assert_eq!((sixth.valid, sixth.reason, sixth.store), (false, Some(VerifyReason::TooManyAttempts), None));
     let ok = next_token_state(None, CodeCheck::Valid);
     assert_eq!(ok.store, Some(TokenState { checks: 1, spent: true }));
-    assert_eq!(next_token_state(ok.store, CodeCheck::Valid).reason, Some("spent"));
+    assert_eq!(next_token_state(ok.store, CodeCheck::Valid).reason, Some(VerifyReason::Spent));
     assert_eq!(next_token_state(None, CodeCheck::Malformed).store, None);
     assert_eq!(token_store_key("nope", 0), None);
 }

@@ -6,10 +6,11 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use crate::common::fixture;
-use edgetext::contract::{verify_webhook, InboundEvent, WebhookHeaders, WebhookKey};
+use edgetext::contract::{verify_webhook, DeliveryStatus, InboundEvent, WebhookHeaders, WebhookKey};
 use edgetext::providers::webhook::WebhookRequest;
+use edgetext::providers::ProviderKind;
 use edgetext::worker::{decide, forward_delivery, forward_retry_delay_seconds, parse_webhook, scheduled_plan, status_answer, DEFAULT_RETENTION_DAYS, Decision, FORWARD_LEASE_MS, WebhookSecrets, WorkerRequest, WorkerSettings};
-use edgetext::worker::statuses::{fold_status, status_precedence, StatusRow, StatusUpdate};
+use edgetext::worker::statuses::{status_precedence, StatusRow, StatusUpdate};
 
 const NOW: u64 = 1_771_700_000_000; // 2026-02-21T18:53:20Z
 const DAY: u64 = 86_400_000;
@@ -52,7 +53,7 @@ fn status_of(d: &Decision) -> u16 {
 
 fn relay(body: &str, now: u64) -> Vec<InboundEvent> {
     let h = headers(&[("authorization", "Bearer relay-token")]);
-    let req = WebhookRequest { provider: "relay", path_secret: None, event_hint: None, headers: &h, body: body.as_bytes() };
+    let req = WebhookRequest { provider: ProviderKind::Relay, path_secret: None, event_hint: None, headers: &h, body: body.as_bytes() };
     parse_webhook(&req, &settings().secrets, now).unwrap()
 }
 
@@ -109,9 +110,11 @@ fn read_routes_and_their_parameters() {
     let auth = [("authorization", "Bearer reader-token")];
     assert_eq!(
         run("GET", "/v1/status/relay/msg-42", &auth, None),
-        Decision::ReadStatus { provider: Some("relay"), message_id: "msg-42".into() }
+        Decision::ReadStatus { provider: ProviderKind::Relay, message_id: "msg-42".into() }
     );
-    assert_eq!(run("GET", "/v1/status/msg%2042", &auth, None), Decision::ReadStatus { provider: None, message_id: "msg 42".into() });
+    assert_eq!(run("GET", "/v1/status/relay/msg%2042", &auth, None), Decision::ReadStatus { provider: ProviderKind::Relay, message_id: "msg 42".into() });
+    // The contract's one status route names the provider: /v1/status/{id} is none.
+    assert_eq!(status_of(&run("GET", "/v1/status/msg-42", &auth, None)), 404);
     assert_eq!(status_of(&run("GET", "/v1/status/twilio/msg-42", &auth, None)), 404);
     assert_eq!(
         run("GET", "/v1/events?limit=900&since=2026-01-01T00:00:00%2B01:00", &auth, None),
@@ -137,7 +140,6 @@ fn read_routes_and_their_parameters() {
         one.body,
         r#"{"id":"msg-42","provider":"relay","status":"sent","error":null,"createdAt":"2026-02-21T09:15:00.000Z","deliveredAt":null,"raw":{"id":"evt_1"}}"#
     );
-    assert_eq!(status_answer(vec![row("relay"), row("teklink")]).status, 409, "the old route never picks one provider's message for another's");
 }
 
 #[test]
@@ -150,10 +152,10 @@ fn a_webhook_becomes_stored_events_with_their_status_moves() {
     assert_eq!(due_if_unqueued, NOW);
     assert_eq!((response.status, response.body.as_str()), (200, r#"{"ok":true,"events":1}"#));
     let e = &events[0];
-    assert_eq!((e.provider, e.kind, e.message_id.as_deref(), e.received_at), ("textlink", "message.failed", Some("order-42"), NOW));
+    assert_eq!((e.provider.as_str(), e.kind.as_str(), e.message_id.as_deref(), e.received_at), ("textlink", "message.failed", Some("order-42"), NOW));
     assert_eq!(e.forward_due, Some(NOW + FORWARD_LEASE_MS), "stored leased to the Queue; the outbox takes over if it fails");
     let s = e.status.as_ref().unwrap();
-    assert_eq!((s.status, s.error.as_deref()), ("failed", Some("SIM card has no signal")));
+    assert_eq!((s.status.as_str(), s.error.as_deref()), ("failed", Some("SIM card has no signal")));
     assert!(!e.body.contains("tl-hook-secret"));
     assert!(e.body.starts_with(&format!(r#"{{"id":"{}","provider":"textlink","type":"message.failed""#, e.id)));
 
@@ -207,20 +209,24 @@ fn statuses_move_by_rank_then_time_and_never_back() {
     let event = |status: &'static str, at: u64| {
         let mut e = relay(&fixture("webhooks/relay-message.json"), NOW)[0].clone();
         e.message_id = Some("msg-42".into());
-        e.status = Some(status);
+        e.status = DeliveryStatus::known(status);
         e.occurred_at_ms = at;
         e
     };
-    let sent = StatusUpdate::of(&event("sent", NOW)).unwrap();
-    let failed = fold_status(Some(&sent), &event("failed", NOW + 10)).expect("failed outranks sent");
-    assert_eq!(failed.status, "failed");
+    // The worker moves a stored status only to an event of strictly greater precedence.
+    let update = |status, at| StatusUpdate::of(&event(status, at)).unwrap();
+    let sent = update("sent", NOW);
+    let failed = update("failed", NOW + 10);
+    assert!(failed.precedence > sent.precedence, "failed outranks sent");
+    assert_eq!(failed.status.as_str(), "failed");
     // A delivered report that happened before the failure (a replay of an old one) changes nothing.
-    assert_eq!(fold_status(Some(&failed), &event("delivered", NOW + 5)), None);
-    assert_eq!(fold_status(Some(&failed), &event("failed", NOW + 10)), None, "an equal event changes nothing");
-    assert_eq!(fold_status(Some(&failed), &event("sent", NOW + 99)), None, "a late sent never overwrites failed");
+    assert!(update("delivered", NOW + 5).precedence <= failed.precedence);
+    assert!(update("failed", NOW + 10).precedence <= failed.precedence, "an equal event changes nothing");
+    assert!(update("sent", NOW + 99).precedence <= failed.precedence, "a late sent never overwrites failed");
     // Equal rank: the later event wins.
-    let delivered = fold_status(Some(&failed), &event("delivered", NOW + 20)).unwrap();
-    assert_eq!((delivered.status, delivered.delivered_at.is_some()), ("delivered", true));
+    let delivered = update("delivered", NOW + 20);
+    assert!(delivered.precedence > failed.precedence);
+    assert_eq!((delivered.status.as_str(), delivered.delivered_at.is_some()), ("delivered", true));
     assert!(status_precedence(&event("queued", NOW + 999_999)) < status_precedence(&event("sending", NOW)));
     let mut no_message = event("sent", NOW);
     no_message.message_id = None;

@@ -2,7 +2,7 @@
 //! `event`, `timestamp` and `data`, signed in `x-signature` with the hex
 //! HMAC-SHA256 of the body under the secret of [`SECRET_VAR`].
 
-use crate::contract::{EventKind, InboundEvent};
+use crate::contract::{DeliveryStatus, EventKind, InboundEvent};
 use crate::core::codec::RawJson;
 use crate::core::encode::{hex, unhex};
 use crate::core::http::find_header;
@@ -85,20 +85,19 @@ fn klink(text: &str, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
         EventKind::MessageReceived => e.from = contact,
         EventKind::MessageSent => {
             e.to = contact;
-            e.status = Some("sent");
+            e.status = Some(DeliveryStatus::Sent);
         }
         EventKind::MessageFailed => {
             e.to = contact;
-            e.status = Some("failed");
+            e.status = Some(DeliveryStatus::Failed);
             e.error = error.or(Some("Klink reported the message as failed".into()));
         }
         _ => {
             e.to = contact;
-            e.status = Some(match name.as_str() {
-                "message.delivered" | "message.read" => "delivered",
-                _ => crate::contract::DeliveryStatus::parse(data.status.as_deref().unwrap_or("")).as_str(),
-            })
-            .filter(|s| *s != "unknown");
+            e.status = match name.as_str() {
+                "message.delivered" | "message.read" => Some(DeliveryStatus::Delivered),
+                _ => DeliveryStatus::known(data.status.as_deref().unwrap_or("")),
+            };
             e.error = error;
         }
     }

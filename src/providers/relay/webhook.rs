@@ -4,7 +4,7 @@
 //! `Authorization: Bearer`, in `x-callback-token`, or in the body (then
 //! removed from the stored `raw`).
 
-use crate::contract::{EventKind, InboundEvent};
+use crate::contract::{DeliveryStatus, EventKind, InboundEvent};
 use crate::core::http::{bearer_token, find_header};
 use crate::providers::webhook::{body_event_id, body_secret, event, event_id, id, object_text, raw_without, read, reject, rfc3339, Id, LooseStr, Rejection, WebhookRequest};
 use crate::providers::ProviderKind;
@@ -99,7 +99,7 @@ fn relay(text: &str, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
     e.channel = b.channel;
     e.message_id = message_id;
     if kind == EventKind::MessageStatus {
-        e.status = Some(crate::contract::DeliveryStatus::parse(b.status.as_deref().unwrap_or("")).as_str()).filter(|s| *s != "unknown");
+        e.status = DeliveryStatus::known(b.status.as_deref().unwrap_or(""));
         e.error = b.last_error;
     }
     Ok(vec![e])

@@ -3,7 +3,7 @@
 //! `raw`. The credential is the last segment of the webhook's URL
 //! (`/webhooks/teklink/{secret}`), the value of [`SECRET_VAR`].
 
-use crate::contract::{EventKind, InboundEvent};
+use crate::contract::{DeliveryStatus, EventKind, InboundEvent};
 use crate::core::codec::RawJson;
 use crate::providers::webhook::{body_event_id, event, event_id, id, object_text, read, reject, Id, Rejection, WebhookRequest};
 use crate::providers::ProviderKind;
@@ -53,7 +53,7 @@ fn teklink(text: &str, now_ms: u64) -> Result<Vec<InboundEvent>, Rejection> {
     e.channel = Some("sms".into());
     e.message_id = message_id;
     if kind == EventKind::MessageStatus {
-        e.status = Some(crate::contract::DeliveryStatus::parse(b.status.as_deref().unwrap_or("")).as_str()).filter(|s| *s != "unknown");
+        e.status = DeliveryStatus::known(b.status.as_deref().unwrap_or(""));
     }
     Ok(vec![e])
 }

@@ -6,7 +6,7 @@ pub mod webhook;
 
 use super::{only_for, parse_ok, request, uuid_v4, Ctx, PreparedSend, Retry};
 use crate::core::codec::{self, opt_bool, opt_str};
-use crate::client::{CodeRequest, Config, SendStatus, Verification};
+use crate::client::{CodeRequest, Config, SendStatus, Verification, VerifyReason};
 use crate::phone::normalize_phone;
 use crate::{segments, Error, HttpRequest, HttpResponse, Method, Result};
 use serde::{Deserialize, Serialize};
@@ -148,7 +148,7 @@ pub(crate) fn parse_verify(cfg: &Config, resp: &HttpResponse) -> Result<Verifica
     let wrong_code_status = (200..300).contains(&resp.status) || (matches!(resp.status, 400..=499) && !matches!(resp.status, 401 | 403 | 429));
     if wrong_code_status {
         if let Ok(VerifyAnswer { ok: Some(false), message }) = codec::from_json(&resp.body) {
-            return Ok(Verification::refused(message.map_or_else(|| "mismatch".into(), |m| super::redact(&m, cfg))));
+            return Ok(Verification::refused(message.map_or(VerifyReason::Mismatch, |m| VerifyReason::Provider(super::redact(&m, cfg)))));
         }
     }
     parse_ok::<super::Any>(cfg, resp, false)?;

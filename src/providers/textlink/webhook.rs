@@ -3,7 +3,7 @@
 //! credential is the `secret` field TextLink puts in each body, the value of
 //! [`SECRET_VAR`]; it is removed from the stored `raw`.
 
-use crate::contract::{EventKind, InboundEvent};
+use crate::contract::{DeliveryStatus, EventKind, InboundEvent};
 use crate::providers::webhook::{body_event_id, body_secret, check_time, event, event_id, id, object_text, raw_without, read, reject, Id, LooseStr, Rejection, WebhookRequest};
 use crate::providers::ProviderKind;
 use crate::secret_eq;
@@ -96,11 +96,11 @@ fn textlink(hint: Option<&str>, text: &str, now_ms: u64) -> Result<Vec<InboundEv
             e.to = Some(phone);
             e.message_id = custom_id;
             if kind == EventKind::MessageFailed {
-                e.status = Some("failed");
+                e.status = Some(DeliveryStatus::Failed);
                 let error = b.error.or(b.reason).or(b.message).or(b.error_message);
                 e.error = Some(error.unwrap_or_else(|| "TextLink reported the message as failed".into()));
             } else {
-                e.status = Some("sent");
+                e.status = Some(DeliveryStatus::Sent);
             }
         }
     }

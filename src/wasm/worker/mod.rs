@@ -29,7 +29,7 @@ export type WorkerDecision =
   | { kind: "respond"; response: WorkerResponseData }
   | { kind: "needBody"; limit: number }
   | { kind: "store"; events: StoredEventData[]; forward: boolean; dueIfUnqueued: number; response: WorkerResponseData }
-  | { kind: "readStatus"; provider: ProviderName | null; messageId: string }
+  | { kind: "readStatus"; provider: ProviderName; messageId: string }
   | { kind: "readEvents"; limit: number; since: string | null }
   | { kind: "otp"; request: { action: "send" | "verify" | "refund" } & Record<string, string>; keys: string[]; cors: [string, string][] }
   | { kind: "fallback"; response: WorkerResponseData };

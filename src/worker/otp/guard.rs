@@ -13,7 +13,7 @@
 
 use crate::core::codec::{from_json, to_json};
 use crate::core::encode::{hex, unhex};
-use crate::client::generate_code;
+use crate::client::{generate_code, VerifyReason};
 use crate::contract::{sign_assertion, OtpBody, OtpResponse, OtpSendRequest, OtpVerifyRequest, OTP_MAX_BODY};
 use crate::phone::ranges::{classify_number, NumberType};
 use crate::worker::otp::buckets::address_buckets;
@@ -224,7 +224,7 @@ pub enum GuardAnswer {
         /// Whether the code was right.
         valid: bool,
         /// `null` when valid, else `mismatch`, `expired`, `spent`, `too_many_attempts`, `no_code`.
-        reason: Option<&'static str>,
+        reason: Option<VerifyReason>,
         /// The signed statement that `to` was verified (see [`sign_assertion`]).
         assertion: Option<String>,
     },
@@ -500,15 +500,15 @@ fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, entries
     let to = canonical(to);
     let nkey = number_key(&to);
     let mut number: NumberState = load(entries, &nkey);
-    let checked = |valid: bool, reason: Option<&'static str>, assertion: Option<String>| GuardAnswer::Checked { valid, reason, assertion };
+    let checked = |valid: bool, reason: Option<VerifyReason>, assertion: Option<String>| GuardAnswer::Checked { valid, reason, assertion };
     let Some(live) = number.code.as_mut() else {
-        return GuardDecision { answer: checked(false, Some("no_code"), None), writes: GuardWrites::default(), forget_at: None };
+        return GuardDecision { answer: checked(false, Some(VerifyReason::NoCode), None), writes: GuardWrites::default(), forget_at: None };
     };
     if live.spent {
-        return GuardDecision { answer: checked(false, Some("spent"), None), writes: GuardWrites::default(), forget_at: None };
+        return GuardDecision { answer: checked(false, Some(VerifyReason::Spent), None), writes: GuardWrites::default(), forget_at: None };
     }
     if now >= live.expires_at {
-        return GuardDecision { answer: checked(false, Some("expired"), None), writes: GuardWrites::default(), forget_at: None };
+        return GuardDecision { answer: checked(false, Some(VerifyReason::Expired), None), writes: GuardWrites::default(), forget_at: None };
     }
     let window = s.window_ms();
     let (akey, _) = address_keys(address).remove(0);
@@ -518,11 +518,11 @@ fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, entries
     }
     let mine = live.checks.get(&akey).copied().unwrap_or(0);
     if mine >= s.checks_per_address || live.total >= s.checks_per_code {
-        return GuardDecision { answer: checked(false, Some("too_many_attempts"), None), writes: GuardWrites::default(), forget_at: None };
+        return GuardDecision { answer: checked(false, Some(VerifyReason::TooManyAttempts), None), writes: GuardWrites::default(), forget_at: None };
     }
     // A code that is not 4 to 10 digits cannot be any code: wrong, and not a check.
     if !(4..=10).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return GuardDecision { answer: checked(false, Some("mismatch"), None), writes: GuardWrites::default(), forget_at: None };
+        return GuardDecision { answer: checked(false, Some(VerifyReason::Mismatch), None), writes: GuardWrites::default(), forget_at: None };
     }
     live.checks.insert(akey.clone(), mine + 1);
     live.total += 1;
@@ -540,7 +540,7 @@ fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, entries
     let mut writes = GuardWrites::default();
     writes.0.insert(nkey, Some(to_json(&number)));
     writes.0.insert(akey, Some(to_json(&addr)));
-    let reason = if valid { None } else { Some("mismatch") };
+    let reason = if valid { None } else { Some(VerifyReason::Mismatch) };
     GuardDecision { answer: checked(valid, reason, assertion), writes, forget_at }
 }
 
@@ -658,7 +658,7 @@ pub fn otp_answer(answer: &GuardAnswer) -> OtpResponse {
     match answer {
         GuardAnswer::Checked { valid, reason, assertion } => OtpResponse {
             status: 200,
-            body: OtpBody::Checked { ok: true, valid: *valid, reason: *reason, assertion: assertion.clone() },
+            body: OtpBody::Checked { ok: true, valid: *valid, reason: reason.clone(), assertion: assertion.clone() },
             retry_after: None,
         },
         GuardAnswer::Refused(r) => OtpResponse::error(r.status, r.error, r.message.clone(), r.retry_after),
