@@ -2,7 +2,7 @@
 //! as validated ([`Config`]), with the signed codes' settings; and the
 //! wording of a value that did not deserialise as the field it is about.
 
-use crate::client::otp::check_otp_secret;
+use crate::client::otp::{check_otp_secret, from_to, CODE_LENGTHS, CODE_TTL_SECONDS, DEFAULT_CODE_LENGTH, DEFAULT_CODE_TTL_SECONDS, DEFAULT_OTP_TEMPLATE};
 use crate::providers::relay::RelayChannel;
 use crate::providers::teklink::TeklinkAuth;
 use crate::providers::ProviderKind;
@@ -40,9 +40,6 @@ pub struct OtpConfig {
     /// The message text; `{code}`, `{service}` and `{minutes}` are filled in.
     pub template: String,
 }
-
-/// The default one-time-code message.
-pub const DEFAULT_OTP_TEMPLATE: &str = "Your {service} code is {code}. It expires in {minutes} minutes.";
 
 /// `new Client(config)` as given: every field of every provider, each
 /// optional here; [`Config::new`] checks which the provider takes.
@@ -264,13 +261,13 @@ impl Config {
 impl OtpSettings {
     fn validate(self) -> Result<OtpConfig> {
         check_otp_secret(self.secret.as_bytes())?;
-        let length = self.length.unwrap_or(6);
-        if !(4..=10).contains(&length) {
-            return Err(Error::config("config.otp.length must be from 4 to 10"));
+        let length = self.length.unwrap_or(DEFAULT_CODE_LENGTH);
+        if !CODE_LENGTHS.contains(&length) {
+            return Err(Error::config(format!("config.otp.length must be {}", from_to(&CODE_LENGTHS))));
         }
-        let ttl_seconds = self.ttl_seconds.unwrap_or(600);
-        if !(1..=86_400).contains(&ttl_seconds) {
-            return Err(Error::config("config.otp.ttlSeconds must be from 1 to 86400"));
+        let ttl_seconds = self.ttl_seconds.unwrap_or(DEFAULT_CODE_TTL_SECONDS);
+        if !CODE_TTL_SECONDS.contains(&ttl_seconds) {
+            return Err(Error::config(format!("config.otp.ttlSeconds must be {}", from_to(&CODE_TTL_SECONDS))));
         }
         let template = self.template.unwrap_or_else(|| DEFAULT_OTP_TEMPLATE.into());
         if !template.contains("{code}") {

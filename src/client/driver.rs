@@ -5,6 +5,7 @@
 
 use super::call::{Finish, Outcome, Prepared};
 use super::operation::Operation;
+use super::otp::{from_to, render_template, CODE_LENGTHS, CODE_TTL_SECONDS};
 use crate::providers::{klink, relay, teklink, textlink, Ctx, Retry};
 use crate::client::{check_code, generate_code, sign_code, Call, CodeMode, CodeRequest, CodeTicket, Config, MessageStatus, RequestRecord, SendReceipt, Step, TokenState, Verification, VerifyReason, VerifyRequest};
 use crate::contract::{OtpSendRequest, OtpVerifyRequest};
@@ -151,22 +152,18 @@ impl<P: Clock + Random> Client<P> {
         let to = self.recipient_field(r.to, r.contact_id)?;
         let service = r.service_name.ok_or_else(|| Error::input("request.serviceName is required"))?;
         let length = match r.length {
-            Some(l) if !(4..=10).contains(&l) => return Err(Error::input("request.length must be from 4 to 10")),
+            Some(l) if !CODE_LENGTHS.contains(&l) => return Err(Error::input(format!("request.length must be {}", from_to(&CODE_LENGTHS)))),
             Some(l) => l,
             None => otp.length,
         };
         let ttl = match r.ttl_seconds {
-            Some(t) if !(1..=86_400).contains(&t) => return Err(Error::input("request.ttlSeconds must be from 1 to 86400")),
+            Some(t) if !CODE_TTL_SECONDS.contains(&t) => return Err(Error::input(format!("request.ttlSeconds must be {}", from_to(&CODE_TTL_SECONDS)))),
             Some(t) => t,
             None => otp.ttl_seconds,
         };
         let recipient = self.recipient(&to)?;
         let code = generate_code(&self.platform, length)?;
-        let text = otp
-            .template
-            .replace("{service}", &service)
-            .replace("{minutes}", &ttl.div_ceil(60).to_string())
-            .replace("{code}", &code);
+        let text = render_template(&otp.template, &service, ttl, &code);
         let message = match cfg.provider {
             ProviderKind::Klink => Message::Klink(crate::providers::klink::KlinkMessage { contact_id: to, text, message_type: None }),
             ProviderKind::Relay => Message::Relay(RelayMessage { to: Some(to), text, ..Default::default() }),

@@ -19,11 +19,45 @@
 use crate::client::VerifyReason;
 use crate::core::encode::{b64url, b64url_decode};
 use crate::{Error, Random, Result};
+use core::ops::RangeInclusive;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-/// Minimum length of `otp.secret`, in bytes.
+/// Minimum length of `otp.secret` (and of a worker's `OTP_SECRET`), in bytes.
 pub const MIN_OTP_SECRET_BYTES: usize = 32;
+
+/// Digits in a one-time code: `config.otp.length`, a request's `length`,
+/// a worker's `OTP_CODE_LENGTH`; and what a typed code may be at all.
+pub const CODE_LENGTHS: RangeInclusive<u8> = 4..=10;
+
+/// Digits in a code when none is set.
+pub const DEFAULT_CODE_LENGTH: u8 = 6;
+
+/// A code's lifetime in seconds: `config.otp.ttlSeconds`, a request's
+/// `ttlSeconds`, a worker's `OTP_TTL_SECONDS`.
+pub const CODE_TTL_SECONDS: RangeInclusive<u64> = 1..=86_400;
+
+/// A code's lifetime when none is set, in seconds.
+pub const DEFAULT_CODE_TTL_SECONDS: u64 = 600;
+
+/// The default one-time-code message (`config.otp.template`, a worker's `OTP_TEMPLATE`).
+pub const DEFAULT_OTP_TEMPLATE: &str = "Your {service} code is {code}. It expires in {minutes} minutes.";
+
+/// "from 4 to 10": the words of a range in an error.
+pub(crate) fn from_to<T: core::fmt::Display>(range: &RangeInclusive<T>) -> String {
+    format!("from {} to {}", range.start(), range.end())
+}
+
+/// Whether `code` can be a code at all: [`CODE_LENGTHS`] ASCII digits.
+pub fn is_code(code: &str) -> bool {
+    u8::try_from(code.len()).is_ok_and(|n| CODE_LENGTHS.contains(&n)) && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A code's message: `template` with `{service}`, `{minutes}` (the lifetime,
+/// rounded up) and `{code}` filled in, in that order.
+pub fn render_template(template: &str, service: &str, ttl_seconds: u64, code: &str) -> String {
+    template.replace("{service}", service).replace("{minutes}", &ttl_seconds.div_ceil(60).to_string()).replace("{code}", code)
+}
 
 const DOMAIN: &[u8] = b"edgetext-otp-v1";
 const HEAD: usize = 8 + 16;
@@ -42,8 +76,8 @@ pub fn check_otp_secret(secret: &[u8]) -> Result<()> {
 /// `invalid_input`); leading zeros allowed. Bytes of 250 and above are
 /// rejected so that no digit is more likely than another.
 pub fn generate_code(rng: &impl Random, length: u8) -> Result<String> {
-    if !(4..=10).contains(&length) {
-        return Err(Error::input("code length must be from 4 to 10"));
+    if !CODE_LENGTHS.contains(&length) {
+        return Err(Error::input(format!("code length must be {}", from_to(&CODE_LENGTHS))));
     }
     let n = length as usize;
     let mut code = String::with_capacity(n);
@@ -146,7 +180,7 @@ pub fn check_code(
     let Some((expiry, payload, tag)) = decode(token) else {
         return CodeCheck::Malformed;
     };
-    if !(4..=10).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
+    if !is_code(code) {
         return CodeCheck::Mismatch;
     }
     // The MAC covers the token's payload exactly as signed, so any change to

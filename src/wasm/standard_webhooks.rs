@@ -1,5 +1,5 @@
-//! Checking the worker's forwarded deliveries (Standard Webhooks) from any
-//! runtime, and the constant-time compare the worker entries share.
+//! `verifyWebhook`: checking an edgetext worker's forwarded deliveries
+//! (Standard Webhooks) from any runtime.
 
 use crate::contract::WebhookHeaders;
 use js_sys::{Function, Object, Reflect, Uint8Array};
@@ -48,10 +48,4 @@ pub fn verify_webhook(
     let (id, ts, sig) = (header_of(&headers, "webhook-id"), header_of(&headers, "webhook-timestamp"), header_of(&headers, "webhook-signature"));
     let h = WebhookHeaders { id: id.as_deref(), timestamp: ts.as_deref(), signature: sig.as_deref() };
     crate::contract::verify_webhook(&bytes, h, secret, (now_ms / 1000.0) as u64, tolerance)
-}
-
-/// Compares two secrets in constant time.
-#[wasm_bindgen(js_name = secretEquals)]
-pub fn secret_equals(a: &str, b: &str) -> bool {
-    crate::secret_eq(a, b)
 }

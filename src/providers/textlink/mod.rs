@@ -6,6 +6,7 @@ pub mod webhook;
 
 use super::{only_for, parse_ok, request, uuid_v4, Ctx, PreparedSend, Retry};
 use crate::core::codec::{self, opt_bool, opt_str};
+use crate::client::otp::{from_to, CODE_TTL_SECONDS, DEFAULT_CODE_TTL_SECONDS};
 use crate::client::{CodeRequest, Config, SendStatus, Verification, VerifyReason};
 use crate::phone::normalize_phone;
 use crate::{segments, Error, HttpRequest, HttpResponse, Method, Result};
@@ -105,8 +106,8 @@ pub(crate) fn send_code(cfg: &Config, r: CodeRequest) -> Result<CodeSend> {
     only_for(r.length.is_some(), "length", "textlink", ": TextLink chooses the code's length")?;
     let to = normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
     let service = r.service_name.ok_or_else(|| Error::input("request.serviceName is required"))?;
-    if r.ttl_seconds == Some(0) || r.ttl_seconds.is_some_and(|t| t > 86_400) {
-        return Err(Error::input("request.ttlSeconds must be from 1 to 86400"));
+    if r.ttl_seconds.is_some_and(|t| !CODE_TTL_SECONDS.contains(&t)) {
+        return Err(Error::input(format!("request.ttlSeconds must be {}", from_to(&CODE_TTL_SECONDS))));
     }
     let body = SendCode {
         phone_number: &to,
@@ -118,7 +119,7 @@ pub(crate) fn send_code(cfg: &Config, r: CodeRequest) -> Result<CodeSend> {
     Ok(CodeSend {
         request: request(cfg, Method::Post, "/api/send-code", Some(&body)),
         to,
-        ttl_seconds: r.ttl_seconds.unwrap_or(600),
+        ttl_seconds: r.ttl_seconds.unwrap_or(DEFAULT_CODE_TTL_SECONDS),
     })
 }
 

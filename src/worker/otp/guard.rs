@@ -13,7 +13,10 @@
 
 use crate::core::codec::{from_json, to_json};
 use crate::core::encode::{hex, unhex};
-use crate::client::{generate_code, VerifyReason};
+use crate::client::{
+    generate_code, is_code, render_template, VerifyReason, CODE_LENGTHS, CODE_TTL_SECONDS, DEFAULT_CODE_LENGTH, DEFAULT_CODE_TTL_SECONDS,
+    DEFAULT_OTP_TEMPLATE,
+};
 use crate::contract::{sign_assertion, OtpBody, OtpResponse, OtpSendRequest, OtpVerifyRequest, OTP_MAX_BODY};
 use crate::phone::ranges::{classify_number, NumberType};
 use crate::worker::otp::buckets::address_buckets;
@@ -43,56 +46,78 @@ pub struct GuardSettings {
     pub secret: Vec<u8>,
     /// `OTP_ALLOWED_COUNTRIES` (required): `*` or a comma-separated list.
     pub countries: AllowedCountries,
-    /// `OTP_ALLOWED_NUMBER_TYPES` (default `mobile,fixed_line_or_mobile`).
-    pub number_types: Vec<NumberType>,
-    /// `OTP_TTL_SECONDS` (600): how long a code lives.
-    pub ttl_seconds: u64,
-    /// `OTP_CODE_LENGTH` (6).
-    pub code_length: u8,
-    /// `OTP_MAX_CHECKS` (5): checks of one code from one address.
-    pub checks_per_address: u32,
-    /// `OTP_MAX_CHECKS_PER_CODE` (20): checks of one code from all addresses.
-    pub checks_per_code: u32,
-    /// `OTP_SENDS_PER_NUMBER` (5 per window).
-    pub sends_per_number: u32,
-    /// `OTP_SENDS_PER_IP` (10 per window): per IPv4 address or IPv6 /64.
-    pub sends_per_address: u32,
-    /// `OTP_SENDS_PER_IPV6_48` (30 per window): per IPv6 /48.
-    pub sends_per_site: u32,
-    /// `OTP_VERIFIES_PER_IP` (30 per window): checks from one address or /64.
-    pub checks_per_address_window: u32,
-    /// `OTP_WINDOW_SECONDS` (3600): the sliding window of the limits above.
-    pub window_seconds: u64,
-    /// `OTP_SENDS_PER_COUNTRY_PER_HOUR` (200).
-    pub sends_per_country_hour: u32,
-    /// `OTP_MAX_SENDS_PER_HOUR` (1000): every send of the worker.
-    pub sends_per_hour: u32,
     /// `OTP_SENDS_PAUSED=true`: the kill switch; no code is sent.
     pub paused: bool,
-    /// `OTP_SERVICE_NAME` ("verification").
-    pub service_name: String,
-    /// `OTP_TEMPLATE`, with `{code}` and optionally `{service}`, `{minutes}`.
-    pub template: String,
+    /// Every limit and text, as `OTP_DEFAULTS` shows them.
+    pub limits: GuardLimits,
 }
 
-/// The default `OTP_TEMPLATE`.
-pub const OTP_DEFAULT_TEMPLATE: &str = "Your {service} code is {code}. It expires in {minutes} minutes.";
+/// Reads the whole number `name` between `min` and `max`, `default` when unset.
+fn whole(var: &dyn Fn(&str) -> Option<String>, name: &str, default: u64, min: u64, max: u64) -> Result<u64, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v.parse::<u64>().ok().filter(|n| (min..=max).contains(n)).ok_or(format!("{name} must be a whole number from {min} to {max}")),
+    }
+}
+
+/// Defines each numeric limit of the guard once: its field (camelCased, its
+/// name in `OTP_DEFAULTS`), its variable, its default and its range.
+macro_rules! guard_limits {
+    ($($(#[$attr:meta])* $field:ident: $ty:ty = $var:literal, default $default:expr, from $min:expr, to $max:expr;)*) => {
+        /// The limits and texts of [`GuardSettings`] (no secret), as
+        /// `OTP_DEFAULTS` shows them to JavaScript.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct GuardLimits {
+            $($(#[$attr])* pub $field: $ty,)*
+            /// `OTP_ALLOWED_NUMBER_TYPES` (default `mobile,fixed_line_or_mobile`).
+            pub allowed_number_types: Vec<NumberType>,
+            /// `OTP_SERVICE_NAME` ("verification").
+            pub service_name: String,
+            /// `OTP_TEMPLATE`, with `{code}` and optionally `{service}`, `{minutes}`.
+            pub template: String,
+        }
+
+        impl GuardLimits {
+            /// The numeric limits from their variables, in the order above, around the texts given.
+            fn read(var: &dyn Fn(&str) -> Option<String>, allowed_number_types: Vec<NumberType>, service_name: String, template: String) -> Result<GuardLimits, String> {
+                Ok(GuardLimits { $($field: whole(var, $var, u64::from($default), u64::from($min), u64::from($max))? as $ty,)* allowed_number_types, service_name, template })
+            }
+        }
+    };
+}
+
+guard_limits! {
+    /// `OTP_TTL_SECONDS` (600): how long a code lives.
+    ttl_seconds: u64 = "OTP_TTL_SECONDS", default DEFAULT_CODE_TTL_SECONDS, from *CODE_TTL_SECONDS.start(), to *CODE_TTL_SECONDS.end();
+    /// `OTP_CODE_LENGTH` (6).
+    code_length: u8 = "OTP_CODE_LENGTH", default DEFAULT_CODE_LENGTH, from *CODE_LENGTHS.start(), to *CODE_LENGTHS.end();
+    /// `OTP_MAX_CHECKS` (5): checks of one code from one address.
+    max_checks: u32 = "OTP_MAX_CHECKS", default 5u8, from 1u8, to 20u8;
+    /// `OTP_MAX_CHECKS_PER_CODE` (20): checks of one code from all addresses.
+    max_checks_per_code: u32 = "OTP_MAX_CHECKS_PER_CODE", default 20u8, from 1u8, to 100u8;
+    /// `OTP_SENDS_PER_NUMBER` (5 per window).
+    sends_per_number: u32 = "OTP_SENDS_PER_NUMBER", default 5u8, from 1u8, to 1000u32;
+    /// `OTP_SENDS_PER_IP` (10 per window): per IPv4 address or IPv6 /64.
+    sends_per_ip: u32 = "OTP_SENDS_PER_IP", default 10u8, from 1u8, to 100_000u32;
+    /// `OTP_SENDS_PER_IPV6_48` (30 per window): per IPv6 /48 (`sendsPerIpv6Net48` in JavaScript).
+    #[serde(rename = "sendsPerIpv6Net48")]
+    sends_per_ipv6_48: u32 = "OTP_SENDS_PER_IPV6_48", default 30u8, from 1u8, to 100_000u32;
+    /// `OTP_VERIFIES_PER_IP` (30 per window): checks from one address or /64.
+    verifies_per_ip: u32 = "OTP_VERIFIES_PER_IP", default 30u8, from 1u8, to 100_000u32;
+    /// `OTP_WINDOW_SECONDS` (3600): the sliding window of the limits above.
+    window_seconds: u64 = "OTP_WINDOW_SECONDS", default 3600u32, from 60u8, to 86_400u32;
+    /// `OTP_SENDS_PER_COUNTRY_PER_HOUR` (200).
+    sends_per_country_per_hour: u32 = "OTP_SENDS_PER_COUNTRY_PER_HOUR", default 200u8, from 1u8, to 10_000_000u32;
+    /// `OTP_MAX_SENDS_PER_HOUR` (1000): every send of the worker.
+    max_sends_per_hour: u32 = "OTP_MAX_SENDS_PER_HOUR", default 1000u32, from 1u8, to 10_000_000u32;
+}
 
 impl GuardSettings {
     /// Reads the settings from `OTP_*` variables (`get(name)`); the error
     /// names the variable that is missing or malformed, never its value.
     pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<GuardSettings, String> {
         let var = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        let whole = |name: &str, default: u64, min: u64, max: u64| -> Result<u64, String> {
-            match var(name) {
-                None => Ok(default),
-                Some(v) => v
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|n| (min..=max).contains(n))
-                    .ok_or(format!("{name} must be a whole number from {min} to {max}")),
-            }
-        };
         let secret = get("OTP_SECRET").unwrap_or_default().into_bytes();
         if secret.len() < crate::client::MIN_OTP_SECRET_BYTES {
             return Err(format!("OTP_SECRET must be set to at least {} bytes", crate::client::MIN_OTP_SECRET_BYTES));
@@ -119,7 +144,7 @@ impl GuardSettings {
                 .map(|t| NumberType::parse(t).ok_or("OTP_ALLOWED_NUMBER_TYPES must list number types (mobile, fixed_line_or_mobile, fixed_line, …)".to_string()))
                 .collect::<Result<_, _>>()?,
         };
-        let template = var("OTP_TEMPLATE").unwrap_or_else(|| OTP_DEFAULT_TEMPLATE.into());
+        let template = var("OTP_TEMPLATE").unwrap_or_else(|| DEFAULT_OTP_TEMPLATE.into());
         if !template.contains("{code}") {
             return Err("OTP_TEMPLATE must contain {code}".into());
         }
@@ -128,29 +153,13 @@ impl GuardSettings {
             Some("true") | Some("1") => true,
             Some(_) => return Err("OTP_SENDS_PAUSED must be true or false".into()),
         };
-        Ok(GuardSettings {
-            secret,
-            countries,
-            number_types,
-            ttl_seconds: whole("OTP_TTL_SECONDS", 600, 1, 86_400)?,
-            code_length: whole("OTP_CODE_LENGTH", 6, 4, 10)? as u8,
-            checks_per_address: whole("OTP_MAX_CHECKS", 5, 1, 20)? as u32,
-            checks_per_code: whole("OTP_MAX_CHECKS_PER_CODE", 20, 1, 100)? as u32,
-            sends_per_number: whole("OTP_SENDS_PER_NUMBER", 5, 1, 1000)? as u32,
-            sends_per_address: whole("OTP_SENDS_PER_IP", 10, 1, 100_000)? as u32,
-            sends_per_site: whole("OTP_SENDS_PER_IPV6_48", 30, 1, 100_000)? as u32,
-            checks_per_address_window: whole("OTP_VERIFIES_PER_IP", 30, 1, 100_000)? as u32,
-            window_seconds: whole("OTP_WINDOW_SECONDS", 3600, 60, 86_400)?,
-            sends_per_country_hour: whole("OTP_SENDS_PER_COUNTRY_PER_HOUR", 200, 1, 10_000_000)? as u32,
-            sends_per_hour: whole("OTP_MAX_SENDS_PER_HOUR", 1000, 1, 10_000_000)? as u32,
-            paused,
-            service_name: var("OTP_SERVICE_NAME").unwrap_or_else(|| "verification".into()),
-            template,
-        })
+        let service_name = var("OTP_SERVICE_NAME").unwrap_or_else(|| "verification".into());
+        let limits = GuardLimits::read(&var, number_types, service_name, template)?;
+        Ok(GuardSettings { secret, countries, paused, limits })
     }
 
     fn window_ms(&self) -> u64 {
-        self.window_seconds * 1000
+        self.limits.window_seconds * 1000
     }
 }
 
@@ -418,7 +427,7 @@ fn decide_send(s: &GuardSettings, to: &str, address: &str, entries: &GuardEntrie
     let Some(range) = classify_number(to) else {
         return refuse(403, "number_not_allowed", "this number is not a valid number of any range".into(), None);
     };
-    if !s.number_types.contains(&range.kind) {
+    if !s.limits.allowed_number_types.contains(&range.kind) {
         return refuse(403, "number_not_allowed", format!("codes are not sent to {} numbers here (OTP_ALLOWED_NUMBER_TYPES)", range.kind.as_str()), None);
     }
     let allowed = match (&s.countries, range.country) {
@@ -439,33 +448,33 @@ fn decide_send(s: &GuardSettings, to: &str, address: &str, entries: &GuardEntrie
         (k, site, st)
     }).collect();
     for (_, site, st) in &addresses {
-        let limit = if *site { s.sends_per_site } else { s.sends_per_address };
+        let limit = if *site { s.limits.sends_per_ipv6_48 } else { s.limits.sends_per_ip };
         if let Some(w) = Log(st.sends.iter().map(|x| x.0).collect()).wait(now, window, limit) {
             let what = if *site { "this IPv6 /48" } else { "this address" };
-            return limited(w, format!("too many codes were asked for from {what}: at most {limit} per {} s", s.window_seconds));
+            return limited(w, format!("too many codes were asked for from {what}: at most {limit} per {} s", s.limits.window_seconds));
         }
     }
     let nkey = number_key(to);
     let mut number: NumberState = load(entries, &nkey);
     number.sends.retain(|(t, _)| t + window > now);
-    if number.sends.len() >= s.sends_per_number as usize {
-        let oldest = number.sends[number.sends.len() - s.sends_per_number as usize].0;
-        return limited((oldest + window - now).div_ceil(1000).max(1), format!("this number was sent {} codes in the last {} s", s.sends_per_number, s.window_seconds));
+    if number.sends.len() >= s.limits.sends_per_number as usize {
+        let oldest = number.sends[number.sends.len() - s.limits.sends_per_number as usize].0;
+        return limited((oldest + window - now).div_ceil(1000).max(1), format!("this number was sent {} codes in the last {} s", s.limits.sends_per_number, s.limits.window_seconds));
     }
     let ckey = range.country.map(|c| format!("c:{c}"));
     let country: Hourly = ckey.as_deref().map(|k| load(entries, k)).unwrap_or_default();
-    if let Some(w) = country.wait(now, s.sends_per_country_hour) {
-        return limited(w, format!("too many codes were sent to this country this hour (OTP_SENDS_PER_COUNTRY_PER_HOUR {})", s.sends_per_country_hour));
+    if let Some(w) = country.wait(now, s.limits.sends_per_country_per_hour) {
+        return limited(w, format!("too many codes were sent to this country this hour (OTP_SENDS_PER_COUNTRY_PER_HOUR {})", s.limits.sends_per_country_per_hour));
     }
     let global: Hourly = load(entries, "g");
-    if let Some(w) = global.wait(now, s.sends_per_hour) {
-        return limited(w, format!("this worker sent its {} codes for this hour (OTP_MAX_SENDS_PER_HOUR)", s.sends_per_hour));
+    if let Some(w) = global.wait(now, s.limits.max_sends_per_hour) {
+        return limited(w, format!("this worker sent its {} codes for this hour (OTP_MAX_SENDS_PER_HOUR)", s.limits.max_sends_per_hour));
     }
     // Every limit passed: count everywhere, and make the code.
-    let code = generate_code(rng, s.code_length).expect("OTP_CODE_LENGTH is 4 to 10");
+    let code = generate_code(rng, s.limits.code_length).expect("OTP_CODE_LENGTH is 4 to 10");
     let salt: [u8; 16] = bytes(rng);
     let id = hex(&bytes::<12>(rng));
-    let expires_at = now + s.ttl_seconds * 1000;
+    let expires_at = now + s.limits.ttl_seconds * 1000;
     number.sends.push((now, id.clone()));
     number.code = Some(LiveCode {
         id: id.clone(),
@@ -489,8 +498,7 @@ fn decide_send(s: &GuardSettings, to: &str, address: &str, entries: &GuardEntrie
         writes.0.insert(k, Some(to_json(&country.add(now, 1))));
     }
     writes.0.insert("g".into(), Some(to_json(&global.add(now, 1))));
-    let minutes = s.ttl_seconds.div_ceil(60).to_string();
-    let text = s.template.replace("{service}", &s.service_name).replace("{minutes}", &minutes).replace("{code}", &code);
+    let text = render_template(&s.limits.template, &s.limits.service_name, s.limits.ttl_seconds, &code);
     let forget_at = Some((now + window).max(expires_at).max((now / HOUR_MS + 1) * HOUR_MS));
     GuardDecision { answer: GuardAnswer::Send { to: to.into(), text, id, expires_at, code }, writes, forget_at }
 }
@@ -513,15 +521,15 @@ fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, entries
     let window = s.window_ms();
     let (akey, _) = address_keys(address).remove(0);
     let mut addr: AddressState = load(entries, &akey);
-    if let Some(w) = addr.checks.wait(now, window, s.checks_per_address_window) {
-        return limited(w, format!("too many codes were checked from this address: at most {} per {} s", s.checks_per_address_window, s.window_seconds));
+    if let Some(w) = addr.checks.wait(now, window, s.limits.verifies_per_ip) {
+        return limited(w, format!("too many codes were checked from this address: at most {} per {} s", s.limits.verifies_per_ip, s.limits.window_seconds));
     }
     let mine = live.checks.get(&akey).copied().unwrap_or(0);
-    if mine >= s.checks_per_address || live.total >= s.checks_per_code {
+    if mine >= s.limits.max_checks || live.total >= s.limits.max_checks_per_code {
         return GuardDecision { answer: checked(false, Some(VerifyReason::TooManyAttempts), None), writes: GuardWrites::default(), forget_at: None };
     }
     // A code that is not 4 to 10 digits cannot be any code: wrong, and not a check.
-    if !(4..=10).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
+    if !is_code(code) {
         return GuardDecision { answer: checked(false, Some(VerifyReason::Mismatch), None), writes: GuardWrites::default(), forget_at: None };
     }
     live.checks.insert(akey.clone(), mine + 1);
@@ -690,67 +698,10 @@ pub fn otp_after_send(sent: &GuardAnswer, provider: &str, error: Option<ErrorCod
     (answer, refund)
 }
 
-/// The limits of [`GuardSettings`] as `OTP_DEFAULTS` shows them to JavaScript.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GuardLimits {
-    /// `OTP_TTL_SECONDS`.
-    pub ttl_seconds: u64,
-    /// `OTP_CODE_LENGTH`.
-    pub code_length: u8,
-    /// `OTP_MAX_CHECKS`: checks of one code from one address.
-    pub max_checks: u32,
-    /// `OTP_MAX_CHECKS_PER_CODE`: checks of one code from all addresses.
-    pub max_checks_per_code: u32,
-    /// `OTP_SENDS_PER_NUMBER`.
-    pub sends_per_number: u32,
-    /// `OTP_SENDS_PER_IP`.
-    pub sends_per_ip: u32,
-    /// `OTP_SENDS_PER_IPV6_48` (`sendsPerIpv6Net48` in JavaScript).
-    #[serde(rename = "sendsPerIpv6Net48")]
-    pub sends_per_ipv6_48: u32,
-    /// `OTP_VERIFIES_PER_IP`.
-    pub verifies_per_ip: u32,
-    /// `OTP_WINDOW_SECONDS`.
-    pub window_seconds: u64,
-    /// `OTP_SENDS_PER_COUNTRY_PER_HOUR`.
-    pub sends_per_country_per_hour: u32,
-    /// `OTP_MAX_SENDS_PER_HOUR`.
-    pub max_sends_per_hour: u32,
-    /// `OTP_ALLOWED_NUMBER_TYPES`.
-    pub allowed_number_types: Vec<NumberType>,
-    /// `OTP_SERVICE_NAME`.
-    pub service_name: String,
-    /// `OTP_TEMPLATE`.
-    pub template: String,
-}
-
-impl GuardSettings {
-    /// The limits and texts of these settings (no secret).
-    pub fn limits(&self) -> GuardLimits {
-        GuardLimits {
-            ttl_seconds: self.ttl_seconds,
-            code_length: self.code_length,
-            max_checks: self.checks_per_address,
-            max_checks_per_code: self.checks_per_code,
-            sends_per_number: self.sends_per_number,
-            sends_per_ip: self.sends_per_address,
-            sends_per_ipv6_48: self.sends_per_site,
-            verifies_per_ip: self.checks_per_address_window,
-            window_seconds: self.window_seconds,
-            sends_per_country_per_hour: self.sends_per_country_hour,
-            max_sends_per_hour: self.sends_per_hour,
-            allowed_number_types: self.number_types.clone(),
-            service_name: self.service_name.clone(),
-            template: self.template.clone(),
-        }
-    }
-}
-
 /// The default limits (`OTP_DEFAULTS`).
 pub fn guard_defaults() -> GuardLimits {
     let secret = "x".repeat(crate::client::MIN_OTP_SECRET_BYTES);
-    GuardSettings::from_env(|k| (k == "OTP_SECRET").then(|| secret.clone())).expect("the defaults are valid").limits()
+    GuardSettings::from_env(|k| (k == "OTP_SECRET").then(|| secret.clone())).expect("the defaults are valid").limits
 }
 
 /// When a stored entry can be forgotten (ms): a number's once its sends
