@@ -1,4 +1,4 @@
-//! The OTP guard (src/guard.rs) driven by a script of requests decoded from
+//! The OTP guard (src/worker/otp/guard.rs) driven by a script of requests decoded from
 //! the input: sends, verifies and refunds for a few numbers and addresses,
 //! the clock moving forward. State is carried between steps as the Durable
 //! Object would store it. Checks: no step panics; a refusal writes nothing;

@@ -2,7 +2,7 @@
 //! as validated ([`Config`]), with the signed codes' settings; and the
 //! wording of a value that did not deserialise as the field it is about.
 
-use crate::client::otp::{check_otp_secret, from_to, CODE_LENGTHS, CODE_TTL_SECONDS, DEFAULT_CODE_LENGTH, DEFAULT_CODE_TTL_SECONDS, DEFAULT_OTP_TEMPLATE};
+use crate::client::otp::{check_otp_secret, length_error, ttl_error, CODE_LENGTHS, CODE_TTL_SECONDS, DEFAULT_CODE_LENGTH, DEFAULT_CODE_TTL_SECONDS, DEFAULT_OTP_TEMPLATE};
 use crate::providers::relay::RelayChannel;
 use crate::providers::teklink::TeklinkAuth;
 use crate::providers::ProviderKind;
@@ -263,11 +263,11 @@ impl OtpSettings {
         check_otp_secret(self.secret.as_bytes())?;
         let length = self.length.unwrap_or(DEFAULT_CODE_LENGTH);
         if !CODE_LENGTHS.contains(&length) {
-            return Err(Error::config(format!("config.otp.length must be {}", from_to(&CODE_LENGTHS))));
+            return Err(Error::config(length_error("config.otp.length")));
         }
         let ttl_seconds = self.ttl_seconds.unwrap_or(DEFAULT_CODE_TTL_SECONDS);
         if !CODE_TTL_SECONDS.contains(&ttl_seconds) {
-            return Err(Error::config(format!("config.otp.ttlSeconds must be {}", from_to(&CODE_TTL_SECONDS))));
+            return Err(Error::config(ttl_error("config.otp.ttlSeconds")));
         }
         let template = self.template.unwrap_or_else(|| DEFAULT_OTP_TEMPLATE.into());
         if !template.contains("{code}") {

@@ -5,7 +5,7 @@
 
 use super::call::{Finish, Outcome, Prepared};
 use super::operation::Operation;
-use super::otp::{from_to, render_template, CODE_LENGTHS, CODE_TTL_SECONDS};
+use super::otp::{length_error, render_template, ttl_error, CODE_LENGTHS, CODE_TTL_SECONDS};
 use crate::providers::{klink, relay, teklink, textlink, Ctx, Retry};
 use crate::client::{check_code, generate_code, sign_code, Call, CodeMode, CodeRequest, CodeTicket, Config, MessageStatus, RequestRecord, SendReceipt, Step, TokenState, Verification, VerifyReason, VerifyRequest};
 use crate::contract::{OtpSendRequest, OtpVerifyRequest};
@@ -152,12 +152,12 @@ impl<P: Clock + Random> Client<P> {
         let to = self.recipient_field(r.to, r.contact_id)?;
         let service = r.service_name.ok_or_else(|| Error::input("request.serviceName is required"))?;
         let length = match r.length {
-            Some(l) if !CODE_LENGTHS.contains(&l) => return Err(Error::input(format!("request.length must be {}", from_to(&CODE_LENGTHS)))),
+            Some(l) if !CODE_LENGTHS.contains(&l) => return Err(Error::input(length_error("request.length"))),
             Some(l) => l,
             None => otp.length,
         };
         let ttl = match r.ttl_seconds {
-            Some(t) if !CODE_TTL_SECONDS.contains(&t) => return Err(Error::input(format!("request.ttlSeconds must be {}", from_to(&CODE_TTL_SECONDS)))),
+            Some(t) if !CODE_TTL_SECONDS.contains(&t) => return Err(Error::input(ttl_error("request.ttlSeconds"))),
             Some(t) => t,
             None => otp.ttl_seconds,
         };
@@ -203,9 +203,9 @@ impl<P: Clock + Random> Client<P> {
         not_here(r.sim_card_id.is_some(), "simCardId")?;
         not_here(r.contact_id.is_some(), "contactId")?;
         let to = crate::phone::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
-        let body = OtpSendRequest { to: to.clone(), service_name: r.service_name };
+        let body = OtpSendRequest { to, service_name: r.service_name };
         let req = worker_request(base, "/v1/otp/send", crate::core::codec::to_json(&body));
-        let ticket = CodeTicket { provider: self.cfg.provider, to, mode: CodeMode::Worker, expires_at_ms: 0, token: None };
+        let ticket = CodeTicket { provider: self.cfg.provider, to: body.to, mode: CodeMode::Worker, expires_at_ms: 0, token: None };
         Ok(Prepared::new(req, Some(Retry::Unsafe), None, Finish::WorkerCode(ticket)))
     }
 

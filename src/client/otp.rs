@@ -43,9 +43,18 @@ pub const DEFAULT_CODE_TTL_SECONDS: u64 = 600;
 /// The default one-time-code message (`config.otp.template`, a worker's `OTP_TEMPLATE`).
 pub const DEFAULT_OTP_TEMPLATE: &str = "Your {service} code is {code}. It expires in {minutes} minutes.";
 
-/// "from 4 to 10": the words of a range in an error.
-pub(crate) fn from_to<T: core::fmt::Display>(range: &RangeInclusive<T>) -> String {
-    format!("from {} to {}", range.start(), range.end())
+/// "`field` must be from 4 to 10": the error of a length out of [`CODE_LENGTHS`].
+pub(crate) fn length_error(field: &str) -> String {
+    must_be(field, u64::from(*CODE_LENGTHS.start()), u64::from(*CODE_LENGTHS.end()))
+}
+
+/// "`field` must be from 1 to 86400": the error of a lifetime out of [`CODE_TTL_SECONDS`].
+pub(crate) fn ttl_error(field: &str) -> String {
+    must_be(field, *CODE_TTL_SECONDS.start(), *CODE_TTL_SECONDS.end())
+}
+
+fn must_be(field: &str, low: u64, high: u64) -> String {
+    format!("{field} must be from {low} to {high}")
 }
 
 /// Whether `code` can be a code at all: [`CODE_LENGTHS`] ASCII digits.
@@ -77,7 +86,7 @@ pub fn check_otp_secret(secret: &[u8]) -> Result<()> {
 /// rejected so that no digit is more likely than another.
 pub fn generate_code(rng: &impl Random, length: u8) -> Result<String> {
     if !CODE_LENGTHS.contains(&length) {
-        return Err(Error::input(format!("code length must be {}", from_to(&CODE_LENGTHS))));
+        return Err(Error::input(length_error("code length")));
     }
     let n = length as usize;
     let mut code = String::with_capacity(n);

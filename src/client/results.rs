@@ -144,27 +144,30 @@ pub enum VerifyReason {
 }
 
 impl VerifyReason {
-    /// The words edgetext uses, in order.
-    const WORDS: [(VerifyReason, &'static str); 6] = [
-        (VerifyReason::Mismatch, "mismatch"),
-        (VerifyReason::Expired, "expired"),
-        (VerifyReason::MalformedToken, "malformed_token"),
-        (VerifyReason::Spent, "spent"),
-        (VerifyReason::TooManyAttempts, "too_many_attempts"),
-        (VerifyReason::NoCode, "no_code"),
-    ];
-
     /// The reason as JavaScript reads it (`"mismatch"`, …, or the provider's message).
     pub fn as_str(&self) -> &str {
         match self {
+            VerifyReason::Mismatch => "mismatch",
+            VerifyReason::Expired => "expired",
+            VerifyReason::MalformedToken => "malformed_token",
+            VerifyReason::Spent => "spent",
+            VerifyReason::TooManyAttempts => "too_many_attempts",
+            VerifyReason::NoCode => "no_code",
             VerifyReason::Provider(message) => message,
-            known => Self::WORDS.iter().find(|(r, _)| r == known).map_or("", |(_, w)| w),
         }
     }
 
     /// The reason a word stands for: one of edgetext's, else a provider's message.
     pub fn parse(word: &str) -> VerifyReason {
-        Self::WORDS.into_iter().find(|(_, w)| *w == word).map_or_else(|| VerifyReason::Provider(word.to_string()), |(r, _)| r)
+        match word {
+            "mismatch" => VerifyReason::Mismatch,
+            "expired" => VerifyReason::Expired,
+            "malformed_token" => VerifyReason::MalformedToken,
+            "spent" => VerifyReason::Spent,
+            "too_many_attempts" => VerifyReason::TooManyAttempts,
+            "no_code" => VerifyReason::NoCode,
+            other => VerifyReason::Provider(other.to_string()),
+        }
     }
 }
 

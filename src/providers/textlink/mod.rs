@@ -6,7 +6,7 @@ pub mod webhook;
 
 use super::{only_for, parse_ok, request, uuid_v4, Ctx, PreparedSend, Retry};
 use crate::core::codec::{self, opt_bool, opt_str};
-use crate::client::otp::{from_to, CODE_TTL_SECONDS, DEFAULT_CODE_TTL_SECONDS};
+use crate::client::otp::{ttl_error, CODE_TTL_SECONDS, DEFAULT_CODE_TTL_SECONDS};
 use crate::client::{CodeRequest, Config, SendStatus, Verification, VerifyReason};
 use crate::phone::normalize_phone;
 use crate::{segments, Error, HttpRequest, HttpResponse, Method, Result};
@@ -107,7 +107,7 @@ pub(crate) fn send_code(cfg: &Config, r: CodeRequest) -> Result<CodeSend> {
     let to = normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
     let service = r.service_name.ok_or_else(|| Error::input("request.serviceName is required"))?;
     if r.ttl_seconds.is_some_and(|t| !CODE_TTL_SECONDS.contains(&t)) {
-        return Err(Error::input(format!("request.ttlSeconds must be {}", from_to(&CODE_TTL_SECONDS))));
+        return Err(Error::input(ttl_error("request.ttlSeconds")));
     }
     let body = SendCode {
         phone_number: &to,
