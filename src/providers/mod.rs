@@ -1,5 +1,14 @@
-//! One file per provider. Each turns a call into an [`HttpRequest`] and a
-//! response back into a result; none does I/O.
+//! One folder per provider: `<name>/mod.rs` holds its message, extras and
+//! config types, its recipient rule, the requests it builds and the answers
+//! it parses (none does I/O); `<name>/webhook.rs` (worker build) its webhook:
+//! payload types, credential, the name of its secret's variable and the
+//! event mapping. Here: [`ProviderKind`], [`Message`], what every provider's
+//! requests and answers share, and (worker build) what their webhooks share
+//! ([`webhook`]).
+//!
+//! May import: `core`, `phone`, `segments`, `contract` (the unified event)
+//! and the client's configuration and results. Never `worker` and never
+//! `wasm_bindgen`.
 
 pub mod klink;
 pub mod relay;

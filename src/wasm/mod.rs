@@ -1,6 +1,10 @@
 //! The JavaScript API (wasm32 only): the `Client` class, whose async methods
-//! run the core's calls over `fetch`, and the free functions. It converts
-//! values and nothing else.
+//! run the core's calls over `fetch`, `Failover`, the free functions, the
+//! platform (`fetch`, timers, randomness, the code store) and, in the worker
+//! build, the worker's bindings (`worker/`). It converts values and decides
+//! nothing.
+//!
+//! The only place with `#[wasm_bindgen]`; nothing else imports it.
 
 mod assertion;
 pub(crate) mod convert;
