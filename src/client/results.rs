@@ -105,7 +105,9 @@ pub struct CodeTicket {
 pub struct Verification {
     /// Whether the code is right.
     pub valid: bool,
-    /// `None` when valid; else why not.
+    /// `None` when valid; else `"mismatch"`, `"expired"`, `"malformed_token"`,
+    /// `"spent"`, `"too_many_attempts"`, the provider's message, or (worker
+    /// mode) `"no_code"`.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub reason: Option<VerifyReason>,
 }
