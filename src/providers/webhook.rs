@@ -14,7 +14,7 @@ use crate::core::codec::{self, RawJson};
 use crate::core::encode::hex;
 use crate::parse_iso8601;
 use crate::providers::ProviderKind;
-use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -167,53 +167,6 @@ pub(crate) fn id(v: Option<Id>) -> Option<String> {
     v.map(|i| i.0)
 }
 
-/// A field read only to check a credential: a string, or `None` for any
-/// other value (which then fails the check), so that a body of the wrong
-/// shape is refused as unauthenticated before anything in it is believed.
-pub(crate) struct LooseStr(pub(crate) Option<String>);
-
-impl<'de> Deserialize<'de> for LooseStr {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = LooseStr;
-            fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
-                f.write_str("any value")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<LooseStr, E> {
-                Ok(LooseStr(Some(v.into())))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<LooseStr, E> {
-                Ok(LooseStr(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<LooseStr, E> {
-                Ok(LooseStr(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<LooseStr, E> {
-                Ok(LooseStr(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<LooseStr, E> {
-                Ok(LooseStr(None))
-            }
-            fn visit_unit<E>(self) -> Result<LooseStr, E> {
-                Ok(LooseStr(None))
-            }
-            fn visit_none<E>(self) -> Result<LooseStr, E> {
-                Ok(LooseStr(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<LooseStr, A::Error> {
-                while a.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(LooseStr(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<LooseStr, A::Error> {
-                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(LooseStr(None))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
 /// The body as stored: without the member that carries the credential.
 pub(crate) fn raw_without(text: &str, secret_key: &str) -> Result<RawJson, Rejection> {
     let obj: RawObject = read(text)?;
@@ -239,11 +192,13 @@ pub(crate) fn event(provider: ProviderKind, kind: EventKind, id: String, occurre
 }
 
 /// Reads the credential a body carries in the provider's own field (`T`
-/// names it, `field` takes it out); any body that is not a JSON object gives
-/// none, so it is refused as 401, revealing nothing about its shape.
-pub(crate) fn body_secret<T: serde::de::DeserializeOwned>(body: &[u8], field: impl FnOnce(T) -> Option<LooseStr>) -> Option<String> {
+/// names it, `field` takes it out, read with [`opt_str`] so that a value of
+/// another type is none); any body that is not a JSON object gives none, so
+/// it is refused as 401, revealing nothing about its shape, before anything
+/// in it is believed.
+pub(crate) fn body_secret<T: serde::de::DeserializeOwned>(body: &[u8], field: impl FnOnce(T) -> Option<String>) -> Option<String> {
     let text = object_text(body).ok()?;
-    field(read::<T>(text).ok()?).and_then(|s| s.0)
+    field(read::<T>(text).ok()?)
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -6,7 +6,8 @@
 
 use crate::contract::{DeliveryStatus, EventKind, InboundEvent};
 use crate::core::http::{bearer_token, find_header};
-use crate::providers::webhook::{body_event_id, body_secret, event, event_id, id, object_text, raw_without, read, reject, rfc3339, Id, LooseStr, Rejection, WebhookRequest};
+use crate::providers::webhook::{body_event_id, body_secret, event, event_id, id, object_text, raw_without, read, reject, rfc3339, Id, Rejection, WebhookRequest};
+use crate::core::codec::opt_str;
 use crate::providers::ProviderKind;
 use crate::secret_eq;
 use serde::Deserialize;
@@ -33,7 +34,8 @@ pub(crate) fn receive(req: &WebhookRequest, secret: &str, now_ms: u64) -> Result
 /// The relay's credential field when it travels in the body (`callback_token`).
 #[derive(Deserialize)]
 struct RelayToken {
-    callback_token: Option<LooseStr>,
+    #[serde(default, deserialize_with = "opt_str")]
+    callback_token: Option<String>,
 }
 
 /// A Phone Relay callback (`webhooks.md`; field names as its API documents them).

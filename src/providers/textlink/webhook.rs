@@ -4,7 +4,8 @@
 //! [`SECRET_VAR`]; it is removed from the stored `raw`.
 
 use crate::contract::{DeliveryStatus, EventKind, InboundEvent};
-use crate::providers::webhook::{body_event_id, body_secret, check_time, event, event_id, id, object_text, raw_without, read, reject, Id, LooseStr, Rejection, WebhookRequest};
+use crate::providers::webhook::{body_event_id, body_secret, check_time, event, event_id, id, object_text, raw_without, read, reject, Id, Rejection, WebhookRequest};
+use crate::core::codec::opt_str;
 use crate::providers::ProviderKind;
 use crate::secret_eq;
 use serde::Deserialize;
@@ -26,7 +27,8 @@ pub(crate) fn receive(req: &WebhookRequest, secret: &str, now_ms: u64) -> Result
 /// TextLink's credential field (`secret`), the only one it sends.
 #[derive(Deserialize)]
 struct TextLinkSecret {
-    secret: Option<LooseStr>,
+    #[serde(default, deserialize_with = "opt_str")]
+    secret: Option<String>,
 }
 
 /// TextLink's four webhooks (`webhooks.md`).
