@@ -19,7 +19,7 @@ export function bundle() {
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "error" },
   });
-  copyFileSync(join(root, "tests", "worker", "faulty-entry.mjs"), join(out, "faulty.mjs"));
+  copyFileSync(join(root, "tests", "workerd", "faulty-entry.mjs"), join(out, "faulty.mjs"));
   bundled = true;
   return out;
 }
