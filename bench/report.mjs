@@ -255,9 +255,9 @@ if (fuzz) {
   for (const t of fuzz.targets) p(`| ${t.target} | ${what[t.target] || ""} | ${t.runs ?? "n/a"} | ${t.crashes}${t.crashes ? ` (\`${t.artifact}\`: ${t.panic})` : ""} | ${t.coverage ?? "n/a"} | ${t.seeds} → ${t.corpus} |`);
   p("", crashes ? `**${crashes} target(s) crashed in this run** — see the table and \`bench/out/fuzz.log\`.` : `**0 crashes** in ${fuzz.targets.reduce((a, t) => a + (t.runs || 0), 0)} runs.`,
     "Every webhook target also asserts: never a 5xx rejection; each event has a stable `evt_` id, serialises, and the same input gives the same ids.",
-    "", "A crash found while writing these targets, and fixed with a regression test (tests/phone.rs): `normalize_phone(\"00\", None)`",
+    "", "A crash found while writing these targets, and fixed with a regression test (tests/phone/normalize.rs): `normalize_phone(\"00\", None)`",
     "and `normalize_phone(\"011\", Some(\"US\"))` indexed an empty string (`index out of bounds: the len is 0 but the index is 0` at",
-    "src/phone.rs `check_e164`) — in JS a `RuntimeError: unreachable` instead of an `invalid_phone` error.", "");
+    "src/phone/normalize.rs `check_e164`) — in JS a `RuntimeError: unreachable` instead of an `invalid_phone` error.", "");
 } else p(missing("fuzz"));
 
 // Commands.

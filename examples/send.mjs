@@ -2,7 +2,7 @@
 // way an app would against the real ones: only baseUrl differs.
 //   node examples/send.mjs            (after `make build`)
 import { Client, EdgetextError, memoryStore, segments } from "../pkg/index.mjs";
-import { startEmulator } from "../tests/emulator/server.mjs";
+import { startEmulator } from "../sandbox/server.mjs";
 
 const emu = await startEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0) });
 const secret = "an-otp-secret-of-at-least-32-bytes!";

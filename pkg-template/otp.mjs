@@ -1,7 +1,7 @@
 // One-time codes through the worker: POST /v1/otp/send and POST /v1/otp/verify.
 // Every decision is the core's: workerDecide reads and checks the request
-// (route, method, CORS, body size, caller, settings: src/otp_route.rs), the
-// guard decides on the entries it names (src/guard.rs), otpClient says which
+// (route, method, CORS, body size, caller, settings: src/worker/otp/route.rs), the
+// guard decides on the entries it names (src/worker/otp/guard.rs), otpClient says which
 // client sends the codes and otpAfterSend what to answer and whether to
 // refund. This file calls the EdgetextOtp Durable Object, loads and stores
 // its entries, and makes the send. One object (named "guard") holds all

@@ -94,9 +94,7 @@ async function read(d, env) {
   const db = env.DB;
   try {
     if (d.kind === "readStatus") {
-      const q = d.provider
-        ? db.prepare("SELECT * FROM statuses WHERE provider = ?1 AND message_id = ?2").bind(d.provider, d.messageId)
-        : db.prepare("SELECT * FROM statuses WHERE message_id = ?1 LIMIT 2").bind(d.messageId);
+      const q = db.prepare("SELECT * FROM statuses WHERE provider = ?1 AND message_id = ?2").bind(d.provider, d.messageId);
       return answer(core.workerStatusAnswer((await q.all()).results));
     }
     const q = d.since

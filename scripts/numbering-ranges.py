@@ -1,6 +1,6 @@
-"""Writes src/numbering_ranges.tsv: the number-range metadata of Google's
+"""Writes src/phone/numbering_ranges.tsv: the number-range metadata of Google's
 libphonenumber (through its Python port, `pip install phonenumbers==9.0.33`)
-that src/numbering.rs reads: per region, in each calling code's order (main
+that src/phone/ranges.rs reads: per region, in each calling code's order (main
 region first), its leading digits, national prefix for parsing and transform
 rule, and per type the possible lengths and the national number pattern.
 
@@ -34,7 +34,7 @@ for cc in sorted(p.COUNTRY_CODE_TO_REGION_CODE):
         cells = [region, str(cc), m.leading_digits or "", m.national_prefix_for_parsing or "", rule] + [desc(getattr(m, t)) for t in TYPES]
         assert not any("\t" in c or "\n" in c for c in cells)
         rows.append("\t".join(cells) + "\n")
-out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "numbering_ranges.tsv")
+out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "phone", "numbering_ranges.tsv")
 with open(out, "w") as f:
     f.write("".join(rows))
 print(len(rows) - 1, "regions,", sum(map(len, rows)), "bytes")

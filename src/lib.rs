@@ -3,75 +3,41 @@
 //!
 //! The crate is a sans-IO core: provider adapters turn calls into plain
 //! [`HttpRequest`]s and parse plain [`HttpResponse`]s; a small [`Transport`]
-//! trait does the only I/O. Clock and randomness are passed in. The
-//! `wasm` module (built only for `wasm32`) exposes the core to JavaScript.
+//! trait does the only I/O. Clock and randomness are passed in.
+//!
+//! # The map
+//!
+//! Each folder is one audience; its `mod.rs` says what it may import.
+//!
+//! | path | what lives there | who sees it |
+//! |---|---|---|
+//! | `core/` (re-exported here) | [`Error`] and [`ErrorCode`] with its classification, HTTP as plain data, the platform traits ([`Transport`], [`Clock`], [`Random`], [`CodeStore`]), JSON, encodings, time | everyone; imports nothing of the crate |
+//! | [`phone`] | E.164 normalisation; [`phone::ranges`] (worker build): libphonenumber's number ranges | everyone |
+//! | [`segments()`] | GSM-7 / UCS-2 segment counting | everyone |
+//! | [`providers`] | one folder per provider: its message, extras and config types, its recipient rule, the requests it builds and the answers it parses; `webhook.rs` (worker build): its webhook | the client and the worker |
+//! | [`contract`] | what travels over HTTP between client, worker and app: the unified event, the worker's `/v1` bodies, Standard Webhooks, the verification assertion | the client, the worker and the app |
+//! | [`client`] | `Client`, its operations, `Call` (the retry rules), configuration, results, signed codes, failover | the app |
+//! | `worker` (feature `worker`) | the edge worker's decisions: routes, webhooks, statuses, the outbox, the OTP routes and guard | the worker's runtime |
+//! | `wasm` (`wasm32` only) | the JavaScript API: classes, conversions, the platform, the worker's bindings | JavaScript |
 #![deny(missing_docs)]
 
-mod assertion;
-mod codec;
-mod error;
-mod event;
-mod http;
-mod otp;
-mod phone;
+mod core;
 mod segments;
 
-pub use assertion::*;
-pub use codec::RawJson;
-pub use error::{Error, ErrorCode, Result};
-pub use http::{Clock, HttpRequest, HttpResponse, Method, Random, Transport, TransportError};
-pub use otp::*;
-pub use phone::*;
-pub use segments::*;
-mod call;
-mod client;
-mod failover;
-mod model;
-mod providers;
-mod time;
+pub mod client;
+pub mod contract;
+pub mod phone;
+pub mod providers;
 #[cfg(feature = "worker")]
-mod address;
-#[cfg(feature = "worker")]
-mod guard;
-#[cfg(feature = "worker")]
-mod numbering;
-#[cfg(feature = "worker")]
-mod webhook;
-#[cfg(feature = "worker")]
-mod inbound_raw;
-#[cfg(feature = "worker")]
-mod inbound_route;
-#[cfg(feature = "worker")]
-mod otp_route;
-#[cfg(feature = "worker")]
-mod inbound_status;
-#[cfg(feature = "worker")]
-mod inbound_outbox;
-mod inbound_signature;
-
-pub use call::{Call, Outcome, Step, MAX_RETRY_AFTER_SECONDS};
-pub use client::{Client, CodeStore, Operation};
-pub use event::*;
-pub use failover::*;
-pub use model::*;
-pub use time::{iso8601, parse_iso8601};
-#[cfg(feature = "worker")]
-pub use address::*;
-#[cfg(feature = "worker")]
-pub use guard::*;
-#[cfg(feature = "worker")]
-pub use numbering::*;
-#[cfg(feature = "worker")]
-pub use webhook::*;
-#[cfg(feature = "worker")]
-pub use inbound_route::*;
-#[cfg(feature = "worker")]
-pub use otp_route::*;
-#[cfg(feature = "worker")]
-pub use inbound_status::*;
-#[cfg(feature = "worker")]
-pub use inbound_outbox::*;
-pub use inbound_signature::*;
+pub mod worker;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+
+// The core's vocabulary, used by every area.
+pub use crate::core::{
+    iso8601, parse_iso8601, secret_eq, Clock, CodeStore, Error, ErrorCode, HttpRequest, HttpResponse, Method, Random, RawJson, Result,
+    Transport, TransportError,
+};
+// SMS segment counting.
+pub use segments::{segments, Encoding, SegmentInfo};

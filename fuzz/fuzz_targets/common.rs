@@ -1,6 +1,8 @@
 // Shared by the webhook targets (included with `include!`): runs
 // parse_webhook with the secrets the fixtures use and checks what it answers.
-use edgetext::{parse_webhook, WebhookRequest, WebhookSecrets};
+use edgetext::providers::webhook::WebhookRequest;
+use edgetext::providers::ProviderKind;
+use edgetext::worker::{parse_webhook, WebhookSecrets};
 
 #[allow(dead_code)]
 const NOW: u64 = 1_767_225_600_000;
@@ -16,7 +18,8 @@ fn secrets() -> WebhookSecrets {
 
 /// Never a 5xx; every accepted event serialises and has a stable id.
 fn check(provider: &str, path_secret: Option<&str>, hint: Option<&str>, headers: &[(String, String)], body: &[u8]) {
-    let req = WebhookRequest { provider, path_secret, event_hint: hint, headers, body };
+    let Some(kind) = ProviderKind::parse(provider) else { return };
+    let req = WebhookRequest { provider: kind, path_secret, event_hint: hint, headers, body };
     match parse_webhook(&req, &secrets(), NOW) {
         Ok(events) => {
             for e in &events {

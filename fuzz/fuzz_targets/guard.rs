@@ -1,11 +1,11 @@
-//! The OTP guard (src/guard.rs) driven by a script of requests decoded from
+//! The OTP guard (src/worker/otp/guard.rs) driven by a script of requests decoded from
 //! the input: sends, verifies and refunds for a few numbers and addresses,
 //! the clock moving forward. State is carried between steps as the Durable
 //! Object would store it. Checks: no step panics; a refusal writes nothing;
 //! a verify of a number without a code writes nothing; a code never verifies
 //! twice, and never after 20 checks; no answer holds the code but a send's.
 #![no_main]
-use edgetext::{guard_decide, guard_keys, GuardAnswer, GuardEntries, GuardRequest, GuardSettings, SeededRandom};
+use edgetext::worker::otp::guard::{guard_decide, guard_keys, GuardAnswer, GuardEntries, GuardRequest, GuardSettings, SeededRandom};
 use libfuzzer_sys::fuzz_target;
 use std::collections::BTreeMap;
 
@@ -60,7 +60,7 @@ fuzz_target!(|data: &[u8]| {
                 }
                 if *valid {
                     let GuardRequest::Verify { to, .. } = &req else { unreachable!() };
-                    let key = edgetext::classify_number(to).map(|r| r.e164).unwrap_or(to.clone());
+                    let key = edgetext::phone::ranges::classify_number(to).map(|r| r.e164).unwrap_or(to.clone());
                     assert!(!verified.contains(&key), "a code verified twice");
                     verified.push(key);
                     assert!(assertion.is_some() && reason.is_none());

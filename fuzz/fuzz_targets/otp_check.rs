@@ -3,7 +3,7 @@
 //! token; a token signed for (recipient, code) is Valid before its expiry,
 //! Expired after it, and a Mismatch for another code or recipient.
 #![no_main]
-use edgetext::{check_code, sign_code, token_expiry, CodeCheck};
+use edgetext::client::{check_code, sign_code, token_expiry, CodeCheck};
 use libfuzzer_sys::fuzz_target;
 
 const SECRET: &[u8] = b"fuzz-secret-that-is-32-bytes-long!!";

@@ -3,7 +3,7 @@
 //! Checks: no panic; a normalised number is `+` and 2..=15 digits, normalises
 //! to itself again, and country_of never panics on it.
 #![no_main]
-use edgetext::{country_of, nanp_national, normalize_phone};
+use edgetext::phone::{country_of, nanp_national, normalize_phone};
 use libfuzzer_sys::fuzz_target;
 
 const COUNTRIES: &[&str] = &["US", "CA", "GB", "DE", "FR", "HU", "IT", "ES", "RU", "gb", " us ", "XX", ""];

@@ -2,7 +2,7 @@
 //! right key (so the fuzzer reaches the parser behind the HMAC check) unless
 //! the body's length is a multiple of 7, which checks a forged signature.
 #![no_main]
-use edgetext::hmac_hex;
+use edgetext::providers::klink::webhook::hmac_hex;
 use libfuzzer_sys::fuzz_target;
 include!("common.rs");
 

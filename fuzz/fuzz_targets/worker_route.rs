@@ -3,7 +3,7 @@
 //! rest is the body. Never a 5xx, with or without the body read; the OTP
 //! routes are configured, so a body reaches the guard's request reader.
 #![no_main]
-use edgetext::{decide, Decision, WebhookSecrets, WorkerRequest, WorkerSettings};
+use edgetext::worker::{decide, Decision, WebhookSecrets, WorkerRequest, WorkerSettings};
 use libfuzzer_sys::fuzz_target;
 
 const NOW: u64 = 1_767_225_600_000;

@@ -1,14 +1,120 @@
-//! One file per provider. Each turns a call into an [`HttpRequest`] and a
-//! response back into a result; none does I/O.
+//! One folder per provider: `<name>/mod.rs` holds its message, extras and
+//! config types, its recipient rule, the requests it builds and the answers
+//! it parses (none does I/O); `<name>/webhook.rs` (worker build) its webhook:
+//! payload types, credential, the name of its secret's variable and the
+//! event mapping. Here: [`ProviderKind`], [`Message`], what every provider's
+//! requests and answers share, and (worker build) what their webhooks share
+//! ([`webhook`]).
+//!
+//! May import: `core`, `phone`, `segments`, `contract` (the unified event)
+//! and the client's configuration and results. Never `worker` and never
+//! `wasm_bindgen`.
 
-pub(crate) mod klink;
-pub(crate) mod relay;
-pub(crate) mod teklink;
-pub(crate) mod textlink;
+pub mod klink;
+pub mod relay;
+pub mod teklink;
+pub mod textlink;
+#[cfg(feature = "worker")]
+pub mod webhook;
 
-use crate::codec::{self, opt_bool, opt_str};
-use crate::{Config, Error, ErrorCode, HttpRequest, HttpResponse, Method, Random, Result, SegmentInfo};
+use crate::core::codec::{self, opt_bool, opt_str};
+use crate::client::Config;
+use core::fmt;
+use klink::KlinkMessage;
+use relay::RelayMessage;
+use teklink::TeklinkMessage;
+use textlink::TextLinkMessage;
+use crate::{Error, ErrorCode, HttpRequest, HttpResponse, Method, Random, Result, SegmentInfo};
 use serde::{Deserialize, Serialize};
+
+/// One of the four supported providers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum ProviderKind {
+    /// TextLink (`textlink`): SMS through an Android phone, with native OTP.
+    #[serde(rename = "textlink")]
+    TextLink,
+    /// Teklink ChatServ (`teklink`): North American SMS.
+    Teklink,
+    /// Phone Relay (`relay`): a self-hosted relay for SMS, WhatsApp, Telegram, e-mail and more.
+    Relay,
+    /// Klink CX (`klink`): omnichannel messages to a contact.
+    Klink,
+}
+
+impl ProviderKind {
+    /// Every provider, in the contract's order.
+    pub const ALL: [ProviderKind; 4] = [ProviderKind::TextLink, ProviderKind::Teklink, ProviderKind::Relay, ProviderKind::Klink];
+
+    /// The provider's name as used in the API (`"textlink"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::TextLink => "textlink",
+            ProviderKind::Teklink => "teklink",
+            ProviderKind::Relay => "relay",
+            ProviderKind::Klink => "klink",
+        }
+    }
+
+    /// Parses a provider name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+
+    /// The documented base URL, or `None` where there is none (the relay is self-hosted).
+    pub fn default_base_url(self) -> Option<&'static str> {
+        match self {
+            ProviderKind::TextLink => Some("https://textlinksms.com"),
+            ProviderKind::Teklink => Some("https://sms.theteklink.com"),
+            ProviderKind::Relay => None,
+            ProviderKind::Klink => Some("https://apigw.klinkcx.com"),
+        }
+    }
+}
+
+impl fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A message for one provider.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Message {
+    /// For a TextLink client.
+    TextLink(TextLinkMessage),
+    /// For a Teklink client.
+    Teklink(TeklinkMessage),
+    /// For a Phone Relay client.
+    Relay(RelayMessage),
+    /// For a Klink client.
+    Klink(KlinkMessage),
+}
+
+impl Message {
+    /// The provider this message is for.
+    pub fn provider(&self) -> ProviderKind {
+        match self {
+            Message::TextLink(_) => ProviderKind::TextLink,
+            Message::Teklink(_) => ProviderKind::Teklink,
+            Message::Relay(_) => ProviderKind::Relay,
+            Message::Klink(_) => ProviderKind::Klink,
+        }
+    }
+
+    /// Reads `provider`'s message from a deserializer, refusing fields it does not have.
+    pub fn deserialize_for<'de, D: serde::Deserializer<'de>>(provider: ProviderKind, d: D) -> core::result::Result<Message, D::Error> {
+        Ok(match provider {
+            ProviderKind::TextLink => Message::TextLink(crate::core::codec::de::<TextLinkMessage, _>(d)?),
+            ProviderKind::Teklink => Message::Teklink(crate::core::codec::de::<TeklinkMessage, _>(d)?),
+            ProviderKind::Relay => Message::Relay(crate::core::codec::de::<RelayMessage, _>(d)?),
+            ProviderKind::Klink => Message::Klink(crate::core::codec::de::<KlinkMessage, _>(d)?),
+        })
+    }
+}
 
 /// Everything a request builder may need besides the call's own fields.
 pub(crate) struct Ctx<'a> {
@@ -45,13 +151,6 @@ pub(crate) fn request<B: Serialize>(cfg: &Config, method: Method, path: &str, bo
         headers.push(("Content-Type".to_string(), "application/json".to_string()));
     }
     HttpRequest { method, url: format!("{}{}", cfg.base_url, path), headers, body }
-}
-
-/// Percent-encodes one URL path segment (RFC 3986 unreserved characters stay).
-pub(crate) fn path_segment(s: &str) -> String {
-    const RESERVED: &percent_encoding::AsciiSet =
-        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-    percent_encoding::utf8_percent_encode(s, RESERVED).to_string()
 }
 
 /// A random (version 4) UUID.
@@ -189,10 +288,5 @@ mod tests {
         assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
         assert!(!is_uuid("81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c"));
         assert!(is_uuid("81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4"));
-    }
-
-    #[test]
-    fn path_segments_are_encoded() {
-        assert_eq!(path_segment("msg_1a/../x y"), "msg_1a%2F..%2Fx%20y");
     }
 }

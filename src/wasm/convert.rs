@@ -4,7 +4,8 @@
 
 use crate::Error;
 use js_sys::{Array, Function, Reflect};
-use serde::Serialize;
+use serde::de::{DeserializeOwned, Visitor};
+use serde::{Deserializer, Serialize};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -21,7 +22,7 @@ pub fn set_error_class(ctor: Function) {
 
 /// An [`Error`] as a thrown JavaScript value.
 pub(crate) fn error_to_js(e: Error) -> JsValue {
-    let details = crate::codec::to_js(&e).unwrap_or(JsValue::NULL);
+    let details = crate::wasm::convert::to_js(&e).unwrap_or(JsValue::NULL);
     let message = JsValue::from_str(&e.message);
     let class = ERROR_CLASS.with(|c| c.borrow().clone());
     if let Some(ctor) = class {
@@ -38,6 +39,60 @@ pub(crate) fn error_to_js(e: Error) -> JsValue {
 /// A result as a JavaScript value, or its error thrown.
 pub(crate) fn out<T: Serialize>(r: crate::Result<T>) -> Result<JsValue, JsValue> {
     let value = r.map_err(error_to_js)?;
-    crate::codec::to_js(&value).map_err(|e| error_to_js(Error::input(e.to_string())))
+    crate::wasm::convert::to_js(&value).map_err(|e| error_to_js(Error::input(e.to_string())))
 }
 
+/// Reads a caller's JavaScript value as `T`, refusing unknown fields.
+pub(crate) fn from_js<T: DeserializeOwned>(value: wasm_bindgen::JsValue) -> Result<T, String> {
+    crate::core::codec::read(Strict(value), |d| T::deserialize(d))
+}
+
+/// serde-wasm-bindgen reads only the fields a struct names, so an unknown
+/// one would pass unseen: this deserializer refuses it first, as
+/// `#[serde(deny_unknown_fields)]` does natively, then hands over.
+pub(crate) struct Strict(pub wasm_bindgen::JsValue);
+
+macro_rules! forward {
+    ($($name:ident($($arg:ident: $ty:ty),*)),* $(,)?) => {$(
+        fn $name<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Self::Error> {
+            serde_wasm_bindgen::Deserializer::from(self.0).$name($($arg,)* visitor)
+        }
+    )*};
+}
+
+impl<'de> Deserializer<'de> for Strict {
+    type Error = serde_wasm_bindgen::Error;
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        if self.0.is_object() && !js_sys::Array::is_array(&self.0) {
+            for key in js_sys::Object::keys(self.0.unchecked_ref::<js_sys::Object>()).iter() {
+                let key = key.as_string().unwrap_or_default();
+                if !fields.contains(&key.as_str()) {
+                    return Err(serde::de::Error::unknown_field(&key, fields));
+                }
+            }
+        }
+        serde_wasm_bindgen::Deserializer::from(self.0).deserialize_struct(name, fields, visitor)
+    }
+
+    forward! {
+        deserialize_any(), deserialize_bool(), deserialize_i8(), deserialize_i16(), deserialize_i32(),
+        deserialize_i64(), deserialize_u8(), deserialize_u16(), deserialize_u32(), deserialize_u64(),
+        deserialize_f32(), deserialize_f64(), deserialize_char(), deserialize_str(), deserialize_string(),
+        deserialize_bytes(), deserialize_byte_buf(), deserialize_option(), deserialize_unit(),
+        deserialize_unit_struct(name: &'static str), deserialize_newtype_struct(name: &'static str),
+        deserialize_seq(), deserialize_tuple(len: usize), deserialize_tuple_struct(name: &'static str, len: usize),
+        deserialize_map(), deserialize_enum(name: &'static str, variants: &'static [&'static str]),
+        deserialize_identifier(), deserialize_ignored_any(),
+    }
+}
+
+/// `value` as a plain JavaScript value (objects, never `Map`s).
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+}

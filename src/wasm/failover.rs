@@ -1,10 +1,11 @@
 //! The `Failover` class: `new Failover([clientOrConfig, …], options)` and
-//! its `send(message)`, over the core's [`crate::Failover`].
+//! its `send(message)`, over the core's [`crate::client::Failover`].
 
 use super::convert::error_to_js;
 use super::platform::JsPlatform;
 use super::{failing_field, prop, JsClient};
-use crate::{Error, FailoverMessage};
+use crate::client::FailoverMessage;
+use crate::Error;
 use std::rc::Rc;
 use wasm_bindgen::convert::TryFromJsValue;
 use wasm_bindgen::prelude::*;
@@ -12,11 +13,11 @@ use wasm_bindgen::prelude::*;
 /// Sends through the first of its providers that takes a message.
 #[wasm_bindgen(js_name = Failover, skip_typescript)]
 pub struct JsFailover {
-    inner: Rc<crate::Failover<JsPlatform>>,
+    inner: Rc<crate::client::Failover<JsPlatform>>,
 }
 
 /// The core client of a `Client` instance, shared; `None` for anything else.
-fn shared(item: &JsValue) -> Option<Rc<crate::Client<JsPlatform>>> {
+fn shared(item: &JsValue) -> Option<Rc<crate::client::Client<JsPlatform>>> {
     let share: js_sys::Function = prop(item, "__share").dyn_into().ok()?;
     let handle = share.call0(item).ok()?;
     JsClient::try_from_js_value(handle).ok().map(|c| c.inner)
@@ -37,15 +38,15 @@ impl JsFailover {
                 None => JsClient::new(item, options.clone())?.inner,
             });
         }
-        Ok(JsFailover { inner: Rc::new(crate::Failover::new(list).map_err(error_to_js)?) })
+        Ok(JsFailover { inner: Rc::new(crate::client::Failover::new(list).map_err(error_to_js)?) })
     }
 
     /// Sends `message`; resolves to the accepting provider's receipt plus
     /// `attempts`, or throws the error that ended it, with `attempts`.
     pub async fn send(&self, message: JsValue) -> Result<JsValue, JsValue> {
-        let read = |v: JsValue| crate::codec::from_js::<FailoverMessage>(v);
+        let read = |v: JsValue| crate::wasm::convert::from_js::<FailoverMessage>(v);
         let m = read(message.clone()).map_err(|why| {
-            let mut e = Error::input(crate::model::field_error("message", None, &why));
+            let mut e = Error::input(crate::client::field_error("message", None, &why));
             if let Some(field) = failing_field(&message, |one| read(one).err().map(Error::input)) {
                 e.message = e.message.replacen(": ", &format!(".{field}: "), 1);
             }
@@ -56,7 +57,7 @@ impl JsFailover {
             Ok(receipt) => super::convert::out(Ok(receipt)),
             Err(failed) => {
                 let e = error_to_js(failed.error);
-                let attempts = crate::codec::to_js(&failed.attempts).unwrap_or(JsValue::NULL);
+                let attempts = crate::wasm::convert::to_js(&failed.attempts).unwrap_or(JsValue::NULL);
                 let _ = js_sys::Reflect::set(&e, &JsValue::from_str("attempts"), &attempts);
                 Err(e)
             }

@@ -1,17 +1,21 @@
 //! The JavaScript API (wasm32 only): the `Client` class, whose async methods
-//! run the core's calls over `fetch`, and the free functions. It converts
-//! values and nothing else.
+//! run the core's calls over `fetch`, `Failover`, the free functions, the
+//! platform (`fetch`, timers, randomness, the code store) and, in the worker
+//! build, the worker's bindings (`worker/`). It converts values and decides
+//! nothing.
+//!
+//! The only place with `#[wasm_bindgen]`; nothing else imports it.
 
-mod convert;
+mod assertion;
+pub(crate) mod convert;
 mod failover;
-mod otp;
 mod platform;
-pub(crate) mod store;
-mod webhooks;
+mod standard_webhooks;
+mod store;
 #[cfg(feature = "worker")]
-pub(crate) mod worker_handler;
+mod worker;
 
-use crate::{Config, Operation};
+use crate::client::{Config, Operation, OperationName};
 use convert::{error_to_js, out};
 use platform::JsPlatform;
 use js_sys::Promise;
@@ -24,7 +28,7 @@ const TS_TYPES: &'static str = include_str!("types.d.ts");
 /// A client for one provider account (`new Client(config, { fetch })`).
 #[wasm_bindgen(js_name = Client, skip_typescript)]
 pub struct JsClient {
-    inner: Rc<crate::Client<JsPlatform>>,
+    inner: Rc<crate::client::Client<JsPlatform>>,
 }
 
 /// A JS value's property.
@@ -62,9 +66,9 @@ impl JsClient {
             let mut settings = js_sys::Object::assign(&js_sys::Object::new(), otp.unchecked_ref());
             js_sys::Reflect::delete_property(&settings, &JsValue::from_str("store"))?;
             settings = settings.unchecked_into();
-            if let Err(e) = crate::codec::from_js::<crate::OtpSettings>(settings.into()) {
+            if let Err(e) = crate::wasm::convert::from_js::<crate::client::OtpSettings>(settings.into()) {
                 if e.starts_with("unknown field") {
-                    return Err(error_to_js(crate::Error::config(crate::model::field_error("config.otp", None, &e))));
+                    return Err(error_to_js(crate::Error::config(crate::client::field_error("config.otp", None, &e))));
                 }
             }
         }
@@ -81,13 +85,13 @@ impl JsClient {
             }
             None => config,
         };
-        let given = crate::codec::from_js::<crate::ClientConfig>(config.clone()).map_err(|e| {
-            let field = failing_field(&config, |one| crate::codec::from_js::<crate::ClientConfig>(one).err().map(crate::Error::config));
+        let given = crate::wasm::convert::from_js::<crate::client::ClientConfig>(config.clone()).map_err(|e| {
+            let field = failing_field(&config, |one| crate::wasm::convert::from_js::<crate::client::ClientConfig>(one).err().map(crate::Error::config));
             let why = match field {
                 Some(f) if !e.starts_with("unknown field") => format!("{f}: {e}"),
                 _ => e,
             };
-            error_to_js(crate::Error::config(crate::model::field_error("config", None, &why)))
+            error_to_js(crate::Error::config(crate::client::field_error("config", None, &why)))
         })?;
         let cfg = Config::new(given).map_err(error_to_js)?;
         let fetch = if options.is_undefined() || options.is_null() {
@@ -99,7 +103,7 @@ impl JsClient {
                 _ => return Err(bad("options.fetch must be a function")),
             }
         };
-        let mut client = crate::Client::new(cfg, JsPlatform { fetch, store, request_ids: on_request.is_some() });
+        let mut client = crate::client::Client::new(cfg, JsPlatform { fetch, store, request_ids: on_request.is_some() });
         if let Some(hook) = on_request {
             client = client.on_request(move |record| platform::report(&hook, record));
         }
@@ -122,86 +126,86 @@ impl JsClient {
     /// Runs the operation `name` on a Promise. Every method goes through
     /// this one future type, so the wasm holds one copy of the machinery
     /// that turns a Rust future into a Promise, not one per method.
-    fn spawn(&self, name: &'static str, arg: JsValue) -> Promise {
+    fn spawn(&self, name: OperationName, arg: JsValue) -> Promise {
         wasm_bindgen_futures::future_to_promise(run(Rc::clone(&self.inner), name, arg))
     }
 
     /// Sends a message; resolves to its receipt.
     pub fn send(&self, message: JsValue) -> Promise {
-        self.spawn("send", message)
+        self.spawn(OperationName::Send, message)
     }
 
     /// Sends a one-time code; resolves to its ticket (never the code).
     #[wasm_bindgen(js_name = sendCode)]
     pub fn send_code(&self, request: JsValue) -> Promise {
-        self.spawn("sendCode", request)
+        self.spawn(OperationName::SendCode, request)
     }
 
     /// Checks a code; a wrong code resolves to `{ valid: false, reason }`.
     #[wasm_bindgen(js_name = verifyCode)]
     pub fn verify_code(&self, request: JsValue) -> Promise {
-        self.spawn("verifyCode", request)
+        self.spawn(OperationName::VerifyCode, request)
     }
 
     /// A message's status.
     pub fn status(&self, id: JsValue) -> Promise {
-        self.spawn("status", id)
+        self.spawn(OperationName::Status, id)
     }
 
     /// textlink: sets a contact's tag.
     #[wasm_bindgen(js_name = updateContactTag)]
     pub fn update_contact_tag(&self, request: JsValue) -> Promise {
-        self.spawn("updateContactTag", request)
+        self.spawn(OperationName::UpdateContactTag, request)
     }
 
     /// relay: the newest messages.
     #[wasm_bindgen(js_name = listMessages)]
     pub fn list_messages(&self, options: JsValue) -> Promise {
-        self.spawn("listMessages", options)
+        self.spawn(OperationName::ListMessages, options)
     }
 
     /// relay: `GET /health`.
     pub fn health(&self) -> Promise {
-        self.spawn("health", JsValue::UNDEFINED)
+        self.spawn(OperationName::Health, JsValue::UNDEFINED)
     }
 
     /// relay: the inbound report for a filter.
     #[wasm_bindgen(js_name = inboundQuery)]
     pub fn inbound_query(&self, filter: JsValue) -> Promise {
-        self.spawn("inboundQuery", filter)
+        self.spawn(OperationName::InboundQuery, filter)
     }
 
     /// relay: the registered inbound callbacks.
     #[wasm_bindgen(js_name = listCallbacks)]
     pub fn list_callbacks(&self) -> Promise {
-        self.spawn("listCallbacks", JsValue::UNDEFINED)
+        self.spawn(OperationName::ListCallbacks, JsValue::UNDEFINED)
     }
 
     /// relay: registers an inbound callback.
     #[wasm_bindgen(js_name = registerCallback)]
     pub fn register_callback(&self, callback: JsValue) -> Promise {
-        self.spawn("registerCallback", callback)
+        self.spawn(OperationName::RegisterCallback, callback)
     }
 
     /// relay: removes an inbound callback by its URL.
     #[wasm_bindgen(js_name = deleteCallback)]
     pub fn delete_callback(&self, request: JsValue) -> Promise {
-        self.spawn("deleteCallback", request)
+        self.spawn(OperationName::DeleteCallback, request)
     }
 }
 
 /// One operation of a client, from the JS argument to the JS result.
-async fn run(client: Rc<crate::Client<JsPlatform>>, name: &'static str, arg: JsValue) -> Result<JsValue, JsValue> {
+async fn run(client: Rc<crate::client::Client<JsPlatform>>, name: OperationName, arg: JsValue) -> Result<JsValue, JsValue> {
     let provider = client.config().provider;
     let arg = match name {
         // An absent options object means no options.
-        "listMessages" | "inboundQuery" if arg.is_undefined() || arg.is_null() => js_sys::Object::new().into(),
+        OperationName::ListMessages | OperationName::InboundQuery if arg.is_undefined() || arg.is_null() => js_sys::Object::new().into(),
         _ => arg,
     };
-    let op = match Operation::read(name, provider, crate::codec::Strict(arg.clone())) {
+    let op = match Operation::read(name, provider, crate::wasm::convert::Strict(arg.clone())) {
         Ok(op) => op,
         Err(mut e) => {
-            if let Some(field) = failing_field(&arg, |one| Operation::read(name, provider, crate::codec::Strict(one)).err()) {
+            if let Some(field) = failing_field(&arg, |one| Operation::read(name, provider, crate::wasm::convert::Strict(one)).err()) {
                 e.message = e.message.replacen(": ", &format!(".{field}: "), 1);
             }
             return Err(error_to_js(e.with_provider(provider.as_str())));
@@ -241,14 +245,14 @@ pub fn normalize_phone(
     #[wasm_bindgen(unchecked_optional_param_type = "{ defaultCountry?: string }")] options: Option<js_sys::Object>,
 ) -> Result<String, JsValue> {
     let country = options.map(|o| prop(&o, "defaultCountry")).and_then(|v| v.as_string());
-    crate::normalize_phone(input, country.as_deref()).map_err(error_to_js)
+    crate::phone::normalize_phone(input, country.as_deref()).map_err(error_to_js)
 }
 
 /// The ISO 3166 alpha-2 country of an E.164 number (`"US"`, `"GB"`, …), or
 /// `undefined` when its calling code is not one edgetext knows.
 #[wasm_bindgen(js_name = countryOf)]
 pub fn country_of(e164: &str) -> Option<String> {
-    crate::country_of(e164).map(str::to_string)
+    crate::phone::country_of(e164).map(str::to_string)
 }
 
 #[cfg(test)]

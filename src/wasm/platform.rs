@@ -132,8 +132,8 @@ thread_local! {
 
 /// Hands `record` to `config.onRequest`. Whatever the hook does (throws,
 /// returns a rejected Promise) stays with it: the call goes on.
-pub(crate) fn report(hook: &Function, record: &crate::RequestRecord) {
-    let Ok(value) = crate::codec::to_js(record) else { return };
+pub(crate) fn report(hook: &Function, record: &crate::client::RequestRecord) {
+    let Ok(value) = crate::wasm::convert::to_js(record) else { return };
     if let Ok(ret) = hook.call1(&JsValue::UNDEFINED, &value) {
         if let Some(promise) = ret.dyn_ref::<Promise>() {
             IGNORE.with(|ignore| {
@@ -193,7 +193,7 @@ impl JsPlatform {
             names.push("retry-after");
         }
         if self.request_ids {
-            names.extend(crate::model::REQUEST_ID_HEADERS);
+            names.extend(crate::client::REQUEST_ID_HEADERS);
         }
         let mut kept = Vec::new();
         if !names.is_empty() {

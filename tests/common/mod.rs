@@ -3,10 +3,8 @@
 //! sleeps that only advance the clock.
 #![allow(dead_code)]
 
-use edgetext::{
-    Client, Clock, CodeStore, CodeTicket, Config, HttpRequest, HttpResponse, MessageStatus, Operation, Random, RawJson, Result,
-    SendReceipt, Transport, TransportError, Verification,
-};
+use edgetext::client::{Client, CodeTicket, Config, MessageStatus, Operation, SendReceipt, Verification};
+use edgetext::{Clock, CodeStore, HttpRequest, HttpResponse, Random, RawJson, Result, Transport, TransportError};
 use std::collections::HashMap;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -108,7 +106,7 @@ impl std::ops::Deref for TestClient {
 }
 
 impl TestClient {
-    async fn op(&self, name: &str, arg: &str) -> Result<edgetext::Outcome> {
+    async fn op(&self, name: &str, arg: &str) -> Result<edgetext::client::Outcome> {
         let provider = self.0.config().provider;
         let op = Operation::from_json(name, provider, arg).map_err(|e| e.with_provider(provider.as_str()))?;
         self.0.run(op).await
@@ -116,21 +114,21 @@ impl TestClient {
 
     pub async fn send(&self, message: &str) -> Result<SendReceipt> {
         match self.op("send", message).await? {
-            edgetext::Outcome::Receipt(r) => Ok(r),
+            edgetext::client::Outcome::Receipt(r) => Ok(r),
             o => panic!("{o:?}"),
         }
     }
 
     pub async fn send_code(&self, request: &str) -> Result<CodeTicket> {
         match self.op("sendCode", request).await? {
-            edgetext::Outcome::Ticket(t) => Ok(t),
+            edgetext::client::Outcome::Ticket(t) => Ok(t),
             o => panic!("{o:?}"),
         }
     }
 
     pub async fn verify_code(&self, request: &str) -> Result<Verification> {
         match self.op("verifyCode", request).await? {
-            edgetext::Outcome::Verification(v) => Ok(v),
+            edgetext::client::Outcome::Verification(v) => Ok(v),
             o => panic!("{o:?}"),
         }
     }
@@ -141,7 +139,7 @@ impl TestClient {
 
     async fn raw(&self, name: &str, arg: &str) -> Result<String> {
         match self.op(name, arg).await? {
-            edgetext::Outcome::Raw(RawJson(r)) => Ok(r),
+            edgetext::client::Outcome::Raw(RawJson(r)) => Ok(r),
             o => panic!("{o:?}"),
         }
     }

@@ -10,8 +10,8 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { startDemo, freePort, root } from "../../scripts/demo.mjs";
-import { startEmulator } from "../emulator/server.mjs";
-import { DEFAULT_KEYS } from "../emulator/emulator.mjs";
+import { startEmulator } from "../../sandbox/server.mjs";
+import { DEFAULT_KEYS } from "../../sandbox/emulator.mjs";
 
 const shots = join(root, "test-output", "demo");
 const state = (name) => {

@@ -90,8 +90,8 @@ test("webhooks reach the worker's own routes with the right secrets; a number en
   await call("POST", "/sandbox/__emulator/inbound", { body: { provider: "klink", from: "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4", text: "a reply" } });
   await sleep(5500); // past the final stage (4 s) and a tick
   const reader = bearer("sandbox-reader-token");
-  assert.equal((await call("GET", "/v1/status/demo-ok", { headers: reader })).json.status, "sent");
-  const failed = (await call("GET", "/v1/status/demo-fail", { headers: reader })).json;
+  assert.equal((await call("GET", "/v1/status/textlink/demo-ok", { headers: reader })).json.status, "sent");
+  const failed = (await call("GET", "/v1/status/textlink/demo-fail", { headers: reader })).json;
   assert.deepEqual([failed.status, failed.error], ["failed", "Carrier rejected the message"]);
   const { json } = await call("GET", "/v1/events?limit=200", { headers: reader });
   assert.ok(json.events.some((e) => e.provider === "klink" && e.type === "message.received" && e.text === "a reply"));

@@ -42,7 +42,7 @@ copyFileSync(join(here, "scenario.mjs"), join(scratch, "worker", "src", "scenari
 writeFileSync(join(scratch, "worker", "wrangler.toml"), `name = "edgetext-package-test"\nmain = "src/index.js"\ncompatibility_date = "${COMPAT_DATE}"\n`);
 
 // Each runtime gets its own emulator, so runtimes can run at once.
-const emulatorPath = join(root, "tests", "emulator", "server.mjs");
+const emulatorPath = join(root, "sandbox", "server.mjs");
 const emulator = existsSync(emulatorPath) ? await import(pathToFileURL(emulatorPath)) : null;
 async function withEmulator(fn) {
   const emu = emulator ? await emulator.startEmulator({ port: 0 }) : null;
@@ -152,6 +152,6 @@ Object.keys(runtimes).forEach((name, i) => {
   for (const r of bad) console.log(`     FAIL ${r.name}: ${String(r.error).split("\n").slice(0, 12).join("\n       ")}`);
   for (const r of notes) console.log(`     note: ${r.note}`);
 });
-if (!emulator) console.log("note: tests/emulator/server.mjs is missing; the emulator checks did not run");
+if (!emulator) console.log("note: sandbox/server.mjs is missing; the emulator checks did not run");
 console.log(`${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 process.exit(failed ? 1 : 0);

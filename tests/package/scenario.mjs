@@ -13,7 +13,7 @@
 
 const EXPORTS = ["Client", "Failover", "EdgetextError", "segments", "normalizePhone"];
 
-// The emulator's accepted keys (tests/emulator/emulator.mjs DEFAULT_KEYS).
+// The emulator's accepted keys (sandbox/emulator.mjs DEFAULT_KEYS).
 const KEYS = { textlink: "test-textlink-key", teklink: "test-teklink-key", relay: "test-relay-key", klink: "test-klink-key" };
 const WRONG_KEY = "wrong-key-3f9a2c71";
 const SECRET = "package-test-otp-secret-0123456789abcdef";

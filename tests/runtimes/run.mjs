@@ -94,7 +94,7 @@ function measure(name, dir) {
 
 // ------------------------------------------------------------ emulator, browser
 
-const { startEmulator } = await import(pathToFileURL(join(root, "tests", "emulator", "server.mjs")));
+const { startEmulator } = await import(pathToFileURL(join(root, "sandbox", "server.mjs")));
 const emulator = await startEmulator({ port: 0 });
 const emulatorPort = new URL(emulator.url).port;
 

@@ -8,7 +8,7 @@
 // text naming its target and a random tag, and the checks look up the
 // request and the message with that text only.
 
-const RELAY_KEY = "test-relay-key"; // tests/emulator/emulator.mjs DEFAULT_KEYS
+const RELAY_KEY = "test-relay-key"; // sandbox/emulator.mjs DEFAULT_KEYS
 const PHONE_ID = "phone_main";
 
 function equal(actual, expected, what) {

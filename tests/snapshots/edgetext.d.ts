@@ -922,11 +922,6 @@ export function memoryStore(): MemoryStore;
 export function normalizePhone(input: string, options?: { defaultCountry?: string }): string;
 
 /**
- * Compares two secrets in constant time.
- */
-export function secretEquals(a: string, b: string): boolean;
-
-/**
  * Counts the SMS segments of `text` (GSM-7 160/153, UCS-2 70/67).
  */
 export function segments(text: string): SegmentInfo;

@@ -13,7 +13,7 @@
 import { createWorker } from "../../pkg/worker.mjs";
 import { Client } from "../../pkg/workerd.mjs";
 import { EdgetextError, verifyOtpAssertion } from "../../pkg/worker-wasm.mjs";
-import { DEFAULT_KEYS } from "../../tests/emulator/emulator.mjs";
+import { DEFAULT_KEYS } from "../../sandbox/emulator.mjs";
 
 export const PROVIDERS = ["textlink", "teklink", "relay", "klink"];
 /** A recipient whose last digit is this fails in the sandbox ("Carrier rejected the message"). */

@@ -1,4 +1,4 @@
-// The provider sandbox of the demo worker: tests/emulator/emulator.mjs (the
+// The provider sandbox of the demo worker: sandbox/emulator.mjs (the
 // emulator the core and worker tests use) mounted under /sandbox in one
 // Durable Object.
 //
@@ -11,7 +11,7 @@
 //
 // Webhooks go to this worker's own /webhooks routes, with the secrets the
 // worker checks, by calling its fetch handler in-process (no self-fetch).
-import { createEmulator, TIMELINE } from "../../tests/emulator/emulator.mjs";
+import { createEmulator, TIMELINE } from "../../sandbox/emulator.mjs";
 import demo, { FAIL_DIGIT } from "./app.mjs";
 
 const TICK_MS = 400;

@@ -1,0 +1,283 @@
+//! JSON text to and from serde values. Natively this is serde_json; in the
+//! wasm it is the platform's own `JSON.parse` / `JSON.stringify` through
+//! serde-wasm-bindgen, so no JSON parser or printer is compiled into it.
+//!
+//! Both keep a struct's fields in declaration order, which is how the
+//! providers' wire bodies keep the order of their documents. Untyped nesting
+//! is never walked: a typed read skips what it does not name, and serde_json
+//! stops at 128 levels.
+
+use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserializer, Serialize, Serializer};
+
+/// Reads JSON text as `T`; the error says what was wrong and, through
+/// serde_path_to_error, at which field (`"to: invalid type: integer …"`).
+pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    imp::from_json(text)
+}
+
+/// `T::deserialize(d)` as a function of its own: read apart from the code
+/// that picks the type, V8 compiles (lazily, on first call) only the types
+/// a call reads, not every type of the match around it.
+#[inline(never)]
+pub(crate) fn de<'de, T: serde::Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+    T::deserialize(d)
+}
+
+/// Writes `value` as compact JSON text.
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+    imp::to_json(value)
+}
+
+/// Runs `read` on `d`; natively with the path of each field tracked, so
+/// that an error names the failing field (`"to: invalid type: integer …"`).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn read<'de, D: Deserializer<'de>, T>(
+    d: D,
+    read: impl FnOnce(serde_path_to_error::Deserializer<'_, '_, D>) -> Result<T, D::Error>,
+) -> Result<T, String> {
+    let mut track = serde_path_to_error::Track::new();
+    read(serde_path_to_error::Deserializer::new(d, &mut track)).map_err(|e| {
+        let path = track.path().to_string();
+        if path == "." || path.is_empty() {
+            e.to_string()
+        } else {
+            format!("{path}: {e}")
+        }
+    })
+}
+
+/// Runs `read` on `d`. In the wasm, tracking the path would double the
+/// code of every deserialiser (58 KB); the field is named by its value instead.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn read<'de, D: Deserializer<'de>, T>(d: D, read: impl FnOnce(D) -> Result<T, D::Error>) -> Result<T, String> {
+    read(d).map_err(|e| {
+        // serde-wasm-bindgen's errors print as "Error: …".
+        let text = e.to_string();
+        text.strip_prefix("Error: ").map(str::to_string).unwrap_or(text)
+    })
+}
+
+/// JSON text passed through unchanged, such as a provider's answer in a
+/// receipt's `raw`. It serialises as the value the text holds (`null` when
+/// empty, a string when it is not JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RawJson(pub String);
+
+impl RawJson {
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for RawJson {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0.trim().is_empty() {
+            return s.serialize_none();
+        }
+        imp::serialize_raw(&self.0, s)
+    }
+}
+
+/// A field read leniently from an answer we do not control: its value when it
+/// is a string (or a bool for [`opt_bool`]), `None` for any other type, which
+/// is skipped without being walked.
+pub(crate) fn opt_str<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    d.deserialize_any(Lenient::<String>(core::marker::PhantomData))
+}
+
+/// See [`opt_str`].
+pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    d.deserialize_any(Lenient::<bool>(core::marker::PhantomData))
+}
+
+/// See [`opt_str`]: a non-negative integer.
+pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    d.deserialize_any(Lenient::<u64>(core::marker::PhantomData))
+}
+
+struct Lenient<T>(core::marker::PhantomData<T>);
+
+/// What a lenient read keeps from each JSON scalar.
+trait Pick: Sized {
+    fn from_str(_: &str) -> Option<Self> {
+        None
+    }
+    fn from_bool(_: bool) -> Option<Self> {
+        None
+    }
+    fn from_f64(_: f64) -> Option<Self> {
+        None
+    }
+}
+impl Pick for String {
+    fn from_str(s: &str) -> Option<Self> {
+        Some(s.to_string())
+    }
+}
+impl Pick for bool {
+    fn from_bool(b: bool) -> Option<Self> {
+        Some(b)
+    }
+}
+impl Pick for u64 {
+    fn from_f64(f: f64) -> Option<Self> {
+        (f >= 0.0 && f.fract() == 0.0 && f < 9.0e15).then_some(f as u64)
+    }
+}
+
+impl<'de, T: Pick> Visitor<'de> for Lenient<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(T::from_str(v))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(T::from_bool(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(T::from_f64(v as f64))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(T::from_f64(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(T::from_f64(v))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod imp {
+    use super::*;
+
+    pub(super) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let value = read(&mut de, |d| T::deserialize(d))?;
+        de.end().map_err(|e| e.to_string())?;
+        Ok(value)
+    }
+
+    pub(super) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+        // Serialising our own types to a String cannot fail: no map has non-string keys.
+        serde_json::to_string(value).unwrap_or_default()
+    }
+
+    pub(super) fn serialize_raw<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+        match serde_json::from_str::<&serde_json::value::RawValue>(text) {
+            Ok(raw) => raw.serialize(s),
+            Err(_) => s.serialize_str(text),
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod imp {
+    use super::*;
+    use js_sys::JSON;
+
+    thread_local! {
+        /// The last text parsed and its value: an answer is read two or
+        /// three times (its error fields, its typed fields, the receipt's
+        /// `raw`), and each `JSON.parse` is a trip out of the wasm.
+        static LAST: core::cell::RefCell<Option<(String, wasm_bindgen::JsValue)>> = const { core::cell::RefCell::new(None) };
+    }
+
+    /// `text` parsed by `JSON.parse`, or the value of the same text parsed
+    /// just before. `take` hands the value out and forgets it (it leaves the
+    /// wasm, where the caller may change it); otherwise it is kept for the next read.
+    fn parse(text: &str, take: bool) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
+        LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            let hit = matches!(&*last, Some((t, _)) if t == text);
+            let value = match (hit, take) {
+                (true, true) => return Ok(last.take().map(|(_, v)| v).unwrap_or_default()),
+                (true, false) => return Ok(last.as_ref().map(|(_, v)| v.clone()).unwrap_or_default()),
+                _ => JSON::parse(text)?,
+            };
+            *last = (!take).then(|| (text.to_string(), value.clone()));
+            Ok(value)
+        })
+    }
+
+    pub(super) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+        let value = parse(text, false).map_err(|_| "not JSON".to_string())?;
+        read(serde_wasm_bindgen::Deserializer::from(value), |d| T::deserialize(d))
+    }
+
+    pub(super) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+        value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).ok().and_then(|v| JSON::stringify(&v).ok()).and_then(|s| s.as_string()).unwrap_or_default()
+    }
+
+    pub(super) fn serialize_raw<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+        match parse(text, true) {
+            Ok(v) => serde_wasm_bindgen::preserve::serialize(&v, s),
+            Err(_) => s.serialize_str(text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Serialize, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    struct Probe {
+        phone_number: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sim_card_id: Option<u32>,
+    }
+
+    #[test]
+    fn fields_keep_declaration_order_and_skip_absent_ones() {
+        let p = Probe { phone_number: "+1".into(), sim_card_id: Some(2) };
+        assert_eq!(to_json(&p), r#"{"phoneNumber":"+1","simCardId":2}"#);
+        let p = Probe { phone_number: "+1".into(), sim_card_id: None };
+        assert_eq!(to_json(&p), r#"{"phoneNumber":"+1"}"#);
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let e = from_json::<Probe>(r#"{"phoneNumber":5}"#).unwrap_err();
+        assert!(e.starts_with("phoneNumber: invalid type: integer `5`"), "{e}");
+        let e = from_json::<Probe>(r#"{"phoneNumber":"x","color":1}"#).unwrap_err();
+        assert!(e.contains("unknown field `color`"), "{e}");
+        assert!(from_json::<Probe>(r#"{"phoneNumber":"x"} x"#).is_err());
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let text = format!(r#"{{"phoneNumber":"x","simCardId":{deep}}}"#);
+        assert!(from_json::<Probe>(&text).is_err());
+    }
+
+    #[test]
+    fn raw_json_passes_through() {
+        #[derive(Serialize)]
+        struct R {
+            raw: RawJson,
+        }
+        assert_eq!(to_json(&R { raw: RawJson(r#"{"ok": true}"#.into()) }), r#"{"raw":{"ok": true}}"#);
+        assert_eq!(to_json(&R { raw: RawJson(String::new()) }), r#"{"raw":null}"#);
+        assert_eq!(to_json(&R { raw: RawJson("<html>".into()) }), r#"{"raw":"<html>"}"#);
+    }
+}

@@ -1,0 +1,92 @@
+//! Klink CX (`klink-cx.txt`): `POST /api/v1/messages/send` to a contact.
+
+#[cfg(feature = "worker")]
+pub mod webhook;
+
+use super::{is_uuid, parse_ok, request, Ctx, PreparedSend, Retry};
+use crate::core::codec::{opt_str, opt_u64};
+use crate::client::Config;
+use crate::{iso8601, segments, Error, ErrorCode, HttpResponse, Method, Result};
+use serde::{Deserialize, Serialize};
+
+/// A Klink CX message, to a contact.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct KlinkMessage {
+    /// The contact's UUID.
+    pub contact_id: String,
+    /// The text.
+    pub text: String,
+    /// The message type (default `"text"`).
+    #[serde(default)]
+    pub message_type: Option<String>,
+}
+
+/// The message type of a text send when none is given.
+const DEFAULT_TYPE: &str = "text";
+
+/// The body of a send, in the document's order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Send<'a> {
+    contact_id: &'a str,
+    message_type: &'a str,
+    message: &'a str,
+    created_at: &'a str,
+}
+
+/// Builds the send: `{contactId, messageType, message, createdAt}`.
+#[inline(never)]
+pub(crate) fn send(cfg: &Config, m: KlinkMessage, ctx: &Ctx) -> Result<PreparedSend> {
+    let contact = recipient(&m.contact_id)?;
+    let kind = m.message_type.as_deref().unwrap_or(DEFAULT_TYPE);
+    if kind.is_empty() || !kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+        return Err(Error::input("message.messageType must be a lower-case word such as \"text\""));
+    }
+    let now = iso8601(ctx.now_ms);
+    let body = Send { contact_id: &contact, message_type: kind, message: &m.text, created_at: &now };
+    Ok(PreparedSend {
+        request: request(cfg, Method::Post, "/api/v1/messages/send", Some(&body)),
+        retry: Retry::Unsafe,
+        segments: segments(&m.text),
+        to: contact,
+        id: None,
+        idempotency_key: None,
+    })
+}
+
+/// Checks a contact id (a UUID), lower-cased.
+pub(crate) fn recipient(contact: &str) -> Result<String> {
+    let c = contact.trim().to_ascii_lowercase();
+    if !is_uuid(&c) {
+        return Err(Error::input("contactId must be a UUID such as 81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4"));
+    }
+    Ok(c)
+}
+
+#[derive(Deserialize)]
+struct SendAnswer {
+    #[serde(default, deserialize_with = "opt_u64")]
+    status: Option<u64>,
+    #[serde(default)]
+    data: Option<SendData>,
+}
+
+#[derive(Deserialize)]
+struct SendData {
+    #[serde(default, deserialize_with = "opt_str")]
+    id: Option<String>,
+}
+
+/// `200 {"status":200,"message":"Message sent successfully","data":{"id":…}}`.
+#[inline(never)]
+pub(crate) fn parse_send(cfg: &Config, resp: &HttpResponse) -> Result<Option<String>> {
+    let a: SendAnswer = parse_ok(cfg, resp, true)?;
+    if a.status.is_some_and(|s| !(200..300).contains(&s)) {
+        let mut e = super::http_error(cfg, resp);
+        e.code = ErrorCode::ProviderRejected;
+        return Err(e);
+    }
+    Ok(a.data.and_then(|d| d.id))
+}

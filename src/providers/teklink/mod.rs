@@ -1,0 +1,144 @@
+//! Teklink ChatServ (`teklink-chatserv.txt`):
+//! `POST /api/v1/channels/{CHANNEL_ID}/messages`, North American numbers only.
+
+#[cfg(feature = "worker")]
+pub mod webhook;
+
+use super::{parse_ok, Any, Ctx, PreparedSend, Retry};
+use crate::core::codec;
+use crate::core::encode::path_segment;
+use crate::client::{Config, SendStatus};
+use crate::phone::nanp_national;
+use crate::{segments, Error, HttpRequest, HttpResponse, Method, Result};
+use serde::{Deserialize, Serialize};
+
+/// How the Teklink client sends its token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum TeklinkAuth {
+    /// `Authorization: Bearer …` (the default).
+    #[default]
+    Bearer,
+    /// `api_token` in the JSON body.
+    Body,
+}
+
+/// Teklink's `new_conversation_state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum ConversationState {
+    /// Leave the conversation open.
+    Open,
+    /// Close it.
+    Closed,
+}
+
+/// A Teklink ChatServ message: `text` or `templateId`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct TeklinkMessage {
+    /// A North American phone number.
+    pub to: String,
+    /// The text (or give `template_id`).
+    #[serde(default)]
+    pub text: Option<String>,
+    /// A template to send instead of a text.
+    #[serde(default)]
+    pub template_id: Option<String>,
+    /// Open or close the conversation.
+    #[serde(default)]
+    pub conversation_state: Option<ConversationState>,
+    /// The sender name (default: the config's).
+    #[serde(default)]
+    pub from_name: Option<String>,
+    /// Refuse a duplicate within this many minutes.
+    #[serde(default)]
+    pub duplicate_send_reject_timeout_minutes: Option<u32>,
+    /// Send even to an opted-out contact.
+    #[serde(default)]
+    pub force_send: Option<bool>,
+    /// Delay the send.
+    #[serde(default)]
+    pub send_delay_seconds: Option<u32>,
+}
+
+/// The body of a send, in the document's order.
+#[derive(Serialize)]
+struct Send<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_token: Option<&'a str>,
+    to_telephone_number: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message_text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new_conversation_state: Option<ConversationState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duplicate_send_reject_timeout_minutes: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    force_send: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    send_delay_seconds: Option<u32>,
+}
+
+/// Builds the send. Auth is the bearer header, or `api_token` in the body
+/// when the config says `auth: "body"` (then no `Authorization` header is sent).
+#[inline(never)]
+pub(crate) fn send(cfg: &Config, m: TeklinkMessage, _ctx: &Ctx) -> Result<PreparedSend> {
+    let to = nanp_national(&m.to)?;
+    let text = m.text.filter(|t| !t.is_empty());
+    match (&text, &m.template_id) {
+        (None, None) => return Err(Error::input("message.text or message.templateId is required")),
+        (Some(_), Some(_)) => return Err(Error::input("give message.text or message.templateId, not both")),
+        _ => {}
+    }
+    let in_body = cfg.auth == TeklinkAuth::Body;
+    let body = Send {
+        api_token: in_body.then_some(cfg.api_key.as_str()),
+        to_telephone_number: &to,
+        template_id: m.template_id.as_deref(),
+        message_text: text.as_deref(),
+        new_conversation_state: m.conversation_state,
+        from_name: m.from_name.as_deref().or(cfg.from_name.as_deref()),
+        duplicate_send_reject_timeout_minutes: m.duplicate_send_reject_timeout_minutes,
+        force_send: m.force_send,
+        send_delay_seconds: m.send_delay_seconds,
+    };
+    let channel = cfg.channel_id.as_deref().unwrap_or_default();
+    let mut headers = vec![
+        ("Accept".to_string(), "application/json".to_string()),
+        ("Content-Type".to_string(), "application/json".to_string()),
+    ];
+    if !in_body {
+        headers.push(("Authorization".to_string(), format!("Bearer {}", cfg.api_key)));
+    }
+    let request = HttpRequest {
+        method: Method::Post,
+        url: format!("{}/api/v1/channels/{}/messages", cfg.base_url, path_segment(channel)),
+        headers,
+        body: Some(codec::to_json(&body)),
+    };
+    Ok(PreparedSend {
+        request,
+        retry: Retry::Unsafe,
+        segments: segments(text.as_deref().unwrap_or("")),
+        to,
+        id: None,
+        idempotency_key: None,
+    })
+}
+
+/// `201 {"success":true,"message":"Message sent","data":[]}`: sent, no id.
+#[inline(never)]
+pub(crate) fn send_status(cfg: &Config, resp: &HttpResponse) -> Result<SendStatus> {
+    parse_ok::<Any>(cfg, resp, true)?;
+    Ok(SendStatus::Sent)
+}

@@ -1,0 +1,728 @@
+//! The OTP guard of the worker (`/v1/otp/send`, `/v1/otp/verify`): every
+//! decision, as a pure function of the stored state, the settings, the
+//! request, the time and random bytes. The Durable Object loads the entries
+//! [`guard_keys`] names, calls [`guard_decide`], and stores what it returns.
+//!
+//! Stored entries (JSON text under each key):
+//! - `n:<E.164>`: the number's send times and its one live code (hashed);
+//! - `a:<bucket>`: an address bucket's send and check times ([`address_buckets`]);
+//! - `c:<ISO>` and `g`: sends per country and in all, per fixed hour.
+//!
+//! A refused request changes nothing: every limit is checked before any
+//! count is written. A verify of a number that has no live code writes nothing.
+
+use crate::core::codec::{from_json, to_json};
+use crate::core::encode::{hex, unhex};
+use crate::client::{
+    generate_code, is_code, render_template, VerifyReason, CODE_LENGTHS, CODE_TTL_SECONDS, DEFAULT_CODE_LENGTH, DEFAULT_CODE_TTL_SECONDS,
+    DEFAULT_OTP_TEMPLATE,
+};
+use crate::contract::{sign_assertion, OtpBody, OtpResponse, OtpSendRequest, OtpVerifyRequest, OTP_MAX_BODY};
+use crate::phone::ranges::{classify_number, NumberType};
+use crate::worker::otp::buckets::address_buckets;
+use crate::worker::otp::route::OtpAction;
+use crate::{secret_eq, ErrorCode, Random};
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+const HOUR_MS: u64 = 3_600_000;
+const CODE_DOMAIN: &[u8] = b"edgetext-otp-worker-v1";
+
+/// Which countries the guard sends to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AllowedCountries {
+    /// `OTP_ALLOWED_COUNTRIES=*`.
+    All,
+    /// ISO 3166 alpha-2 codes; a territory is its own country (`JE`, not `GB`).
+    Only(Vec<String>),
+}
+
+/// The guard's settings, read from the worker's `OTP_*` variables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GuardSettings {
+    /// `OTP_SECRET`, at least 32 bytes: keys code hashes and assertions.
+    pub secret: Vec<u8>,
+    /// `OTP_ALLOWED_COUNTRIES` (required): `*` or a comma-separated list.
+    pub countries: AllowedCountries,
+    /// `OTP_SENDS_PAUSED=true`: the kill switch; no code is sent.
+    pub paused: bool,
+    /// Every limit and text, as `OTP_DEFAULTS` shows them.
+    pub limits: GuardLimits,
+}
+
+/// Reads the whole number `name` between `min` and `max`, `default` when unset.
+fn whole(var: &dyn Fn(&str) -> Option<String>, name: &str, default: u64, min: u64, max: u64) -> Result<u64, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v.parse::<u64>().ok().filter(|n| (min..=max).contains(n)).ok_or(format!("{name} must be a whole number from {min} to {max}")),
+    }
+}
+
+/// Defines each numeric limit of the guard once: its field (camelCased, its
+/// name in `OTP_DEFAULTS`), its variable, its default and its range.
+macro_rules! guard_limits {
+    ($($(#[$attr:meta])* $field:ident: $ty:ty = $var:literal, default $default:expr, from $min:expr, to $max:expr;)*) => {
+        /// The limits and texts of [`GuardSettings`] (no secret), as
+        /// `OTP_DEFAULTS` shows them to JavaScript.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct GuardLimits {
+            $($(#[$attr])* pub $field: $ty,)*
+            /// `OTP_ALLOWED_NUMBER_TYPES` (default `mobile,fixed_line_or_mobile`).
+            pub allowed_number_types: Vec<NumberType>,
+            /// `OTP_SERVICE_NAME` ("verification").
+            pub service_name: String,
+            /// `OTP_TEMPLATE`, with `{code}` and optionally `{service}`, `{minutes}`.
+            pub template: String,
+        }
+
+        impl GuardLimits {
+            /// The numeric limits from their variables, in the order above, around the texts given.
+            fn read(var: &dyn Fn(&str) -> Option<String>, allowed_number_types: Vec<NumberType>, service_name: String, template: String) -> Result<GuardLimits, String> {
+                Ok(GuardLimits { $($field: whole(var, $var, u64::from($default), u64::from($min), u64::from($max))? as $ty,)* allowed_number_types, service_name, template })
+            }
+        }
+    };
+}
+
+guard_limits! {
+    /// `OTP_TTL_SECONDS` (600): how long a code lives.
+    ttl_seconds: u64 = "OTP_TTL_SECONDS", default DEFAULT_CODE_TTL_SECONDS, from *CODE_TTL_SECONDS.start(), to *CODE_TTL_SECONDS.end();
+    /// `OTP_CODE_LENGTH` (6).
+    code_length: u8 = "OTP_CODE_LENGTH", default DEFAULT_CODE_LENGTH, from *CODE_LENGTHS.start(), to *CODE_LENGTHS.end();
+    /// `OTP_MAX_CHECKS` (5): checks of one code from one address.
+    max_checks: u32 = "OTP_MAX_CHECKS", default 5u8, from 1u8, to 20u8;
+    /// `OTP_MAX_CHECKS_PER_CODE` (20): checks of one code from all addresses.
+    max_checks_per_code: u32 = "OTP_MAX_CHECKS_PER_CODE", default 20u8, from 1u8, to 100u8;
+    /// `OTP_SENDS_PER_NUMBER` (5 per window).
+    sends_per_number: u32 = "OTP_SENDS_PER_NUMBER", default 5u8, from 1u8, to 1000u32;
+    /// `OTP_SENDS_PER_IP` (10 per window): per IPv4 address or IPv6 /64.
+    sends_per_ip: u32 = "OTP_SENDS_PER_IP", default 10u8, from 1u8, to 100_000u32;
+    /// `OTP_SENDS_PER_IPV6_48` (30 per window): per IPv6 /48 (`sendsPerIpv6Net48` in JavaScript).
+    #[serde(rename = "sendsPerIpv6Net48")]
+    sends_per_ipv6_48: u32 = "OTP_SENDS_PER_IPV6_48", default 30u8, from 1u8, to 100_000u32;
+    /// `OTP_VERIFIES_PER_IP` (30 per window): checks from one address or /64.
+    verifies_per_ip: u32 = "OTP_VERIFIES_PER_IP", default 30u8, from 1u8, to 100_000u32;
+    /// `OTP_WINDOW_SECONDS` (3600): the sliding window of the limits above.
+    window_seconds: u64 = "OTP_WINDOW_SECONDS", default 3600u32, from 60u8, to 86_400u32;
+    /// `OTP_SENDS_PER_COUNTRY_PER_HOUR` (200).
+    sends_per_country_per_hour: u32 = "OTP_SENDS_PER_COUNTRY_PER_HOUR", default 200u8, from 1u8, to 10_000_000u32;
+    /// `OTP_MAX_SENDS_PER_HOUR` (1000): every send of the worker.
+    max_sends_per_hour: u32 = "OTP_MAX_SENDS_PER_HOUR", default 1000u32, from 1u8, to 10_000_000u32;
+}
+
+impl GuardSettings {
+    /// Reads the settings from `OTP_*` variables (`get(name)`); the error
+    /// names the variable that is missing or malformed, never its value.
+    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<GuardSettings, String> {
+        let var = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let secret = get("OTP_SECRET").unwrap_or_default().into_bytes();
+        if secret.len() < crate::client::MIN_OTP_SECRET_BYTES {
+            return Err(format!("OTP_SECRET must be set to at least {} bytes", crate::client::MIN_OTP_SECRET_BYTES));
+        }
+        let countries = match var("OTP_ALLOWED_COUNTRIES").as_deref() {
+            None => AllowedCountries::Only(Vec::new()),
+            Some("*") => AllowedCountries::All,
+            Some(list) => {
+                let mut out = Vec::new();
+                for c in list.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                    if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()) {
+                        return Err("OTP_ALLOWED_COUNTRIES must list ISO 3166 alpha-2 codes (US,CA,GB) or be *".into());
+                    }
+                    out.push(c.to_ascii_uppercase());
+                }
+                AllowedCountries::Only(out)
+            }
+        };
+        let number_types = match var("OTP_ALLOWED_NUMBER_TYPES") {
+            None => vec![NumberType::Mobile, NumberType::FixedLineOrMobile],
+            Some(list) => list
+                .split(',')
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| NumberType::parse(t).ok_or("OTP_ALLOWED_NUMBER_TYPES must list number types (mobile, fixed_line_or_mobile, fixed_line, …)".to_string()))
+                .collect::<Result<_, _>>()?,
+        };
+        let template = var("OTP_TEMPLATE").unwrap_or_else(|| DEFAULT_OTP_TEMPLATE.into());
+        if !template.contains("{code}") {
+            return Err("OTP_TEMPLATE must contain {code}".into());
+        }
+        let paused = match var("OTP_SENDS_PAUSED").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(_) => return Err("OTP_SENDS_PAUSED must be true or false".into()),
+        };
+        let service_name = var("OTP_SERVICE_NAME").unwrap_or_else(|| "verification".into());
+        let limits = GuardLimits::read(&var, number_types, service_name, template)?;
+        Ok(GuardSettings { secret, countries, paused, limits })
+    }
+
+    fn window_ms(&self) -> u64 {
+        self.limits.window_seconds * 1000
+    }
+}
+
+/// What the guard is asked to do. `to` is already normalised (E.164).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "camelCase")]
+pub enum GuardRequest {
+    /// Make and hand out a code for `to`, asked from `address`.
+    Send {
+        /// The number.
+        to: String,
+        /// The client's address (`CF-Connecting-IP` or a trusted `clientAddress`).
+        address: String,
+    },
+    /// Check `code` for `to`, from `address`.
+    Verify {
+        /// The number.
+        to: String,
+        /// The code as typed.
+        code: String,
+        /// The client's address.
+        address: String,
+    },
+    /// The provider certainly did not take send `id`: uncount it.
+    Refund {
+        /// The number, as [`GuardAnswer::Send`] gave it.
+        to: String,
+        /// The address the send was counted for.
+        address: String,
+        /// The send's id, from [`GuardAnswer::Send`].
+        id: String,
+    },
+}
+
+/// A refusal: nothing was sent, counted or stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Refusal {
+    /// 400, 403, 429 or 503.
+    pub status: u16,
+    /// `rate_limited`, `country_not_allowed`, `number_not_allowed`, `sends_paused`, `invalid_phone`.
+    pub error: &'static str,
+    /// What was refused and why (never a code or a secret).
+    pub message: String,
+    /// Seconds to wait (`Retry-After`), for 429 and 503.
+    pub retry_after: Option<u64>,
+}
+
+/// The guard's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum GuardAnswer {
+    /// Send `text` to `to` now; on a failure where the provider certainly
+    /// did not take it, ask [`GuardRequest::Refund`] with `id`.
+    #[serde(rename_all = "camelCase")]
+    Send {
+        /// The number (libphonenumber's E.164 form).
+        to: String,
+        /// The message, with the code in it.
+        text: String,
+        /// This send's id.
+        id: String,
+        /// When the code expires (ms since the epoch).
+        expires_at: u64,
+        /// The code (in `text`), to keep out of any error message.
+        code: String,
+    },
+    /// The outcome of a check.
+    #[serde(rename_all = "camelCase")]
+    Checked {
+        /// Whether the code was right.
+        valid: bool,
+        /// `null` when valid, else `mismatch`, `expired`, `spent`, `too_many_attempts`, `no_code`.
+        reason: Option<VerifyReason>,
+        /// The signed statement that `to` was verified (see [`sign_assertion`]).
+        assertion: Option<String>,
+    },
+    /// The refund was taken (or there was nothing to refund).
+    Refunded,
+    /// Refused.
+    Refused(Refusal),
+}
+
+/// A sliding log of times (ms), oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Log(Vec<u64>);
+
+impl Log {
+    fn prune(&mut self, now: u64, window: u64) {
+        self.0.retain(|&t| t + window > now);
+    }
+    /// Seconds until one more fits under `limit`, or `None` if it fits now.
+    fn wait(&self, now: u64, window: u64, limit: u32) -> Option<u64> {
+        let live: Vec<u64> = self.0.iter().copied().filter(|&t| t + window > now).collect();
+        if live.len() < limit as usize {
+            return None;
+        }
+        let oldest_that_counts = live[live.len() - limit as usize];
+        Some((oldest_that_counts + window - now).div_ceil(1000).max(1))
+    }
+}
+
+/// A fixed-hour counter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Hourly {
+    hour: u64,
+    count: u32,
+}
+
+impl Hourly {
+    fn current(self, now: u64) -> u32 {
+        if self.hour == now / HOUR_MS {
+            self.count
+        } else {
+            0
+        }
+    }
+    fn wait(self, now: u64, limit: u32) -> Option<u64> {
+        (self.current(now) >= limit).then(|| ((now / HOUR_MS + 1) * HOUR_MS - now).div_ceil(1000).max(1))
+    }
+    fn add(self, now: u64, n: i64) -> Hourly {
+        let count = (self.current(now) as i64 + n).max(0) as u32;
+        Hourly { hour: now / HOUR_MS, count }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct LiveCode {
+    id: String,
+    salt: String,
+    hash: String,
+    expires_at: u64,
+    /// Checks per address bucket, and in all.
+    checks: BTreeMap<String, u32>,
+    total: u32,
+    spent: bool,
+    /// The country counted for this send (for a refund).
+    country: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct NumberState {
+    sends: Vec<(u64, String)>,
+    code: Option<LiveCode>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct AddressState {
+    /// Send times, with each send's id (for a refund).
+    sends: Vec<(u64, String)>,
+    checks: Log,
+}
+
+/// The stored entries a request needs, by key; `None` where nothing is stored.
+pub type GuardEntries = BTreeMap<String, Option<String>>;
+
+/// What the Durable Object must store after a decision: each key's new JSON
+/// text, or `None` to delete it. Empty for every refusal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct GuardWrites(pub BTreeMap<String, Option<String>>);
+
+/// The result of [`guard_decide`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GuardDecision {
+    /// The answer.
+    pub answer: GuardAnswer,
+    /// What to store.
+    pub writes: GuardWrites,
+    /// When the stored entries written here can all be forgotten (ms), for the object's alarm.
+    pub forget_at: Option<u64>,
+}
+
+fn number_key(to: &str) -> String {
+    format!("n:{to}")
+}
+
+/// The one form of a number the guard keys it by: libphonenumber's E.164
+/// (a trunk prefix after the country code removed), else the number as given.
+fn canonical(to: &str) -> String {
+    classify_number(to).map(|r| r.e164).unwrap_or_else(|| to.to_owned())
+}
+
+/// The keys [`guard_decide`] reads for `request` (load them all, missing ones as `None`).
+pub fn guard_keys(request: &GuardRequest) -> Vec<String> {
+    let mut keys = vec!["g".to_string()];
+    match request {
+        GuardRequest::Send { to, address } | GuardRequest::Verify { to, address, .. } | GuardRequest::Refund { to, address, .. } => {
+            keys.push(number_key(&canonical(to)));
+            if let Some(b) = address_buckets(address) {
+                keys.push(format!("a:{}", b.host));
+                keys.extend(b.site.map(|s| format!("a:{s}")));
+            } else {
+                keys.push("a:unknown".into());
+            }
+            if let Some(c) = classify_number(to).and_then(|r| r.country) {
+                keys.push(format!("c:{c}"));
+            }
+        }
+    }
+    keys
+}
+
+fn load<T: for<'de> Deserialize<'de> + Default>(entries: &GuardEntries, key: &str) -> T {
+    // An entry that does not read (written by another version) counts as empty.
+    entries.get(key).and_then(|v| v.as_deref()).and_then(|t| from_json(t).ok()).unwrap_or_default()
+}
+
+fn refuse(status: u16, error: &'static str, message: String, retry_after: Option<u64>) -> GuardDecision {
+    GuardDecision { answer: GuardAnswer::Refused(Refusal { status, error, message, retry_after }), writes: GuardWrites::default(), forget_at: None }
+}
+
+fn limited(wait: u64, message: String) -> GuardDecision {
+    refuse(429, "rate_limited", message, Some(wait))
+}
+
+/// HMAC-SHA256 of a code for a number, salted (`code_hash` in stored state).
+fn code_hash(secret: &[u8], salt: &[u8], to: &str, code: &str) -> [u8; 32] {
+    let mut m = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    m.update(CODE_DOMAIN);
+    m.update(salt);
+    m.update(&[0]);
+    m.update(to.as_bytes());
+    m.update(&[0]);
+    m.update(code.as_bytes());
+    m.finalize().into_bytes().into()
+}
+
+fn bytes<const N: usize>(rng: &impl Random) -> [u8; N] {
+    let mut b = [0u8; N];
+    rng.fill(&mut b);
+    b
+}
+
+/// Decides `request` on the loaded `entries` at `now` (ms since the epoch).
+/// `rng` makes codes, salts and ids. See the module docs.
+pub fn guard_decide(
+    settings: &GuardSettings,
+    request: &GuardRequest,
+    entries: &GuardEntries,
+    now: u64,
+    rng: &impl Random,
+) -> GuardDecision {
+    match request {
+        GuardRequest::Send { to, address } => decide_send(settings, to, address, entries, now, rng),
+        GuardRequest::Verify { to, code, address } => decide_verify(settings, to, code, address, entries, now, rng),
+        GuardRequest::Refund { to, id, .. } => decide_refund(to, id, entries, now),
+    }
+}
+
+fn address_keys(address: &str) -> Vec<(String, bool)> {
+    match address_buckets(address) {
+        Some(b) => {
+            let mut v = vec![(format!("a:{}", b.host), false)];
+            v.extend(b.site.map(|s| (format!("a:{s}"), true)));
+            v
+        }
+        None => vec![("a:unknown".into(), false)],
+    }
+}
+
+fn decide_send(s: &GuardSettings, to: &str, address: &str, entries: &GuardEntries, now: u64, rng: &impl Random) -> GuardDecision {
+    if s.paused {
+        return refuse(503, "sends_paused", "sending codes is paused (OTP_SENDS_PAUSED)".into(), Some(600));
+    }
+    let Some(range) = classify_number(to) else {
+        return refuse(403, "number_not_allowed", "this number is not a valid number of any range".into(), None);
+    };
+    if !s.limits.allowed_number_types.contains(&range.kind) {
+        return refuse(403, "number_not_allowed", format!("codes are not sent to {} numbers here (OTP_ALLOWED_NUMBER_TYPES)", range.kind.as_str()), None);
+    }
+    let allowed = match (&s.countries, range.country) {
+        (AllowedCountries::All, _) => true,
+        (AllowedCountries::Only(list), Some(c)) => list.iter().any(|a| a == c),
+        (AllowedCountries::Only(_), None) => false,
+    };
+    if s.countries == AllowedCountries::Only(Vec::new()) {
+        return refuse(403, "country_not_allowed", "OTP_ALLOWED_COUNTRIES is not set: this worker sends codes to no country".into(), None);
+    }
+    if !allowed {
+        return refuse(403, "country_not_allowed", format!("codes are not sent to {} numbers here (OTP_ALLOWED_COUNTRIES)", range.country.unwrap_or("non-geographic")), None);
+    }
+    let to = range.e164.as_str();
+    let window = s.window_ms();
+    let addresses: Vec<(String, bool, AddressState)> = address_keys(address).into_iter().map(|(k, site)| {
+        let st: AddressState = load(entries, &k);
+        (k, site, st)
+    }).collect();
+    for (_, site, st) in &addresses {
+        let limit = if *site { s.limits.sends_per_ipv6_48 } else { s.limits.sends_per_ip };
+        if let Some(w) = Log(st.sends.iter().map(|x| x.0).collect()).wait(now, window, limit) {
+            let what = if *site { "this IPv6 /48" } else { "this address" };
+            return limited(w, format!("too many codes were asked for from {what}: at most {limit} per {} s", s.limits.window_seconds));
+        }
+    }
+    let nkey = number_key(to);
+    let mut number: NumberState = load(entries, &nkey);
+    number.sends.retain(|(t, _)| t + window > now);
+    if number.sends.len() >= s.limits.sends_per_number as usize {
+        let oldest = number.sends[number.sends.len() - s.limits.sends_per_number as usize].0;
+        return limited((oldest + window - now).div_ceil(1000).max(1), format!("this number was sent {} codes in the last {} s", s.limits.sends_per_number, s.limits.window_seconds));
+    }
+    let ckey = range.country.map(|c| format!("c:{c}"));
+    let country: Hourly = ckey.as_deref().map(|k| load(entries, k)).unwrap_or_default();
+    if let Some(w) = country.wait(now, s.limits.sends_per_country_per_hour) {
+        return limited(w, format!("too many codes were sent to this country this hour (OTP_SENDS_PER_COUNTRY_PER_HOUR {})", s.limits.sends_per_country_per_hour));
+    }
+    let global: Hourly = load(entries, "g");
+    if let Some(w) = global.wait(now, s.limits.max_sends_per_hour) {
+        return limited(w, format!("this worker sent its {} codes for this hour (OTP_MAX_SENDS_PER_HOUR)", s.limits.max_sends_per_hour));
+    }
+    // Every limit passed: count everywhere, and make the code.
+    let code = generate_code(rng, s.limits.code_length).expect("OTP_CODE_LENGTH is 4 to 10");
+    let salt: [u8; 16] = bytes(rng);
+    let id = hex(&bytes::<12>(rng));
+    let expires_at = now + s.limits.ttl_seconds * 1000;
+    number.sends.push((now, id.clone()));
+    number.code = Some(LiveCode {
+        id: id.clone(),
+        salt: hex(&salt),
+        hash: hex(&code_hash(&s.secret, &salt, to, &code)),
+        expires_at,
+        checks: BTreeMap::new(),
+        total: 0,
+        spent: false,
+        country: range.country.map(str::to_owned),
+    });
+    let mut writes = GuardWrites::default();
+    writes.0.insert(nkey, Some(to_json(&number)));
+    for (k, _, mut st) in addresses {
+        st.sends.retain(|(t, _)| t + window > now);
+        st.checks.prune(now, window);
+        st.sends.push((now, id.clone()));
+        writes.0.insert(k, Some(to_json(&st)));
+    }
+    if let Some(k) = ckey {
+        writes.0.insert(k, Some(to_json(&country.add(now, 1))));
+    }
+    writes.0.insert("g".into(), Some(to_json(&global.add(now, 1))));
+    let text = render_template(&s.limits.template, &s.limits.service_name, s.limits.ttl_seconds, &code);
+    let forget_at = Some((now + window).max(expires_at).max((now / HOUR_MS + 1) * HOUR_MS));
+    GuardDecision { answer: GuardAnswer::Send { to: to.into(), text, id, expires_at, code }, writes, forget_at }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, entries: &GuardEntries, now: u64, rng: &impl Random) -> GuardDecision {
+    let to = canonical(to);
+    let nkey = number_key(&to);
+    let mut number: NumberState = load(entries, &nkey);
+    let checked = |valid: bool, reason: Option<VerifyReason>, assertion: Option<String>| GuardAnswer::Checked { valid, reason, assertion };
+    let Some(live) = number.code.as_mut() else {
+        return GuardDecision { answer: checked(false, Some(VerifyReason::NoCode), None), writes: GuardWrites::default(), forget_at: None };
+    };
+    if live.spent {
+        return GuardDecision { answer: checked(false, Some(VerifyReason::Spent), None), writes: GuardWrites::default(), forget_at: None };
+    }
+    if now >= live.expires_at {
+        return GuardDecision { answer: checked(false, Some(VerifyReason::Expired), None), writes: GuardWrites::default(), forget_at: None };
+    }
+    let window = s.window_ms();
+    let (akey, _) = address_keys(address).remove(0);
+    let mut addr: AddressState = load(entries, &akey);
+    if let Some(w) = addr.checks.wait(now, window, s.limits.verifies_per_ip) {
+        return limited(w, format!("too many codes were checked from this address: at most {} per {} s", s.limits.verifies_per_ip, s.limits.window_seconds));
+    }
+    let mine = live.checks.get(&akey).copied().unwrap_or(0);
+    if mine >= s.limits.max_checks || live.total >= s.limits.max_checks_per_code {
+        return GuardDecision { answer: checked(false, Some(VerifyReason::TooManyAttempts), None), writes: GuardWrites::default(), forget_at: None };
+    }
+    // A code that is not 4 to 10 digits cannot be any code: wrong, and not a check.
+    if !is_code(code) {
+        return GuardDecision { answer: checked(false, Some(VerifyReason::Mismatch), None), writes: GuardWrites::default(), forget_at: None };
+    }
+    live.checks.insert(akey.clone(), mine + 1);
+    live.total += 1;
+    let salt = unhex(&live.salt).unwrap_or_default();
+    let given = hex(&code_hash(&s.secret, &salt, &to, code));
+    let valid = secret_eq(&given, &live.hash);
+    let assertion = valid.then(|| {
+        live.spent = true;
+        sign_assertion(&s.secret, &to, now, &bytes::<16>(rng))
+    });
+    let forget_at = Some(live.expires_at.max(now + window));
+    addr.checks.prune(now, window);
+    addr.sends.retain(|(t, _)| t + window > now);
+    addr.checks.0.push(now);
+    let mut writes = GuardWrites::default();
+    writes.0.insert(nkey, Some(to_json(&number)));
+    writes.0.insert(akey, Some(to_json(&addr)));
+    let reason = if valid { None } else { Some(VerifyReason::Mismatch) };
+    GuardDecision { answer: checked(valid, reason, assertion), writes, forget_at }
+}
+
+fn decide_refund(to: &str, id: &str, entries: &GuardEntries, now: u64) -> GuardDecision {
+    let nkey = number_key(&canonical(to));
+    let mut number: NumberState = load(entries, &nkey);
+    let before = number.sends.len();
+    number.sends.retain(|(_, i)| i != id);
+    let mut writes = GuardWrites::default();
+    if number.sends.len() != before {
+        let mut country = None;
+        if number.code.as_ref().is_some_and(|c| c.id == id) {
+            country = number.code.take().and_then(|c| c.country);
+        }
+        writes.0.insert(nkey, Some(to_json(&number)));
+        let global: Hourly = load(entries, "g");
+        writes.0.insert("g".into(), Some(to_json(&global.add(now, -1))));
+        if let Some(c) = country {
+            let k = format!("c:{c}");
+            let hourly: Hourly = load(entries, &k);
+            writes.0.insert(k, Some(to_json(&hourly.add(now, -1))));
+        }
+        // The address entries are refunded by the id they recorded.
+        for (k, v) in entries.iter().filter(|(k, _)| k.starts_with("a:")) {
+            let Some(mut st) = v.as_deref().and_then(|t| from_json::<AddressState>(t).ok()) else { continue };
+            let before = st.sends.len();
+            st.sends.retain(|(_, i)| i != id);
+            if st.sends.len() != before {
+                writes.0.insert(k.clone(), Some(to_json(&st)));
+            }
+        }
+    }
+    GuardDecision { answer: GuardAnswer::Refunded, writes, forget_at: None }
+}
+
+/// A [`Random`] from 32 seed bytes (from `crypto.getRandomValues`): SHA-256
+/// of the seed and a counter, block after block.
+pub struct SeededRandom {
+    seed: [u8; 32],
+    counter: core::cell::Cell<u64>,
+}
+
+impl SeededRandom {
+    /// A generator expanding `seed`.
+    pub fn new(seed: [u8; 32]) -> Self {
+        SeededRandom { seed, counter: core::cell::Cell::new(0) }
+    }
+}
+
+impl Random for SeededRandom {
+    fn fill(&self, buf: &mut [u8]) {
+        for chunk in buf.chunks_mut(32) {
+            let n = self.counter.get();
+            self.counter.set(n + 1);
+            let block = Sha256::new().chain_update(self.seed).chain_update(n.to_be_bytes()).finalize();
+            chunk.copy_from_slice(&block[..chunk.len()]);
+        }
+    }
+}
+
+/// What the worker knows of an OTP request besides its body.
+#[derive(Debug, Clone, Default)]
+pub struct OtpCaller<'a> {
+    /// `CF-Connecting-IP`.
+    pub address: &'a str,
+    /// Whether it carries `Authorization: Bearer EDGETEXT_API_TOKEN`: a
+    /// server speaking for its user, whose `clientAddress` is believed.
+    pub trusted: bool,
+}
+
+/// Reads an OTP route's request (`body`: the bytes read, at most
+/// [`OTP_MAX_BODY`]) into a [`GuardRequest`], or the 4xx answer. A verify
+/// from a trusted caller is counted for its `clientAddress`; otherwise
+/// `clientAddress` is ignored.
+pub fn otp_request(action: OtpAction, body: &[u8], caller: &OtpCaller<'_>) -> Result<GuardRequest, OtpResponse> {
+    let bad = |m: String| OtpResponse::error(400, "invalid_input", m, None);
+    if body.len() > OTP_MAX_BODY {
+        return Err(OtpResponse::too_large());
+    }
+    let text = core::str::from_utf8(body).map_err(|_| bad("the body must be UTF-8 JSON".into()))?;
+    let too_long = |to: &str| if to.chars().count() > 64 { Err(bad("to must be at most 64 characters".into())) } else { Ok(()) };
+    // serde-wasm-bindgen does not apply deny_unknown_fields: the keys are checked here.
+    let fields: BTreeMap<String, serde::de::IgnoredAny> = from_json(text).map_err(|_| bad("the body must be a JSON object".into()))?;
+    let known: &[&str] = if action == OtpAction::Send { &["to", "serviceName"] } else { &["to", "code", "clientAddress"] };
+    if let Some(k) = fields.keys().find(|k| !known.contains(&k.as_str())) {
+        return Err(bad(format!("{k} is not a field here (use {})", known.join(", "))));
+    }
+    let phone = |to: &str| crate::phone::normalize_phone(to, None).map_err(|e| OtpResponse::error(400, e.code.as_str(), e.message, None));
+    match action {
+        OtpAction::Send => {
+            let b: OtpSendRequest = from_json(text).map_err(|e| bad(format!("the body must be {{ \"to\": \"+…\" }}: {e}")))?;
+            if b.service_name.is_some_and(|n| n.chars().count() > 100) {
+                return Err(bad("serviceName must be at most 100 characters".into()));
+            }
+            too_long(&b.to)?;
+            Ok(GuardRequest::Send { to: phone(&b.to)?, address: caller.address.to_owned() })
+        }
+        OtpAction::Verify => {
+            let b: OtpVerifyRequest = from_json(text).map_err(|e| bad(format!("the body must be {{ \"to\", \"code\" }}: {e}")))?;
+            let address = match b.client_address {
+                Some(a) if caller.trusted => a,
+                _ => caller.address.to_owned(),
+            };
+            too_long(&b.to)?;
+            if b.code.len() > 32 {
+                return Err(bad("code must be at most 32 characters".into()));
+            }
+            Ok(GuardRequest::Verify { to: phone(&b.to)?, code: b.code.trim().to_owned(), address })
+        }
+    }
+}
+
+/// The answer for a guard decision other than a send to make.
+pub fn otp_answer(answer: &GuardAnswer) -> OtpResponse {
+    match answer {
+        GuardAnswer::Checked { valid, reason, assertion } => OtpResponse {
+            status: 200,
+            body: OtpBody::Checked { ok: true, valid: *valid, reason: reason.clone(), assertion: assertion.clone() },
+            retry_after: None,
+        },
+        GuardAnswer::Refused(r) => OtpResponse::error(r.status, r.error, r.message.clone(), r.retry_after),
+        GuardAnswer::Refunded | GuardAnswer::Send { .. } => OtpResponse::error(500, "internal", "not an answer", None),
+    }
+}
+
+/// The answer after the provider was asked to send a code: `error` is the
+/// `EdgetextError` code of a failure (`None` on success). Also says whether
+/// the send must be refunded: only when the provider certainly did not take
+/// the message (never after `outcome_unknown` or `timeout`). `message` must
+/// already be free of secrets; the code is removed from it here.
+pub fn otp_after_send(sent: &GuardAnswer, provider: &str, error: Option<ErrorCode>, message: &str) -> (OtpResponse, bool) {
+    let GuardAnswer::Send { to, code: sent_code, expires_at, .. } = sent else {
+        return (otp_answer(sent), false);
+    };
+    let Some(code) = error else {
+        let body = OtpBody::Sent { ok: true, to: to.clone(), provider: provider.into(), expires_at: crate::iso8601(*expires_at) };
+        return (OtpResponse { status: 200, body, retry_after: None }, false);
+    };
+    use ErrorCode::*;
+    let message = message.replace(sent_code.as_str(), "[redacted]");
+    let refund = code.certainly_not_taken();
+    let answer = match code {
+        InvalidPhone | InvalidInput => OtpResponse::error(400, code.as_str(), message, None),
+        InvalidConfig | Unsupported => OtpResponse::error(503, "otp_not_configured", message, None),
+        _ => OtpResponse::error(502, code.as_str(), message, None),
+    };
+    (answer, refund)
+}
+
+/// The default limits (`OTP_DEFAULTS`).
+pub fn guard_defaults() -> GuardLimits {
+    let secret = "x".repeat(crate::client::MIN_OTP_SECRET_BYTES);
+    GuardSettings::from_env(|k| (k == "OTP_SECRET").then(|| secret.clone())).expect("the defaults are valid").limits
+}
+
+/// When a stored entry can be forgotten (ms): a number's once its sends
+/// have left the window and its code has expired; an address's once its
+/// sends and checks have left the window; an hourly counter at the end of its
+/// hour. `None` for a key the guard does not write (left alone).
+pub fn guard_forget_at(settings: &GuardSettings, key: &str, value: &str) -> Option<u64> {
+    let window = settings.window_ms();
+    if key.starts_with("n:") {
+        let n: NumberState = from_json(value).unwrap_or_default();
+        let sends = n.sends.iter().map(|(t, _)| t + window).max().unwrap_or(0);
+        let code = n.code.map_or(0, |c| c.expires_at);
+        Some(sends.max(code))
+    } else if key.starts_with("a:") {
+        let a: AddressState = from_json(value).unwrap_or_default();
+        let last = a.sends.iter().map(|(t, _)| *t).chain(a.checks.0.iter().copied()).max().unwrap_or(0);
+        Some(last + window)
+    } else if key == "g" || key.starts_with("c:") {
+        let h: Hourly = from_json(value).unwrap_or_default();
+        Some((h.hour + 1) * HOUR_MS)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,26 @@
+//! Klink CX on the wire: a send to a contact.
+
+use crate::common::*;
+use crate::KLINK;
+use edgetext::ErrorCode;
+
+#[test]
+fn klink_send_on_the_wire() {
+    let (c, fake) = client(KLINK, vec![ok(200, &fixture("klink/send.response.json"))]);
+    let r = run(c.send(r#"{"contactId":"81D8F399-E4D3-4FD4-A8EC-61BB3C3DC8C4","text":"It is your message."}"#)).unwrap();
+    let req = &fake.requests()[0];
+    assert_eq!(req.url, "https://apigw.klinkcx.com/api/v1/messages/send");
+    assert_eq!(req.header("authorization"), Some("Bearer kpt_secret"));
+    assert_eq!(req.body.as_deref(), Some(fixture("klink/send.request.json").as_str()));
+    assert_eq!(r.id.as_deref(), Some("0b01ac59-81b4-436f-9b36-8ad40e0761f7"));
+    assert_eq!((r.status.as_str(), r.to.as_str()), ("sent", "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4"));
+
+    let (c, fake) = client(KLINK, vec![]);
+    for msg in [r#"{"to":"+12125551212","text":"x"}"#, r#"{"contactId":"nope","text":"x"}"#, r#"{"contactId":"81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4","text":"x","messageType":"Te xt"}"#] {
+        assert_eq!(run(c.send(msg)).unwrap_err().code, ErrorCode::InvalidInput, "{msg}");
+    }
+    assert!(fake.requests().is_empty());
+    let (c, _) = client(KLINK, vec![ok(200, r#"{"status":400,"message":"contact not found"}"#)]);
+    let e = run(c.send(r#"{"contactId":"81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4","text":"x"}"#)).unwrap_err();
+    assert_eq!((e.code, e.provider_message.as_deref()), (ErrorCode::ProviderRejected, Some("contact not found")));
+}
