@@ -7,7 +7,8 @@
 // worker typed ExportedHandler<Env>, and arethetypeswrong on the tarball.
 //   node tests/runtimes/run.mjs [--verbose] [--only=NAME,NAME]
 // Prints one line per target and the size of what each bundler emitted.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -211,36 +212,162 @@ const VERCEL_EDGE_PLATFORM = `
   WebAssembly.instantiate = async (source, imports) => (source instanceof Compiled ? instantiate(source, imports) : refuse());
 `;
 
-async function edgeRuntime() {
-  // As Vercel builds an Edge function: one script, conditions edge-light and worker.
+/**
+ * tests/runtimes/app/edge.mjs bundled as an edge platform builds a function:
+ * one script, conditions edge-light and worker, and each `.wasm?module` import
+ * made `export default <global>`, the global named by `globalName(bytes, i)`.
+ * Returns the script and [{ name, bytes }] of the wasm files it imports.
+ */
+async function bundleEdge(outName, globalName, label) {
   const { build } = await import("esbuild");
-  const out = join(project, "dist-edge");
-  const wasmFiles = [];
-  const vercelWasm = {
-    name: "vercel-wasm-module",
+  const out = join(project, outName);
+  const wasm = [];
+  const wasmModule = {
+    name: "wasm-module",
     setup(b) {
       b.onResolve({ filter: /\.wasm\?module$/ }, (args) => ({ path: join(args.resolveDir, args.path.replace(/\?module$/, "")), namespace: "wasm-module" }));
       b.onLoad({ filter: /.*/, namespace: "wasm-module" }, (args) => {
-        wasmFiles.push(args.path);
-        cpSync(args.path, join(out, `binding-${wasmFiles.length - 1}.wasm`));
-        return { contents: `export default globalThis.__wasm_${wasmFiles.length - 1};`, loader: "js" };
+        const bytes = readFileSync(args.path);
+        const name = globalName(bytes, wasm.length);
+        wasm.push({ name, bytes });
+        cpSync(args.path, join(out, `${name}.wasm`));
+        return { contents: `export default globalThis.${name};`, loader: "js" };
       });
     },
   };
   mkdirSync(out, { recursive: true });
   await build({
     entryPoints: [join(project, "edge.mjs")], bundle: true, format: "iife", conditions: ["edge-light", "worker"],
-    outfile: join(out, "edge.js"), logLevel: "error", plugins: [vercelWasm],
+    outfile: join(out, "edge.js"), logLevel: "error", plugins: [wasmModule],
   });
-  measure("esbuild as Vercel Edge (edge-light, .wasm?module)", out);
-  const { EdgeRuntime } = await import("edge-runtime");
-  const runtime = new EdgeRuntime({ extend: (context) => Object.assign(context, { __wasmBytes: wasmFiles.map((f) => readFileSync(f)) }) });
-  runtime.evaluate(VERCEL_EDGE_PLATFORM);
-  runtime.evaluate(readFileSync(join(out, "edge.js"), "utf8"));
+  measure(label, out);
+  return { script: readFileSync(join(out, "edge.js"), "utf8"), wasm };
+}
+
+/** Asks the edge function in `runtime` for its smoke results. */
+async function edgeSmoke(runtime) {
   const res = await runtime.dispatchFetch(`http://edge.test/?emulator=${encodeURIComponent(emulator.url)}`);
   await res.waitUntil();
-  if (res.status !== 200) throw new Error(`edge-runtime answered ${res.status}`);
+  if (res.status !== 200) throw new Error(`edge-runtime answered ${res.status}: ${await res.text()}`);
   return res.json();
+}
+
+async function vercelEdge() {
+  const { script, wasm } = await bundleEdge("dist-edge", (_, i) => `__wasm_${i}`, "esbuild as Vercel Edge (edge-light, .wasm?module)");
+  const { EdgeRuntime } = await import("edge-runtime");
+  const runtime = new EdgeRuntime({ extend: (context) => Object.assign(context, { __wasmBytes: wasm.map((w) => w.bytes) }) });
+  runtime.evaluate(VERCEL_EDGE_PLATFORM);
+  runtime.evaluate(script);
+  return edgeSmoke(runtime);
+}
+
+// Next.js runs `runtime = "edge"` code (next dev, next start) in edge-runtime
+// (packages/next/src/server/web/sandbox/context.ts): its loader makes each
+// `.wasm?module` import a global `wasm_<sha1 of the bytes>`, and loadWasm
+// compiles those files with the server's own WebAssembly.compile, outside the
+// sandbox's realm, then `Object.assign(context, wasm)` in `extend`. So the
+// module is a WebAssembly.Module of another realm: not `instanceof` the
+// sandbox's WebAssembly.Module.
+async function nextEdgeSandbox() {
+  const sha1 = (bytes) => createHash("sha1").update(bytes).digest("hex");
+  const { script, wasm } = await bundleEdge("dist-next-edge", (bytes) => `wasm_${sha1(bytes)}`, "esbuild as Next.js edge (edge-light, .wasm?module)");
+  const compiled = Object.fromEntries(await Promise.all(wasm.map(async ({ name, bytes }) => [name, await WebAssembly.compile(bytes)])));
+  const { EdgeRuntime } = await import("edge-runtime");
+  const runtime = new EdgeRuntime({ extend: (context) => Object.assign(context, compiled) });
+  const results = [];
+  const foreign = wasm.map(({ name }) => runtime.evaluate(`${name} instanceof WebAssembly.Module`));
+  results.push(foreign.length > 0 && foreign.every((f) => f === false)
+    ? { name: "the injected module is another realm's", ok: true }
+    : { name: "the injected module is another realm's", ok: false, error: `instanceof in the sandbox: ${JSON.stringify(foreign)}` });
+  runtime.evaluate(script);
+  return [...results, ...(await edgeSmoke(runtime))];
+}
+
+/**
+ * A package-lock.json for the given dev dependencies of this repository and
+ * everything they need, cut from its own lock: `npm ci --offline` then
+ * installs the very versions `npm ci` put in npm's cache here.
+ */
+function lockFor(names) {
+  const { packages } = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8"));
+  const registry = "https://registry.npmjs.org/";
+  const wanted = {};
+  const resolve = (from, name) => {
+    for (let base = from; ; base = base.includes("/node_modules/") ? base.slice(0, base.lastIndexOf("/node_modules/")) : "") {
+      const path = `${base ? `${base}/` : ""}node_modules/${name}`;
+      if (packages[path]) return path;
+      if (base === "") return null;
+    }
+  };
+  const visit = (path) => {
+    if (wanted[path]) return;
+    const entry = packages[path];
+    // This lock names no tarball URLs (npm's omit-lockfile-registry-resolved);
+    // with one, npm ci reads the tarball from its cache by integrity and asks
+    // the registry for nothing.
+    const name = path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length);
+    wanted[path] = { resolved: `${registry}${name}/-/${name.split("/").pop()}-${entry.version}.tgz`, ...entry };
+    const optionalPeers = Object.keys(entry.peerDependenciesMeta ?? {});
+    const peers = Object.keys(entry.peerDependencies ?? {}).filter((n) => !optionalPeers.includes(n));
+    for (const dep of [...Object.keys(entry.dependencies ?? {}), ...Object.keys(entry.optionalDependencies ?? {}), ...peers]) {
+      const found = resolve(path, dep);
+      if (found) visit(found);
+      else if (!entry.optionalDependencies?.[dep]) throw new Error(`package-lock.json: ${path} needs ${dep}, which it does not hold`);
+    }
+  };
+  const devDependencies = {};
+  for (const name of names) {
+    devDependencies[name] = packages[`node_modules/${name}`].version;
+    visit(`node_modules/${name}`);
+  }
+  return {
+    devDependencies,
+    lock: { name: "my-next-app", lockfileVersion: 3, requires: true, packages: { "": { name: "my-next-app", devDependencies }, ...wanted } },
+  };
+}
+
+/** Starts `node <args>` in `cwd` and resolves once it printed `ready` (a RegExp); `stop()` ends it and its children. */
+function startServer(args, cwd, ready, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn("node", args, { cwd, detached: true, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const stop = () => { try { process.kill(-child.pid, "SIGTERM"); } catch { /* already gone */ } };
+    const timer = setTimeout(() => { stop(); reject(new Error(`no ${ready} within 60 s:\n${output}`)); }, 60_000);
+    const read = (chunk) => {
+      output += chunk;
+      const m = output.match(ready);
+      if (m) { clearTimeout(timer); resolve({ match: m, stop }); }
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
+    child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`exited with ${code}:\n${output}`)); });
+  });
+}
+
+// A real Next.js app router project whose route has `runtime = "edge"`:
+// next build (which already runs the route to collect its configuration) and
+// next start, which serves it from edge-runtime with the wasm compiled
+// outside the sandbox; the route answers the smoke results.
+async function nextApp() {
+  const dir = join(work, "next-app");
+  cpSync(join(here, "next-app"), dir, { recursive: true });
+  cpSync(join(here, "smoke.mjs"), join(dir, "smoke.mjs"));
+  const { devDependencies, lock } = lockFor(["next", "react", "react-dom"]);
+  writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: "my-next-app", private: true, devDependencies }, null, 2)}\n`);
+  writeFileSync(join(dir, "package-lock.json"), `${JSON.stringify(lock, null, 2)}\n`);
+  const npmFlags = ["--offline", "--no-audit", "--no-fund", "--loglevel=error"];
+  await exec("npm", ["ci", ...npmFlags], { cwd: dir });
+  await exec("npm", ["install", join(work, tarball), ...npmFlags], { cwd: dir });
+  const env = { NEXT_TELEMETRY_DISABLED: "1" };
+  await exec("node", ["node_modules/next/dist/bin/next", "build"], { cwd: dir, env, timeout: 300_000 });
+  const server = await startServer(["node_modules/next/dist/bin/next", "start", "-p", "0", "-H", "127.0.0.1"], dir, /http:\/\/127\.0\.0\.1:(\d+)/, env);
+  try {
+    const res = await fetch(`http://127.0.0.1:${server.match[1]}/smoke?emulator=${encodeURIComponent(emulator.url)}`);
+    if (res.status !== 200) throw new Error(`next start answered ${res.status}: ${await res.text()}`);
+    return await res.json();
+  } finally {
+    server.stop();
+  }
 }
 
 async function workerd() {
@@ -323,7 +450,9 @@ const targets = {
   "esbuild node esm, run elsewhere": esbuildNode("app.mjs", "esm", "esbuild node esm"),
   "esbuild node cjs (import), run elsewhere": esbuildNode("app.mjs", "cjs", "esbuild node cjs import"),
   "esbuild node cjs (require), run elsewhere": esbuildNode("app.cjs", "cjs", "esbuild node cjs require"),
-  "vercel edge-runtime": edgeRuntime,
+  "vercel edge-runtime": vercelEdge,
+  "next.js edge sandbox (module from another realm)": nextEdgeSandbox,
+  "next.js build and start (edge route)": nextApp,
   "workerd (wrangler, miniflare)": workerd,
   "types": types,
   "arethetypeswrong": attw,
