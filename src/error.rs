@@ -44,6 +44,9 @@ pub enum ErrorCode {
     /// A verification assertion that does not hold: tampered, expired, for
     /// another number or signed with another secret (`invalid_assertion`).
     InvalidAssertion,
+    /// The package's WebAssembly file could not be fetched, so nothing can
+    /// run; thrown by the JavaScript entry that loads it (`wasm_unavailable`).
+    WasmUnavailable,
 }
 
 impl ErrorCode {
@@ -64,6 +67,7 @@ impl ErrorCode {
             ErrorCode::CountryNotAllowed => "country_not_allowed",
             ErrorCode::NumberNotAllowed => "number_not_allowed",
             ErrorCode::InvalidAssertion => "invalid_assertion",
+            ErrorCode::WasmUnavailable => "wasm_unavailable",
         }
     }
 
@@ -73,7 +77,7 @@ impl ErrorCode {
         [
             InvalidConfig, InvalidInput, InvalidPhone, Unauthorized, RateLimited, ProviderRejected,
             ProviderUnavailable, OutcomeUnknown, Network, Timeout, Unsupported, CountryNotAllowed,
-            NumberNotAllowed, InvalidAssertion,
+            NumberNotAllowed, InvalidAssertion, WasmUnavailable,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)

@@ -21,7 +21,7 @@ use std::rc::Rc;
 /// `invalid_config`) or a policy of the caller's worker
 /// (`country_not_allowed`, `number_not_allowed`): another provider would
 /// not make them right, and would bypass the policy. (`invalid_assertion`
-/// is never a send's.)
+/// and `wasm_unavailable` are never a send's.)
 pub fn may_fail_over(code: ErrorCode) -> bool {
     match code {
         ErrorCode::Unauthorized
@@ -37,7 +37,8 @@ pub fn may_fail_over(code: ErrorCode) -> bool {
         | ErrorCode::InvalidConfig
         | ErrorCode::CountryNotAllowed
         | ErrorCode::NumberNotAllowed
-        | ErrorCode::InvalidAssertion => false,
+        | ErrorCode::InvalidAssertion
+        | ErrorCode::WasmUnavailable => false,
     }
 }
 

@@ -3,8 +3,11 @@
 // outside this repository, the user's program run, bundled, or bundled and
 // run from another folder, and tests/runtimes/smoke.mjs doing import,
 // segments, a send through the provider emulator (one, shared) and an
-// invalid_config error. Plus tsc --strict over every README example and a
-// worker typed ExportedHandler<Env>, and arethetypeswrong on the tarball.
+// invalid_config error. Also Deno through `npm:edgetext` from a registry on
+// 127.0.0.1, the Vite dev server, Next.js's edge sandbox and a real Next.js
+// build of an edge route, and the error a page gets when the .wasm cannot be
+// fetched. Plus tsc --strict over every README example and a worker typed
+// ExportedHandler<Env>, and arethetypeswrong on the tarball.
 //   node tests/runtimes/run.mjs [--verbose] [--only=NAME,NAME]
 // Prints one line per target and the size of what each bundler emitted.
 import { execFile, spawn } from "node:child_process";
@@ -104,22 +107,35 @@ const browser = () => (browserPromise ??= import("playwright-core").then(({ chro
   chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS })));
 
 const MIME = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm" };
-/** Serves `dir` over HTTP, opens its index.html in headless Chromium and returns the page's window.__results. */
-async function runPage(dir, target) {
+/**
+ * Serves `dir` over HTTP, opens its index.html in headless Chromium and returns the page's window.__results.
+ * `spa`: a path with no file behind it gets index.html (200), as a single-page app's server or a dev server answers.
+ */
+async function runPage(dir, target, { spa = false } = {}) {
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
-    const file = join(dir, path === "/" ? "index.html" : path);
+    let file = join(dir, path === "/" ? "index.html" : path);
+    if (spa && file.startsWith(dir) && !existsSync(file)) file = join(dir, "index.html");
     if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) return res.writeHead(404).end();
     res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    return await openPage(`http://127.0.0.1:${server.address().port}/`, target);
+  } finally {
+    server.close();
+  }
+}
+
+/** Opens `url` (with ?target and ?emulator) in headless Chromium and returns the page's window.__results. */
+async function openPage(url, target) {
   const page = await (await browser()).newPage();
   const errors = [];
   page.on("pageerror", (err) => errors.push(String(err)));
   page.on("console", (msg) => msg.type() === "error" && errors.push(msg.text()));
   try {
     const query = new URLSearchParams({ target, emulator: emulator.url });
-    await page.goto(`http://127.0.0.1:${server.address().port}/?${query}`);
+    await page.goto(`${url}?${query}`);
     try {
       await page.waitForFunction(() => window.__results, null, { timeout: 60_000 });
     } catch {
@@ -128,7 +144,6 @@ async function runPage(dir, target) {
     return await page.evaluate(() => window.__results);
   } finally {
     await page.close();
-    server.close();
   }
 }
 
@@ -146,6 +161,59 @@ async function deno(netDenied) {
   return lastJson(await exec(bin("deno"), args, { cwd: project, env: { DENO_DIR: join(work, "deno-cache") } }));
 }
 
+/**
+ * An npm registry on 127.0.0.1 that holds one package, the packed tarball:
+ * its packument (as registry.npmjs.org answers it) and the tarball itself.
+ */
+async function tarballRegistry(tarballPath) {
+  const bytes = readFileSync(tarballPath);
+  const manifest = JSON.parse(readFileSync(join(root, "pkg", "package.json"), "utf8"));
+  const file = `${manifest.name}-${manifest.version}.tgz`;
+  const requests = [];
+  const server = createServer((req, res) => {
+    requests.push(req.url);
+    const base = `http://127.0.0.1:${server.address().port}`;
+    if (req.url === `/${manifest.name}`) {
+      const integrity = `sha512-${createHash("sha512").update(bytes).digest("base64")}`;
+      const shasum = createHash("sha1").update(bytes).digest("hex");
+      const version = { ...manifest, dist: { tarball: `${base}/${manifest.name}/-/${file}`, integrity, shasum } };
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({
+        name: manifest.name, "dist-tags": { latest: manifest.version }, versions: { [manifest.version]: version },
+      }));
+    } else if (req.url === `/${manifest.name}/-/${file}`) {
+      res.writeHead(200, { "content-type": "application/octet-stream" }).end(bytes);
+    } else {
+      res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/`, requests, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+async function denoNpm() {
+  // `import ... from "npm:edgetext"` in a folder with no package.json and no
+  // node_modules: Deno fetches the package from the registry
+  // (NPM_CONFIG_REGISTRY, here one on 127.0.0.1 holding only the tarball)
+  // into its own cache, as it does from registry.npmjs.org.
+  const dir = elsewhere("deno-npm", join(project, "smoke.mjs"));
+  writeFileSync(join(dir, "app.mjs"), readFileSync(join(project, "app.mjs"), "utf8").replace('from "edgetext";', 'from "npm:edgetext";'));
+  const registry = await tarballRegistry(join(work, tarball));
+  try {
+    const args = ["run", `--allow-net=127.0.0.1:${emulatorPort}`, "app.mjs", "deno npm:", emulator.url];
+    const env = { DENO_DIR: join(work, "deno-npm-cache"), NPM_CONFIG_REGISTRY: registry.url };
+    const results = lastJson(await exec(bin("deno"), args, { cwd: dir, env }));
+    const fetched = registry.requests.some((u) => u.endsWith(".tgz"));
+    const installed = existsSync(join(dir, "node_modules"));
+    return [
+      ...results,
+      fetched ? { name: "the tarball came from the registry", ok: true } : { name: "the tarball came from the registry", ok: false, error: `requests: ${registry.requests}` },
+      installed ? { name: "no node_modules written", ok: false, error: `deno wrote ${join(dir, "node_modules")}` } : { name: "no node_modules written", ok: true },
+    ];
+  } finally {
+    await registry.close();
+  }
+}
+
 async function bunBuild() {
   const out = join(project, "dist-bun");
   await exec(bin("bun"), ["build", "app.mjs", "--target=bun", `--outdir=${out}`], { cwd: project });
@@ -156,15 +224,35 @@ async function bunBuild() {
   return lastJson(await exec(bin("bun"), ["app.js", "bun build", emulator.url], { cwd: dir }));
 }
 
-async function vite() {
-  const dir = join(project, "vite-app");
+/** A Vite project in the user's project: index.html loading page.mjs. */
+function viteProject(name) {
+  const dir = join(project, name);
   mkdirSync(dir, { recursive: true });
   cpSync(join(project, "page.mjs"), join(dir, "page.mjs"));
   cpSync(join(project, "smoke.mjs"), join(dir, "smoke.mjs"));
   writeFileSync(join(dir, "index.html"), html("./page.mjs"));
+  return dir;
+}
+
+async function vite() {
+  const dir = viteProject("vite-app");
   await exec(bin("vite"), ["build", "--logLevel", "error"], { cwd: dir });
   measure("vite build", join(dir, "dist"));
   return runPage(join(dir, "dist"), "vite");
+}
+
+async function viteDev() {
+  // The dev server (no build): Vite pre-bundles edgetext into node_modules/.vite
+  // and serves the page's modules one by one.
+  const dir = viteProject("vite-dev");
+  const { createServer: createViteServer } = await import("vite");
+  const server = await createViteServer({ root: dir, configFile: false, logLevel: "error", server: { host: "127.0.0.1", port: 0 } });
+  await server.listen();
+  try {
+    return await openPage(server.resolvedUrls.local[0], "vite dev");
+  } finally {
+    await server.close();
+  }
 }
 
 async function webpack() {
@@ -184,6 +272,27 @@ async function esbuildBrowser() {
   writeFileSync(join(out, "index.html"), html("page-inline.js"));
   measure("esbuild (browser, edgetext/inline)", out);
   return runPage(out, "esbuild browser");
+}
+
+async function esbuildBrowserNoAsset() {
+  // `import "edgetext"` (a dynamic import, so that the page sees the failure):
+  // the bundle's `new URL("./web/edgetext_bg.wasm", import.meta.url)` has no file behind it.
+  const out = join(project, "dist-esbuild-browser-no-asset");
+  await exec(bin("esbuild"), ["page-no-wasm-asset.mjs", "--bundle", "--format=esm", "--splitting", `--outdir=${out}`, "--log-level=error"], { cwd: project });
+  writeFileSync(join(out, "index.html"), html("page-no-wasm-asset.js"));
+  const notFound = await runPage(out, "404");
+  const spa = await runPage(out, "html", { spa: true });
+  return [...notFound.map((r) => ({ ...r, name: `404: ${r.name}` })), ...spa.map((r) => ({ ...r, name: `index.html for every path: ${r.name}` }))];
+}
+
+async function webNoWasm() {
+  // The package's files served as they are but for the .wasm.
+  const dir = join(project, "web-no-wasm");
+  cpSync(join(project, "node_modules", "edgetext"), join(dir, "edgetext"), { recursive: true });
+  rmSync(join(dir, "edgetext", "web", "edgetext_bg.wasm"));
+  for (const f of ["page-web-no-wasm.mjs", "no-wasm-checks.mjs"]) cpSync(join(project, f), join(dir, f));
+  writeFileSync(join(dir, "index.html"), html("page-web-no-wasm.mjs"));
+  return runPage(dir, "web, no wasm");
 }
 
 /** esbuild --platform=node with edgetext bundled in, run by node from a folder with nothing else. */
@@ -441,12 +550,16 @@ const targets = {
   "node require": node("app.cjs", "node require"),
   "deno, no flags": () => deno(true),
   "deno --allow-net=127.0.0.1": () => deno(false),
+  "deno, npm:edgetext from a registry": denoNpm,
   "bun run": async () => lastJson(await exec(bin("bun"), ["app.mjs", "bun run", emulator.url], { cwd: project })),
   "bun require": async () => lastJson(await exec(bin("bun"), ["app.cjs", "bun require", emulator.url], { cwd: project })),
   "bun build, run elsewhere": bunBuild,
   "vite build in chromium": vite,
+  "vite dev server in chromium": viteDev,
   "webpack in chromium": webpack,
   "esbuild browser in chromium": esbuildBrowser,
+  "esbuild browser, import \"edgetext\": the error names the fix": esbuildBrowserNoAsset,
+  "edgetext/web, the .wasm not served: the error names the fix": webNoWasm,
   "esbuild node esm, run elsewhere": esbuildNode("app.mjs", "esm", "esbuild node esm"),
   "esbuild node cjs (import), run elsewhere": esbuildNode("app.mjs", "cjs", "esbuild node cjs import"),
   "esbuild node cjs (require), run elsewhere": esbuildNode("app.cjs", "cjs", "esbuild node cjs require"),
