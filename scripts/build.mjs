@@ -61,6 +61,22 @@ const webRel = relative(nodeDir, webDir);
 writeFileSync(glue, glueText.replace(wasmLine, `const wasmPath = require("path").join(__dirname, ${JSON.stringify(webRel)}, "${stem}_bg.wasm");`));
 rmSync(nodeWasm);
 
+// initSync of the web glue takes a compiled module only when it is
+// `instanceof` its own realm's WebAssembly.Module, and compiles anything else
+// as bytes. Next.js's edge sandbox hands the edge-light entry a module
+// compiled in the server's realm (its loadWasm), which then fails with
+// "Argument 0 must be a buffer source". A module is recognised by its brand
+// instead, which holds across realms; new WebAssembly.Instance accepts any
+// realm's module.
+const instanceofLine = "if (!(module instanceof WebAssembly.Module)) {";
+const brandLine = 'if (!(module instanceof WebAssembly.Module) && Object.prototype.toString.call(module) !== "[object WebAssembly.Module]") {';
+for (const { out_dir } of matrix.build.filter((b) => b.target === "web")) {
+  const webGlue = join(staged(out_dir), `${stem}.js`);
+  const text = readFileSync(webGlue, "utf8");
+  if (text.split(instanceofLine).length !== 2) throw new Error(`build: ${webGlue} no longer has the one line ${instanceofLine}`);
+  writeFileSync(webGlue, text.replace(instanceofLine, brandLine));
+}
+
 // inline.mjs (edgetext/inline) carries the web build's wasm as base64, for
 // the runtimes and bundles that cannot load a file next to the JS.
 const webWasm = readFileSync(join(webDir, `${stem}_bg.wasm`));

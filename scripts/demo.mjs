@@ -15,7 +15,7 @@ export const config = join(root, "worker", "demo", "wrangler.toml");
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
 // No Request.cf download: the demo runs offline.
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1", CI: "1" };
-const VENDOR_FILES = ["web.mjs", "web.d.ts", "api.mjs", "errors.mjs", "web"];
+const VENDOR_FILES = ["web.mjs", "web.d.ts", "api.mjs", "errors.mjs", "fetch-wasm.mjs", "web"];
 
 /** A TCP port free on 127.0.0.1 right now. */
 export function freePort() {

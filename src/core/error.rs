@@ -44,6 +44,9 @@ pub enum ErrorCode {
     /// A verification assertion that does not hold: tampered, expired, for
     /// another number or signed with another secret (`invalid_assertion`).
     InvalidAssertion,
+    /// The package's WebAssembly file could not be fetched, so nothing can
+    /// run; thrown by the JavaScript entry that loads it (`wasm_unavailable`).
+    WasmUnavailable,
 }
 
 impl ErrorCode {
@@ -64,6 +67,7 @@ impl ErrorCode {
             ErrorCode::CountryNotAllowed => "country_not_allowed",
             ErrorCode::NumberNotAllowed => "number_not_allowed",
             ErrorCode::InvalidAssertion => "invalid_assertion",
+            ErrorCode::WasmUnavailable => "wasm_unavailable",
         }
     }
 
@@ -95,7 +99,8 @@ impl ErrorCode {
             | ErrorCode::ProviderRejected
             | ErrorCode::ProviderUnavailable
             | ErrorCode::Network
-            | ErrorCode::RateLimited => true,
+            | ErrorCode::RateLimited
+            | ErrorCode::WasmUnavailable => true,
             ErrorCode::OutcomeUnknown
             | ErrorCode::Timeout
             | ErrorCode::CountryNotAllowed
@@ -107,13 +112,18 @@ impl ErrorCode {
     /// Whether the caller must change something before the call can
     /// succeed anywhere: its input (`invalid_input`), its configuration
     /// (`invalid_config`), the policy of its own worker
-    /// (`country_not_allowed`, `number_not_allowed`) or its assertion
-    /// (`invalid_assertion`). Another provider would not make these right,
+    /// (`country_not_allowed`, `number_not_allowed`), its assertion
+    /// (`invalid_assertion`) or its bundling (`wasm_unavailable`). Another provider would not make these right,
     /// and would bypass the policy.
     pub fn callers_fault(self) -> bool {
         matches!(
             self,
-            ErrorCode::InvalidInput | ErrorCode::InvalidConfig | ErrorCode::CountryNotAllowed | ErrorCode::NumberNotAllowed | ErrorCode::InvalidAssertion
+            ErrorCode::InvalidInput
+                | ErrorCode::InvalidConfig
+                | ErrorCode::CountryNotAllowed
+                | ErrorCode::NumberNotAllowed
+                | ErrorCode::InvalidAssertion
+                | ErrorCode::WasmUnavailable
         )
     }
 
@@ -123,7 +133,7 @@ impl ErrorCode {
         [
             InvalidConfig, InvalidInput, InvalidPhone, Unauthorized, RateLimited, ProviderRejected,
             ProviderUnavailable, OutcomeUnknown, Network, Timeout, Unsupported, CountryNotAllowed,
-            NumberNotAllowed, InvalidAssertion,
+            NumberNotAllowed, InvalidAssertion, WasmUnavailable,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)

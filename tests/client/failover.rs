@@ -16,7 +16,7 @@ const RELAY_OK: &str = r#"{"success":true,"message_id":"msg_7","status":"queued"
 const CONTACT: &str = "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4";
 
 /// Every code, with whether a send that failed with it may go to the next provider.
-const DECISIONS: [(&str, bool); 14] = [
+const DECISIONS: [(&str, bool); 15] = [
     ("invalid_config", false),
     ("invalid_input", false),
     ("invalid_phone", true),
@@ -31,6 +31,7 @@ const DECISIONS: [(&str, bool); 14] = [
     ("country_not_allowed", false),
     ("number_not_allowed", false),
     ("invalid_assertion", false),
+    ("wasm_unavailable", false),
 ];
 
 #[test]

@@ -1,26 +1,19 @@
 // The JavaScript examples of the READMEs as TypeScript modules for tsc --strict:
-// every ```js block and every <script type="module"> of an ```html block.
-// A block's import and export lines stay at the top level; the rest becomes
-// the body of an async function, where the free names the prose leaves to the
-// reader (request, env, body, code, sms, to, text, process, assertion, user) are declared with
-// the types a Worker gives them. The README is JavaScript: an unset variable
-// is the runtime's invalid_config, so process.env values are plain strings. A block that uses a package export it does not
-// import (a continuation of an earlier block) gets that import added.
+// every ```js block and every <script type="module"> of an ```html block,
+// each as pasted. A block's import and export lines stay at the top level;
+// the rest becomes the body of an async function (a module's top level with
+// top-level await, or a fetch handler's body). The only names declared are
+// the host's globals, typed as the host types them: Node's `process.env`
+// (a variable that is not set is undefined), a Worker's `env` (likewise: a
+// secret that is not set is undefined) and a fetch handler's `request`.
+// Everything else a block uses it imports or makes itself.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 
-const EXPORTS = ["Client", "EdgetextError", "segments", "normalizePhone", "verifyForwarded"];
-const FREE = {
-  request: "declare const request: Request;",
-  env: "declare const env: Record<string, string>;",
-  body: "declare const body: string;",
-  code: "declare const code: string;",
-  sms: 'declare const sms: import("edgetext").Client;',
-  to: "declare const to: string;",
-  text: "declare const text: string;",
-  process: "declare const process: { env: Record<string, string> };",
-  assertion: "declare const assertion: string;",
-  user: "declare const user: { phone: string };",
+const HOST = {
+  process: "declare const process: { env: Record<string, string | undefined> }; // Node's process.env",
+  env: "declare const env: Record<string, string | undefined>; // a Worker's env",
+  request: "declare const request: Request; // a fetch handler's request",
 };
 
 /** [{ file, source }] for the examples of the given README files. */
@@ -53,11 +46,8 @@ function toModule(script, origin) {
     while (!/["'][^"']+["'];?\s*(\/\/.*)?$/.test(statement) && i + 1 < lines.length) statement += `\n${lines[++i]}`;
     top.push(statement.trim());
   }
-  const imported = new Set(top.flatMap((s) => [...s.matchAll(/\b(\w+)\b/g)].map((w) => w[1])));
   const rest = body.join("\n");
-  const missing = EXPORTS.filter((name) => !imported.has(name) && new RegExp(`\\b${name}\\b`).test(rest));
-  if (missing.length) top.push(`import { ${missing.join(", ")} } from "edgetext";`);
-  const declared = Object.entries(FREE).filter(([name]) => new RegExp(`(?<![.\\w])${name}\\b`).test(rest)).map(([, d]) => d);
+  const declared = Object.entries(HOST).filter(([name]) => new RegExp(`(?<![.\\w])${name}\\b`).test(rest)).map(([, d]) => d);
   return [
     `// ${origin}`,
     ...top,

@@ -212,7 +212,7 @@ export type SendStatus = "queued" | "sent";
  * The string form ([`ErrorCode::as_str`]) is what JavaScript reads as
  * `error.code`; it never changes between releases.
  */
-export type ErrorCode = "invalid_config" | "invalid_input" | "invalid_phone" | "unauthorized" | "rate_limited" | "provider_rejected" | "provider_unavailable" | "outcome_unknown" | "network" | "timeout" | "unsupported" | "country_not_allowed" | "number_not_allowed" | "invalid_assertion";
+export type ErrorCode = "invalid_config" | "invalid_input" | "invalid_phone" | "unauthorized" | "rate_limited" | "provider_rejected" | "provider_unavailable" | "outcome_unknown" | "network" | "timeout" | "unsupported" | "country_not_allowed" | "number_not_allowed" | "invalid_assertion" | "wasm_unavailable";
 
 /**
  * An HTTP method the providers use.
