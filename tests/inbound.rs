@@ -4,6 +4,8 @@
 //! signatures (checked against the specification's own example).
 // Native suites: the wasm layer has its own, in src/wasm/tests.rs.
 #![cfg(not(target_arch = "wasm32"))]
+// The worker build's API: the client build (--no-default-features) has none of it.
+#![cfg(feature = "worker")]
 
 mod common;
 use common::fixture;

@@ -2,6 +2,8 @@
 //! method, CORS, body size, who is trusted, the settings, which client may
 //! send the codes, and the answer, refund and redaction after the provider.
 #![cfg(not(target_arch = "wasm32"))]
+// The worker build's API: the client build (--no-default-features) has none of it.
+#![cfg(feature = "worker")]
 
 use edgetext::{
     decide, otp_after_provider, otp_client_refusal, otp_client_unavailable, otp_cors, Decision, ErrorCode, GuardAnswer, GuardRequest, SendOutcome,
