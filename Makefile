@@ -22,6 +22,7 @@ build: setup
 test: build
 	@rm -f test-output/failed
 	@$(STEP) cargo-test cargo test || true
+	@$(STEP) cargo-test-client cargo test --no-default-features || true
 	@$(STEP) clippy cargo clippy --all-targets -- -D warnings || true
 	@$(STEP) clippy-wasm cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings || true
 	@$(STEP) clippy-client cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings || true

@@ -1,14 +1,16 @@
-"""Writes src/phone/numbering_ranges.tsv: the number-range metadata of Google's
+"""Writes src/phone/numbering_ranges.tsv: the number metadata of Google's
 libphonenumber (through its Python port, `pip install phonenumbers==9.0.33`)
-that src/phone/ranges.rs reads: per region, in each calling code's order (main
-region first), its leading digits, national prefix for parsing and transform
-rule, and per type the possible lengths and the national number pattern.
+that build.rs turns into matchers: per region, in each calling code's order
+(main region first), its leading digits, national prefix for parsing and
+transform rule, per type the possible lengths and the national number
+pattern, then the lengths of numbers that are only dialled locally.
 
 Generated, never edited by hand: python3 scripts/numbering-ranges.py
 Columns (tab-separated): region, calling code, leading digits, national prefix
 for parsing, transform rule, then general, premium_rate, toll_free,
 shared_cost, voip, personal_number, pager, uan, voicemail, fixed_line, mobile,
-each "<lengths>/<pattern>" (lengths comma-separated, may be empty) or "-".
+each "<lengths>/<pattern>" (lengths comma-separated, may be empty) or "-",
+then the local-only lengths (comma-separated, may be empty).
 """
 import os
 import re
@@ -32,6 +34,7 @@ for cc in sorted(p.COUNTRY_CODE_TO_REGION_CODE):
             continue
         rule = re.sub(r"\\(\d)", r"${\1}", m.national_prefix_transform_rule or "")
         cells = [region, str(cc), m.leading_digits or "", m.national_prefix_for_parsing or "", rule] + [desc(getattr(m, t)) for t in TYPES]
+        cells.append(",".join(str(n) for n in m.general_desc.possible_length_local_only))
         assert not any("\t" in c or "\n" in c for c in cells)
         rows.append("\t".join(cells) + "\n")
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "phone", "numbering_ranges.tsv")

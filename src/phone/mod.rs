@@ -6,7 +6,9 @@
 //!
 //! May import: `core`. Never a provider, the client or the worker.
 
+pub(crate) mod national;
 mod normalize;
+pub(crate) mod pattern;
 #[cfg(feature = "worker")]
 pub mod ranges;
 

@@ -1,15 +1,21 @@
 //! Phone numbers: E.164 normalisation, the 10-digit North American form and
-//! the country a number belongs to. Deliberately small in the client build: a
-//! compact table of common countries, no per-country number plans. The worker
-//! build (feature `worker`) answers [`country_of`] from libphonenumber's
-//! number ranges instead (`src/numbering.rs`).
+//! the country a number belongs to. Normalisation reads national prefixes
+//! with libphonenumber's rules in every build ([`super::national`]); the client
+//! build has no number plans otherwise: a compact table of common countries
+//! names a number's country. The worker build (feature `worker`) answers
+//! [`country_of`] from libphonenumber's number ranges instead
+//! ([`super::ranges`]).
 
+use super::national;
 use crate::{Error, Result};
 
 /// Countries `default_country` accepts: ISO 3166 alpha-2 code, calling code,
-/// then `/` and the national trunk prefix when there is one (dropped from
-/// national numbers). The calling codes are prefix-free, so the first match
-/// on an E.164 number is the longest. US and CA come first and share `1`.
+/// then `/` and the national trunk prefix when there is one. The calling
+/// codes are prefix-free, so the first match on an E.164 number is the
+/// longest. US and CA come first and share `1`. Each reads national prefixes
+/// as its calling code's main region does (CA as the US; the differential
+/// test's national forms check it), so the rules of [`national`] serve
+/// national numbers too.
 const COUNTRIES: &str = "US1/1 CA1/1 GB44/0 IE353/0 FR33/0 DE49/0 ES34 IT39 PT351 NL31/0 BE32/0 CH41/0 \
 AT43/0 SE46/0 NO47 DK45 FI358/0 PL48 CZ420 GR30 RO40/0 HU36/06 UA380/0 RU7/8 TR90/0 IL972/0 AE971/0 \
 SA966/0 EG20/0 ZA27/0 NG234/0 KE254/0 IN91/0 PK92/0 BD880/0 CN86/0 HK852 TW886/0 JP81/0 KR82/0 SG65 \
@@ -18,7 +24,7 @@ MY60/0 TH66/0 VN84/0 ID62/0 PH63/0 AU61/0 NZ64/0 MX52 BR55/0 AR54/0 CL56 CO57/0 
 /// The +1 area codes of Canada and of the other non-US members of the North
 /// American plan, each followed by its country, and a bitmap of the US ones
 /// (hex, bit `area - 200` counted from the last digit's lowest bit), as libphonenumber places them
-/// (printed by `tests/fixtures/numbering/nanp.py`, checked by `tests/numbering.rs`).
+/// (printed by `tests/fixtures/numbering/nanp.py`, checked by `tests/phone/ranges.rs`).
 #[cfg(any(not(feature = "worker"), test))]
 const NANP_AREAS: &str = "204CA 226CA 236CA 249CA 250CA 257CA 263CA 289CA 306CA 343CA 354CA 365CA 367CA 368CA \
 382CA 403CA 416CA 418CA 428CA 431CA 437CA 438CA 450CA 468CA 474CA 506CA 514CA 519CA 548CA 579CA 581CA 584CA 587CA \
@@ -109,22 +115,21 @@ fn written_with_code(d: &str, cc: &str, trunk: &str) -> bool {
     }
 }
 
-/// International digits (country code first) without a trunk prefix written
-/// after the country code (`+44 07400 …`, `+44 (0)20 …`), for the countries
-/// of the built-in list that have one. A trunk `1` (+1) or `8` (+7) is only
-/// such a prefix when 10 digits follow it; Italy, which dials its leading 0
-/// from abroad too, has none.
-fn without_trunk(d: &str) -> String {
-    let found = countries().find(|(_, cc, _)| d.starts_with(cc));
-    if let Some((_, cc, trunk)) = found.filter(|(_, _, t)| !t.is_empty()) {
-        let rest = &d[cc.len()..];
-        if let Some(national) = rest.strip_prefix(trunk) {
-            if trunk.starts_with('0') && !national.starts_with('0') || national.len() == 10 && !trunk.starts_with('0') {
-                return format!("{cc}{national}");
-            }
+/// International digits (country code first) as libphonenumber writes them:
+/// a national prefix written after the country code read off with the
+/// rules of the code's main region (`+44 07400 …`, `+44 (0)20 …`,
+/// `+54 11 15 …`), again while one is left, so that the result normalises to
+/// itself. Italy, which dials its leading 0 from abroad too, has none.
+fn without_trunk(mut intl: String) -> String {
+    // A national number has at most 17 digits and each reading without a
+    // transform shortens it; the bound guards against a cycle of transforms
+    // that the metadata does not have.
+    for _ in 0..17 {
+        if !national::read_prefix(&mut intl) {
+            break;
         }
     }
-    d.to_owned()
+    intl
 }
 
 /// E.164 normalisation. Accepts `"+12125551212"`, `"+1 (212) 555-1212"`,
@@ -136,18 +141,28 @@ fn without_trunk(d: &str) -> String {
 /// never added twice), and keeps Italy's leading 0 (`"+39 (0)6 1234 5678"` is
 /// `"+390612345678"`).
 ///
+/// What is written before the national number is read with libphonenumber's
+/// rules (its metadata's national prefix for parsing and transform rule, of
+/// the calling code's main region), so that a valid number is written as
+/// libphonenumber writes it in E.164: a trunk prefix (`0`, `8` for RU, `06`
+/// for HU, `1` for +1, none for IT, ES, …) is dropped where the number stays
+/// valid without it (`"+686 031234"` is `"+68631234"`), Argentina's mobile
+/// `15` becomes the `9` after the code (`"011 15-2345-6789"` with `Some("AR")`
+/// and `"+54 11 15 2345 6789"` are `"+5491123456789"`), and a short local
+/// form gets the digits it lacks (`"+672 12345"` is `"+672312345"`).
+///
 /// Spaces, dots, dashes, parentheses and one leading `+` are allowed; any
 /// other character is `invalid_phone`. A national number (no `+` or `00`)
 /// needs `default_country`, an ISO 3166 alpha-2 code (case-insensitive) from
-/// a built-in list of common countries; its trunk prefix (`0`, `8` for RU,
-/// `06` for HU, `1` for US/CA, none for IT, ES, …) is dropped. With US or CA,
-/// `011` also starts an international number. An unknown `default_country`
-/// is `invalid_input`.
+/// a built-in list of common countries. With US or CA, `011` also starts an
+/// international number. An unknown `default_country` is `invalid_input`.
 ///
 /// ```
 /// use edgetext::phone::normalize_phone;
 /// assert_eq!(normalize_phone("+1 (212) 555-1212", None).unwrap(), "+12125551212");
 /// assert_eq!(normalize_phone("020 7946 0958", Some("gb")).unwrap(), "+442079460958");
+/// assert_eq!(normalize_phone("+686 031234", None).unwrap(), "+68631234");
+/// assert_eq!(normalize_phone("011 15-2345-6789", Some("AR")).unwrap(), "+5491123456789");
 /// ```
 pub fn normalize_phone(input: &str, default_country: Option<&str>) -> Result<String> {
     let country = match default_country {
@@ -160,28 +175,23 @@ pub fn normalize_phone(input: &str, default_country: Option<&str>) -> Result<Str
     };
     let (plus, d) = digits(input)?;
     let intl = if plus {
-        without_trunk(&d)
+        d
     } else if let Some(rest) = d.strip_prefix("00") {
-        without_trunk(rest)
+        rest.to_owned()
     } else if let Some((_, cc, trunk)) = country {
         // 011 is the international prefix dialled from North America.
         match d.strip_prefix("011").filter(|_| cc == "1") {
-            Some(rest) => without_trunk(rest),
+            Some(rest) => rest.to_owned(),
             // "44 7400 123456" with GB: the country code is already there.
-            None if written_with_code(&d, cc, trunk) => without_trunk(&d),
-            None => {
-                let national = match d.strip_prefix(trunk) {
-                    Some(rest) if !trunk.is_empty() && !rest.starts_with('0') => rest,
-                    _ => &d,
-                };
-                // As for a number typed with its code, so that the result
-                // normalises to itself ("888528161125" with RU: +7 8528161125).
-                without_trunk(&format!("{cc}{national}"))
-            }
+            None if written_with_code(&d, cc, trunk) => d,
+            // The trunk prefix is read as after the code: "020 7946 0958"
+            // with GB is +44 020 7946 0958.
+            None => format!("{cc}{d}"),
         }
     } else {
         return Err(Error::phone("phone number has no country code: start it with + and the country code, or pass a default country"));
     };
+    let intl = without_trunk(intl);
     check_e164(&intl)?;
     Ok(format!("+{intl}"))
 }

@@ -104,3 +104,20 @@ fn type_names_round_trip() {
     }
     assert_eq!(NumberType::parse("premium"), None);
 }
+
+/// One number, one string: for every valid input of the normalisation corpus
+/// (tests/fixtures/numbering/normalize.tsv), the range's E.164, the worker's
+/// key for the number, is the string normalize_phone writes, which the
+/// client build writes too (tests/phone.rs).
+#[test]
+fn the_ranges_key_a_number_by_the_string_normalize_phone_writes() {
+    let mut checked = 0;
+    for line in include_str!("../fixtures/numbering/normalize.tsv").lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        let e164 = normalize_phone(f[0], Some(f[1]).filter(|c| *c != "-")).unwrap_or_else(|e| panic!("{line}: {e}"));
+        let range = classify_number(&e164).unwrap_or_else(|| panic!("{line}: {e164} has no range"));
+        assert_eq!((range.e164.as_str(), e164.as_str()), (f[2], f[2]), "{line}");
+        checked += 1;
+    }
+    assert!(checked > 14_000, "{checked}");
+}
