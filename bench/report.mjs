@@ -21,6 +21,8 @@ const send = load("send");
 const ingest = load("ingest");
 const peers = load("peers");
 const fuzz = load("fuzz");
+const otpFirst = load("otp-first-send");
+const classify = load("classify");
 
 const KiB = (b) => (b == null ? "n/a" : `${(b / 1024).toFixed(1)} KiB`);
 const MB = (b) => (b == null ? "n/a" : b >= 1024 * 1024 ? `${(b / 1024 / 1024).toFixed(1)} MiB` : KiB(b));
@@ -79,6 +81,7 @@ p("## Goals", "",
   `| extra CPU per send over raw fetch ≤ 40 µs (aim 15) | ${extraCpus ? `${iqr(client(1).extraCpuUs, " µs")} at 1, ${iqr(client(32).extraCpuUs, " µs")} at 32` : "n/a"} | ${graded(extraCpus, atOrBelow(40), atOrBelow(15))} |`,
   `| Node cold start ≤ 8 ms median: compile + instantiate + first request built (aim 5) | ${cold != null ? `${ms(cold)} (IQR ${steps.coldStartIqr.join("–")}; compile ${steps.compile} + instantiate ${steps.instantiate} + first request ${steps.firstRequest}, medians)` : "n/a"} | ${graded(cold, (v) => v <= 8, (v) => v <= 5)} |`,
   `| fresh process, import → first request at the server: faster than every peer SDK | ${starts ? `edgetext ${iqr(starts.edgetext.atServer, " ms")}; fastest peer ${label(fastestPeer)} ${iqr(starts[fastestPeer].atServer, " ms")}` : "n/a"} | ${starts ? verdict(others.every((n) => starts.edgetext.atServer.median < starts[n].atServer.median)) : "not measured"} |`,
+  `| the first \`POST /v1/otp/send\` of a fresh workerd isolate within 10 ms of CPU (issue 21) | ${otpFirst ? `${ms(otpFirst.edgetext.firstMs)} (${otpFirst.edgetext.firstMinMs}–${otpFirst.edgetext.firstMaxMs}); plain JS doing the same I/O ${ms(otpFirst.bare.firstMs)}` : "n/a"} | ${otpFirst ? verdict(otpFirst.edgetext.firstMs <= 10) : "not measured"} |`,
   `| nothing else regresses: ingest ≥ 0.8× a bare handler (req/s) | ${ingestRatio ?? "n/a"}× | ${verdict(ingestRatio == null ? null : ingestRatio >= 0.8)} |`,
   "");
 const behind = [];
@@ -87,6 +90,7 @@ if (ratios && !atOrAbove(0.93)(ratios)) behind.push(`client.send reaches ${ratio
 if (extraCpus && !atOrBelow(40)(extraCpus)) behind.push(`client.send costs ${extraCpus[0]} µs (concurrency 1) and ${extraCpus[1]} µs (32) of CPU per send over raw fetch, over 40 µs`);
 if (cold != null && cold > 8) behind.push(`compile + instantiate + first request built takes ${cold} ms`);
 if (starts && !others.every((n) => starts.edgetext.atServer.median < starts[n].atServer.median)) behind.push(`a fresh process takes ${starts.edgetext.atServer.median} ms from import to its first request at the server, ${label(fastestPeer)} ${starts[fastestPeer].atServer.median} ms`);
+if (otpFirst && otpFirst.edgetext.firstMs > 10) behind.push(`the first /v1/otp/send of a fresh isolate takes ${otpFirst.edgetext.firstMs} ms of CPU`);
 if (ingestRatio != null && ingestRatio < 0.8) behind.push(`ingest reaches ${ingestRatio}× of the bare handler`);
 p(behind.length ? `**Where edgetext is behind:** ${behind.join("; ")}.` : "**Every budget measured in this run is met.**", "");
 
@@ -234,6 +238,28 @@ if (ingest) {
     `| bare JS | ${b.rps} | ${b.p50} | ${b.p90} | ${b.p99} | ${b.ok} | ${b.non2xx} | ${b.errors} | ${b.rowsInserted} | ${b.rpsRounds.join(", ")} |`,
     "", `Ratio edgetext / bare (req/s): **${ingestRatio}×**. Rows written can exceed the 2xx count by the requests still in flight when a timed window closes.`, "");
 } else p(missing("ingest"));
+
+// One-time codes through the worker.
+p("## One-time codes through the worker", "");
+if (otpFirst) {
+  const e = otpFirst.edgetext;
+  const b = otpFirst.bare;
+  p("The CPU of the first `POST /v1/otp/send` of a fresh isolate (`bench/otp-first-send.mjs`): a fresh workerd (Miniflare) per run loads",
+    "the worker as `wrangler deploy` bundles it, with the `EdgetextOtp` Durable Object and the provider emulator as the relay; CPU is the",
+    "workerd process's own (every thread, `/proc/<pid>/task/*/schedstat`), so it bounds what the isolate used and does not move with the",
+    "machine's load as wall time does. Beside it, interleaved, plain JS doing the same I/O (read the JSON, ask a Durable Object, POST to the",
+    `relay, answer: \`bench/workers/otp-bare.mjs\`). Medians of ${otpFirst.runs} fresh isolates each, range in brackets.`, "",
+    "| worker | first send, ms CPU | second send, ms CPU |", "|---|---|---|",
+    `| edgetext | ${e.firstMs} (${e.firstMinMs}–${e.firstMaxMs}) | ${e.secondMs} |`,
+    `| plain JS, same I/O | ${b.firstMs} (${b.firstMinMs}–${b.firstMaxMs}) | ${b.secondMs} |`, "");
+} else p(missing("otp-first-send"));
+if (classify) {
+  p("The first number classification of a fresh isolate (`bench/classify.mjs`: the worker build's `countryOf`, which classifies the",
+    `number's range as the guard does; wall ms seen from Node, medians of ${classify.runs} fresh isolates):`, "",
+    "| number | first | warm | first − warm |", "|---|---|---|---|",
+    ...Object.entries(classify.numbers).map(([n, m]) => `| \`${n}\` | ${m.first} | ${m.warm} | ${m.firstMinusWarm} |`), "");
+} else p(missing("classify"));
+if (size?.worker) p(`The worker wasm (\`pkg/worker/edgetext_bg.wasm\`): ${size.worker.raw} B raw, ${size.worker.gzip} B gzip.`, "");
 
 // Fuzz.
 p("## Fuzzing", "");

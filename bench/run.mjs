@@ -20,6 +20,8 @@ const steps = [
   { name: "send", cmd: [process.execPath, "bench/send.mjs"] },
   { name: "peers", cmd: [process.execPath, "bench/peers.mjs"] },
   { name: "ingest", cmd: [process.execPath, "bench/ingest.mjs"] },
+  { name: "otp-first-send", cmd: [process.execPath, "bench/otp-first-send.mjs"] },
+  { name: "classify", cmd: [process.execPath, "bench/classify.mjs"] },
   { name: "fuzz", cmd: ["bash", "bench/fuzz.sh"] },
 ];
 const skip = new Set((process.env.BENCH_SKIP || "").split(/\s+/).filter(Boolean));

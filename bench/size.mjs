@@ -61,6 +61,9 @@ try {
   const wasm = readFileSync(join(root, "pkg", "web", "edgetext_bg.wasm"));
   const wasmSize = { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length };
   log(`size: wasm ${wasmSize.raw} B raw, ${wasmSize.gzip} B gzip`);
+  const workerWasm = readFileSync(join(root, "pkg", "worker", "edgetext_bg.wasm"));
+  const workerSize = { raw: workerWasm.length, gzip: gzipSync(workerWasm, { level: 9 }).length };
+  log(`size: worker wasm ${workerSize.raw} B raw, ${workerSize.gzip} B gzip`);
   // edgetext/inline: the same wasm as base64 in a JS module (scripts/build.mjs).
   const inlined = readFileSync(join(root, "pkg", "web", "edgetext_bg.wasm.mjs"));
   const inlineSize = { raw: inlined.length, gzip: gzipSync(inlined, { level: 9 }).length };
@@ -81,7 +84,7 @@ try {
     delete p.file;
     log(`size: ${p.name}@${p.version}: tarball ${p.tarball} B, unpacked ${p.unpacked} B, installed ${p.installed} B in ${p.packages} packages`);
   }
-  save("size", { wasm: wasmSize, inline: inlineSize, gzipLevel: 9, packages });
+  save("size", { wasm: wasmSize, worker: workerSize, inline: inlineSize, gzipLevel: 9, packages });
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
