@@ -101,10 +101,15 @@ test("a request relayed by a proxy (X-Forwarded-For, Forwarded, …) is refused 
   assert.match(config.providers.textlink.refused, /X-Forwarded-For/);
   const direct = JSON.parse((await raw("GET", "/demo/config", withToken({ host: local() }))).text);
   assert.deepEqual([direct.providers.textlink.allowed, direct.providers.textlink.refused], [true, null]);
-  // The sandboxed providers are no real key: behind a proxy, with the token, they still answer.
-  const klink = await raw("POST", "/proxy/klink/api/v1/messages/send", withToken({ host: local(), "content-type": "application/json", "x-forwarded-for": "203.0.113.7" }),
+  // The sandboxed providers are no real key: behind a proxy that rewrites the Host, the page (its
+  // public Origin, Sec-Fetch-Site same-origin) still sends through them with the token.
+  const proxied = { host: local(), "content-type": "application/json", "x-forwarded-for": "203.0.113.7", origin: "https://demo.example.com", "sec-fetch-site": "same-origin" };
+  const klink = await raw("POST", "/proxy/klink/api/v1/messages/send", withToken(proxied),
     JSON.stringify({ contactId: "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4", messageType: "text", message: "sandboxed behind a proxy" }));
   assert.equal(klink.status, 200, klink.text);
+  // … and the same page's request for the real key is refused for the forwarding header, not as cross-site.
+  const real = await send(withToken(proxied));
+  assert.match(JSON.parse(real.text).error, /carries X-Forwarded-For/);
 });
 
 test("the sandbox's controls and the reader token's reads want the start's token, whatever the Host", async () => {

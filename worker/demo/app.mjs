@@ -98,12 +98,14 @@ function realRefusal(request, env, name, tokenOk) {
 
 /**
  * A request a page of another site made (a form post, a `no-cors` fetch):
- * its Origin is another origin, or Sec-Fetch-Site says so. Such a request
- * never reaches the proxy or the sandbox's controls, whatever its Host.
+ * Sec-Fetch-Site says so or, from a browser that sends none, its Origin is
+ * another origin. Such a request never reaches the proxy or the sandbox's
+ * controls. Sec-Fetch-Site decides when present: behind a proxy that rewrites
+ * the Host, the page's own Origin differs from the URL this worker sees.
  */
 function crossSite(request, url) {
   const site = request.headers.get("sec-fetch-site");
-  if (site !== null && site !== "same-origin" && site !== "none") return true;
+  if (site !== null) return site !== "same-origin" && site !== "none";
   const origin = request.headers.get("origin");
   return origin !== null && origin !== url.origin;
 }
