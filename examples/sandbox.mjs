@@ -1,19 +1,26 @@
 // Send, verify a code and read delivery status through the demo's sandbox,
 // from Node, the way an app would against the real providers: only baseUrl
 // and the keys differ.
-//   make demo                              (in another terminal)
+//   make demo                              (in another terminal; it prints the export line below)
+//   export DEMO_TOKEN=… EDGETEXT_API_TOKEN=…
 //   node examples/sandbox.mjs              (SANDBOX_URL defaults to http://127.0.0.1:8787)
 import { Client, memoryStore } from "../pkg/index.mjs"; // in your app: from "edgetext"
 
 const worker = (process.env.SANDBOX_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "");
-// The sandbox's public test keys and the demo worker's reader token (worker/demo/wrangler.toml).
-const readerToken = process.env.EDGETEXT_API_TOKEN ?? "sandbox-reader-token";
+// The sandbox's keys are public test keys; what make demo made for this start
+// is not: the reader token of the worker's /v1 reads, and the token that opens
+// the sandbox's controls (its simulated phones).
+const { DEMO_TOKEN: demoToken, EDGETEXT_API_TOKEN: readerToken } = process.env;
+if (!demoToken || !readerToken) {
+  console.error("Set DEMO_TOKEN and EDGETEXT_API_TOKEN: paste the `export …` line make demo printed (each start makes new ones).");
+  process.exit(2);
+}
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const show = (label, value) => console.log(`${label.padEnd(26)} ${JSON.stringify(value)}`);
 
 /** The newest code the sandbox's simulated phone `to` received over `provider`. */
 async function codeOnPhone(provider, to) {
-  const res = await fetch(`${worker}/sandbox/__emulator/messages?provider=${provider}`);
+  const res = await fetch(`${worker}/sandbox/__emulator/messages?provider=${provider}`, { headers: { "x-demo-token": demoToken } });
   const texts = (await res.json())[provider].filter((m) => m.direction === "outbound" && m.to === to).map((m) => m.text);
   return texts.map((t) => /code is (\d+)/.exec(t)?.[1]).filter(Boolean).at(-1);
 }

@@ -5,7 +5,31 @@
 // play the recipient's phone. The "failover" choice sends through TextLink,
 // then the relay, with a fault set on TextLink's sandbox first; every HTTP
 // attempt of every client lands in the request log through onRequest.
+//
+// The page holds one secret, this start's demo token: `make demo` prints the
+// page's URL with #token=…, a fragment, which the browser never sends (no
+// request, server log or Referer carries it). The page moves it into this
+// tab's sessionStorage (this origin and tab only; gone with the tab), takes
+// it out of the address bar, and sends it in the X-Demo-Token header to this
+// worker's own routes, the only ones that want it.
 import init, { Client, Failover, segments, normalizePhone } from "edgetext/web";
+
+const TOKEN_KEY = "edgetext-demo-token";
+const handed = new URLSearchParams(location.hash.slice(1)).get("token");
+if (handed) {
+  sessionStorage.setItem(TOKEN_KEY, handed);
+  history.replaceState(null, "", location.pathname + location.search);
+}
+const token = sessionStorage.getItem(TOKEN_KEY);
+
+/** fetch, with the token added to requests for this page's own origin (and to no other). */
+function demoFetch(input, init = {}) {
+  const url = new URL(input instanceof Request ? input.url : input, location.href);
+  if (!token || url.origin !== location.origin) return fetch(input, init);
+  const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
+  headers.set("x-demo-token", token);
+  return fetch(input, { ...init, headers });
+}
 
 const $ = (id) => document.getElementById(id);
 const NAMES = { textlink: "TextLink", teklink: "Teklink ChatServ", relay: "Phone Relay", klink: "Klink CX" };
@@ -28,7 +52,7 @@ const POLL_MS = 1000;
 const NO_KEY = "held-by-the-worker";
 
 await init();
-const config = await (await fetch("/demo/config")).json();
+const config = await (await demoFetch("/demo/config")).json();
 const recipients = { textlink: "+1 212 555 0123", teklink: "212 555 0123", relay: "+1 212 555 0123", klink: "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4", failover: "+1 212 555 0123" };
 // One-time codes for every provider but TextLink (which checks its own) go
 // through the worker's /v1/otp routes: the code never reaches this page, and
@@ -49,7 +73,7 @@ function clientFor(name) {
     statusToken: NO_KEY,
     ...config.providers[name].fields,
     onRequest: logRequest,
-  });
+  }, { fetch: demoFetch });
   return clients[name];
 }
 
@@ -96,6 +120,7 @@ async function busy(button, work) {
   button.disabled = true;
   showError(null);
   try {
+    if (!token) throw Object.assign(new Error("this tab has no demo token: open the page through the link `make demo` printed"), { code: "no_demo_token" });
     await work();
   } catch (err) {
     showError(err);
@@ -135,7 +160,7 @@ function choose(name) {
   } else {
     strong.textContent = `${NAMES[name]}: real provider.`;
     mode.append(strong, ` The worker adds your ${name.toUpperCase()}_API_KEY; this page never sees it.`);
-    if (!p.allowed) mode.append(" It is refused here: the page is not on 127.0.0.1 and DEMO_PUBLIC is not set.");
+    if (!p.allowed) mode.append(` It is refused here: ${p.refused}`);
     if (p.missing.length) mode.append(` Missing: ${p.missing.join(", ")}.`);
   }
   const fails = `In the sandbox, a recipient ending in ${config.failDigit} fails with "Carrier rejected the message".`;
@@ -274,7 +299,7 @@ function phoneAddress() {
 }
 
 async function refreshPhone() {
-  if (!sandboxed()) return;
+  if (!sandboxed() || !token) return;
   const provider = single();
   let address;
   try {
@@ -285,7 +310,7 @@ async function refreshPhone() {
     return;
   }
   $("phone-hint").textContent = `What ${address} has received through the ${NAMES[provider]} sandbox; a reply goes back through ${NAMES[provider]}'s webhook.`;
-  const res = await fetch(`${config.sandbox}/__emulator/messages?provider=${provider}`);
+  const res = await demoFetch(`${config.sandbox}/__emulator/messages?provider=${provider}`);
   if (!res.ok) return;
   const all = (await res.json())[provider] ?? [];
   const mine = all
@@ -307,7 +332,7 @@ async function reply() {
   if (!text) throw Object.assign(new Error("type a reply first"), { code: "invalid_input" });
   const from = phoneAddress();
   const provider = single();
-  const res = await fetch(`${config.sandbox}/__emulator/inbound`, {
+  const res = await demoFetch(`${config.sandbox}/__emulator/inbound`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ provider, from, text }),
@@ -321,7 +346,7 @@ async function reply() {
 
 /** The sandbox misbehaves on `name`'s next send (the emulator's fault injection). */
 async function setFault(name, kind) {
-  const res = await fetch(`${config.sandbox}/__emulator/faults`, {
+  const res = await demoFetch(`${config.sandbox}/__emulator/faults`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ provider: name, path: "/api/send-sms", kind }),
@@ -332,7 +357,7 @@ async function setFault(name, kind) {
 // ------------------------------------------------------------ polling
 
 async function poll() {
-  const res = await fetch(`${config.statusPath}/v1/events?limit=100`);
+  const res = await demoFetch(`${config.statusPath}/v1/events?limit=100`);
   if (res.ok) {
     const { events } = await res.json();
     const touched = new Set();
@@ -453,5 +478,7 @@ $("reply-form").addEventListener("submit", (e) => {
 
 choose("textlink");
 count();
+$("token-note").hidden = Boolean(token);
 document.body.dataset.ready = "true";
-loop();
+// Without the token every status read would be refused: nothing to poll.
+if (token) loop();

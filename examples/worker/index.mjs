@@ -31,7 +31,7 @@ export default {
 
       const ticket = await klink.sendCode({ to: contactId, serviceName: "Acme" });
       // The sandbox plays the contact's inbox; a real user would type the code in.
-      const inbox = await (await fetch(`${sandbox}/sandbox/__emulator/messages?provider=klink`)).json();
+      const inbox = await (await fetch(`${sandbox}/sandbox/__emulator/messages?provider=klink`, { headers: { "x-demo-token": env.DEMO_TOKEN } })).json();
       const code = inbox.klink.filter((m) => m.direction === "outbound" && m.to === contactId).map((m) => /code is (\d+)/.exec(m.text)?.[1]).filter(Boolean).at(-1);
       // A wrong code first: once the right one verifies, the token is spent.
       report.verifyWrong = await klink.verifyCode({ to: contactId, code: code === "000000" ? "111111" : "000000", token: ticket.token });

@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { startDemo, freePort, root } from "../../scripts/demo.mjs";
+import { startDemo, freePort, root, TOKEN_HEADER } from "../../scripts/demo.mjs";
 
 const run = promisify(execFile);
 const out = join(root, "test-output", "demo");
@@ -26,7 +26,8 @@ after(() => demo?.stop());
 const lines = (stdout) => Object.fromEntries(stdout.trim().split("\n").map((l) => [l.slice(0, 26).trim(), JSON.parse(l.slice(27))]));
 
 test("examples/sandbox.mjs: sends, verifies codes and reads statuses through the sandbox", async () => {
-  const { stdout } = await run("node", [join(root, "examples", "sandbox.mjs")], { env: { ...process.env, SANDBOX_URL: demo.url }, timeout: 60_000 });
+  const tokens = { DEMO_TOKEN: demo.token, EDGETEXT_API_TOKEN: demo.secrets.EDGETEXT_API_TOKEN };
+  const { stdout } = await run("node", [join(root, "examples", "sandbox.mjs")], { env: { ...process.env, SANDBOX_URL: demo.url, ...tokens }, timeout: 60_000 });
   const got = lines(stdout);
   assert.equal(got["textlink send"].status, "queued");
   assert.match(got["textlink send"].id, /^[0-9a-f-]{36}$/);
@@ -50,7 +51,7 @@ test("examples/worker: a Worker sends, verifies and reads status through the san
     scriptPath: join(dist, "index.js"),
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2025-09-01",
-    bindings: { SANDBOX_URL: demo.url, EDGETEXT_API_TOKEN: "sandbox-reader-token", OTP_SECRET: "example-otp-secret-of-at-least-32-bytes" },
+    bindings: { SANDBOX_URL: demo.url, EDGETEXT_API_TOKEN: demo.secrets.EDGETEXT_API_TOKEN, DEMO_TOKEN: demo.token, OTP_SECRET: "example-otp-secret-of-at-least-32-bytes" },
   });
   try {
     const res = await mf.dispatchFetch("http://example/");
@@ -62,7 +63,7 @@ test("examples/worker: a Worker sends, verifies and reads status through the san
     assert.deepEqual(body.verifyWrong, { valid: false, reason: "mismatch" });
     assert.equal(body.statuses.at(-1), "sent");
     // The sandbox took both sends with its keys and the worker heard Klink's webhook.
-    const sent = await (await fetch(`${demo.url}/sandbox/__emulator/messages`)).json();
+    const sent = await (await fetch(`${demo.url}/sandbox/__emulator/messages`, { headers: { [TOKEN_HEADER]: demo.token } })).json();
     assert.ok(sent.teklink.some((m) => m.text === "Sent from a Worker"));
     assert.ok(sent.klink.some((m) => m.id === body.klink.id));
   } finally {

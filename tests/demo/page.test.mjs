@@ -2,15 +2,18 @@
 // against the real demo worker under `wrangler dev`: sends on each provider,
 // verifies codes, watches statuses arrive by webhook, replies from the
 // simulated phone, shows errors, never holds a key, fits 360 px, logs no
-// console errors. Screenshots go to test-output/demo/.
+// console errors. Screenshots go to test-output/demo/. The demo is started
+// as `make demo` starts it (scripts/demo.sh), and every page is opened with
+// the URL it printed, which carries this start's token.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
-import { request } from "node:http";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { startDemo, freePort, root } from "../../scripts/demo.mjs";
+import { startDemo, freePort, root, TOKEN_HEADER } from "../../scripts/demo.mjs";
 import { startEmulator } from "../../sandbox/server.mjs";
+import { rawRequest } from "./http.mjs";
 import { DEFAULT_KEYS } from "../../sandbox/emulator.mjs";
 
 const shots = join(root, "test-output", "demo");
@@ -25,9 +28,42 @@ let demo;
 let browser;
 const problems = []; // console errors, page errors, failed requests, across every page
 
+/**
+ * `make demo`'s start (scripts/demo.sh) on a free port: what it printed
+ * (the page's URL, with the token; the exported tokens) and how to stop it.
+ */
+async function startPrinted(persistTo) {
+  const port = await freePort();
+  const child = spawn(join(root, "scripts", "demo.sh"), ["--port", String(port), "--persist-to", persistTo], { stdio: ["ignore", "pipe", "pipe"] });
+  let printed = "";
+  child.stdout.on("data", (c) => (printed += c));
+  child.stderr.on("data", (c) => (printed += c));
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const deadline = Date.now() + 120_000;
+  while (!/Ctrl-C stops it/.test(printed)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGTERM");
+      assert.fail(`make demo did not come up:\n${printed}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const stop = async () => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+    await exited;
+  };
+  const pageUrl = /^ {2}page +(\S+)$/m.exec(printed)?.[1];
+  if (!pageUrl) {
+    await stop();
+    assert.fail(`make demo printed no page URL:\n${printed}`);
+  }
+  const exported = Object.fromEntries([...(/^ {2}export (.+)$/m.exec(printed)?.[1] ?? "").matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
+  return { printed, pageUrl, url: new URL(pageUrl).origin, token: exported.DEMO_TOKEN, readerToken: exported.EDGETEXT_API_TOKEN, stop };
+}
+const withToken = (headers = {}) => ({ [TOKEN_HEADER]: demo.token, ...headers });
+
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  demo = await startDemo({ port: await freePort(), persistTo: state("page") });
+  demo = await startPrinted(state("page"));
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--headless"] });
 });
 after(async () => {
@@ -36,14 +72,14 @@ after(async () => {
 });
 
 /** A page on the demo that records problems and every request it makes. */
-async function open(viewport, url = demo.url) {
+async function open(viewport, url = demo.pageUrl) {
   const page = await browser.newPage({ viewport });
   page.sent = [];
   page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
   page.on("request", (r) => page.sent.push({ url: r.url(), headers: r.headers(), body: r.postData() ?? "" }));
-  await page.goto(`${url}/`);
+  await page.goto(url);
   await page.waitForSelector("body[data-ready=true]", { timeout: 20_000 });
   return page;
 }
@@ -154,7 +190,7 @@ test("desktop: send a code and verify it (TextLink checks it; the worker checks 
 
 /** Messages the sandbox took with `text`, per provider. */
 async function taken(text) {
-  const all = await (await fetch(`${demo.url}/sandbox/__emulator/messages`)).json();
+  const all = await (await fetch(`${demo.url}/sandbox/__emulator/messages`, { headers: withToken() })).json();
   return Object.fromEntries(Object.entries(all).map(([p, list]) => [p, list.filter((m) => m.direction === "outbound" && m.text === text).length]));
 }
 
@@ -236,7 +272,7 @@ test("the page never holds a key: the worker adds the sandbox's", async () => {
   const auth = page.sent.filter((r) => r.url.includes("/proxy/relay/")).map((r) => r.headers.authorization);
   assert.ok(auth.length > 0 && auth.every((a) => a === "Bearer held-by-the-worker"), auth.join());
   // ... and the sandbox saw the relay's key, added by the worker.
-  const log = await (await fetch(`${demo.url}/sandbox/__emulator/requests?provider=relay`)).json();
+  const log = await (await fetch(`${demo.url}/sandbox/__emulator/requests?provider=relay`, { headers: withToken() })).json();
   const mine = log.filter((r) => r.body?.text === "keyless");
   assert.equal(mine.length, 1);
   assert.equal(mine[0].headers.authorization, `Bearer ${DEFAULT_KEYS.relay}`);
@@ -279,7 +315,7 @@ test("real-provider mode: the worker adds the key set as a secret; the page stil
     vars: { TEXTLINK_API_KEY: key, TEXTLINK_BASE_URL: `${provider.url}/textlink` },
   });
   try {
-    const page = await open({ width: 1280, height: 900 }, real.url);
+    const page = await open({ width: 1280, height: 900 }, real.pageUrl);
     assert.match(await page.locator("#mode").innerText(), /real provider.*TEXTLINK_API_KEY/);
     assert.equal(await page.locator("#phone-card").isHidden(), true, "no simulated phone for a real provider");
     await send(page, "textlink", "+1 212 555 0123", "through the real path");
@@ -290,19 +326,11 @@ test("real-provider mode: the worker adds the key set as a secret; the page stil
     assert.equal(page.sent.filter((r) => JSON.stringify(r).includes(key)).length, 0, "the key never reached the page");
     const config = await (await fetch(`${real.url}/demo/config`)).text();
     assert.ok(!config.includes(key), "nor the page's config");
-    // Reached under another host name (as a deployed demo would be), the real key is refused.
-    const remote = await new Promise((resolve, reject) => {
-      const { port } = new URL(real.url);
-      const req = request({ host: "127.0.0.1", port, method: "POST", path: "/proxy/textlink/api/send-sms", headers: { host: "demo.example.com", "content-type": "application/json" } }, (res) => {
-        let body = "";
-        res.on("data", (c) => (body += c));
-        res.on("end", () => resolve({ status: res.statusCode, body }));
-      });
-      req.on("error", reject);
-      req.end(JSON.stringify({ phone_number: "+12125550123", text: "from afar" }));
-    });
-    assert.equal(remote.status, 403, remote.body);
-    assert.match(remote.body, /DEMO_PUBLIC/);
+    // Reached under another host name (as through a proxy), without the token, the real key is refused.
+    const remote = await rawRequest(real.url, "POST", "/proxy/textlink/api/send-sms", { host: "demo.example.com", "content-type": "application/json" },
+      JSON.stringify({ phone_number: "+12125550123", text: "from afar" }));
+    assert.equal(remote.status, 403, remote.text);
+    assert.match(remote.text, /X-Demo-Token/);
     assert.equal((await provider.emulator.requests({ provider: "textlink" })).length, 1, "nothing more reached the provider");
     // The others stay on the sandbox.
     await send(page, "klink", undefined, "still sandboxed");
@@ -313,6 +341,58 @@ test("real-provider mode: the worker adds the key set as a secret; the page stil
     await real.stop();
     await provider.close();
   }
+});
+
+test("the printed URL hands this tab the token: out of the address bar, in no URL or Referer, sent as X-Demo-Token to this origin's gated routes only", async () => {
+  assert.match(demo.printed, /^ {2}page {6}http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/m);
+  assert.equal(demo.pageUrl, `${demo.url}/#token=${demo.token}`);
+  const page = await open({ width: 1280, height: 900 });
+  assert.equal(page.url(), `${demo.url}/`, "the fragment is gone from the address bar");
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("edgetext-demo-token")), demo.token);
+  assert.equal(await page.locator("#token-note").isHidden(), true);
+  await send(page, "relay", "+1 212 555 0178", "token in a header");
+  await waitHeard(page, "relay", "token in a header", ["delivered"]);
+  await page.waitForFunction(() => /token in a header/.test(document.getElementById("phone").textContent));
+  // Back, then forward: the history entry holds no token, and the tab's token still works.
+  await page.goBack();
+  await page.goForward();
+  assert.equal(page.url(), `${demo.url}/`, "the history entry has no fragment");
+  await page.waitForSelector("body[data-ready=true]");
+  await send(page, "klink", undefined, "after a reload");
+  await waitHeard(page, "klink", "after a reload", ["sent"]);
+  assert.equal(page.url(), `${demo.url}/`);
+  for (const r of page.sent) {
+    assert.ok(!r.url.includes(demo.token) && !r.body.includes(demo.token), `no token in ${r.url}`);
+    assert.ok(!(r.headers.referer ?? "").includes(demo.token), `no token in the Referer of ${r.url}`);
+  }
+  const gated = (r) => /^\/(proxy|sandbox\/__emulator)\//.test(new URL(r.url).pathname);
+  const carrying = page.sent.filter((r) => TOKEN_HEADER in r.headers);
+  assert.ok(page.sent.filter(gated).length > 4 && page.sent.filter(gated).every((r) => r.headers[TOKEN_HEADER] === demo.token));
+  assert.deepEqual(carrying.filter((r) => !gated(r) && new URL(r.url).pathname !== "/demo/config").map((r) => r.url), [], "the token goes to the gated routes (and the config) only");
+  assert.ok(carrying.every((r) => new URL(r.url).origin === demo.url));
+  await page.close();
+});
+
+test("a tab opened without the token says how to get it and sends nothing; the worker refuses such requests", async () => {
+  const page = await open({ width: 1280, height: 900 }, `${demo.url}/`);
+  const note = page.locator("#token-note");
+  assert.equal(await note.isVisible(), true);
+  assert.match(await note.innerText(), /no demo token[\s\S]*make demo/);
+  await send(page, "klink", undefined, "without a token");
+  await page.waitForFunction(() => /no_demo_token/.test(document.getElementById("error").textContent));
+  assert.equal(await card(page, "klink", "without a token").count(), 0);
+  assert.deepEqual(page.sent.filter((r) => /^\/(proxy|sandbox\/__emulator)\//.test(new URL(r.url).pathname)), [], "nothing gated was asked");
+  await page.screenshot({ path: join(shots, "desktop-no-token.png"), fullPage: true });
+  await page.close();
+  // Asked anyway (as a script would), the worker refuses, naming the header.
+  const r = await fetch(`${demo.url}/proxy/klink/api/v1/messages/send`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ contactId: "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4", messageType: "text", message: "without a token" }),
+  });
+  assert.equal(r.status, 403);
+  assert.match((await r.json()).error, /X-Demo-Token/);
+  assert.deepEqual(await taken("without a token"), { textlink: 0, teklink: 0, relay: 0, klink: 0 });
 });
 
 test("no console errors, page errors or failed requests on any page", () => {

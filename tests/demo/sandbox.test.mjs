@@ -6,13 +6,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync } from "node:fs";
-import { request as httpRequest } from "node:http";
 import { join } from "node:path";
-import { startDemo, freePort, root } from "../../scripts/demo.mjs";
+import { startDemo, freePort, root, TOKEN_HEADER } from "../../scripts/demo.mjs";
+import { rawRequest } from "./http.mjs";
 
 let demo;
 const statuses = [];
-const SECRETS = ["sandbox-textlink-webhook-secret", "sandbox-teklink-path-secret", "sandbox-relay-callback-token", "sandbox-klink-signing-secret", "sandbox-reader-token"];
+/** This start's secrets: the webhook secrets, the reader token, the page's token, OTP_SECRET. */
+const secrets = () => Object.values(demo.secrets);
 
 before(async () => {
   const dir = join(root, "test-output", "demo", "state-sandbox");
@@ -26,7 +27,9 @@ after(async () => {
   assert.ok(statuses.every((s) => s < 500), `no 5xx: ${statuses.join(",")}`);
 });
 
-async function call(method, path, { body, headers = {}, raw } = {}) {
+/** A request as the demo's page makes it: with this start's token (`token: null` leaves it out). */
+async function call(method, path, { body, headers: given = {}, raw, token = demo.token } = {}) {
+  const headers = token === null ? given : { [TOKEN_HEADER]: token, ...given };
   const res = await fetch(`${demo.url}${path}`, {
     method,
     headers: body === undefined && raw === undefined ? headers : { "content-type": "application/json", ...headers },
@@ -89,7 +92,7 @@ test("webhooks reach the worker's own routes with the right secrets; a number en
   assert.equal(ok.status + bad.status, 400);
   await call("POST", "/sandbox/__emulator/inbound", { body: { provider: "klink", from: "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4", text: "a reply" } });
   await sleep(5500); // past the final stage (4 s) and a tick
-  const reader = bearer("sandbox-reader-token");
+  const reader = bearer(demo.secrets.EDGETEXT_API_TOKEN);
   assert.equal((await call("GET", "/v1/status/textlink/demo-ok", { headers: reader })).json.status, "sent");
   const failed = (await call("GET", "/v1/status/textlink/demo-fail", { headers: reader })).json;
   assert.deepEqual([failed.status, failed.error], ["failed", "Carrier rejected the message"]);
@@ -100,7 +103,7 @@ test("webhooks reach the worker's own routes with the right secrets; a number en
   const log = await call("GET", "/sandbox/__emulator/webhooks");
   assert.ok(log.json.length >= 8);
   assert.deepEqual([...new Set(log.json.map((h) => h.status))], [200]);
-  for (const s of SECRETS) assert.ok(!log.text.includes(s), "the webhook log shows no secret");
+  for (const s of secrets()) assert.ok(!log.text.includes(s), "the webhook log shows no secret");
   assert.ok(log.text.includes("[redacted]"));
 });
 
@@ -118,7 +121,7 @@ test("the page's proxy: the page's key is dropped and the sandbox's added; reads
   assert.equal((await call("POST", "/proxy/worker/v1/events")).status, 405);
   const config = await call("GET", "/demo/config");
   assert.deepEqual(Object.values(config.json.providers).map((p) => p.mode), ["sandbox", "sandbox", "sandbox", "sandbox"]);
-  for (const s of [...SECRETS, "test-textlink-key"]) assert.ok(!config.text.includes(s));
+  for (const s of [...secrets(), "test-textlink-key"]) assert.ok(!config.text.includes(s));
 });
 
 test("one-time codes through the worker's /v1/otp routes go out through the sandbox's relay", async () => {
@@ -169,21 +172,11 @@ test("bad input never gets a 5xx", async () => {
   assert.equal((await call("POST", "/proxy/textlink/api/send-sms", { raw: "x".repeat(70 * 1024) })).status, 413);
 });
 
-/** A request with headers fetch() will not send as given (Host): node:http. */
-function rawCall(method, path, headers = {}, body) {
-  const { port } = new URL(demo.url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, method, path, headers }, (res) => {
-      let text = "";
-      res.on("data", (c) => (text += c));
-      res.on("end", () => {
-        statuses.push(res.statusCode);
-        resolve({ status: res.statusCode, text });
-      });
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
+/** A request with exactly these headers, Host included. */
+async function rawCall(method, path, headers = {}, body) {
+  const r = await rawRequest(demo.url, method, path, headers, body);
+  statuses.push(r.status);
+  return r;
 }
 const proxiedKlink = async (text) =>
   (await call("GET", "/sandbox/__emulator/requests?provider=klink")).json.filter((q) => q.body?.message === text).length;
@@ -226,18 +219,20 @@ test("the proxy rebuilds the upstream path from its segments: /proxy//textlink a
     const r = await call("POST", path, { body: { phone_number: "+12125550123", text: "shifted" } });
     assert.equal(r.status, 400, path);
   }
-  const dots = await rawCall("POST", "/proxy/textlink/api/%2E%2E%2Fx", { "content-type": "application/json" }, JSON.stringify({ phone_number: "+12125550123", text: "shifted" }));
+  const dots = await rawCall("POST", "/proxy/textlink/api/%2E%2E%2Fx", { "content-type": "application/json", [TOKEN_HEADER]: demo.token }, JSON.stringify({ phone_number: "+12125550123", text: "shifted" }));
   assert.equal(dots.status, 400, "an encoded ../");
   const log = (await call("GET", "/sandbox/__emulator/requests?provider=textlink")).json.filter((q) => q.body?.text === "shifted");
   assert.equal(log.length, 0, "nothing reached the provider");
 });
 
-test("the sandbox's controls and the proxied reads answer this machine only", async () => {
+test("the sandbox's controls and the proxied reads answer this start's token only, whatever the Host", async () => {
+  const local = `127.0.0.1:${new URL(demo.url).port}`;
   for (const path of ["/sandbox/__emulator/messages?provider=klink", "/sandbox/__emulator/webhooks", "/proxy/worker/v1/events?limit=1"]) {
     const foreign = await rawCall("GET", path, { host: "demo.example.com" });
     assert.equal(foreign.status, 403, `${path} for another Host`);
-    assert.ok(!foreign.text.includes("sandbox-reader-token"));
-    assert.equal((await rawCall("GET", path, { host: `127.0.0.1:${new URL(demo.url).port}` })).status, 200, `${path} locally`);
+    for (const s of secrets()) assert.ok(!foreign.text.includes(s));
+    assert.equal((await rawCall("GET", path, { host: local })).status, 403, `${path} locally, without the token`);
+    assert.equal((await rawCall("GET", path, { host: local, [TOKEN_HEADER]: demo.token })).status, 200, `${path} locally, with the token`);
   }
   const inbound = await rawCall("POST", "/sandbox/__emulator/inbound", { host: "demo.example.com", "content-type": "application/json" }, JSON.stringify({ provider: "klink", from: "x", text: "y" }));
   assert.equal(inbound.status, 403);

@@ -2,14 +2,20 @@
 // reads), composed through its `fallback` option with the routes only the
 // demo has:
 //   /sandbox/{textlink|teklink|relay|klink}/...  the provider sandbox (sandbox.mjs)
-//   /sandbox/__emulator/...                      its control routes (messages, inbound replies)
-//   /proxy/{provider}/...                        the page's provider base URL: the key is added here
-//   /proxy/worker/v1/...                         the page's statusUrl: the reader token is added here
+//   /sandbox/__emulator/...                      its control routes (messages, inbound replies): token only
+//   /proxy/{provider}/...                        the page's provider base URL: the key is added here; token only
+//   /proxy/worker/v1/...                         the page's statusUrl: the reader token is added here; token only
 //   /demo/config                                 which providers are sandboxed, and their non-secret fields
 //   /demo/app-server/check                       what an app's server does with an OTP assertion (verifyOtpAssertion)
 // and /v1/otp/send, /v1/otp/verify (edgetext/worker's one-time codes), which
 // send their codes as relay messages through the sandbox (otpClient below).
 // Everything else (the page) is served from www/ as static assets.
+//
+// "Token only": the request carries this start's DEMO_TOKEN (made by
+// scripts/demo.mjs, handed to the page in the URL's fragment) in the
+// X-Demo-Token header. Nothing here trusts the Host: a reverse proxy rewrites
+// it. A real provider's key is further kept from any request a proxy relayed
+// (PROXY_HEADERS), token or not.
 import { createWorker } from "../../pkg/worker.mjs";
 import { Client } from "../../pkg/workerd.mjs";
 import { EdgetextError, verifyOtpAssertion } from "../../pkg/worker-wasm.mjs";
@@ -22,7 +28,11 @@ const MAX_BODY = 64 * 1024;
 // The provider documents' base URLs; the relay is self-hosted and has none.
 const DOCUMENTED_BASE = { textlink: "https://textlinksms.com", teklink: "https://sms.theteklink.com", relay: null, klink: "https://apigw.klinkcx.com" };
 const SANDBOX_FIELDS = { textlink: {}, teklink: { channelId: "6465550100" }, relay: { phoneId: "phone_main" }, klink: {} };
-const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+const TOKEN_HEADER = "x-demo-token";
+/** Below this, DEMO_TOKEN counts as unset: scripts/demo.mjs makes 43 characters (256 bits). */
+const MIN_TOKEN_CHARS = 22;
+/** Headers a reverse proxy, a tunnel or a CDN adds to what it relays, as their names are usually written. */
+const PROXY_HEADERS = ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP", "Via"];
 
 const json = (status, value, headers = {}) =>
   new Response(JSON.stringify(value), {
@@ -51,21 +61,51 @@ function realProvider(env, name) {
   return { apiKey, baseUrl, fields, missing };
 }
 
-// A real key is used only for a page served from this machine, unless
-// DEMO_PUBLIC=true: a deployed demo would otherwise send on your account for anyone.
-// "From this machine" is the Host the request was sent to: a page on another
-// site that rebinds its name to 127.0.0.1 still sends its own name.
-const isLocal = (url) => LOCAL_HOSTS.has(url.hostname);
-const realAllowed = (env, url) => isLocal(url) || env.DEMO_PUBLIC === "true";
+const sha256 = (text) => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+
+/**
+ * Whether the request carries this start's DEMO_TOKEN. Both sides are hashed
+ * and the digests compared with timingSafeEqual, so the time taken says
+ * nothing about the token, not even its length.
+ */
+async function hasToken(request, env) {
+  const want = env.DEMO_TOKEN;
+  const got = request.headers.get(TOKEN_HEADER);
+  if (typeof want !== "string" || want.length < MIN_TOKEN_CHARS || got === null) return false;
+  const [a, b] = await Promise.all([sha256(want), sha256(got)]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}
+
+/** Why a request without the token is refused (never echoing what it sent). */
+const tokenRefusal = (env) =>
+  typeof env.DEMO_TOKEN === "string" && env.DEMO_TOKEN.length >= MIN_TOKEN_CHARS
+    ? "this route needs the demo's token in the X-Demo-Token header: open the page through the link `make demo` printed (…/#token=…)"
+    : "DEMO_TOKEN is not set: start the demo with `make demo` (scripts/demo.mjs), which makes one at each start";
+
+/** The first header of a proxy's that the request carries, or null. */
+const relayedBy = (request) => PROXY_HEADERS.find((name) => request.headers.has(name)) ?? null;
+
+/** Why a real key is refused to this request (`tokenOk`: it carries the token), or null when it may be used. */
+function realRefusal(request, env, name, tokenOk) {
+  if (!tokenOk) return tokenRefusal(env);
+  const header = relayedBy(request);
+  if (header) {
+    return `${name} is set to a real provider, and this request carries ${header}, so a proxy relayed it: ` +
+      "a real key answers only requests made straight to this machine (open the page at http://127.0.0.1, not through a proxy or tunnel)";
+  }
+  return null;
+}
 
 /**
  * A request a page of another site made (a form post, a `no-cors` fetch):
- * its Origin is another origin, or Sec-Fetch-Site says so. Such a request
- * never reaches the proxy or the sandbox's controls, whatever its Host.
+ * Sec-Fetch-Site says so or, from a browser that sends none, its Origin is
+ * another origin. Such a request never reaches the proxy or the sandbox's
+ * controls. Sec-Fetch-Site decides when present: behind a proxy that rewrites
+ * the Host, the page's own Origin differs from the URL this worker sees.
  */
 function crossSite(request, url) {
   const site = request.headers.get("sec-fetch-site");
-  if (site !== null && site !== "same-origin" && site !== "none") return true;
+  if (site !== null) return site !== "same-origin" && site !== "none";
   const origin = request.headers.get("origin");
   return origin !== null && origin !== url.origin;
 }
@@ -82,13 +122,15 @@ function proxyRoute(url) {
   return { target, path: `/${rest.join("/")}` };
 }
 
-function pageConfig(env, url) {
+async function pageConfig(request, env) {
   const providers = {};
+  const tokenOk = await hasToken(request, env);
   for (const name of PROVIDERS) {
     const real = realProvider(env, name);
+    const refused = real ? realRefusal(request, env, name, tokenOk) : null;
     providers[name] = real
-      ? { mode: "provider", fields: real.fields, missing: real.missing, allowed: realAllowed(env, url) }
-      : { mode: "sandbox", fields: SANDBOX_FIELDS[name], missing: [], allowed: true };
+      ? { mode: "provider", fields: real.fields, missing: real.missing, allowed: refused === null, refused }
+      : { mode: "sandbox", fields: SANDBOX_FIELDS[name], missing: [], allowed: true, refused: null };
   }
   return { providers, failDigit: FAIL_DIGIT, proxy: "/proxy", statusPath: "/proxy/worker", sandbox: "/sandbox" };
 }
@@ -103,11 +145,10 @@ async function readBody(request) {
 
 const PASS_BACK = ["content-type", "retry-after", "allow"];
 
+/** A /proxy request, once its token has been checked. */
 async function proxy(request, env, url, { target, path }) {
   if (target === "worker") {
-    // The page's statusUrl: the worker's own /v1 reads, with the reader token
-    // added here; so they answer this machine only (or DEMO_PUBLIC=true).
-    if (!realAllowed(env, url)) return fail(403, "the worker's reads are proxied for a page on 127.0.0.1 only (set DEMO_PUBLIC=true to allow)");
+    // The page's statusUrl: the worker's own /v1 reads, with the reader token added here.
     if (!path.startsWith("/v1/")) return fail(404, "only the worker's /v1/ reads are proxied");
     if (request.method !== "GET") return fail(405, "use GET", { allow: "GET" });
     const inner = new Request(new URL(path + url.search, url.origin), {
@@ -117,7 +158,8 @@ async function proxy(request, env, url, { target, path }) {
   }
   if (!PROVIDERS.includes(target)) return fail(404, `unknown provider ${target}: use textlink, teklink, relay or klink`);
   const real = realProvider(env, target);
-  if (real && !realAllowed(env, url)) return fail(403, `${target} is set to a real provider, which this demo only uses for a page on 127.0.0.1 (set DEMO_PUBLIC=true to allow)`);
+  const refused = real && realRefusal(request, env, target, true);
+  if (refused) return fail(403, refused);
   if (real?.missing.length) return fail(400, `${target} is set to a real provider but ${real.missing.join(" and ")} is not set`);
   const body = await readBody(request);
   if (body === null) return fail(413, "body is larger than 64 KiB");
@@ -150,21 +192,22 @@ async function fallback(request, env) {
   const first = url.pathname.split("/")[1];
   if (first === "sandbox") {
     if (url.pathname.startsWith("/sandbox/__emulator")) {
-      // The sandbox's controls (its message log, inbound replies, faults): this machine's pages only.
+      // The sandbox's controls (its message log, inbound replies, faults): the page with the token only.
       if (crossSite(request, url)) return fail(403, "cross-site requests are refused");
-      if (!realAllowed(env, url)) return fail(403, "the sandbox's controls answer requests to 127.0.0.1 only (set DEMO_PUBLIC=true to allow)");
+      if (!(await hasToken(request, env))) return fail(403, tokenRefusal(env));
     }
     return sandboxStub(env).fetch(request);
   }
   if (first === "proxy") {
     if (crossSite(request, url)) return fail(403, "cross-site requests are refused");
+    if (!(await hasToken(request, env))) return fail(403, tokenRefusal(env));
     const route = proxyRoute(url);
     if (!route) return fail(400, "malformed proxy path: use /proxy/{provider}/{path} without empty or dot segments");
     return proxy(request, env, url, route);
   }
   if (url.pathname === "/demo/config") {
     if (request.method !== "GET") return fail(405, "use GET", { allow: "GET" });
-    return json(200, pageConfig(env, url));
+    return json(200, await pageConfig(request, env));
   }
   if (url.pathname === "/demo/app-server/check") {
     if (request.method !== "POST") return fail(405, "use POST", { allow: "POST" });

@@ -17,7 +17,7 @@ import demo, { FAIL_DIGIT } from "./app.mjs";
 const TICK_MS = 400;
 /** How long after a message's last stage the alarm keeps ticking (webhook retries). */
 const GRACE_MS = 3000;
-const SECRET_NAMES = ["TEXTLINK_WEBHOOK_SECRET", "TEKLINK_WEBHOOK_SECRET", "RELAY_CALLBACK_TOKEN", "KLINK_WEBHOOK_SECRET", "EDGETEXT_API_TOKEN"];
+const SECRET_NAMES = ["TEXTLINK_WEBHOOK_SECRET", "TEKLINK_WEBHOOK_SECRET", "RELAY_CALLBACK_TOKEN", "KLINK_WEBHOOK_SECRET", "EDGETEXT_API_TOKEN", "DEMO_TOKEN", "OTP_SECRET"];
 
 /** The emulator's store contract over Durable Object storage (both sorted by key). */
 const storageStore = (storage) => ({
