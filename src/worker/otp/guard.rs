@@ -363,8 +363,9 @@ struct NumberState {
     sends: Vec<(u64, String, String)>,
     /// The codes sent, at most one per requesting network.
     codes: Vec<LiveCode>,
-    /// Check times per address bucket (IPv4 address, IPv6 /64 and /48).
-    checks: BTreeMap<String, Log>,
+    /// Check times per address bucket (IPv4 address, IPv6 /64 and /48); a
+    /// list, not a map: a few buckets, and a map's removal code weighs 4 KB of wasm.
+    checks: Vec<(String, Log)>,
     /// Check times from every address.
     total: Log,
 }
@@ -598,8 +599,8 @@ fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, trusted
 
     let nkey = number_key(&to);
     let mut number: NumberState = load(entries, &nkey);
-    number.checks.values_mut().for_each(|l| l.prune(now, window));
-    number.checks.retain(|_, l| !l.0.is_empty());
+    number.checks.iter_mut().for_each(|(_, l)| l.prune(now, window));
+    number.checks.retain(|(_, l)| !l.0.is_empty());
     number.total.prune(now, window);
     number.sends.retain(|(t, ..)| t + window > now);
     number.codes.retain(|c| c.expires_at + window > now);
@@ -607,7 +608,7 @@ fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, trusted
     // /64) and its /48's, each under its limit, and everyone's.
     let mut counted = vec![(b.host.clone(), s.limits.max_checks)];
     counted.extend(b.site.clone().map(|k| (k, s.limits.max_checks_per_ipv6_48)));
-    let spent_all = counted.iter().any(|(k, limit)| number.checks.get(k).is_some_and(|l| l.live(now, window) >= *limit as usize))
+    let spent_all = counted.iter().any(|(k, limit)| number.checks.iter().any(|(b, l)| b == k && l.live(now, window) >= *limit as usize))
         || number.total.live(now, window) >= s.limits.max_checks_per_number as usize;
     if spent_all {
         return GuardDecision { answer: checked(false, Some(VerifyReason::TooManyAttempts), None), writes, forget_at: Some(now + window) };
@@ -617,7 +618,10 @@ fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, trusted
     let mut valid = false;
     if well_formed {
         for (k, _) in counted {
-            number.checks.entry(k).or_default().0.push(now);
+            match number.checks.iter_mut().find(|(b, _)| *b == k) {
+                Some((_, l)) => l.0.push(now),
+                None => number.checks.push((k, Log(vec![now]))),
+            }
         }
         number.total.0.push(now);
         for live in number.codes.iter().filter(|c| !c.spent && now < c.expires_at) {
@@ -811,7 +815,7 @@ pub fn guard_forget_at(settings: &GuardSettings, key: &str, value: &str) -> Opti
     if key.starts_with("n:") {
         let n: NumberState = from_json(value).unwrap_or_default();
         let sends = n.sends.iter().map(|(t, ..)| t + window).max().unwrap_or(0);
-        let checks = n.total.0.iter().chain(n.checks.values().flat_map(|l| l.0.iter())).map(|t| t + window).max().unwrap_or(0);
+        let checks = n.total.0.iter().chain(n.checks.iter().flat_map(|(_, l)| l.0.iter())).map(|t| t + window).max().unwrap_or(0);
         let codes = n.codes.iter().map(|c| c.expires_at).max().unwrap_or(0);
         Some(sends.max(checks).max(codes))
     } else if key.starts_with("a:") {
