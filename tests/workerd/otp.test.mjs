@@ -542,7 +542,7 @@ test("the body limit applies while streaming: 413 without reading 32 MiB", async
   });
   let status;
   try {
-    const res = await w.mf.dispatchFetch("http://worker/v1/otp/send", { method: "POST", body, duplex: "half", headers: { "cf-connecting-ip": ip() } });
+    const res = await w.mf.dispatchFetch("http://worker/v1/otp/send", { method: "POST", body, duplex: "half", headers: { "cf-connecting-ip": ip(), "content-type": "application/json" } });
     status = res.status;
     await res.text();
   } catch (err) {
