@@ -2,8 +2,9 @@
 //! the input: sends, verifies and refunds for a few numbers and addresses,
 //! the clock moving forward. State is carried between steps as the Durable
 //! Object would store it. Checks: no step panics; a refusal writes nothing;
-//! a verify of a number without a code writes nothing; a code never verifies
-//! twice, and never after 20 checks; no answer holds the code but a send's.
+//! a verify writes only its number's and its address's entries; a browser's
+//! verify answers no reason but `invalid` and `too_many_attempts`; a number
+//! never verifies twice per code sent; no answer holds the code but a send's.
 #![no_main]
 use edgetext::worker::otp::guard::{guard_decide, guard_keys, GuardAnswer, GuardEntries, GuardRequest, GuardSettings, SeededRandom};
 use libfuzzer_sys::fuzz_target;
@@ -37,12 +38,11 @@ fuzz_target!(|data: &[u8]| {
                     Some((code, _)) if op % 4 == 1 => code.clone(),
                     _ => format!("{:06}", u32::from(op) * 3917 + u32::from(b)),
                 };
-                GuardRequest::Verify { to: to.clone(), code, address }
+                GuardRequest::Verify { to: to.clone(), code, address, trusted: op & 0x40 != 0 }
             }
             _ => GuardRequest::Refund { to: to.clone(), id: codes.get(&to).map(|c| c.1.clone()).unwrap_or_default(), address },
         };
         let entries: GuardEntries = guard_keys(&req).into_iter().map(|k| { let v = store.get(&k).cloned(); (k, v) }).collect();
-        let had_code = entries.iter().any(|(k, v)| k.starts_with("n:") && v.as_deref().is_some_and(|v| v.contains("\"hash\"")));
         let d = guard_decide(&settings, &req, &entries, now, &SeededRandom::new([i as u8; 32]));
         match &d.answer {
             GuardAnswer::Refused(r) => {
@@ -55,8 +55,9 @@ fuzz_target!(|data: &[u8]| {
                 verified.retain(|n| n != to);
             }
             GuardAnswer::Checked { valid, reason, assertion } => {
-                if !had_code {
-                    assert!(d.writes.0.is_empty(), "a verify without a code wrote");
+                assert!(d.writes.0.keys().all(|k| k.starts_with("n:") || k.starts_with("a:")), "a verify wrote {:?}", d.writes.0.keys());
+                if let GuardRequest::Verify { trusted: false, .. } = &req {
+                    assert!(reason.as_ref().is_none_or(|r| matches!(r.as_str(), "invalid" | "too_many_attempts")), "a browser heard {reason:?}");
                 }
                 if *valid {
                     let GuardRequest::Verify { to, .. } = &req else { unreachable!() };

@@ -19,6 +19,7 @@ fuzz_target!(|data: &[u8]| {
         ("authorization".to_string(), "Bearer reader-token".to_string()),
         ("origin".to_string(), "https://app.example".to_string()),
         ("cf-connecting-ip".to_string(), "2001:db8::1".to_string()),
+        ("content-type".to_string(), "application/json".to_string()),
     ];
     let otp_vars = [("OTP_SECRET", "otp-secret-for-tests-at-least-32-bytes"), ("OTP_ALLOWED_COUNTRIES", "*"), ("OTP_CORS_ORIGINS", "https://app.example")];
     let settings = WorkerSettings {

@@ -203,7 +203,7 @@ impl<P: Clock + Random> Client<P> {
         not_here(r.sim_card_id.is_some(), "simCardId")?;
         not_here(r.contact_id.is_some(), "contactId")?;
         let to = crate::phone::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
-        let body = OtpSendRequest { to, service_name: r.service_name };
+        let body = OtpSendRequest { to, service_name: r.service_name, client_address: None };
         let req = worker_request(base, "/v1/otp/send", crate::core::codec::to_json(&body));
         let ticket = CodeTicket { provider: self.cfg.provider, to: body.to, mode: CodeMode::Worker, expires_at_ms: 0, token: None };
         Ok(Prepared::new(req, Some(Retry::Unsafe), None, Finish::WorkerCode(ticket)))

@@ -107,7 +107,7 @@ pub struct Verification {
     pub valid: bool,
     /// `None` when valid; else `"mismatch"`, `"expired"`, `"malformed_token"`,
     /// `"spent"`, `"too_many_attempts"`, the provider's message, or (worker
-    /// mode) `"no_code"`.
+    /// mode) `"invalid"`.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub reason: Option<VerifyReason>,
 }
@@ -139,8 +139,13 @@ pub enum VerifyReason {
     Spent,
     /// Too many checks of this code (`too_many_attempts`).
     TooManyAttempts,
-    /// An edgetext worker holds no live code for the number (`no_code`).
+    /// An edgetext worker holds no live code for the number (`no_code`;
+    /// only a trusted server hears it).
     NoCode,
+    /// An edgetext worker's one answer to a browser for every code that is
+    /// not valid, whatever the reason (`invalid`), so that the route tells
+    /// nobody whether a number has a live code.
+    Invalid,
     /// A provider that checks its own codes (TextLink) refused it, in its words.
     Provider(String),
 }
@@ -155,6 +160,7 @@ impl VerifyReason {
             VerifyReason::Spent => "spent",
             VerifyReason::TooManyAttempts => "too_many_attempts",
             VerifyReason::NoCode => "no_code",
+            VerifyReason::Invalid => "invalid",
             VerifyReason::Provider(message) => message,
         }
     }
@@ -168,6 +174,7 @@ impl VerifyReason {
             "spent" => VerifyReason::Spent,
             "too_many_attempts" => VerifyReason::TooManyAttempts,
             "no_code" => VerifyReason::NoCode,
+            "invalid" => VerifyReason::Invalid,
             other => VerifyReason::Provider(other.to_string()),
         }
     }

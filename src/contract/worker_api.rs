@@ -21,6 +21,10 @@ pub struct OtpSendRequest {
     /// the worker's own `OTP_SERVICE_NAME`, never the caller's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
+    /// The user's address, from a trusted caller (a server with
+    /// `OTP_SERVER_TOKEN` speaking for its user); ignored from anyone else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_address: Option<String>,
 }
 
 /// The body of `POST /v1/otp/verify`.
@@ -32,7 +36,7 @@ pub struct OtpVerifyRequest {
     /// The code as typed.
     pub code: String,
     /// The user's address, from a trusted caller (a server with
-    /// `EDGETEXT_API_TOKEN` speaking for its user); ignored from anyone else.
+    /// `OTP_SERVER_TOKEN` speaking for its user); ignored from anyone else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_address: Option<String>,
 }

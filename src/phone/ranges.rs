@@ -100,6 +100,8 @@ pub struct NumberRange {
     /// ISO 3166 alpha-2 region of the range (`"IM"`, `"KZ"`, …); `None` for
     /// the non-geographic calling codes (`+800`, `+882`, …).
     pub country: Option<&'static str>,
+    /// The calling code (`44` for `+447400123456`, `881` for a satellite number).
+    pub calling_code: u16,
     /// The range's type.
     pub kind: NumberType,
 }
@@ -220,5 +222,17 @@ pub fn classify_number(e164: &str) -> Option<NumberRange> {
         return None;
     }
     let country = (region.id != "001").then_some(region.id);
-    Some(NumberRange { e164: format!("+{}{national}", main.code), country, kind })
+    Some(NumberRange { e164: format!("+{}{national}", main.code), country, calling_code: main.code, kind })
+}
+
+/// Whether `code` is a non-geographic calling code: one whose numbers belong
+/// to no country (`+800`, `+808`, `+870`, `+878`, `+881`, `+882`, `+883`,
+/// `+888`, `+979`).
+///
+/// ```
+/// use edgetext::phone::ranges::is_non_geographic;
+/// assert!(is_non_geographic(881) && !is_non_geographic(44) && !is_non_geographic(999));
+/// ```
+pub fn is_non_geographic(code: u16) -> bool {
+    RANGES.iter().any(|r| r.code == code && r.id == "001")
 }

@@ -16,11 +16,11 @@ pub mod statuses;
 mod webhooks;
 
 pub use outbox::{
-    forward_delivery, forward_retry_delay_seconds, scheduled_plan, ForwardDelivery, ScheduledPlan, DEFAULT_RETENTION_DAYS, FORWARD_LEASE_MS,
-    OUTBOX_BATCH,
+    forward_delivery, forward_retry_delay_seconds, retention_start, scheduled_plan, ForwardDelivery, ScheduledPlan, DEFAULT_RETENTION_DAYS,
+    FORWARD_LEASE_MS, OUTBOX_BATCH,
 };
 pub use route::{
     bearer_authorized, decide, events_answer, status_answer, storage_unavailable, Decision, StoredEvent, WorkerRequest, WorkerResponse,
     WorkerSettings,
 };
-pub use webhooks::{parse_webhook, WebhookSecrets, MAX_WEBHOOK_BODY};
+pub use webhooks::{parse_webhook, refuse_expired_events, WebhookSecrets, MAX_WEBHOOK_BODY};

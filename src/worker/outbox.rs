@@ -49,16 +49,23 @@ pub struct ScheduledPlan {
     pub warning: Option<String>,
 }
 
+/// The start of the retention period at `now_ms` (`EVENT_RETENTION_DAYS`
+/// before it): the scheduled handler deletes what was received before it,
+/// and a webhook whose event happened before it is refused. `None` when
+/// `EVENT_RETENTION_DAYS` is malformed: then nothing is deleted, and so
+/// nothing needs refusing.
+pub fn retention_start(settings: &WorkerSettings, now_ms: u64) -> Option<u64> {
+    let days = match settings.retention_days.as_deref().map(str::trim) {
+        None | Some("") => DEFAULT_RETENTION_DAYS,
+        Some(s) => s.parse::<u32>().ok().filter(|d| (1..=36_500).contains(d))?,
+    };
+    Some(now_ms.saturating_sub(u64::from(days) * DAY_MS))
+}
+
 /// The plan of a scheduled run at `now_ms`.
 pub fn scheduled_plan(settings: &WorkerSettings, now_ms: u64) -> ScheduledPlan {
-    let days = match settings.retention_days.as_deref().map(str::trim) {
-        None | Some("") => Ok(DEFAULT_RETENTION_DAYS),
-        Some(s) => s.parse::<u32>().ok().filter(|d| (1..=36_500).contains(d)).ok_or(()),
-    };
-    let (delete_before, warning) = match days {
-        Ok(d) => (Some(now_ms.saturating_sub(u64::from(d) * DAY_MS)), None),
-        Err(()) => (None, Some("EVENT_RETENTION_DAYS must be a whole number of days from 1 to 36500: nothing was deleted".to_string())),
-    };
+    let delete_before = retention_start(settings, now_ms);
+    let warning = delete_before.is_none().then(|| "EVENT_RETENTION_DAYS must be a whole number of days from 1 to 36500: nothing was deleted".to_string());
     ScheduledPlan {
         delete_before,
         due_by: settings.forward_url.is_some().then_some(now_ms),

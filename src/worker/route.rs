@@ -134,7 +134,7 @@ pub struct StoredEvent {
     pub message_id: Option<String>,
     /// The event's time (RFC 3339).
     pub occurred_at: String,
-    /// The time of arrival (ms): what retention counts from.
+    /// The time of arrival (ms), or the event's own time if later: what retention counts from.
     pub received_at: u64,
     /// The event as JSON text: stored, served and forwarded byte for byte.
     pub body: String,
@@ -152,7 +152,9 @@ impl StoredEvent {
             kind: e.kind,
             message_id: e.message_id.clone(),
             occurred_at: iso8601(e.occurred_at_ms),
-            received_at: now_ms,
+            // Never before the event's own time: a row is then kept until its
+            // event is older than the retention period, when a replay is refused.
+            received_at: now_ms.max(e.occurred_at_ms),
             body: e.to_json(),
             forward_due,
             status: e.message_id.as_ref().and_then(|_| StatusUpdate::of(e)),
@@ -328,6 +330,7 @@ fn webhook(req: &WorkerRequest, raw: &[&str], settings: &WorkerSettings, now_ms:
     let hint = query_param(req.query, "event")?;
     let input = WebhookRequest { provider, path_secret, event_hint: hint.as_deref(), headers: req.headers, body };
     let events = parse_webhook(&input, &settings.secrets, now_ms)?;
+    crate::worker::refuse_expired_events(&events, settings, now_ms)?;
     let response = WorkerResponse::json(200, &Accepted { ok: true, events: events.len() });
     if events.is_empty() {
         return Ok(respond(response));

@@ -8,6 +8,8 @@
 use crate::contract::InboundEvent;
 use crate::providers::webhook::{reject, Rejection, WebhookRequest};
 use crate::providers::{klink, relay, teklink, textlink, ProviderKind};
+use crate::worker::outbox::retention_start;
+use crate::worker::WorkerSettings;
 
 /// The largest body a webhook accepts (64 KiB).
 pub const MAX_WEBHOOK_BODY: usize = 64 * 1024;
@@ -64,5 +66,19 @@ pub fn parse_webhook(req: &WebhookRequest, secrets: &WebhookSecrets, now_ms: u64
         ProviderKind::Teklink => teklink::webhook::receive(req, secret, now_ms),
         ProviderKind::Relay => relay::webhook::receive(req, secret, now_ms),
         ProviderKind::Klink => klink::webhook::receive(req, secret, now_ms),
+    }
+}
+
+/// Refuses (400) events whose own time is before the retention period:
+/// their record may already be deleted, so a signed event captured once
+/// would otherwise be stored and forwarded again as new. Events that carry
+/// no time of their own (Teklink's, a TextLink or relay body without one)
+/// are timed at their arrival and pass.
+pub fn refuse_expired_events(events: &[InboundEvent], settings: &WorkerSettings, now_ms: u64) -> Result<(), Rejection> {
+    match retention_start(settings, now_ms) {
+        Some(start) if events.iter().any(|e| e.occurred_at_ms < start) => {
+            Err(reject(400, "the event is older than EVENT_RETENTION_DAYS: refused, since its record may be gone"))
+        }
+        _ => Ok(()),
     }
 }

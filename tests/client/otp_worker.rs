@@ -46,6 +46,16 @@ fn verify_code_goes_to_the_worker() {
     assert_eq!((v.valid, v.reason.as_ref().map(VerifyReason::as_str)), (false, Some("too_many_attempts")));
 }
 
+/// Issue 21 item 6: the worker answers a browser one reason for every code
+/// that is not valid; the client reads it as the typed `Invalid`.
+#[test]
+fn the_workers_one_reason_for_a_browser_is_read_as_invalid() {
+    let (c, _) = client(KEYLESS, vec![ok(200, &fixture("otp-worker/verify-invalid.response.json"))]);
+    let v = run(c.verify_code(&format!(r#"{{"to":"{TO}","code":"012345"}}"#))).unwrap();
+    assert_eq!((v.valid, v.reason.as_ref()), (false, Some(&VerifyReason::Invalid)));
+    assert_eq!(v.reason.as_ref().map(VerifyReason::as_str), Some("invalid"));
+}
+
 #[test]
 fn bad_input_never_reaches_the_worker() {
     let (c, fake) = client(KEYLESS, vec![]);

@@ -443,7 +443,7 @@ export interface Verification {
     /**
      * `None` when valid; else `"mismatch"`, `"expired"`, `"malformed_token"`,
      * `"spent"`, `"too_many_attempts"`, the provider's message, or (worker
-     * mode) `"no_code"`.
+     * mode) `"invalid"`.
      */
     reason: string | null;
 }

@@ -1,6 +1,6 @@
-//! The OTP guard's decisions (src/worker/otp/guard.rs), each attack of issue 11 as a
-//! plain state-machine run: state is carried between calls as the Durable
-//! Object would store it.
+//! The OTP guard's decisions (src/worker/otp/guard.rs), each attack of issues 11
+//! and 21 as a plain state-machine run: state is carried between calls as the
+//! Durable Object would store it.
 // Native suites: the wasm layer has its own, in src/wasm/tests.rs.
 #![cfg(not(target_arch = "wasm32"))]
 #![cfg(feature = "worker")]
@@ -43,8 +43,13 @@ impl Store {
     fn send(&mut self, s: &GuardSettings, to: &str, address: &str, now: u64) -> GuardAnswer {
         self.run(s, GuardRequest::Send { to: to.into(), address: address.into() }, now)
     }
+    /// A verify from a browser (no `OTP_SERVER_TOKEN`).
     fn verify(&mut self, s: &GuardSettings, to: &str, code: &str, address: &str, now: u64) -> GuardAnswer {
-        self.run(s, GuardRequest::Verify { to: to.into(), code: code.into(), address: address.into() }, now)
+        self.run(s, GuardRequest::Verify { to: to.into(), code: code.into(), address: address.into(), trusted: false }, now)
+    }
+    /// A verify from the app's server (`OTP_SERVER_TOKEN`), which hears why a code is not valid.
+    fn server_verify(&mut self, s: &GuardSettings, to: &str, code: &str, address: &str, now: u64) -> GuardAnswer {
+        self.run(s, GuardRequest::Verify { to: to.into(), code: code.into(), address: address.into(), trusted: true }, now)
     }
 }
 
@@ -67,7 +72,8 @@ fn a_code_verifies_once_with_an_assertion_then_is_spent() {
     let GuardAnswer::Checked { valid: true, assertion: Some(assertion), .. } = a else { panic!("{a:?}") };
     let v = verify_otp_assertion(&assertion, SECRET.as_bytes(), "+44 7400 123456", 300, T0 + 2000).unwrap();
     assert_eq!((v.to.as_str(), v.verified_at), (GB, T0 + 1000));
-    assert_eq!(reason(&st.verify(&s, GB, &code, "1.2.3.4", T0 + 3000)), Some("spent"));
+    assert_eq!(reason(&st.server_verify(&s, GB, &code, "1.2.3.4", T0 + 3000)), Some("spent"));
+    assert_eq!(reason(&st.verify(&s, GB, &code, "1.2.3.4", T0 + 3000)), Some("invalid"), "a browser hears one reason");
     for (to, secret, now) in [("+447400123457", SECRET, T0 + 2000), (GB, "another secret of at least 32 bytes!!", T0 + 2000), (GB, SECRET, T0 + 302_000)] {
         let e = verify_otp_assertion(&assertion, secret.as_bytes(), to, 300, now).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidAssertion);
@@ -84,27 +90,33 @@ fn one_address_cannot_lock_a_victim_out() {
     let code = code_of(&st.send(&s, GB, "9.9.9.9", T0));
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
-        assert_eq!(reason(&st.verify(&s, GB, wrong, "6.6.6.6", T0 + 1)), Some("mismatch"));
+        assert_eq!(reason(&st.server_verify(&s, GB, wrong, "6.6.6.6", T0 + 1)), Some("mismatch"));
     }
     assert_eq!(reason(&st.verify(&s, GB, &code, "6.6.6.6", T0 + 2)), Some("too_many_attempts"), "the attacker's 6th");
     assert_eq!(reason(&st.verify(&s, GB, &code, "9.9.9.9", T0 + 3)), None, "the victim still verifies");
 }
 
 #[test]
-fn a_code_dies_after_twenty_checks_from_all_addresses() {
+fn a_number_takes_twenty_checks_per_window_from_all_addresses() {
     let s = settings(&[]);
     let mut st = Store::default();
     let code = code_of(&st.send(&s, GB, "9.9.9.9", T0));
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for i in 0..20 {
-        assert_eq!(reason(&st.verify(&s, GB, wrong, &format!("10.0.0.{}", i / 5), T0 + 1)), Some("mismatch"));
+        assert_eq!(reason(&st.server_verify(&s, GB, wrong, &format!("10.0.0.{}", i / 5), T0 + 1)), Some("mismatch"));
     }
     assert_eq!(reason(&st.verify(&s, GB, &code, "10.0.9.9", T0 + 2)), Some("too_many_attempts"));
+    // A new code does not bring new checks within the window (that would tell a prober a code was sent) …
+    let code = code_of(&st.send(&s, GB, "9.9.9.9", T0 + 3));
+    assert_eq!(reason(&st.verify(&s, GB, &code, "9.9.9.9", T0 + 4)), Some("too_many_attempts"));
+    // … and once the first checks have left the window, the number takes checks again.
+    let code = code_of(&st.send(&s, GB, "9.9.9.9", T0 + 3_600_001));
+    assert_eq!(reason(&st.verify(&s, GB, &code, "9.9.9.9", T0 + 3_600_002)), None);
 }
 
 #[test]
 fn address_buckets_ipv4_mapped_ipv6_48_and_invalid() {
-    let s = settings(&[("OTP_SENDS_PER_NUMBER", "1000")]);
+    let s = settings(&[("OTP_SENDS_PER_NUMBER", "1000"), ("OTP_SENDS_PER_NUMBER_PER_NETWORK", "1000")]);
     let mut st = Store::default();
     // Two mapped addresses are two IPv4 budgets, and count with plain IPv4.
     for i in 0..10 {
@@ -167,12 +179,57 @@ fn a_refund_uncounts_the_send_everywhere() {
     code_of(&st.send(&s, GB, "1.2.3.4", T0 + 3));
 }
 
+/// Issue 21 item 6: a browser hears `invalid` whatever the state (no code,
+/// wrong, not a code, expired, spent); the app's server hears why; and
+/// every verify counts in the address's window, the review's 60 probes of
+/// numbers without a code included.
 #[test]
-fn a_verify_without_a_code_writes_nothing() {
+fn a_verify_is_no_oracle_and_always_counted() {
     let s = settings(&[]);
     let mut st = Store::default();
-    assert_eq!(reason(&st.verify(&s, GB, "123456", "1.2.3.4", T0)), Some("no_code"));
-    assert!(st.0.is_empty());
+    let mut answers = vec![("no code", st.verify(&s, GB, "123456", "1.2.3.1", T0), st.server_verify(&s, GB, "123456", "1.2.3.9", T0))];
+    let code = code_of(&st.send(&s, GB, "1.2.3.4", T0));
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    answers.push(("wrong", st.verify(&s, GB, wrong, "1.2.3.2", T0 + 1), st.server_verify(&s, GB, wrong, "1.2.3.9", T0 + 1)));
+    answers.push(("not a code", st.verify(&s, GB, "12ab56", "1.2.3.2", T0 + 2), st.server_verify(&s, GB, "12ab56", "1.2.3.9", T0 + 2)));
+    answers.push(("expired", st.verify(&s, GB, &code, "1.2.3.3", T0 + 600_000), st.server_verify(&s, GB, &code, "1.2.3.9", T0 + 600_000)));
+    let code = code_of(&st.send(&s, GB, "1.2.3.4", T0 + 600_001));
+    assert_eq!(reason(&st.verify(&s, GB, &code, "1.2.3.4", T0 + 600_002)), None);
+    answers.push(("spent", st.verify(&s, GB, &code, "1.2.3.5", T0 + 600_003), st.server_verify(&s, GB, &code, "1.2.3.9", T0 + 600_003)));
+    let told: Vec<(&str, Option<&str>, Option<&str>)> = answers.iter().map(|(what, browser, server)| (*what, reason(browser), reason(server))).collect();
+    assert_eq!(told, vec![
+        ("no code", Some("invalid"), Some("no_code")),
+        ("wrong", Some("invalid"), Some("mismatch")),
+        ("not a code", Some("invalid"), Some("mismatch")),
+        ("expired", Some("invalid"), Some("expired")),
+        ("spent", Some("invalid"), Some("spent")),
+    ]);
+    // 60 probes of numbers without a code from one address: the window (30) counts each.
+    let mut probes = Store::default();
+    let limited = (0..60u64).filter(|i| matches!(probes.verify(&s, &format!("+4474001{:05}", i), "123456", "192.0.2.60", T0 + i), GuardAnswer::Refused(_))).count();
+    assert_eq!(limited, 30);
+    // From an IPv6 /48, each /64 has 30, and the /48 100 in all: every probe
+    // writes, so no network may make the object store without bound.
+    let limited = (0..150u64).filter(|i| {
+        let address = format!("2001:db8:48:{:x}::1", i / 30);
+        matches!(probes.verify(&s, &format!("+4474002{:05}", i), "123456", &address, T0 + i), GuardAnswer::Refused(_))
+    });
+    assert_eq!(limited.count(), 50);
+}
+
+/// Issue 21 item 6: `too_many_attempts` comes after the same checks whether
+/// the number has a code or not, so it tells nothing either.
+#[test]
+fn too_many_attempts_does_not_tell_a_code_from_none() {
+    let s = settings(&[]);
+    let mut st = Store::default();
+    let with_code = "+447400123457";
+    code_of(&st.send(&s, with_code, "1.2.3.4", T0));
+    let run = |st: &mut Store, to: &str| (0..7).map(|i| reason(&st.verify(&s, to, "000000", "6.6.6.6", T0 + 1 + i)).map(str::to_owned)).collect::<Vec<_>>();
+    let with = run(&mut st, with_code);
+    let without = run(&mut st, GB);
+    assert_eq!(with, without);
+    assert_eq!(with[4..], [Some("invalid".to_string()), Some("too_many_attempts".to_string()), Some("too_many_attempts".to_string())]);
 }
 
 #[test]
@@ -180,7 +237,7 @@ fn expiry_and_settings_errors() {
     let s = settings(&[]);
     let mut st = Store::default();
     let code = code_of(&st.send(&s, GB, "1.2.3.4", T0));
-    assert_eq!(reason(&st.verify(&s, GB, &code, "1.2.3.4", T0 + 600_000)), Some("expired"));
+    assert_eq!(reason(&st.server_verify(&s, GB, &code, "1.2.3.4", T0 + 600_000)), Some("expired"));
     let err = GuardSettings::from_env(|k| (k == "OTP_SECRET").then(|| "short".to_string())).unwrap_err();
     assert!(err.contains("OTP_SECRET") && !err.contains("short"));
     let err = GuardSettings::from_env(|k| match k { "OTP_SECRET" => Some(SECRET.into()), "OTP_ALLOWED_NUMBER_TYPES" => Some("premium".into()), _ => None }).unwrap_err();
@@ -221,9 +278,10 @@ fn the_fixture_assertion_verifies() {
 fn the_defaults_are_the_documented_ones() {
     let d = guard_defaults();
     assert_eq!(
-        (d.ttl_seconds, d.code_length, d.max_checks, d.max_checks_per_code, d.sends_per_number, d.sends_per_ip, d.sends_per_ipv6_48),
-        (600, 6, 5, 20, 5, 10, 30)
+        (d.ttl_seconds, d.code_length, d.max_checks, d.max_checks_per_ipv6_48, d.max_checks_per_number, d.sends_per_ip, d.sends_per_ipv6_48),
+        (600, 6, 5, 10, 20, 10, 30)
     );
+    assert_eq!((d.sends_per_number, d.sends_per_number_per_network, d.verifies_per_ipv6_48), (10, 3, 100));
     assert_eq!((d.verifies_per_ip, d.window_seconds, d.sends_per_country_per_hour, d.max_sends_per_hour), (30, 3600, 200, 1000));
     assert_eq!(d.allowed_number_types, vec![NumberType::Mobile, NumberType::FixedLineOrMobile]);
 }
@@ -251,10 +309,126 @@ fn every_entry_is_forgotten_once_its_windows_are_over() {
         let at = guard_forget_at(&s, k, v).unwrap();
         let expected = match k.as_str() {
             "g" | "c:GB" => (T0 / 3_600_000 + 1) * 3_600_000,
-            "a:4:1.2.3.4" => T0 + 5_000 + 3_600_000,
+            // The number keeps its checks for the window after the last one.
+            "a:4:1.2.3.4" | "n:+447400123456" => T0 + 5_000 + 3_600_000,
             _ => T0 + 3_600_000,
         };
         assert_eq!(at, expected, "{k}");
     }
     assert_eq!(guard_forget_at(&s, "forget", "{}"), None);
+}
+
+/// Issue 21 item 4, the review's attack: four /64s of one /48, five wrong
+/// checks each. The /48 takes 10 of the number's 20 checks, so the owner's
+/// right code still verifies from the owner's address.
+#[test]
+fn one_ipv6_48_cannot_kill_the_owners_code() {
+    let s = settings(&[]);
+    let mut st = Store::default();
+    let code = code_of(&st.send(&s, GB, "198.51.100.44", T0));
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let mut told = Vec::new();
+    for net in 1..=4 {
+        for _ in 0..5 {
+            told.push(reason(&st.verify(&s, GB, wrong, &format!("2001:db8:66:{net}::1"), T0 + 1)).unwrap().to_owned());
+        }
+    }
+    assert_eq!(told.iter().filter(|r| *r == "invalid").count(), 10, "{told:?}");
+    assert!(told[10..].iter().all(|r| r == "too_many_attempts"), "{told:?}");
+    // Another /48 and an IPv4 address each still have checks of their own.
+    assert_eq!(reason(&st.verify(&s, GB, wrong, "2001:db8:67::1", T0 + 2)), Some("invalid"));
+    assert_eq!(reason(&st.verify(&s, GB, &code, "198.51.100.44", T0 + 3)), None, "the owner verifies");
+}
+
+/// Issue 21 item 4: one network's resends neither use up the number's
+/// sends for its owner nor replace the owner's code.
+#[test]
+fn one_networks_sends_neither_use_up_nor_replace_the_owners() {
+    let s = settings(&[]);
+    let mut st = Store::default();
+    let owner = code_of(&st.send(&s, GB, "198.51.100.44", T0));
+    let attacker: Vec<_> = (1..=5).map(|net| st.send(&s, GB, &format!("2001:db8:66:{net}::1"), T0 + net)).collect();
+    assert!(attacker[..3].iter().all(|a| matches!(a, GuardAnswer::Send { .. })));
+    for a in &attacker[3..] {
+        let (status, _, retry) = refused(a);
+        assert_eq!(status, 429);
+        assert!(retry.unwrap() > 3500);
+    }
+    // An IPv4 address is a network of its own: another one is not held back by the first.
+    for i in 0..3 {
+        code_of(&st.send(&s, GB, "203.0.113.5", T0 + 10 + i));
+    }
+    assert_eq!(refused(&st.send(&s, GB, "203.0.113.5", T0 + 20)).0, 429);
+    // The owner's code, asked for first, still verifies; and the owner may ask again.
+    assert_eq!(reason(&st.verify(&s, GB, &owner, "198.51.100.44", T0 + 30)), None);
+    let again = code_of(&st.send(&s, GB, "198.51.100.44", T0 + 31));
+    assert_eq!(reason(&st.verify(&s, GB, &again, "198.51.100.44", T0 + 32)), None);
+    // The overall ceiling (10) holds whatever the networks: 3 + 3 + 2 sent, two more, then none.
+    code_of(&st.send(&s, GB, "203.0.113.6", T0 + 40));
+    code_of(&st.send(&s, GB, "203.0.113.6", T0 + 41));
+    assert_eq!(refused(&st.send(&s, GB, "203.0.113.7", T0 + 42)).0, 429);
+}
+
+/// Each network's send replaces only its own code; a valid check spends every code of the number.
+#[test]
+fn codes_are_kept_per_network_and_spent_together() {
+    let s = settings(&[]);
+    let mut st = Store::default();
+    let first = code_of(&st.send(&s, GB, "198.51.100.1", T0));
+    let second = code_of(&st.send(&s, GB, "198.51.100.1", T0 + 1));
+    let other = code_of(&st.send(&s, GB, "198.51.100.2", T0 + 2));
+    if first != second && first != other {
+        assert_eq!(reason(&st.server_verify(&s, GB, &first, "198.51.100.9", T0 + 3)), Some("mismatch"), "replaced by its network's next");
+    }
+    assert_eq!(reason(&st.verify(&s, GB, &other, "198.51.100.1", T0 + 4)), None, "any live code verifies, from any address");
+    assert_eq!(reason(&st.server_verify(&s, GB, &second, "198.51.100.1", T0 + 5)), Some("spent"), "the number is verified: no other code is");
+}
+
+/// Issue 21 item 5: a number of no country is counted under its calling
+/// code, and `*` leaves the non-geographic codes out unless listed.
+#[test]
+fn non_geographic_ranges_have_a_ceiling_and_are_listed_explicitly() {
+    let every = settings(&[("OTP_ALLOWED_COUNTRIES", "*"), ("OTP_SENDS_PER_COUNTRY_PER_HOUR", "2")]);
+    let mut st = Store::default();
+    for to in ["+881012345678", "+870312345678"] {
+        assert_eq!(refused(&st.send(&every, to, "1.2.3.4", T0)).1, "country_not_allowed", "{to}");
+    }
+    code_of(&st.send(&every, "+33612345678", "1.2.3.4", T0));
+    let listed = settings(&[("OTP_ALLOWED_COUNTRIES", "US, +881"), ("OTP_SENDS_PER_COUNTRY_PER_HOUR", "2")]);
+    let mut st = Store::default();
+    code_of(&st.send(&listed, "+881012345678", "1.1.1.1", T0));
+    code_of(&st.send(&listed, "+8816123456789", "1.1.1.2", T0));
+    assert_eq!(refused(&st.send(&listed, "+881712345678", "1.1.1.3", T0)), (429, "rate_limited", Some(3600 - (T0 % 3_600_000) / 1000)));
+    assert!(st.0.contains_key("c:+881"), "{:?}", st.0.keys());
+    assert_eq!(refused(&st.send(&listed, "+870312345678", "1.1.1.4", T0)).1, "country_not_allowed");
+    code_of(&st.send(&listed, "+12015550123", "1.1.1.5", T0));
+    assert_eq!(refused(&st.send(&listed, "+33612345678", "1.1.1.6", T0)).1, "country_not_allowed", "a country is listed by its ISO code");
+    // A refund gives the calling code's count back.
+    let GuardAnswer::Send { id, to, .. } = st.send(&listed, "+12015550124", "1.1.1.7", T0) else { panic!() };
+    assert_eq!(st.run(&listed, GuardRequest::Refund { to, id, address: "1.1.1.7".into() }, T0 + 1), GuardAnswer::Refunded);
+    let mut sat = Store::default();
+    let GuardAnswer::Send { id, to, .. } = sat.send(&listed, "+881012345678", "1.1.1.1", T0) else { panic!() };
+    sat.run(&listed, GuardRequest::Refund { to, id, address: "1.1.1.1".into() }, T0 + 1);
+    assert_eq!(sat.0.get("c:+881").map(String::as_str), Some(format!(r#"{{"hour":{},"count":0}}"#, T0 / 3_600_000).as_str()));
+}
+
+#[test]
+fn the_settings_name_what_is_wrong_never_the_value() {
+    let read = |extra: &[(&str, &str)]| {
+        let mut vars = vec![("OTP_SECRET", SECRET), ("OTP_ALLOWED_COUNTRIES", "GB")];
+        vars.extend_from_slice(extra);
+        GuardSettings::from_env(|k| vars.iter().rev().find(|(n, _)| *n == k).map(|(_, v)| v.to_string()))
+    };
+    let err = read(&[("OTP_ALLOWED_COUNTRIES", "GB,+44")]).unwrap_err();
+    assert!(err.contains("non-geographic") && !err.contains("+44"), "{err}");
+    assert!(read(&[("OTP_ALLOWED_COUNTRIES", "GB,+8812")]).is_err());
+    assert!(read(&[("OTP_ALLOWED_COUNTRIES", "GB,001")]).is_err());
+    let ok = read(&[("OTP_ALLOWED_COUNTRIES", " *, +881 ,+870,gb")]).unwrap();
+    assert_eq!((ok.countries.every_country, ok.countries.calling_codes.clone(), ok.countries.countries.clone()), (true, vec![881, 870], vec!["GB".to_string()]));
+    let err = read(&[("OTP_MAX_CHECKS_PER_CODE", "20")]).unwrap_err();
+    assert!(err.contains("OTP_MAX_CHECKS_PER_NUMBER"), "a renamed setting is refused, never silently ignored: {err}");
+    for (var, bad) in [("OTP_MAX_CHECKS_PER_IPV6_48", "0"), ("OTP_MAX_CHECKS_PER_NUMBER", "101"), ("OTP_SENDS_PER_NUMBER_PER_NETWORK", "x")] {
+        let err = read(&[(var, bad)]).unwrap_err();
+        assert!(err.starts_with(var), "{err}");
+    }
 }

@@ -1,11 +1,12 @@
 //! The worker's OTP routes around the guard, as pure functions: path,
-//! method, CORS, body size, who is trusted, the settings, which client may
-//! send the codes, and the answer, refund and redaction after the provider.
+//! method, CORS, cross-site refusals, body type and size, who is trusted,
+//! the settings, which client may send the codes, and the answer, refund and
+//! redaction after the provider.
 #![cfg(not(target_arch = "wasm32"))]
 
 use edgetext::worker::{decide, Decision, WorkerRequest, WorkerResponse, WorkerSettings};
 use edgetext::worker::otp::guard::{GuardAnswer, GuardRequest};
-use edgetext::worker::otp::route::{otp_after_provider, otp_client_refusal, otp_client_unavailable, otp_cors, SendOutcome};
+use edgetext::worker::otp::route::{otp_after_provider, otp_client_refusal, otp_client_unavailable, otp_cors, otp_cross_site, SendOutcome};
 use edgetext::ErrorCode;
 
 const NOW: u64 = 1_771_700_000_000;
@@ -17,6 +18,7 @@ fn settings() -> WorkerSettings {
         ("OTP_ALLOWED_COUNTRIES", "US,GB"),
         ("OTP_API_KEY", "relay-api-key-1234"),
         ("OTP_CORS_ORIGINS", "https://app.example/, https://other.example"),
+        ("OTP_SERVER_TOKEN", "otp-server-token"),
     ];
     WorkerSettings {
         api_token: Some("reader-token".into()),
@@ -26,8 +28,12 @@ fn settings() -> WorkerSettings {
     }
 }
 
+/// A request as a server sends it: `Content-Type: application/json` unless `h` names another.
 fn run_with(s: &WorkerSettings, method: &str, path: &str, h: &[(&str, &str)], body: Option<&str>) -> Decision {
-    let headers: Vec<(String, String)> = h.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut headers: Vec<(String, String)> = h.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    if !headers.iter().any(|(k, _)| k == "content-type") {
+        headers.push(("content-type".into(), "application/json".into()));
+    }
     decide(&WorkerRequest { method, path, query: "", headers: &headers, body: body.map(str::as_bytes) }, s, NOW)
 }
 
@@ -109,29 +115,107 @@ fn a_good_request_goes_to_the_guard_with_its_keys() {
 }
 
 #[test]
-fn only_the_api_token_makes_client_address_count() {
+fn only_the_otp_server_token_makes_client_address_count() {
     let verify = |auth: Option<&str>| {
         let mut h = vec![("cf-connecting-ip", "203.0.113.9")];
         if let Some(a) = auth {
             h.push(("authorization", a));
         }
         match run("POST", "/v1/otp/verify", &h, Some(r#"{"to":"+12125550100","code":"123456","clientAddress":"198.51.100.7"}"#)) {
-            Decision::Otp { request: GuardRequest::Verify { address, .. }, .. } => address,
+            Decision::Otp { request: GuardRequest::Verify { address, trusted, .. }, .. } => (address, trusted),
             other => panic!("{other:?}"),
         }
     };
-    assert_eq!(verify(Some("Bearer reader-token")), "198.51.100.7");
-    assert_eq!(verify(Some("bearer reader-token")), "198.51.100.7", "the scheme's case is not significant, as on the reads");
-    assert_eq!(verify(Some("Bearer reader-tokeN")), "203.0.113.9");
-    assert_eq!(verify(Some("reader-token")), "203.0.113.9");
-    assert_eq!(verify(None), "203.0.113.9");
+    let (trusted, untrusted) = (("198.51.100.7".to_string(), true), ("203.0.113.9".to_string(), false));
+    assert_eq!(verify(Some("Bearer otp-server-token")), trusted);
+    assert_eq!(verify(Some("bearer otp-server-token")), trusted, "the scheme's case is not significant, as on the reads");
+    assert_eq!(verify(Some("Bearer otp-server-tokeN")), untrusted);
+    assert_eq!(verify(Some("otp-server-token")), untrusted);
+    assert_eq!(verify(None), untrusted);
+    // Issue 21 item 7: the events reader's token grants no OTP trust.
+    assert_eq!(verify(Some("Bearer reader-token")), untrusted);
     let mut open = settings();
-    open.api_token = None;
+    open.otp_vars.remove("OTP_SERVER_TOKEN");
     let h = [("cf-connecting-ip", "203.0.113.9"), ("authorization", "Bearer ")];
     match run_with(&open, "POST", "/v1/otp/verify", &h, Some(r#"{"to":"+12125550100","code":"1","clientAddress":"198.51.100.7"}"#)) {
         Decision::Otp { request: GuardRequest::Verify { address, .. }, .. } => assert_eq!(address, "203.0.113.9", "no token set: nobody is trusted"),
         other => panic!("{other:?}"),
     }
+}
+
+/// Issue 21 item 7: a server with `OTP_SERVER_TOKEN` passes its user's
+/// address on sends too (a 400 before); that token reads no events.
+#[test]
+fn a_trusted_send_is_counted_for_its_client_address() {
+    let send = |h: &[(&str, &str)], body: &str| run("POST", "/v1/otp/send", h, Some(body));
+    let body = r#"{"to":"+12125550100","clientAddress":"2001:db8:5::7"}"#;
+    match send(&[("cf-connecting-ip", "203.0.113.9"), ("authorization", "Bearer otp-server-token")], body) {
+        Decision::Otp { request, keys, .. } => {
+            assert_eq!(request, GuardRequest::Send { to: "+12125550100".into(), address: "2001:db8:5::7".into() });
+            assert!(keys.contains(&"a:6:2001:db8:5::/64".to_string()) && keys.contains(&"a:6:2001:db8:5::/48".to_string()), "{keys:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    for auth in ["Bearer reader-token", "Bearer nope"] {
+        match send(&[("cf-connecting-ip", "203.0.113.9"), ("authorization", auth)], body) {
+            Decision::Otp { request: GuardRequest::Send { address, .. }, .. } => assert_eq!(address, "203.0.113.9", "{auth}: clientAddress ignored"),
+            other => panic!("{other:?}"),
+        }
+    }
+    let bad = response(send(&[("authorization", "Bearer otp-server-token")], r#"{"to":"+12125550100","clientAddress":"my laptop"}"#));
+    assert_eq!((bad.status, error_of(&bad).as_str()), (400, "invalid_input"));
+    assert!(bad.body.contains("clientAddress"));
+    let events = run("GET", "/v1/events", &[("authorization", "Bearer otp-server-token")], None);
+    assert_eq!(response(events).status, 401, "the OTP token reads no events");
+    assert!(matches!(run("GET", "/v1/events", &[("authorization", "Bearer reader-token")], None), Decision::ReadEvents { .. }));
+    // One value for both tokens would make OTP trust the reader's again: refused.
+    let mut same = settings();
+    same.otp_vars.insert("OTP_SERVER_TOKEN".into(), "reader-token".into());
+    let r = response(run_with(&same, "POST", "/v1/otp/send", &[], Some(r#"{"to":"+12125550100"}"#)));
+    assert_eq!((r.status, error_of(&r).as_str()), (503, "otp_not_configured"));
+    assert!(r.body.contains("OTP_SERVER_TOKEN") && !r.body.contains("reader-token"), "{}", r.body);
+}
+
+/// Issue 21 item 3: what a web page can make its visitor's browser send is
+/// refused before anything is read, counted or sent; servers and listed
+/// origins pass; preflights are unchanged.
+#[test]
+fn cross_site_requests_are_refused_before_the_body() {
+    let h = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+    let listed = Some("https://app.example");
+    let refusal = |pairs: &[(&str, &str)]| otp_cross_site(&h(pairs), listed).map(|r| r.status);
+    let json = ("content-type", "application/json");
+    for forbidden in [
+        vec![("content-type", "text/plain"), ("origin", "https://evil.example")],
+        vec![json, ("origin", "https://evil.example")],
+        vec![json, ("origin", "null")],
+        vec![json, ("sec-fetch-site", "cross-site")],
+        vec![json, ("Sec-Fetch-Site", "Cross-Site"), ("origin", "https://app.example.evil")],
+        vec![json, ("origin", "https://evil.example"), ("host", "otp.example.com")],
+    ] {
+        assert_eq!(refusal(&forbidden), Some(403), "{forbidden:?}");
+    }
+    for not_json in [vec![("content-type", "text/plain")], vec![], vec![("content-type", "application/x-www-form-urlencoded"), ("origin", "https://app.example")], vec![("content-type", "application/jsonx")]] {
+        assert_eq!(refusal(&not_json), Some(415), "{not_json:?}");
+    }
+    for allowed in [
+        vec![json],
+        vec![("content-type", "Application/JSON; charset=utf-8")],
+        vec![json, ("origin", "https://app.example"), ("sec-fetch-site", "cross-site")],
+        vec![json, ("origin", "https://otp.example.com"), ("host", "otp.example.com"), ("sec-fetch-site", "same-origin")],
+        vec![json, ("sec-fetch-site", "same-origin")],
+        vec![json, ("origin", "https://behind.a-proxy.example"), ("host", "10.0.0.1:8787"), ("sec-fetch-site", "same-origin")],
+    ] {
+        assert_eq!(refusal(&allowed), None, "{allowed:?}");
+    }
+    assert_eq!(otp_cross_site(&h(&[json, ("origin", "https://x.example")]), Some("*")).map(|r| r.status), None, "* lists every origin");
+    // Through the route: refused before the body is asked for, with a clear error word.
+    let evil = response(run("POST", "/v1/otp/send", &[("content-type", "text/plain"), ("origin", "https://evil.example")], None));
+    assert_eq!((evil.status, error_of(&evil).as_str(), header(&evil, "access-control-allow-origin")), (403, "origin_not_allowed", None));
+    let plain = response(run("POST", "/v1/otp/verify", &[("content-type", "text/plain"), ("origin", "https://app.example")], None));
+    assert_eq!((plain.status, error_of(&plain).as_str(), header(&plain, "access-control-allow-origin")), (415, "invalid_input", Some("https://app.example")));
+    let pre = response(run("OPTIONS", "/v1/otp/send", &[("origin", "https://evil.example"), ("content-type", "text/plain")], None));
+    assert_eq!((pre.status, header(&pre, "access-control-allow-origin")), (204, None), "a preflight is answered as before");
 }
 
 #[test]
@@ -196,9 +280,9 @@ fn secrets_and_the_code_never_reach_the_answer() {
     s.secrets.relay = Some("relay-callback-token".into());
     s.forward_secret = Some("whsec_abcdefgh".into());
     s.otp_vars.insert("OTP_API_KEY".into(), "abc".into());
-    let message = format!("bad key relay-api-key-1234 abc, {SECRET}, relay-callback-token, whsec_abcdefgh, reader-token, code 482913");
+    let message = format!("bad key relay-api-key-1234 abc, {SECRET}, relay-callback-token, whsec_abcdefgh, reader-token, otp-server-token, code 482913");
     let (r, _) = otp_after_provider(&s, &asked(), &sent(), SendOutcome::Failed { code: ErrorCode::Unauthorized, message: &message });
-    for secret in [SECRET, "relay-callback-token", "whsec_abcdefgh", "reader-token", "482913"] {
+    for secret in [SECRET, "relay-callback-token", "whsec_abcdefgh", "reader-token", "otp-server-token", "482913"] {
         assert!(!r.body.contains(secret), "{secret} in {}", r.body);
     }
     assert!(r.body.contains("abc,"), "a value under 4 bytes is not searched for: {}", r.body);

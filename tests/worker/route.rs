@@ -9,7 +9,7 @@ use crate::common::fixture;
 use edgetext::contract::{verify_webhook, DeliveryStatus, InboundEvent, WebhookHeaders, WebhookKey};
 use edgetext::providers::webhook::WebhookRequest;
 use edgetext::providers::ProviderKind;
-use edgetext::worker::{decide, forward_delivery, forward_retry_delay_seconds, parse_webhook, scheduled_plan, status_answer, DEFAULT_RETENTION_DAYS, Decision, FORWARD_LEASE_MS, WebhookSecrets, WorkerRequest, WorkerSettings};
+use edgetext::worker::{decide, forward_delivery, forward_retry_delay_seconds, parse_webhook, retention_start, scheduled_plan, status_answer, DEFAULT_RETENTION_DAYS, Decision, FORWARD_LEASE_MS, WebhookSecrets, WorkerRequest, WorkerSettings};
 use edgetext::worker::statuses::{status_precedence, StatusRow, StatusUpdate};
 
 const NOW: u64 = 1_771_700_000_000; // 2026-02-21T18:53:20Z
@@ -27,7 +27,9 @@ fn settings() -> WorkerSettings {
         api_token: Some("reader-token".into()),
         forward_url: Some("http://127.0.0.1:9/hook".into()),
         forward_secret: Some(FORWARD_SECRET.into()),
-        retention_days: None,
+        // The TextLink fixtures are of May 2025, nine months before NOW: a
+        // webhook older than the retention period is refused.
+        retention_days: Some("3650".into()),
         ..Default::default()
     }
 }
@@ -236,7 +238,9 @@ fn statuses_move_by_rank_then_time_and_never_back() {
 
 #[test]
 fn the_scheduled_run_keeps_retention_and_the_outbox() {
-    let plan = scheduled_plan(&settings(), NOW);
+    let mut defaults = settings();
+    defaults.retention_days = None;
+    let plan = scheduled_plan(&defaults, NOW);
     assert_eq!(plan.delete_before, Some(NOW - u64::from(DEFAULT_RETENTION_DAYS) * DAY));
     assert_eq!((plan.due_by, plan.lease_until, plan.warning), (Some(NOW), NOW + FORWARD_LEASE_MS, None));
     let mut s = settings();
@@ -312,4 +316,62 @@ fn forwarded_deliveries_carry_the_three_headers() {
     assert!(forward_delivery(&s, "evt_1", body, NOW).is_err(), "a secret not in whsec_ form signs nothing");
     s.forward_secret = None;
     assert!(forward_delivery(&s, "evt_1", body, NOW).is_err());
+}
+
+/// Issue 21 item 10: a signed event whose own time is before the retention
+/// period is refused, for every provider whose events carry a time; the
+/// review's replay of a Klink event after its record was deleted is one.
+#[test]
+fn an_event_older_than_the_retention_period_is_refused() {
+    let mut s = settings();
+    s.retention_days = Some("30".into());
+    let at = |ms: u64| edgetext::iso8601(ms);
+    let post = |s: &WorkerSettings, provider: &str, body: &str, now: u64| {
+        let sig = edgetext::providers::klink::webhook::hmac_hex(b"klink-signing-secret", body.as_bytes());
+        let h = match provider {
+            "klink" => headers(&[("x-signature", &sig)]),
+            "relay" => headers(&[("authorization", "Bearer relay-token")]),
+            _ => headers(&[]),
+        };
+        let path = format!("/webhooks/{provider}");
+        decide(&WorkerRequest { method: "POST", path: &path, query: "", headers: &h, body: Some(body.as_bytes()) }, s, now)
+    };
+    let klink = |ms: u64| format!(r#"{{"event":"message.delivered","timestamp":"{}","data":{{"id":"k-1","message":"hi"}}}}"#, at(ms));
+    let relay = |ms: u64| format!(r#"{{"event_type":"status","message_id":"m-1","status":"delivered","created_at":"{}"}}"#, at(ms));
+    let textlink = |ms: u64| format!(r#"{{"secret":"tl-hook-secret","phone_number":"+11234567890","text":"hi","timestamp":{ms},"received":true}}"#);
+    for (provider, body) in [("klink", klink(NOW - 31 * DAY)), ("relay", relay(NOW - 31 * DAY)), ("textlink", textlink(NOW - 31 * DAY))] {
+        match post(&s, provider, &body, NOW) {
+            Decision::Respond { response } => {
+                assert_eq!(response.status, 400, "{provider}");
+                assert!(response.body.contains("EVENT_RETENTION_DAYS"), "{}", response.body);
+            }
+            other => panic!("{provider}: {other:?}"),
+        }
+        let recent = body.replace(&at(NOW - 31 * DAY), &at(NOW - 29 * DAY)).replace(&(NOW - 31 * DAY).to_string(), &(NOW - 29 * DAY).to_string());
+        assert!(matches!(post(&s, provider, &recent, NOW), Decision::Store { .. }), "{provider} within retention");
+    }
+    // The replay: stored on day 0, deleted once the retention has passed,
+    // delivered again then: refused, not stored again as new.
+    let body = klink(NOW);
+    let Decision::Store { events, .. } = post(&s, "klink", &body, NOW) else { panic!("stored") };
+    let deleted_from = scheduled_plan(&s, NOW + 30 * DAY + 1).delete_before.unwrap();
+    assert!(events[0].received_at < deleted_from, "deleted by then");
+    assert_eq!(status_of(&post(&s, "klink", &body, NOW + 30 * DAY + 1)), 400, "and refused when replayed");
+    // An event dated after its arrival (a provider's clock ahead) is kept
+    // until its own time leaves the retention period: never deleted while a
+    // replay would still be taken.
+    let ahead = klink(NOW + 3_600_000);
+    let Decision::Store { events, .. } = post(&s, "klink", &ahead, NOW) else { panic!("stored") };
+    assert_eq!(events[0].received_at, NOW + 3_600_000);
+    for later in [NOW + 30 * DAY + 1, NOW + 30 * DAY + 3_600_000] {
+        let stored = events[0].received_at >= scheduled_plan(&s, later).delete_before.unwrap();
+        let taken = matches!(post(&s, "klink", &ahead, later), Decision::Store { .. });
+        assert!(stored || !taken, "at {later}: deleted, yet a replay is taken");
+    }
+    // Events without a time of their own (Teklink's) are timed at arrival; a
+    // malformed EVENT_RETENTION_DAYS deletes nothing, so refuses nothing.
+    assert!(matches!(post(&s, "teklink/tek-path-secret", r#"{"text":"hi"}"#, NOW), Decision::Store { .. }));
+    s.retention_days = Some("seven".into());
+    assert_eq!(retention_start(&s, NOW), None);
+    assert!(matches!(post(&s, "klink", &klink(NOW - 400 * DAY), NOW), Decision::Store { .. }));
 }

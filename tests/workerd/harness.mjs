@@ -30,6 +30,11 @@ export const SECRETS = {
   RELAY_CALLBACK_TOKEN: "relay-token",
   KLINK_WEBHOOK_SECRET: "klink-signing-secret",
   EDGETEXT_API_TOKEN: "reader-token",
+  // The webhook fixtures are the providers' documented payloads of 2025 and
+  // early 2026, and a webhook whose event is older than the retention period
+  // is refused: ten years lets them in. Pass EVENT_RETENTION_DAYS: undefined
+  // for the default.
+  EVENT_RETENTION_DAYS: "3650",
 };
 
 /** A Standard Webhooks secret for forwarding tests. */
@@ -47,7 +52,8 @@ export function migrations() {
 }
 
 /**
- * A fresh worker with empty storage; `bindings` override the secrets.
+ * A fresh worker with empty storage; `bindings` override the secrets (an
+ * `undefined` one removes it).
  * `faulty: true` runs it behind tests/workerd/faulty-entry.mjs (FAULT_* bindings).
  */
 export async function startWorker(bindings = {}, { faulty = false, maxRetries = 10, quiet = false } = {}) {
@@ -61,7 +67,7 @@ export async function startWorker(bindings = {}, { faulty = false, maxRetries = 
     durableObjects: { EDGETEXT_OTP: "EdgetextOtp" },
     queueProducers: { FORWARD_QUEUE: "edgetext-forward" },
     queueConsumers: { "edgetext-forward": { maxBatchSize: 10, maxBatchTimeout: 0.2, maxRetries } },
-    bindings: { ...SECRETS, ...bindings },
+    bindings: Object.fromEntries(Object.entries({ ...SECRETS, ...bindings }).filter(([, v]) => v !== undefined)),
     ...(quiet ? { handleRuntimeStdio: (stdout, stderr) => (stdout.resume(), stderr.resume()) } : {}),
   });
   const db = await mf.getD1Database("DB");

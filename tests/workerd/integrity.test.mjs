@@ -128,12 +128,15 @@ test("a Queue that fails once still leads to exactly one forward, after the sche
   }
 });
 
+/** A TextLink fixture dated now: a webhook older than the retention period is refused. */
+const fresh = (name) => fixture(name).replace(/"timestamp":\d+/, `"timestamp":${Date.now()}`);
+
 test("events and statuses older than EVENT_RETENTION_DAYS are gone after the scheduled run", async () => {
   const w = await startWorker({ EVENT_RETENTION_DAYS: "7" });
   const c = client(w);
   try {
-    await c.post("/webhooks/textlink?event=sent", fixture("textlink-sent.json"));
-    await c.post("/webhooks/textlink", fixture("textlink-received.json"));
+    await c.post("/webhooks/textlink?event=sent", fresh("textlink-sent.json"));
+    await c.post("/webhooks/textlink", fresh("textlink-received.json"));
     assert.equal(await c.count(), 2);
     await runScheduled(w, Date.now() + 6 * DAY);
     assert.equal(await c.count(), 2, "kept within 7 days");
@@ -144,15 +147,48 @@ test("events and statuses older than EVENT_RETENTION_DAYS are gone after the sch
   } finally {
     await w.mf.dispose();
   }
-  const d = await startWorker();
+  const d = await startWorker({ EVENT_RETENTION_DAYS: undefined });
   try {
-    await client(d).post("/webhooks/textlink", fixture("textlink-received.json"));
+    await client(d).post("/webhooks/textlink", fresh("textlink-received.json"));
     await runScheduled(d, Date.now() + 29 * DAY);
     assert.equal(await client(d).count(), 1, "the default keeps 30 days");
     await runScheduled(d, Date.now() + 31 * DAY);
     assert.equal(await client(d).count(), 0);
   } finally {
     await d.mf.dispose();
+  }
+});
+
+test("attack 21.10: a signed event older than EVENT_RETENTION_DAYS is refused, stored and forwarded never", async () => {
+  const consumer = await startConsumer();
+  const w = await startWorker({ EVENT_RETENTION_DAYS: "30", FORWARD_URL: consumer.url, FORWARD_SECRET });
+  const c = client(w);
+  try {
+    const old = new Date(Date.now() - 31 * DAY);
+    const recent = new Date(Date.now() - 29 * DAY);
+    // The review's replay: a correctly signed Klink event, as captured, after its record is gone.
+    const stale = klink("message.delivered", "k-old", old.toISOString());
+    const r = await c.post("/webhooks/klink", stale, { "x-signature": sign(stale) });
+    assert.equal(r.status, 400, JSON.stringify(r.json));
+    assert.match(r.json.error, /older than EVENT_RETENTION_DAYS/);
+    // Every provider whose events carry a time of their own.
+    const textlink = fixture("textlink-received.json").replace("1748455363370", String(old.getTime()));
+    assert.equal((await c.post("/webhooks/textlink", textlink)).status, 400, "TextLink's timestamp");
+    const relay = JSON.stringify({ event_type: "status", message_id: "msg-old", status: "delivered", created_at: old.toISOString() });
+    assert.equal((await c.post("/webhooks/relay", relay, { authorization: "Bearer relay-token" })).status, 400, "the relay's created_at");
+    assert.equal(await c.count(), 0, "nothing stored");
+    assert.equal((await c.get("/v1/status/klink/k-old")).status, 404, "no status moved");
+    // Within retention, the same kinds are taken.
+    const fresh = klink("message.delivered", "k-new", recent.toISOString());
+    assert.equal((await c.post("/webhooks/klink", fresh, { "x-signature": sign(fresh) })).status, 200);
+    assert.equal((await c.post("/webhooks/textlink", textlink.replace(String(old.getTime()), String(recent.getTime())))).status, 200);
+    await until(() => consumer.seen.length >= 2);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(consumer.seen.length, 2, "only the events within retention were forwarded");
+    assert.ok(consumer.seen.every(({ body }) => !body.includes("k-old")));
+  } finally {
+    await w.mf.dispose();
+    await consumer.close();
   }
 });
 

@@ -8,6 +8,8 @@ import { startEmulator } from "../../sandbox/server.mjs";
 import { Client, EdgetextError, verifyOtpAssertion } from "../../pkg/index.mjs";
 
 const SECRET = "otp-secret-for-tests-at-least-32-bytes";
+/** The app's server: with OTP_SERVER_TOKEN it hears why a code is not valid. */
+const SERVER = { authorization: "Bearer otp-server-token" };
 let emu;
 let w;
 const seen = []; // every answer of the worker: status and body text
@@ -32,6 +34,7 @@ function otpEnv(extra = {}) {
     OTP_CLIENT: JSON.stringify({ baseUrl: `${emu.url}/relay`, phoneId: "phone_main", maxRetries: 0 }),
     OTP_SENDS_PER_IP: "1000",
     OTP_VERIFIES_PER_IP: "1000",
+    OTP_SERVER_TOKEN: "otp-server-token",
     ...extra,
   };
 }
@@ -106,9 +109,10 @@ test("the right code verifies once; then it is spent", async () => {
   assert.match(text, /^Your verification code is \d{6}\. It expires in 10 minutes\.$/, "the worker's service name, not the caller's");
   const code = await lastCode(to);
   assertVerified((await call(w, "verify", { to, code })).json, to);
-  assert.deepEqual((await call(w, "verify", { to, code })).json, { ok: true, valid: false, reason: "spent" });
+  assert.deepEqual((await call(w, "verify", { to, code }, { headers: SERVER })).json, { ok: true, valid: false, reason: "spent" });
   // The number may be written any way normalizePhone reads.
-  assert.deepEqual((await call(w, "verify", { to: `+1 (212) 555-${to.slice(-4)}`, code })).json, { ok: true, valid: false, reason: "spent" });
+  assert.deepEqual((await call(w, "verify", { to: `+1 (212) 555-${to.slice(-4)}`, code }, { headers: SERVER })).json, { ok: true, valid: false, reason: "spent" });
+  assert.deepEqual((await call(w, "verify", { to, code })).json, { ok: true, valid: false, reason: "invalid" }, "a browser hears one reason");
 });
 
 test("the sixth check fails even with the right code", async () => {
@@ -116,7 +120,7 @@ test("the sixth check fails even with the right code", async () => {
   assert.equal((await call(w, "send", { to })).status, 200);
   const code = await lastCode(to);
   for (let i = 0; i < 5; i++) {
-    assert.deepEqual((await call(w, "verify", { to, code: wrong(code) })).json, { ok: true, valid: false, reason: "mismatch" }, `check ${i + 1}`);
+    assert.deepEqual((await call(w, "verify", { to, code: wrong(code) }, { headers: SERVER })).json, { ok: true, valid: false, reason: "mismatch" }, `check ${i + 1}`);
   }
   assert.deepEqual((await call(w, "verify", { to, code })).json, { ok: true, valid: false, reason: "too_many_attempts" });
   // The fifth check may still be the right one.
@@ -129,17 +133,17 @@ test("the sixth check fails even with the right code", async () => {
 
 test("a new send kills the old code; a number without a code has none to check", async () => {
   const to = number();
-  assert.deepEqual((await call(w, "verify", { to, code: "123456" })).json, { ok: true, valid: false, reason: "no_code" });
+  assert.deepEqual((await call(w, "verify", { to, code: "123456" }, { headers: SERVER })).json, { ok: true, valid: false, reason: "no_code" });
   await call(w, "send", { to });
   const first = await lastCode(to);
   await call(w, "send", { to });
   const second = await lastCode(to);
-  if (first !== second) assert.deepEqual((await call(w, "verify", { to, code: first })).json, { ok: true, valid: false, reason: "mismatch" });
+  if (first !== second) assert.deepEqual((await call(w, "verify", { to, code: first }, { headers: SERVER })).json, { ok: true, valid: false, reason: "mismatch" });
   assertVerified((await call(w, "verify", { to, code: second })).json, to);
   // A code of letters or the wrong length cannot be any code: wrong, and no check is spent on it.
   await call(w, "send", { to });
   const third = await lastCode(to);
-  for (let i = 0; i < 6; i++) assert.equal((await call(w, "verify", { to, code: "12ab56" })).json.reason, "mismatch");
+  for (let i = 0; i < 6; i++) assert.equal((await call(w, "verify", { to, code: "12ab56" }, { headers: SERVER })).json.reason, "mismatch");
   assert.equal((await call(w, "verify", { to, code: third })).json.valid, true);
 });
 
@@ -152,7 +156,7 @@ test("an expired code fails", async () => {
     assert.match((await texts(to))[0], /expires in 1 minutes/);
     const code = await lastCode(to);
     await new Promise((r) => setTimeout(r, 1200));
-    assert.deepEqual((await call(short, "verify", { to, code })).json, { ok: true, valid: false, reason: "expired" });
+    assert.deepEqual((await call(short, "verify", { to, code }, { headers: SERVER })).json, { ok: true, valid: false, reason: "expired" });
   } finally {
     await short.mf.dispose();
   }
@@ -160,7 +164,7 @@ test("an expired code fails", async () => {
 
 test("the per-number send limit answers 429 with Retry-After, whatever the address", async () => {
   const to = number();
-  for (let i = 0; i < 5; i++) assert.equal((await call(w, "send", { to }, { address: ip() })).status, 200, `send ${i + 1}`);
+  for (let i = 0; i < 10; i++) assert.equal((await call(w, "send", { to }, { address: ip() })).status, 200, `send ${i + 1}`);
   const before = (await texts(to)).length;
   const res = await call(w, "send", { to }, { address: ip() });
   assert.equal(res.status, 429);
@@ -261,18 +265,18 @@ test("bad input is a 400 (or 413/405), never a 5xx, and changes nothing", async 
   }
   const big = await call(w, "send", JSON.stringify({ to, pad: "x".repeat(5000) }));
   assert.equal(big.status, 413);
-  const invalidUtf8 = await w.mf.dispatchFetch("http://worker/v1/otp/send", { method: "POST", body: new Uint8Array([0x7b, 0xff, 0x7d]) });
+  const invalidUtf8 = await w.mf.dispatchFetch("http://worker/v1/otp/send", { method: "POST", body: new Uint8Array([0x7b, 0xff, 0x7d]), headers: { "content-type": "application/json" } });
   assert.equal(invalidUtf8.status, 400);
   const get = await w.mf.dispatchFetch("http://worker/v1/otp/send");
   assert.equal(get.status, 405);
   assert.equal((await w.mf.dispatchFetch("http://worker/v1/otp/other", { method: "POST", body: "{}" })).status, 404);
   assert.deepEqual(await texts(to), [], "nothing sent to the number");
-  assert.equal((await call(w, "verify", { to, code: "123456" })).json.reason, "no_code");
+  assert.equal((await call(w, "verify", { to, code: "123456" }, { headers: SERVER })).json.reason, "no_code");
 });
 
 test("a provider failure is a 502 with its code, and does not use up the number's sends", async () => {
   const to = number();
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 11; i++) {
     const add = await fetch(`${emu.url}/__emulator/faults`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -283,9 +287,9 @@ test("a provider failure is a 502 with its code, and does not use up the number'
     assert.equal(res.status, 502, res.text);
     assert.equal(res.json.error, "provider_unavailable");
   }
-  assert.equal((await call(w, "verify", { to, code: "123456" })).json.reason, "no_code", "a code that was not sent is not kept");
+  assert.equal((await call(w, "verify", { to, code: "123456" }, { headers: SERVER })).json.reason, "no_code", "a code that was not sent is not kept");
   const ok = await call(w, "send", { to }, { address: ip() });
-  assert.equal(ok.status, 200, "six failures did not use the five sends: " + ok.text);
+  assert.equal(ok.status, 200, "eleven failures did not use the ten sends: " + ok.text);
   assert.equal((await call(w, "verify", { to, code: await lastCode(to) })).json.valid, true);
 });
 
@@ -359,9 +363,10 @@ test("the Client's worker mode, without an API key, end to end", async () => {
     assert.equal(ticket.provider, "relay");
     assert.ok(Date.parse(ticket.expiresAt) > Date.now() + 590_000);
     const code = await lastCode(to);
-    assert.deepEqual(await client.verifyCode({ to, code: wrong(code) }), { valid: false, reason: "mismatch" });
+    // A browser's client hears one reason for every code that is not valid (issue 21 item 6).
+    assert.deepEqual(await client.verifyCode({ to, code: wrong(code) }), { valid: false, reason: "invalid" });
     assert.deepEqual(await client.verifyCode({ to, code }), { valid: true, reason: null });
-    assert.deepEqual(await client.verifyCode({ to, code }), { valid: false, reason: "spent" });
+    assert.deepEqual(await client.verifyCode({ to, code }), { valid: false, reason: "invalid" });
 
     await client.sendCode({ to, serviceName: "Acme" });
     const limited = await client.sendCode({ to, serviceName: "Acme" }).catch((e) => e);
@@ -403,7 +408,7 @@ test("attack: the app's server trusts only an assertion it can check", async () 
   invalid(() => verifyOtpAssertion(assertion, { secret: SECRET, to, maxAgeSeconds: -0 }) && verifyOtpAssertion("a1.x.y", { secret: SECRET, to }));
   invalid(() => verifyOtpAssertion({ valid: true }, { secret: SECRET, to }));
   // A client's claim of { valid: true } is no assertion; a replayed code is spent.
-  assert.equal((await call(w, "verify", { to, code: await lastCode(to) })).json.reason, "spent");
+  assert.equal((await call(w, "verify", { to, code: await lastCode(to) }, { headers: SERVER })).json.reason, "spent");
 });
 
 test("attack: one address cannot lock a victim out; a code dies after 20 checks in all", async () => {
@@ -411,7 +416,7 @@ test("attack: one address cannot lock a victim out; a code dies after 20 checks 
   await call(w, "send", { to }, { address: "192.0.2.10" });
   const code = await lastCode(to);
   const attacker = "192.0.2.66";
-  for (let i = 0; i < 5; i++) assert.equal((await call(w, "verify", { to, code: wrong(code) }, { address: attacker })).json.reason, "mismatch");
+  for (let i = 0; i < 5; i++) assert.equal((await call(w, "verify", { to, code: wrong(code) }, { address: attacker })).json.reason, "invalid");
   assert.equal((await call(w, "verify", { to, code }, { address: attacker })).json.reason, "too_many_attempts");
   assertVerified((await call(w, "verify", { to, code }, { address: "192.0.2.10" })).json, to);
 
@@ -506,13 +511,13 @@ test("attack: one number has one key however it is written", async () => {
   }
 });
 
-test("a server's verify counts clientAddress only with the API token", async () => {
+test("a server's verify counts clientAddress only with OTP_SERVER_TOKEN", async () => {
   const sw = await startWorker(otpEnv({ OTP_VERIFIES_PER_IP: "2" }));
   try {
     const to = number();
     await call(sw, "send", { to });
     const code = await lastCode(to);
-    const server = { address: "198.51.100.250", headers: { authorization: "Bearer reader-token" } };
+    const server = { address: "198.51.100.250", headers: SERVER };
     // Two checks for end user A from the app's server, then A is limited, B is not.
     for (let i = 0; i < 2; i++) await call(sw, "verify", { to, code: wrong(code), clientAddress: "203.0.113.77" }, server);
     assert.equal((await call(sw, "verify", { to, code, clientAddress: "203.0.113.77" }, server)).status, 429);
@@ -537,7 +542,7 @@ test("the body limit applies while streaming: 413 without reading 32 MiB", async
   });
   let status;
   try {
-    const res = await w.mf.dispatchFetch("http://worker/v1/otp/send", { method: "POST", body, duplex: "half", headers: { "cf-connecting-ip": ip() } });
+    const res = await w.mf.dispatchFetch("http://worker/v1/otp/send", { method: "POST", body, duplex: "half", headers: { "cf-connecting-ip": ip(), "content-type": "application/json" } });
     status = res.status;
     await res.text();
   } catch (err) {
@@ -549,4 +554,192 @@ test("the body limit applies while streaming: 413 without reading 32 MiB", async
   // Loopback socket buffers take a few MiB the worker never read (3 MiB seen
   // on a busy machine); a worker that read the whole body would pull all 32.
   assert.ok(pulled < 12 * 1024 * 1024, `the client had to send ${pulled} bytes of 32 MiB`);
+});
+
+// ---------------------------------------------------------------- issue 21: each attack of the second review
+
+/** The relay texts the emulator received so far (a count to compare). */
+const relayCount = async () => (await relayLog()).length;
+
+test("attack 21.3: a cross-site page cannot make its visitors' browsers send codes", async () => {
+  const cw = await startWorker(otpEnv({ OTP_CORS_ORIGINS: "https://app.example", OTP_VERIFIES_PER_IP: "1" }));
+  try {
+    const before = await relayCount();
+    const raw = async (headers, body = JSON.stringify({ to: number() }), action = "send", address = "198.51.100.30") => {
+      const res = await cw.mf.dispatchFetch(`http://worker/v1/otp/${action}`, { method: "POST", body, headers: { "cf-connecting-ip": address, ...headers } });
+      const text = await res.text();
+      seen.push({ status: res.status, text });
+      return { status: res.status, json: JSON.parse(text), cors: res.headers.get("access-control-allow-origin") };
+    };
+    // The review's request: a "simple" cross-site POST, which a browser sends without a preflight.
+    const simple = await raw({ "content-type": "text/plain", origin: "https://evil.example" });
+    assert.deepEqual([simple.status, simple.json.error], [403, "origin_not_allowed"], JSON.stringify(simple.json));
+    for (const headers of [
+      { "content-type": "application/json", origin: "https://evil.example" },
+      { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" },
+      { "content-type": "application/json", "sec-fetch-site": "cross-site" },
+      { "content-type": "text/plain", "sec-fetch-site": "cross-site", origin: "https://app.example.evil" },
+      { "content-type": "application/json", origin: "null" },
+    ]) {
+      const r = await raw(headers);
+      assert.deepEqual([r.status, r.json.error], [403, "origin_not_allowed"], JSON.stringify(headers));
+      assert.equal(r.cors, null);
+    }
+    // A body not declared JSON is a 415, from a listed origin or from a server.
+    for (const headers of [{ "content-type": "text/plain", origin: "https://app.example" }, { "content-type": "multipart/form-data; boundary=x" }, {}]) {
+      const r = await raw(headers);
+      assert.deepEqual([r.status, r.json.error], [415, "invalid_input"], JSON.stringify(headers));
+    }
+    assert.equal(await relayCount(), before, "nothing refused was sent");
+    // Nothing refused was counted either: the one verify this address may make still goes through.
+    const probe = await raw({ "content-type": "text/plain", origin: "https://evil.example" }, JSON.stringify({ to: number(), code: "123456" }), "verify", "198.51.100.31");
+    assert.equal(probe.status, 403);
+    assert.equal((await raw({ "content-type": "application/json" }, JSON.stringify({ to: number(), code: "123456" }), "verify", "198.51.100.31")).status, 200);
+    // What still passes: a listed origin, the worker's own page, a server, with JSON (parameters allowed).
+    const listed = await raw({ "content-type": "application/json; charset=utf-8", origin: "https://app.example", "sec-fetch-site": "cross-site" });
+    assert.deepEqual([listed.status, listed.cors], [200, "https://app.example"]);
+    assert.equal((await raw({ "content-type": "Application/JSON", origin: cw.url })).status, 200, "same origin (the Host asked for)");
+    assert.equal((await raw({ "content-type": "application/json", origin: "https://behind.a-proxy.example", "sec-fetch-site": "same-origin" })).status, 200, "same origin, as the browser says");
+    assert.equal((await raw({ "content-type": "application/json" })).status, 200, "a server sends no Origin");
+    assert.equal(await relayCount(), before + 4);
+    // The preflight is unchanged: only a listed origin gets CORS headers.
+    for (const [origin, allowed] of [["https://app.example", "https://app.example"], ["https://evil.example", null]]) {
+      const pre = await cw.mf.dispatchFetch("http://worker/v1/otp/send", { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+      assert.equal(pre.status, 204);
+      assert.equal(pre.headers.get("access-control-allow-origin"), allowed);
+    }
+  } finally {
+    await cw.mf.dispose();
+  }
+});
+
+test("attack 21.4: four /64s of one /48 cannot kill the owner's code; their resends neither use up nor replace the owner's", async () => {
+  const lw = await startWorker(otpEnv());
+  try {
+    const to = number();
+    const owner = "198.51.100.44";
+    assert.equal((await call(lw, "send", { to }, { address: owner })).status, 200);
+    const code = await lastCode(to);
+    // The review: four /64s of one /48, five wrong checks each.
+    const answers = [];
+    for (let net = 1; net <= 4; net++) {
+      for (let i = 0; i < 5; i++) answers.push((await call(lw, "verify", { to, code: wrong(code) }, { address: `2001:db8:66:${net}::1` })).json.reason);
+    }
+    assert.ok(answers.every((r) => r === "invalid" || r === "too_many_attempts"), answers.join(","));
+    assert.equal(answers.filter((r) => r === "invalid").length, 10, "10 checks per /48: " + answers.join(","));
+    // The attacker's resends from the same /48: three, then refused.
+    const resends = [];
+    for (let net = 1; net <= 5; net++) resends.push((await call(lw, "send", { to }, { address: `2001:db8:66:${net}::1` })).status);
+    assert.deepEqual(resends, [200, 200, 200, 429, 429]);
+    // The owner's code, asked for before all that, still verifies from the owner's address.
+    assertVerified((await call(lw, "verify", { to, code }, { address: owner })).json, to);
+
+    // And the owner may still ask for a code after the attacker's sends, and verify it.
+    const other = number();
+    for (let net = 1; net <= 4; net++) await call(lw, "send", { to: other }, { address: `2001:db8:77:${net}::1` });
+    assert.equal((await call(lw, "send", { to: other }, { address: "2001:db8:99::1" })).status, 200, "the owner's own send");
+    for (let net = 1; net <= 4; net++) {
+      for (let i = 0; i < 5; i++) await call(lw, "verify", { to: other, code: "000000" }, { address: `2001:db8:77:${net}::1` });
+    }
+    assertVerified((await call(lw, "verify", { to: other, code: await lastCode(other) }, { address: "2001:db8:99::1" })).json, other);
+  } finally {
+    await lw.mf.dispose();
+  }
+});
+
+test("attack 21.5: non-geographic ranges meet a ceiling of their own, and * does not include them", async () => {
+  const all = await startWorker(otpEnv({ OTP_ALLOWED_COUNTRIES: "*", OTP_SENDS_PER_COUNTRY_PER_HOUR: "2" }));
+  try {
+    const before = await relayCount();
+    for (const to of ["+881012345678", "+881612345678", "+870312345678"]) {
+      const r = await call(all, "send", { to }, { address: ip() });
+      assert.deepEqual([r.status, r.json.error], [403, "country_not_allowed"], `${to}: ${r.text}`);
+    }
+    assert.equal(await relayCount(), before, "no satellite number was sent a code");
+  } finally {
+    await all.mf.dispose();
+  }
+  const listed = await startWorker(otpEnv({ OTP_ALLOWED_COUNTRIES: "*,+881", OTP_SENDS_PER_COUNTRY_PER_HOUR: "2" }));
+  try {
+    const before = await relayCount();
+    const statuses = [];
+    for (const to of ["+881012345678", "+881612345678", "+881712345678", "+881812345678"]) statuses.push((await call(listed, "send", { to }, { address: ip() })).status);
+    assert.deepEqual(statuses, [200, 200, 429, 429], "+881 is counted as one country");
+    assert.equal((await call(listed, "send", { to: "+870312345678" }, { address: ip() })).json.error, "country_not_allowed", "+870 is not listed");
+    assert.equal((await call(listed, "send", { to: number() }, { address: ip() })).status, 200, "a country's own ceiling is apart");
+    assert.equal(await relayCount(), before + 3);
+  } finally {
+    await listed.mf.dispose();
+  }
+});
+
+test("attack 21.6: an untrusted verify answers one reason whatever the state, and every verify is counted", async () => {
+  const ow = await startWorker(otpEnv({ OTP_TTL_SECONDS: "1", OTP_VERIFIES_PER_IP: "30", OTP_SERVER_TOKEN: "otp-server-token" }));
+  try {
+    const browser = async (to, code) => (await call(ow, "verify", { to, code }, { address: ip() })).json;
+    const server = async (to, code) => (await call(ow, "verify", { to, code }, { address: "198.51.100.250", headers: SERVER })).json;
+    const invalid = { ok: true, valid: false, reason: "invalid" };
+    const none = number();
+    assert.deepEqual(await browser(none, "123456"), invalid, "no code");
+    assert.deepEqual(await server(none, "123456"), { ok: true, valid: false, reason: "no_code" });
+    const to = number();
+    await call(ow, "send", { to });
+    const code = await lastCode(to);
+    assert.deepEqual(await browser(to, wrong(code)), invalid, "a wrong code");
+    assert.deepEqual(await server(to, wrong(code)), { ok: true, valid: false, reason: "mismatch" });
+    assert.deepEqual(await browser(to, "12ab56"), invalid, "not a code");
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.deepEqual(await browser(to, code), invalid, "expired");
+    assert.deepEqual(await server(to, code), { ok: true, valid: false, reason: "expired" });
+    const spent = number();
+    await call(ow, "send", { to: spent });
+    const c2 = await lastCode(spent);
+    assert.equal((await call(ow, "verify", { to: spent, code: c2 }, { address: ip() })).json.valid, true);
+    assert.deepEqual(await browser(spent, c2), invalid, "spent");
+    assert.deepEqual(await server(spent, c2), { ok: true, valid: false, reason: "spent" });
+    // The review's 60 probes of numbers without a code, from one address: the window counts them all.
+    const prober = "192.0.2.60";
+    const probes = [];
+    for (let i = 0; i < 60; i++) probes.push((await call(ow, "verify", { to: number(), code: "123456" }, { address: prober })).status);
+    assert.equal(probes.filter((s) => s === 200).length, 30, probes.join(","));
+    assert.ok(probes.slice(30).every((s) => s === 429));
+  } finally {
+    await ow.mf.dispose();
+  }
+});
+
+test("attack 21.7: a server holding OTP_SERVER_TOKEN sends for its users' addresses; the events token grants no OTP trust, and the OTP token reads no events", async () => {
+  const sw = await startWorker(otpEnv({ OTP_SENDS_PER_IP: "2", OTP_SERVER_TOKEN: "otp-server-token" }));
+  try {
+    const server = { address: "198.51.100.250", headers: SERVER };
+    const send = async (clientAddress, opts = server) => (await call(sw, "send", { to: number(), clientAddress }, opts)).status;
+    // Two sends for user A from the app's server, then A is limited; B and C are not.
+    assert.deepEqual([await send("203.0.113.70"), await send("203.0.113.70"), await send("203.0.113.70")], [200, 200, 429]);
+    assert.deepEqual([await send("203.0.113.71"), await send("2001:db8:5::1")], [200, 200]);
+    assert.equal((await call(sw, "send", { to: number(), clientAddress: "not an address" }, server)).status, 400);
+    // The events reader's token is no OTP trust: clientAddress is ignored, the caller's address counts.
+    const reader = { address: "198.51.100.251", headers: { authorization: "Bearer reader-token" } };
+    assert.deepEqual([await send("203.0.113.72", reader), await send("203.0.113.73", reader), await send("203.0.113.74", reader)], [200, 200, 429]);
+    const to = number();
+    await call(sw, "send", { to }, { address: ip() });
+    assert.deepEqual((await call(sw, "verify", { to, code: wrong(await lastCode(to)) }, reader)).json, { ok: true, valid: false, reason: "invalid" });
+    // And the OTP token reads no events.
+    const events = await sw.mf.dispatchFetch("http://worker/v1/events", { headers: SERVER });
+    assert.equal(events.status, 401);
+    const reads = await sw.mf.dispatchFetch("http://worker/v1/events", { headers: { authorization: "Bearer reader-token" } });
+    assert.equal(reads.status, 200);
+  } finally {
+    await sw.mf.dispose();
+  }
+  // The same value for both tokens is refused, so that OTP trust is never the reader's.
+  const same = await startWorker(otpEnv({ OTP_SERVER_TOKEN: "reader-token" }));
+  try {
+    const r = await call(same, "send", { to: number() });
+    assert.deepEqual([r.status, r.json.error], [503, "otp_not_configured"]);
+    assert.match(r.json.message, /OTP_SERVER_TOKEN must not be EDGETEXT_API_TOKEN/);
+    assert.ok(!r.text.includes("reader-token"));
+    seen.splice(seen.findIndex((s) => s.status === 503), 1);
+  } finally {
+    await same.mf.dispose();
+  }
 });

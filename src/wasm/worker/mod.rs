@@ -31,7 +31,7 @@ export type WorkerDecision =
   | { kind: "store"; events: StoredEventData[]; forward: boolean; dueIfUnqueued: number; response: WorkerResponseData }
   | { kind: "readStatus"; provider: ProviderName; messageId: string }
   | { kind: "readEvents"; limit: number; since: string | null }
-  | { kind: "otp"; request: { action: "send" | "verify" | "refund" } & Record<string, string>; keys: string[]; cors: [string, string][] }
+  | { kind: "otp"; request: { action: "send" | "verify" | "refund" } & Record<string, string | boolean>; keys: string[]; cors: [string, string][] }
   | { kind: "fallback"; response: WorkerResponseData };
 /** What one scheduled run does. */
 export interface ScheduledPlanData { deleteBefore: number | null; dueBy: number | null; leaseUntil: number; batch: number; warning: string | null }

@@ -1,6 +1,8 @@
 //! Client addresses as the OTP guard counts them: an IPv4 address alone, an
 //! IPv4-mapped IPv6 address as its IPv4 address, and IPv6 per /64 (one host
 //! commonly holds a whole /64) and per /48 (one site, about 65,000 /64s).
+//! A requesting *network* is an IPv6 /48 or one IPv4 address: grouping IPv4
+//! addresses (per /24) would make strangers behind one carrier share a budget.
 
 use std::net::{IpAddr, Ipv6Addr};
 
@@ -13,6 +15,13 @@ pub struct AddressBuckets {
     pub site: Option<String>,
 }
 
+impl AddressBuckets {
+    /// The requesting network: the IPv6 /48, or the IPv4 address.
+    pub fn network(&self) -> &str {
+        self.site.as_deref().unwrap_or(&self.host)
+    }
+}
+
 /// The buckets of `text` (an IPv4 or IPv6 address, as `CF-Connecting-IP`
 /// gives it), or `None` when it is not an address (`1::2::3`, empty, a name).
 ///
@@ -20,6 +29,8 @@ pub struct AddressBuckets {
 /// use edgetext::worker::otp::buckets::address_buckets;
 /// assert_eq!(address_buckets("::ffff:1.2.3.4").unwrap().host, "4:1.2.3.4");
 /// assert_eq!(address_buckets("2001:db8:1:2:3:4:5:6").unwrap().host, "6:2001:db8:1:2::/64");
+/// assert_eq!(address_buckets("2001:db8:1:2::9").unwrap().network(), "6:2001:db8:1::/48");
+/// assert_eq!(address_buckets("1.2.3.4").unwrap().network(), "4:1.2.3.4");
 /// assert_eq!(address_buckets("1::2::3"), None);
 /// ```
 pub fn address_buckets(text: &str) -> Option<AddressBuckets> {

@@ -4,12 +4,19 @@
 //! [`guard_keys`] names, calls [`guard_decide`], and stores what it returns.
 //!
 //! Stored entries (JSON text under each key):
-//! - `n:<E.164>`: the number's send times and its one live code (hashed);
+//! - `n:<E.164>`: the number's sends (time, id, requesting network), its
+//!   live codes (hashed; at most one per requesting network, so that one
+//!   network's sends never replace another's code) and its checks in the
+//!   window, per address bucket and in all;
 //! - `a:<bucket>`: an address bucket's send and check times ([`address_buckets`]);
-//! - `c:<ISO>` and `g`: sends per country and in all, per fixed hour.
+//! - `c:<ISO>` (or `c:+<calling code>` for a number of no country) and `g`:
+//!   sends per country and in all, per fixed hour.
 //!
 //! A refused request changes nothing: every limit is checked before any
-//! count is written. A verify of a number that has no live code writes nothing.
+//! count is written. Every verify that is not refused is counted, whatever
+//! the number's state, and what a check answers an untrusted caller depends
+//! only on the code and on the checks counted, never on whether the number
+//! has a code: the route is no oracle of who is logging in.
 
 use crate::core::codec::{from_json, to_json};
 use crate::core::encode::{hex, unhex};
@@ -18,8 +25,8 @@ use crate::client::{
     DEFAULT_OTP_TEMPLATE,
 };
 use crate::contract::{sign_assertion, OtpBody, OtpResponse, OtpSendRequest, OtpVerifyRequest, OTP_MAX_BODY};
-use crate::phone::ranges::{classify_number, NumberType};
-use crate::worker::otp::buckets::address_buckets;
+use crate::phone::ranges::{classify_number, NumberRange, NumberType};
+use crate::worker::otp::buckets::{address_buckets, AddressBuckets};
 use crate::worker::otp::route::OtpAction;
 use crate::{secret_eq, ErrorCode, Random};
 use hmac::{Hmac, Mac};
@@ -30,13 +37,51 @@ use std::collections::BTreeMap;
 const HOUR_MS: u64 = 3_600_000;
 const CODE_DOMAIN: &[u8] = b"edgetext-otp-worker-v1";
 
-/// Which countries the guard sends to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AllowedCountries {
-    /// `OTP_ALLOWED_COUNTRIES=*`.
-    All,
+/// Which number ranges the guard sends to (`OTP_ALLOWED_COUNTRIES`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AllowedCountries {
+    /// `*`: every country's ranges (never the non-geographic codes).
+    pub every_country: bool,
     /// ISO 3166 alpha-2 codes; a territory is its own country (`JE`, not `GB`).
-    Only(Vec<String>),
+    pub countries: Vec<String>,
+    /// Non-geographic calling codes listed as `+881`: numbers of no country
+    /// are sent to only under a code listed so, even with `*`.
+    pub calling_codes: Vec<u16>,
+}
+
+impl AllowedCountries {
+    /// Reads `*`, ISO codes and `+<non-geographic calling code>`, comma-separated.
+    fn parse(list: &str) -> Result<AllowedCountries, String> {
+        let mut out = AllowedCountries::default();
+        for c in list.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+            if c == "*" {
+                out.every_country = true;
+            } else if let Some(code) = c.strip_prefix('+') {
+                match code.parse::<u16>() {
+                    Ok(n) if code.len() <= 3 && code.bytes().all(|b| b.is_ascii_digit()) && crate::phone::ranges::is_non_geographic(n) => out.calling_codes.push(n),
+                    _ => return Err("OTP_ALLOWED_COUNTRIES lists a +code that is not a non-geographic calling code (+800, +808, +870, +878, +881, +882, +883, +888, +979): list countries by their ISO code".into()),
+                }
+            } else if c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()) {
+                out.countries.push(c.to_ascii_uppercase());
+            } else {
+                return Err("OTP_ALLOWED_COUNTRIES must list ISO 3166 alpha-2 codes (US,CA,GB), * for every country, and +881-style non-geographic calling codes".into());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether nothing is allowed (the variable is unset or empty).
+    pub fn is_empty(&self) -> bool {
+        !self.every_country && self.countries.is_empty() && self.calling_codes.is_empty()
+    }
+
+    /// Whether codes go to numbers of `range`.
+    pub fn allows(&self, range: &NumberRange) -> bool {
+        match range.country {
+            Some(c) => self.every_country || self.countries.iter().any(|a| a == c),
+            None => self.calling_codes.contains(&range.calling_code),
+        }
+    }
 }
 
 /// The guard's settings, read from the worker's `OTP_*` variables.
@@ -44,7 +89,7 @@ pub enum AllowedCountries {
 pub struct GuardSettings {
     /// `OTP_SECRET`, at least 32 bytes: keys code hashes and assertions.
     pub secret: Vec<u8>,
-    /// `OTP_ALLOWED_COUNTRIES` (required): `*` or a comma-separated list.
+    /// `OTP_ALLOWED_COUNTRIES` (required): ISO codes, `*`, `+881`-style codes.
     pub countries: AllowedCountries,
     /// `OTP_SENDS_PAUSED=true`: the kill switch; no code is sent.
     pub paused: bool,
@@ -92,19 +137,30 @@ guard_limits! {
     ttl_seconds: u64 = "OTP_TTL_SECONDS", default DEFAULT_CODE_TTL_SECONDS, from *CODE_TTL_SECONDS.start(), to *CODE_TTL_SECONDS.end();
     /// `OTP_CODE_LENGTH` (6).
     code_length: u8 = "OTP_CODE_LENGTH", default DEFAULT_CODE_LENGTH, from *CODE_LENGTHS.start(), to *CODE_LENGTHS.end();
-    /// `OTP_MAX_CHECKS` (5): checks of one code from one address.
+    /// `OTP_MAX_CHECKS` (5 per window): checks of one number from one IPv4 address or IPv6 /64.
     max_checks: u32 = "OTP_MAX_CHECKS", default 5u8, from 1u8, to 20u8;
-    /// `OTP_MAX_CHECKS_PER_CODE` (20): checks of one code from all addresses.
-    max_checks_per_code: u32 = "OTP_MAX_CHECKS_PER_CODE", default 20u8, from 1u8, to 100u8;
-    /// `OTP_SENDS_PER_NUMBER` (5 per window).
-    sends_per_number: u32 = "OTP_SENDS_PER_NUMBER", default 5u8, from 1u8, to 1000u32;
+    /// `OTP_MAX_CHECKS_PER_IPV6_48` (10 per window): checks of one number from one IPv6 /48
+    /// (`maxChecksPerIpv6Net48` in JavaScript).
+    #[serde(rename = "maxChecksPerIpv6Net48")]
+    max_checks_per_ipv6_48: u32 = "OTP_MAX_CHECKS_PER_IPV6_48", default 10u8, from 1u8, to 100u8;
+    /// `OTP_MAX_CHECKS_PER_NUMBER` (20 per window): checks of one number from all addresses.
+    max_checks_per_number: u32 = "OTP_MAX_CHECKS_PER_NUMBER", default 20u8, from 1u8, to 100u8;
+    /// `OTP_SENDS_PER_NUMBER` (10 per window): codes sent to one number, asked from anywhere.
+    sends_per_number: u32 = "OTP_SENDS_PER_NUMBER", default 10u8, from 1u8, to 1000u32;
+    /// `OTP_SENDS_PER_NUMBER_PER_NETWORK` (3 per window): codes sent to one
+    /// number asked from one network (an IPv4 address or an IPv6 /48).
+    sends_per_number_per_network: u32 = "OTP_SENDS_PER_NUMBER_PER_NETWORK", default 3u8, from 1u8, to 1000u32;
     /// `OTP_SENDS_PER_IP` (10 per window): per IPv4 address or IPv6 /64.
     sends_per_ip: u32 = "OTP_SENDS_PER_IP", default 10u8, from 1u8, to 100_000u32;
     /// `OTP_SENDS_PER_IPV6_48` (30 per window): per IPv6 /48 (`sendsPerIpv6Net48` in JavaScript).
     #[serde(rename = "sendsPerIpv6Net48")]
     sends_per_ipv6_48: u32 = "OTP_SENDS_PER_IPV6_48", default 30u8, from 1u8, to 100_000u32;
-    /// `OTP_VERIFIES_PER_IP` (30 per window): checks from one address or /64.
+    /// `OTP_VERIFIES_PER_IP` (30 per window): verifies from one address or /64, of any number.
     verifies_per_ip: u32 = "OTP_VERIFIES_PER_IP", default 30u8, from 1u8, to 100_000u32;
+    /// `OTP_VERIFIES_PER_IPV6_48` (100 per window): verifies from one IPv6 /48
+    /// (`verifiesPerIpv6Net48` in JavaScript).
+    #[serde(rename = "verifiesPerIpv6Net48")]
+    verifies_per_ipv6_48: u32 = "OTP_VERIFIES_PER_IPV6_48", default 100u8, from 1u8, to 100_000u32;
     /// `OTP_WINDOW_SECONDS` (3600): the sliding window of the limits above.
     window_seconds: u64 = "OTP_WINDOW_SECONDS", default 3600u32, from 60u8, to 86_400u32;
     /// `OTP_SENDS_PER_COUNTRY_PER_HOUR` (200).
@@ -122,20 +178,11 @@ impl GuardSettings {
         if secret.len() < crate::client::MIN_OTP_SECRET_BYTES {
             return Err(format!("OTP_SECRET must be set to at least {} bytes", crate::client::MIN_OTP_SECRET_BYTES));
         }
-        let countries = match var("OTP_ALLOWED_COUNTRIES").as_deref() {
-            None => AllowedCountries::Only(Vec::new()),
-            Some("*") => AllowedCountries::All,
-            Some(list) => {
-                let mut out = Vec::new();
-                for c in list.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-                    if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()) {
-                        return Err("OTP_ALLOWED_COUNTRIES must list ISO 3166 alpha-2 codes (US,CA,GB) or be *".into());
-                    }
-                    out.push(c.to_ascii_uppercase());
-                }
-                AllowedCountries::Only(out)
-            }
-        };
+        let countries = AllowedCountries::parse(&var("OTP_ALLOWED_COUNTRIES").unwrap_or_default())?;
+        if var("OTP_MAX_CHECKS_PER_CODE").is_some() {
+            // Renamed when checks became counted per number and window: refused rather than ignored.
+            return Err("OTP_MAX_CHECKS_PER_CODE is now OTP_MAX_CHECKS_PER_NUMBER (checks of one number per window)".into());
+        }
         let number_types = match var("OTP_ALLOWED_NUMBER_TYPES") {
             None => vec![NumberType::Mobile, NumberType::FixedLineOrMobile],
             Some(list) => list
@@ -182,6 +229,11 @@ pub enum GuardRequest {
         code: String,
         /// The client's address.
         address: String,
+        /// Whether the caller holds `OTP_SERVER_TOKEN`: only then does a
+        /// check that is not valid say why (`no_code`, `mismatch`, `spent`,
+        /// `expired`); anyone else hears `invalid`.
+        #[serde(default)]
+        trusted: bool,
     },
     /// The provider certainly did not take send `id`: uncount it.
     Refund {
@@ -232,7 +284,8 @@ pub enum GuardAnswer {
     Checked {
         /// Whether the code was right.
         valid: bool,
-        /// `null` when valid, else `mismatch`, `expired`, `spent`, `too_many_attempts`, `no_code`.
+        /// `null` when valid; `too_many_attempts`; else `invalid`, or for a
+        /// trusted caller `mismatch`, `expired`, `spent` or `no_code`.
         reason: Option<VerifyReason>,
         /// The signed statement that `to` was verified (see [`sign_assertion`]).
         assertion: Option<String>,
@@ -250,6 +303,10 @@ struct Log(Vec<u64>);
 impl Log {
     fn prune(&mut self, now: u64, window: u64) {
         self.0.retain(|&t| t + window > now);
+    }
+    /// How many times are in the window.
+    fn live(&self, now: u64, window: u64) -> usize {
+        self.0.iter().filter(|&&t| t + window > now).count()
     }
     /// Seconds until one more fits under `limit`, or `None` if it fits now.
     fn wait(&self, now: u64, window: u64, limit: u32) -> Option<u64> {
@@ -286,24 +343,31 @@ impl Hourly {
     }
 }
 
+/// A code sent to a number.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct LiveCode {
     id: String,
+    /// The network that asked for it: only that network's next send replaces it.
+    net: String,
     salt: String,
     hash: String,
     expires_at: u64,
-    /// Checks per address bucket, and in all.
-    checks: BTreeMap<String, u32>,
-    total: u32,
     spent: bool,
-    /// The country counted for this send (for a refund).
+    /// The ceiling counted for this send (a country or `+<calling code>`), for a refund.
     country: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct NumberState {
-    sends: Vec<(u64, String)>,
-    code: Option<LiveCode>,
+    /// Send times, ids and requesting networks.
+    sends: Vec<(u64, String, String)>,
+    /// The codes sent, at most one per requesting network.
+    codes: Vec<LiveCode>,
+    /// Check times per address bucket (IPv4 address, IPv6 /64 and /48); a
+    /// list, not a map: a few buckets, and a map's removal code weighs 4 KB of wasm.
+    checks: Vec<(String, Log)>,
+    /// Check times from every address.
+    total: Log,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -342,20 +406,33 @@ fn canonical(to: &str) -> String {
     classify_number(to).map(|r| r.e164).unwrap_or_else(|| to.to_owned())
 }
 
+/// What the per-country ceiling counts a range under: its country, or
+/// `+<calling code>` for a non-geographic one.
+fn ceiling_of(range: &NumberRange) -> String {
+    range.country.map_or_else(|| format!("+{}", range.calling_code), str::to_owned)
+}
+
+/// The buckets of `address`; what is not an address shares one `unknown` bucket.
+fn buckets(address: &str) -> AddressBuckets {
+    address_buckets(address).unwrap_or_else(|| AddressBuckets { host: "unknown".into(), site: None })
+}
+
+/// The stored keys of the address buckets, each with whether it is an IPv6 /48.
+fn address_keys(b: &AddressBuckets) -> Vec<(String, bool)> {
+    let mut v = vec![(format!("a:{}", b.host), false)];
+    v.extend(b.site.as_ref().map(|s| (format!("a:{s}"), true)));
+    v
+}
+
 /// The keys [`guard_decide`] reads for `request` (load them all, missing ones as `None`).
 pub fn guard_keys(request: &GuardRequest) -> Vec<String> {
     let mut keys = vec!["g".to_string()];
     match request {
         GuardRequest::Send { to, address } | GuardRequest::Verify { to, address, .. } | GuardRequest::Refund { to, address, .. } => {
             keys.push(number_key(&canonical(to)));
-            if let Some(b) = address_buckets(address) {
-                keys.push(format!("a:{}", b.host));
-                keys.extend(b.site.map(|s| format!("a:{s}")));
-            } else {
-                keys.push("a:unknown".into());
-            }
-            if let Some(c) = classify_number(to).and_then(|r| r.country) {
-                keys.push(format!("c:{c}"));
+            keys.extend(address_keys(&buckets(address)).into_iter().map(|(k, _)| k));
+            if let Some(r) = classify_number(to) {
+                keys.push(format!("c:{}", ceiling_of(&r)));
             }
         }
     }
@@ -404,19 +481,8 @@ pub fn guard_decide(
 ) -> GuardDecision {
     match request {
         GuardRequest::Send { to, address } => decide_send(settings, to, address, entries, now, rng),
-        GuardRequest::Verify { to, code, address } => decide_verify(settings, to, code, address, entries, now, rng),
+        GuardRequest::Verify { to, code, address, trusted } => decide_verify(settings, to, code, address, *trusted, entries, now, rng),
         GuardRequest::Refund { to, id, .. } => decide_refund(to, id, entries, now),
-    }
-}
-
-fn address_keys(address: &str) -> Vec<(String, bool)> {
-    match address_buckets(address) {
-        Some(b) => {
-            let mut v = vec![(format!("a:{}", b.host), false)];
-            v.extend(b.site.map(|s| (format!("a:{s}"), true)));
-            v
-        }
-        None => vec![("a:unknown".into(), false)],
     }
 }
 
@@ -430,20 +496,18 @@ fn decide_send(s: &GuardSettings, to: &str, address: &str, entries: &GuardEntrie
     if !s.limits.allowed_number_types.contains(&range.kind) {
         return refuse(403, "number_not_allowed", format!("codes are not sent to {} numbers here (OTP_ALLOWED_NUMBER_TYPES)", range.kind.as_str()), None);
     }
-    let allowed = match (&s.countries, range.country) {
-        (AllowedCountries::All, _) => true,
-        (AllowedCountries::Only(list), Some(c)) => list.iter().any(|a| a == c),
-        (AllowedCountries::Only(_), None) => false,
-    };
-    if s.countries == AllowedCountries::Only(Vec::new()) {
+    if s.countries.is_empty() {
         return refuse(403, "country_not_allowed", "OTP_ALLOWED_COUNTRIES is not set: this worker sends codes to no country".into(), None);
     }
-    if !allowed {
-        return refuse(403, "country_not_allowed", format!("codes are not sent to {} numbers here (OTP_ALLOWED_COUNTRIES)", range.country.unwrap_or("non-geographic")), None);
+    let ceiling = ceiling_of(&range);
+    if !s.countries.allows(&range) {
+        let what = if range.country.is_some() { ceiling.clone() } else { format!("non-geographic {ceiling}") };
+        return refuse(403, "country_not_allowed", format!("codes are not sent to {what} numbers here (OTP_ALLOWED_COUNTRIES)"), None);
     }
     let to = range.e164.as_str();
     let window = s.window_ms();
-    let addresses: Vec<(String, bool, AddressState)> = address_keys(address).into_iter().map(|(k, site)| {
+    let b = buckets(address);
+    let addresses: Vec<(String, bool, AddressState)> = address_keys(&b).into_iter().map(|(k, site)| {
         let st: AddressState = load(entries, &k);
         (k, site, st)
     }).collect();
@@ -456,15 +520,20 @@ fn decide_send(s: &GuardSettings, to: &str, address: &str, entries: &GuardEntrie
     }
     let nkey = number_key(to);
     let mut number: NumberState = load(entries, &nkey);
-    number.sends.retain(|(t, _)| t + window > now);
-    if number.sends.len() >= s.limits.sends_per_number as usize {
-        let oldest = number.sends[number.sends.len() - s.limits.sends_per_number as usize].0;
-        return limited((oldest + window - now).div_ceil(1000).max(1), format!("this number was sent {} codes in the last {} s", s.limits.sends_per_number, s.limits.window_seconds));
+    number.sends.retain(|(t, ..)| t + window > now);
+    let net = b.network();
+    let from_net = Log(number.sends.iter().filter(|x| x.2 == net).map(|x| x.0).collect());
+    if let Some(w) = from_net.wait(now, window, s.limits.sends_per_number_per_network) {
+        let n = s.limits.sends_per_number_per_network;
+        return limited(w, format!("{n} codes for this number were asked for from this network (an IPv4 address or IPv6 /48) in the last {} s", s.limits.window_seconds));
     }
-    let ckey = range.country.map(|c| format!("c:{c}"));
-    let country: Hourly = ckey.as_deref().map(|k| load(entries, k)).unwrap_or_default();
+    if let Some(w) = Log(number.sends.iter().map(|x| x.0).collect()).wait(now, window, s.limits.sends_per_number) {
+        return limited(w, format!("this number was sent {} codes in the last {} s", s.limits.sends_per_number, s.limits.window_seconds));
+    }
+    let ckey = format!("c:{ceiling}");
+    let country: Hourly = load(entries, &ckey);
     if let Some(w) = country.wait(now, s.limits.sends_per_country_per_hour) {
-        return limited(w, format!("too many codes were sent to this country this hour (OTP_SENDS_PER_COUNTRY_PER_HOUR {})", s.limits.sends_per_country_per_hour));
+        return limited(w, format!("too many codes were sent to this country or calling code this hour (OTP_SENDS_PER_COUNTRY_PER_HOUR {})", s.limits.sends_per_country_per_hour));
     }
     let global: Hourly = load(entries, "g");
     if let Some(w) = global.wait(now, s.limits.max_sends_per_hour) {
@@ -475,16 +544,17 @@ fn decide_send(s: &GuardSettings, to: &str, address: &str, entries: &GuardEntrie
     let salt: [u8; 16] = bytes(rng);
     let id = hex(&bytes::<12>(rng));
     let expires_at = now + s.limits.ttl_seconds * 1000;
-    number.sends.push((now, id.clone()));
-    number.code = Some(LiveCode {
+    number.sends.push((now, id.clone(), net.to_owned()));
+    // This network's new code replaces its old one, never another network's.
+    number.codes.retain(|c| c.net != net && c.expires_at + window > now);
+    number.codes.push(LiveCode {
         id: id.clone(),
+        net: net.to_owned(),
         salt: hex(&salt),
         hash: hex(&code_hash(&s.secret, &salt, to, &code)),
         expires_at,
-        checks: BTreeMap::new(),
-        total: 0,
         spent: false,
-        country: range.country.map(str::to_owned),
+        country: Some(ceiling),
     });
     let mut writes = GuardWrites::default();
     writes.0.insert(nkey, Some(to_json(&number)));
@@ -494,9 +564,7 @@ fn decide_send(s: &GuardSettings, to: &str, address: &str, entries: &GuardEntrie
         st.sends.push((now, id.clone()));
         writes.0.insert(k, Some(to_json(&st)));
     }
-    if let Some(k) = ckey {
-        writes.0.insert(k, Some(to_json(&country.add(now, 1))));
-    }
+    writes.0.insert(ckey, Some(to_json(&country.add(now, 1))));
     writes.0.insert("g".into(), Some(to_json(&global.add(now, 1))));
     let text = render_template(&s.limits.template, &s.limits.service_name, s.limits.ttl_seconds, &code);
     let forget_at = Some((now + window).max(expires_at).max((now / HOUR_MS + 1) * HOUR_MS));
@@ -504,65 +572,92 @@ fn decide_send(s: &GuardSettings, to: &str, address: &str, entries: &GuardEntrie
 }
 
 #[allow(clippy::too_many_arguments)]
-fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, entries: &GuardEntries, now: u64, rng: &impl Random) -> GuardDecision {
+fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, trusted: bool, entries: &GuardEntries, now: u64, rng: &impl Random) -> GuardDecision {
     let to = canonical(to);
+    let window = s.window_ms();
+    let b = buckets(address);
+    let addresses: Vec<(String, bool, AddressState)> = address_keys(&b).into_iter().map(|(k, site)| {
+        let st: AddressState = load(entries, &k);
+        (k, site, st)
+    }).collect();
+    for (_, site, st) in &addresses {
+        let limit = if *site { s.limits.verifies_per_ipv6_48 } else { s.limits.verifies_per_ip };
+        if let Some(w) = st.checks.wait(now, window, limit) {
+            let what = if *site { "this IPv6 /48" } else { "this address" };
+            return limited(w, format!("too many codes were checked from {what}: at most {limit} per {} s", s.limits.window_seconds));
+        }
+    }
+    // Past the address's windows, every verify counts in them, whatever it finds.
+    let mut writes = GuardWrites::default();
+    for (k, _, mut st) in addresses {
+        st.checks.prune(now, window);
+        st.sends.retain(|(t, _)| t + window > now);
+        st.checks.0.push(now);
+        writes.0.insert(k, Some(to_json(&st)));
+    }
+    let checked = |valid: bool, reason: Option<VerifyReason>, assertion: Option<String>| GuardAnswer::Checked { valid, reason, assertion };
+
     let nkey = number_key(&to);
     let mut number: NumberState = load(entries, &nkey);
-    let checked = |valid: bool, reason: Option<VerifyReason>, assertion: Option<String>| GuardAnswer::Checked { valid, reason, assertion };
-    let Some(live) = number.code.as_mut() else {
-        return GuardDecision { answer: checked(false, Some(VerifyReason::NoCode), None), writes: GuardWrites::default(), forget_at: None };
-    };
-    if live.spent {
-        return GuardDecision { answer: checked(false, Some(VerifyReason::Spent), None), writes: GuardWrites::default(), forget_at: None };
+    number.checks.iter_mut().for_each(|(_, l)| l.prune(now, window));
+    number.checks.retain(|(_, l)| !l.0.is_empty());
+    number.total.prune(now, window);
+    number.sends.retain(|(t, ..)| t + window > now);
+    number.codes.retain(|c| c.expires_at + window > now);
+    // The checks of the number counted for this address: its own (IPv4 or
+    // /64) and its /48's, each under its limit, and everyone's.
+    let mut counted = vec![(b.host.clone(), s.limits.max_checks)];
+    counted.extend(b.site.clone().map(|k| (k, s.limits.max_checks_per_ipv6_48)));
+    let spent_all = counted.iter().any(|(k, limit)| number.checks.iter().any(|(b, l)| b == k && l.live(now, window) >= *limit as usize))
+        || number.total.live(now, window) >= s.limits.max_checks_per_number as usize;
+    if spent_all {
+        return GuardDecision { answer: checked(false, Some(VerifyReason::TooManyAttempts), None), writes, forget_at: Some(now + window) };
     }
-    if now >= live.expires_at {
-        return GuardDecision { answer: checked(false, Some(VerifyReason::Expired), None), writes: GuardWrites::default(), forget_at: None };
+    // A code that is not 4 to 10 digits cannot be any code: not valid, and not a check.
+    let well_formed = is_code(code);
+    let mut valid = false;
+    if well_formed {
+        for (k, _) in counted {
+            match number.checks.iter_mut().find(|(b, _)| *b == k) {
+                Some((_, l)) => l.0.push(now),
+                None => number.checks.push((k, Log(vec![now]))),
+            }
+        }
+        number.total.0.push(now);
+        for live in number.codes.iter().filter(|c| !c.spent && now < c.expires_at) {
+            let salt = unhex(&live.salt).unwrap_or_default();
+            // Every live code is compared, so the time taken does not say which matched.
+            valid |= secret_eq(&hex(&code_hash(&s.secret, &salt, &to, code)), &live.hash);
+        }
     }
-    let window = s.window_ms();
-    let (akey, _) = address_keys(address).remove(0);
-    let mut addr: AddressState = load(entries, &akey);
-    if let Some(w) = addr.checks.wait(now, window, s.limits.verifies_per_ip) {
-        return limited(w, format!("too many codes were checked from this address: at most {} per {} s", s.limits.verifies_per_ip, s.limits.window_seconds));
-    }
-    let mine = live.checks.get(&akey).copied().unwrap_or(0);
-    if mine >= s.limits.max_checks || live.total >= s.limits.max_checks_per_code {
-        return GuardDecision { answer: checked(false, Some(VerifyReason::TooManyAttempts), None), writes: GuardWrites::default(), forget_at: None };
-    }
-    // A code that is not 4 to 10 digits cannot be any code: wrong, and not a check.
-    if !is_code(code) {
-        return GuardDecision { answer: checked(false, Some(VerifyReason::Mismatch), None), writes: GuardWrites::default(), forget_at: None };
-    }
-    live.checks.insert(akey.clone(), mine + 1);
-    live.total += 1;
-    let salt = unhex(&live.salt).unwrap_or_default();
-    let given = hex(&code_hash(&s.secret, &salt, &to, code));
-    let valid = secret_eq(&given, &live.hash);
     let assertion = valid.then(|| {
-        live.spent = true;
+        // The number is verified: no other code of it verifies after this one.
+        number.codes.iter_mut().for_each(|c| c.spent = true);
         sign_assertion(&s.secret, &to, now, &bytes::<16>(rng))
     });
-    let forget_at = Some(live.expires_at.max(now + window));
-    addr.checks.prune(now, window);
-    addr.sends.retain(|(t, _)| t + window > now);
-    addr.checks.0.push(now);
-    let mut writes = GuardWrites::default();
-    writes.0.insert(nkey, Some(to_json(&number)));
-    writes.0.insert(akey, Some(to_json(&addr)));
-    let reason = if valid { None } else { Some(VerifyReason::Mismatch) };
-    GuardDecision { answer: checked(valid, reason, assertion), writes, forget_at }
+    let reason = match () {
+        _ if valid => None,
+        _ if !trusted => Some(VerifyReason::Invalid),
+        _ if number.codes.iter().any(|c| !c.spent && now < c.expires_at) => Some(VerifyReason::Mismatch),
+        _ if number.codes.iter().any(|c| c.spent) => Some(VerifyReason::Spent),
+        _ if !number.codes.is_empty() => Some(VerifyReason::Expired),
+        _ => Some(VerifyReason::NoCode),
+    };
+    let codes_until = number.codes.iter().map(|c| c.expires_at).max().unwrap_or(0);
+    if well_formed {
+        writes.0.insert(nkey, Some(to_json(&number)));
+    }
+    GuardDecision { answer: checked(valid, reason, assertion), writes, forget_at: Some((now + window).max(codes_until)) }
 }
 
 fn decide_refund(to: &str, id: &str, entries: &GuardEntries, now: u64) -> GuardDecision {
     let nkey = number_key(&canonical(to));
     let mut number: NumberState = load(entries, &nkey);
     let before = number.sends.len();
-    number.sends.retain(|(_, i)| i != id);
+    number.sends.retain(|(_, i, _)| i != id);
     let mut writes = GuardWrites::default();
     if number.sends.len() != before {
-        let mut country = None;
-        if number.code.as_ref().is_some_and(|c| c.id == id) {
-            country = number.code.take().and_then(|c| c.country);
-        }
+        let country = number.codes.iter().position(|c| c.id == id).map(|i| number.codes.remove(i)).and_then(|c| c.country);
         writes.0.insert(nkey, Some(to_json(&number)));
         let global: Hourly = load(entries, "g");
         writes.0.insert("g".into(), Some(to_json(&global.add(now, -1))));
@@ -614,15 +709,16 @@ impl Random for SeededRandom {
 pub struct OtpCaller<'a> {
     /// `CF-Connecting-IP`.
     pub address: &'a str,
-    /// Whether it carries `Authorization: Bearer EDGETEXT_API_TOKEN`: a
-    /// server speaking for its user, whose `clientAddress` is believed.
+    /// Whether it carries `Authorization: Bearer OTP_SERVER_TOKEN`: a
+    /// server speaking for its user, whose `clientAddress` is believed and
+    /// who hears why a check is not valid.
     pub trusted: bool,
 }
 
 /// Reads an OTP route's request (`body`: the bytes read, at most
-/// [`OTP_MAX_BODY`]) into a [`GuardRequest`], or the 4xx answer. A verify
-/// from a trusted caller is counted for its `clientAddress`; otherwise
-/// `clientAddress` is ignored.
+/// [`OTP_MAX_BODY`]) into a [`GuardRequest`], or the 4xx answer. A send or
+/// a verify from a trusted caller is counted for its `clientAddress` (which
+/// must then be an IP address); from anyone else `clientAddress` is ignored.
 pub fn otp_request(action: OtpAction, body: &[u8], caller: &OtpCaller<'_>) -> Result<GuardRequest, OtpResponse> {
     let bad = |m: String| OtpResponse::error(400, "invalid_input", m, None);
     if body.len() > OTP_MAX_BODY {
@@ -632,11 +728,18 @@ pub fn otp_request(action: OtpAction, body: &[u8], caller: &OtpCaller<'_>) -> Re
     let too_long = |to: &str| if to.chars().count() > 64 { Err(bad("to must be at most 64 characters".into())) } else { Ok(()) };
     // serde-wasm-bindgen does not apply deny_unknown_fields: the keys are checked here.
     let fields: BTreeMap<String, serde::de::IgnoredAny> = from_json(text).map_err(|_| bad("the body must be a JSON object".into()))?;
-    let known: &[&str] = if action == OtpAction::Send { &["to", "serviceName"] } else { &["to", "code", "clientAddress"] };
+    let known: &[&str] = if action == OtpAction::Send { &["to", "serviceName", "clientAddress"] } else { &["to", "code", "clientAddress"] };
     if let Some(k) = fields.keys().find(|k| !known.contains(&k.as_str())) {
         return Err(bad(format!("{k} is not a field here (use {})", known.join(", "))));
     }
     let phone = |to: &str| crate::phone::normalize_phone(to, None).map_err(|e| OtpResponse::error(400, e.code.as_str(), e.message, None));
+    let address = |given: Option<String>| match given {
+        Some(a) if caller.trusted => match address_buckets(&a) {
+            Some(_) => Ok(a),
+            None => Err(bad("clientAddress must be the user's IPv4 or IPv6 address".into())),
+        },
+        _ => Ok(caller.address.to_owned()),
+    };
     match action {
         OtpAction::Send => {
             let b: OtpSendRequest = from_json(text).map_err(|e| bad(format!("the body must be {{ \"to\": \"+…\" }}: {e}")))?;
@@ -644,19 +747,17 @@ pub fn otp_request(action: OtpAction, body: &[u8], caller: &OtpCaller<'_>) -> Re
                 return Err(bad("serviceName must be at most 100 characters".into()));
             }
             too_long(&b.to)?;
-            Ok(GuardRequest::Send { to: phone(&b.to)?, address: caller.address.to_owned() })
+            let address = address(b.client_address)?;
+            Ok(GuardRequest::Send { to: phone(&b.to)?, address })
         }
         OtpAction::Verify => {
             let b: OtpVerifyRequest = from_json(text).map_err(|e| bad(format!("the body must be {{ \"to\", \"code\" }}: {e}")))?;
-            let address = match b.client_address {
-                Some(a) if caller.trusted => a,
-                _ => caller.address.to_owned(),
-            };
             too_long(&b.to)?;
             if b.code.len() > 32 {
                 return Err(bad("code must be at most 32 characters".into()));
             }
-            Ok(GuardRequest::Verify { to: phone(&b.to)?, code: b.code.trim().to_owned(), address })
+            let address = address(b.client_address)?;
+            Ok(GuardRequest::Verify { to: phone(&b.to)?, code: b.code.trim().to_owned(), address, trusted: caller.trusted })
         }
     }
 }
@@ -705,16 +806,18 @@ pub fn guard_defaults() -> GuardLimits {
 }
 
 /// When a stored entry can be forgotten (ms): a number's once its sends
-/// have left the window and its code has expired; an address's once its
-/// sends and checks have left the window; an hourly counter at the end of its
-/// hour. `None` for a key the guard does not write (left alone).
+/// and checks have left the window and its codes have expired; an
+/// address's once its sends and checks have left the window; an hourly
+/// counter at the end of its hour. `None` for a key the guard does not
+/// write (left alone).
 pub fn guard_forget_at(settings: &GuardSettings, key: &str, value: &str) -> Option<u64> {
     let window = settings.window_ms();
     if key.starts_with("n:") {
         let n: NumberState = from_json(value).unwrap_or_default();
-        let sends = n.sends.iter().map(|(t, _)| t + window).max().unwrap_or(0);
-        let code = n.code.map_or(0, |c| c.expires_at);
-        Some(sends.max(code))
+        let sends = n.sends.iter().map(|(t, ..)| t + window).max().unwrap_or(0);
+        let checks = n.total.0.iter().chain(n.checks.iter().flat_map(|(_, l)| l.0.iter())).map(|t| t + window).max().unwrap_or(0);
+        let codes = n.codes.iter().map(|c| c.expires_at).max().unwrap_or(0);
+        Some(sends.max(checks).max(codes))
     } else if key.starts_with("a:") {
         let a: AddressState = from_json(value).unwrap_or_default();
         let last = a.sends.iter().map(|(t, _)| *t).chain(a.checks.0.iter().copied()).max().unwrap_or(0);

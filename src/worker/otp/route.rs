@@ -1,8 +1,8 @@
 //! The worker's one-time-code routes, `/v1/otp/send` and `/v1/otp/verify`,
-//! around the guard: the path, method, CORS, body size, caller and settings
-//! before it; which client sends the codes; and the answer and refund after
-//! the provider was asked. The runtime only reads the body, calls the
-//! Durable Object and makes the send.
+//! around the guard: the path, method, CORS, cross-site refusals, body
+//! type and size, caller and settings before it; which client sends the
+//! codes; and the answer and refund after the provider was asked. The
+//! runtime only reads the body, calls the Durable Object and makes the send.
 
 use crate::core::encode::percent_decode;
 use crate::worker::route::{bearer_matches, Decision, WorkerRequest, WorkerResponse, WorkerSettings};
@@ -33,6 +33,10 @@ impl From<OtpResponse> for WorkerResponse {
 impl WorkerSettings {
     /// The guard's settings from the `OTP_*` variables.
     pub fn guard(&self) -> Result<GuardSettings, OtpResponse> {
+        let server = self.otp_vars.get("OTP_SERVER_TOKEN").map(String::as_str);
+        if server.is_some() && server == self.api_token.as_deref() {
+            return Err(not_configured("OTP_SERVER_TOKEN must not be EDGETEXT_API_TOKEN: give the app's server a token of its own".into()));
+        }
         GuardSettings::from_env(|k| self.otp_vars.get(k).cloned()).map_err(not_configured)
     }
 
@@ -42,7 +46,7 @@ impl WorkerSettings {
         [&s.textlink, &s.teklink, &s.relay, &s.klink, &self.api_token, &self.forward_secret]
             .into_iter()
             .filter_map(|v| v.as_deref())
-            .chain(["OTP_API_KEY", "OTP_SECRET"].into_iter().filter_map(|k| self.otp_vars.get(k).map(String::as_str)))
+            .chain(["OTP_API_KEY", "OTP_SECRET", "OTP_SERVER_TOKEN"].into_iter().filter_map(|k| self.otp_vars.get(k).map(String::as_str)))
             .filter(|v| v.len() >= 4)
     }
 
@@ -56,18 +60,53 @@ fn not_configured(message: String) -> OtpResponse {
     OtpResponse::error(503, "otp_not_configured", message, None)
 }
 
+/// Whether `OTP_CORS_ORIGINS` (comma-separated origins, or `*`) lists `origin`.
+fn origin_listed(origin: &str, origins: Option<&str>) -> bool {
+    let mut allowed = origins.unwrap_or("").split(',').map(|o| o.trim().trim_end_matches('/')).filter(|o| !o.is_empty());
+    allowed.any(|o| o == "*" || o == origin)
+}
+
 /// The CORS headers for a request whose `Origin` `OTP_CORS_ORIGINS` lists
 /// (comma-separated origins, or `*`); none for any other request.
 pub fn otp_cors(headers: &[(String, String)], origins: Option<&str>) -> Vec<(String, String)> {
     let Some(origin) = crate::core::http::find_header(headers, "origin") else { return Vec::new() };
-    let mut allowed = origins.unwrap_or("").split(',').map(|o| o.trim().trim_end_matches('/')).filter(|o| !o.is_empty());
-    if !allowed.any(|o| o == "*" || o == origin) {
+    if !origin_listed(origin, origins) {
         return Vec::new();
     }
     [("access-control-allow-origin", origin), ("access-control-expose-headers", "retry-after"), ("vary", "origin")]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect()
+}
+
+/// The refusal of a `POST` a web page could have made its visitor's browser
+/// send, or `None`: an `Origin` that is neither `OTP_CORS_ORIGINS`'s nor the
+/// worker's own (the `Host` asked for, or what the browser's
+/// `Sec-Fetch-Site: same-origin` says), or `Sec-Fetch-Site: cross-site`
+/// without such an origin, is a 403; a body that is not declared
+/// `application/json` (parameters allowed) is a 415, so that no cross-site
+/// "simple" request (a form, `text/plain`) reaches the guard: a browser
+/// sends `application/json` to another origin only after a preflight, which
+/// only the listed origins pass. A server sends no `Origin` and passes.
+pub fn otp_cross_site(headers: &[(String, String)], origins: Option<&str>) -> Option<OtpResponse> {
+    let header = |name| crate::core::http::find_header(headers, name).map(str::trim);
+    let fetch_site = |site: &str| header("sec-fetch-site").is_some_and(|v| v.eq_ignore_ascii_case(site));
+    // Web content can set neither Host nor Sec-Fetch-Site: only a browser's own page matches them.
+    let own = |origin: &str| {
+        let authority = origin.split_once("://").map(|(_, a)| a);
+        fetch_site("same-origin") || matches!((authority, header("host")), (Some(a), Some(h)) if !h.is_empty() && a.eq_ignore_ascii_case(h))
+    };
+    let allowed = header("origin").map(|o| origin_listed(o, origins) || own(o));
+    let cross_site = fetch_site("cross-site");
+    if allowed == Some(false) || (cross_site && allowed != Some(true)) {
+        let message = "this origin may not call the OTP routes: list it in OTP_CORS_ORIGINS";
+        return Some(OtpResponse::error(403, "origin_not_allowed", message, None));
+    }
+    let media_type = header("content-type").map(|v| v.split(';').next().unwrap_or("").trim());
+    if !media_type.is_some_and(|m| m.eq_ignore_ascii_case("application/json")) {
+        return Some(OtpResponse::error(415, "invalid_input", "the body must be sent as Content-Type: application/json", None));
+    }
+    None
 }
 
 /// Decides a request to `/v1/otp/…` (`raw`: the path segments after `v1`, still encoded).
@@ -101,6 +140,9 @@ pub(crate) fn otp_route(req: &WorkerRequest, raw: &[&str], settings: &WorkerSett
             return with_cors(refusal);
         }
     }
+    if let Some(refusal) = otp_cross_site(req.headers, settings.otp_vars.get("OTP_CORS_ORIGINS").map(String::as_str)) {
+        return answer(refusal);
+    }
     if !settings.otp_bound {
         return answer(not_configured("bind the EdgetextOtp Durable Object as EDGETEXT_OTP".into()));
     }
@@ -111,7 +153,8 @@ pub(crate) fn otp_route(req: &WorkerRequest, raw: &[&str], settings: &WorkerSett
     let Some(body) = req.body else { return Decision::NeedBody { limit: OTP_MAX_BODY } };
     let caller = OtpCaller {
         address: crate::core::http::find_header(req.headers, "cf-connecting-ip").unwrap_or(""),
-        trusted: bearer_matches(crate::core::http::find_header(req.headers, "authorization"), settings.api_token.as_deref()),
+        // OTP trust is its own token: the events reader's EDGETEXT_API_TOKEN grants none.
+        trusted: bearer_matches(crate::core::http::find_header(req.headers, "authorization"), settings.otp_vars.get("OTP_SERVER_TOKEN").map(String::as_str)),
     };
     // Bad input is a 400 even where the settings are not.
     let request = match otp_request(action, body, &caller).and_then(|r| settings.guard().map(|_| r)) {
