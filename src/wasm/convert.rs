@@ -92,6 +92,46 @@ impl<'de> Deserializer<'de> for Strict {
     }
 }
 
+/// A caller's JavaScript object, read as several structs, each from the
+/// keys it names ([`Fields`](crate::core::codec::Fields)).
+pub(crate) struct JsObject(pub JsValue);
+
+impl crate::core::codec::Fields for JsObject {
+    fn keys(&self) -> Vec<String> {
+        js_sys::Object::keys(self.0.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()).collect()
+    }
+
+    fn read<T, S: for<'de> serde::de::DeserializeSeed<'de, Value = T> + Clone>(&self, names: &[&str], seed: S) -> Result<T, String> {
+        let picked = self.pick(names);
+        let read = |value: JsValue| crate::core::codec::read(Strict(value), |d| seed.clone().deserialize(d));
+        read(picked.clone()).map_err(|why| name_field(&picked, why, &|one| read(one).err()))
+    }
+}
+
+impl JsObject {
+    /// A new object with the keys of this one that are in `names`.
+    fn pick(&self, names: &[&str]) -> JsValue {
+        let picked = js_sys::Object::new();
+        for key in crate::core::codec::Fields::keys(self).iter().filter(|k| names.contains(&k.as_str())) {
+            let key = JsValue::from_str(key);
+            let _ = Reflect::set(&picked, &key, &Reflect::get(&self.0, &key).unwrap_or(JsValue::UNDEFINED));
+        }
+        picked.into()
+    }
+}
+
+/// `why`, prefixed with the field of `value` it is about when that field
+/// alone fails `read_one` (the wasm reads without tracking paths).
+fn name_field(value: &JsValue, why: String, read_one: &dyn Fn(JsValue) -> Option<String>) -> String {
+    if why.starts_with("unknown field") || why.starts_with("missing field") {
+        return why;
+    }
+    match super::failing_field(value, read_one) {
+        Some(field) => format!("{field}: {why}"),
+        None => why,
+    }
+}
+
 /// `value` as a plain JavaScript value (objects, never `Map`s).
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
