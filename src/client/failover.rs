@@ -184,9 +184,16 @@ impl<P: Clock + Random + Transport + CodeStore> Failover<P> {
         if checked.iter().any(|(_, m)| m.is_ok()) {
             return Ok(checked);
         }
-        let reasons: Vec<String> = checked.iter().filter_map(|(c, m)| m.as_ref().err().map(|e| format!("{}: {}", c.config().provider, e.message))).collect();
-        let attempts = checked.iter().map(|(c, m)| Attempt { provider: c.config().provider, error: m.as_ref().err().map(|e| e.code) }).collect();
-        let error = Error::input(format!("no provider of this Failover can send this message ({})", reasons.join("; ")));
-        Err(FailoverError { error, attempts })
+        let mut why = String::from("no provider of this Failover can send this message (");
+        let mut attempts = Vec::with_capacity(checked.len());
+        for (provider, e) in checked.into_iter().filter_map(|(c, m)| m.err().map(|e| (c.config().provider, e))) {
+            if !attempts.is_empty() {
+                why.push_str("; ");
+            }
+            why.push_str(&format!("{provider}: {}", e.message));
+            attempts.push(Attempt { provider, error: Some(e.code) });
+        }
+        why.push(')');
+        Err(FailoverError { error: Error::input(why), attempts })
     }
 }

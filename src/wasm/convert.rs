@@ -93,7 +93,9 @@ impl<'de> Deserializer<'de> for Strict {
 }
 
 /// A caller's JavaScript object, read as several structs, each from the
-/// keys it names ([`Fields`](crate::core::codec::Fields)).
+/// keys it names ([`Fields`](crate::core::codec::Fields)). serde-wasm-bindgen
+/// reads a struct's own fields only, so each struct is read from the whole
+/// object; the caller has checked that no key is a field of none.
 pub(crate) struct JsObject(pub JsValue);
 
 impl crate::core::codec::Fields for JsObject {
@@ -101,22 +103,9 @@ impl crate::core::codec::Fields for JsObject {
         js_sys::Object::keys(self.0.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()).collect()
     }
 
-    fn read<T, S: for<'de> serde::de::DeserializeSeed<'de, Value = T> + Clone>(&self, names: &[&str], seed: S) -> Result<T, String> {
-        let picked = self.pick(names);
-        let read = |value: JsValue| crate::core::codec::read(Strict(value), |d| seed.clone().deserialize(d));
-        read(picked.clone()).map_err(|why| name_field(&picked, why, &|one| read(one).err()))
-    }
-}
-
-impl JsObject {
-    /// A new object with the keys of this one that are in `names`.
-    fn pick(&self, names: &[&str]) -> JsValue {
-        let picked = js_sys::Object::new();
-        for key in crate::core::codec::Fields::keys(self).iter().filter(|k| names.contains(&k.as_str())) {
-            let key = JsValue::from_str(key);
-            let _ = Reflect::set(&picked, &key, &Reflect::get(&self.0, &key).unwrap_or(JsValue::UNDEFINED));
-        }
-        picked.into()
+    fn read<T, S: for<'de> serde::de::DeserializeSeed<'de, Value = T> + Clone>(&self, _names: &[&str], seed: S) -> Result<T, String> {
+        let read = |value: JsValue| crate::core::codec::read(serde_wasm_bindgen::Deserializer::from(value), |d| seed.clone().deserialize(d));
+        read(self.0.clone()).map_err(|why| name_field(&self.0, why, &|one| read(one).err()))
     }
 }
 
