@@ -421,7 +421,7 @@ export interface Verification {
     /**
      * Worker mode (`otpUrl`), when valid: the worker's signed statement that
      * the number was verified, for the app's server to check with
-     * `verifyOtpAssertion`; `None` otherwise.
+     * `verifyOtpAssertion`; `null` otherwise.
      */
     assertion: string | null;
 }

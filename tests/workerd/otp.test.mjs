@@ -359,9 +359,13 @@ test("the Client's worker mode, without an API key, end to end", async () => {
     assert.equal(ticket.provider, "relay");
     assert.ok(Date.parse(ticket.expiresAt) > Date.now() + 590_000);
     const code = await lastCode(to);
-    assert.deepEqual(await client.verifyCode({ to, code: wrong(code) }), { valid: false, reason: "mismatch" });
-    assert.deepEqual(await client.verifyCode({ to, code }), { valid: true, reason: null });
-    assert.deepEqual(await client.verifyCode({ to, code }), { valid: false, reason: "spent" });
+    assert.deepEqual(await client.verifyCode({ to, code: wrong(code) }), { valid: false, reason: "mismatch", assertion: null });
+    // The browser flow: verifyCode hands back the worker's assertion, which the app's server checks.
+    const { valid, reason, assertion } = await client.verifyCode({ to, code });
+    assert.deepEqual([valid, reason], [true, null]);
+    assert.equal(typeof assertion, "string");
+    assert.equal(verifyOtpAssertion(assertion, { secret: SECRET, to }).to, to);
+    assert.deepEqual(await client.verifyCode({ to, code }), { valid: false, reason: "spent", assertion: null });
 
     await client.sendCode({ to, serviceName: "Acme" });
     const limited = await client.sendCode({ to, serviceName: "Acme" }).catch((e) => e);
