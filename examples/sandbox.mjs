@@ -65,7 +65,8 @@ const relay = new Client({
   apiKey: "test-relay-key",
   baseUrl: `${worker}/sandbox/relay`,
   phoneId: "phone_main",
-  // memoryStore() counts checks in this process; a server fleet gives a shared store (Workers KV, …).
+  // memoryStore() counts checks in this process; a fleet shares a store that counts atomically
+  // (a D1 binding on Workers, or your own incr), never a get/put one such as Workers KV.
   otp: { secret: process.env.OTP_SECRET ?? "example-otp-secret-of-at-least-32-bytes", store: memoryStore() },
 });
 const r = await relay.send({ to: "+1 212 555 0123", text: "hello over the relay" });

@@ -22,8 +22,8 @@ export default {
         baseUrl: `${sandbox}/sandbox/klink`,
         statusUrl: sandbox,
         statusToken: env.EDGETEXT_API_TOKEN,
-        // Checks are counted per isolate here; bind a KV namespace (env.OTP_KV) to count them across the fleet.
-        otp: { secret: env.OTP_SECRET, store: env.OTP_KV ?? memoryStore() },
+        // A D1 binding (env.DB) counts checks atomically across the fleet; memoryStore() only in this isolate.
+        otp: { secret: env.OTP_SECRET, store: env.DB ?? memoryStore() },
       });
       const contactId = "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4";
       const k = await klink.send({ contactId, text: "Sent from a Worker" });

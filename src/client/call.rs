@@ -317,7 +317,7 @@ impl Call {
                     return Err(e.with_provider(cfg.provider.as_str()));
                 };
                 Ok(Outcome::Verification(if valid {
-                    Verification::valid()
+                    Verification::asserted(a.assertion)
                 } else {
                     Verification::refused(a.reason.as_deref().map_or(VerifyReason::Mismatch, VerifyReason::parse))
                 }))

@@ -1,11 +1,12 @@
-//! `new Client(config)`: the configuration as given ([`ClientConfig`]) and
-//! as validated ([`Config`]), with the signed codes' settings; and the
-//! wording of a value that did not deserialise as the field it is about.
+//! `new Client(config)`: the configuration as given ([`ClientConfig`]: the
+//! common fields and the provider's own, whose types and rules live in the
+//! provider's folder) and as validated ([`Config`]), with the signed codes'
+//! settings; and the wording of a value that did not deserialise as the
+//! field it is about.
 
 use crate::client::otp::{check_otp_secret, length_error, ttl_error, CODE_LENGTHS, CODE_TTL_SECONDS, DEFAULT_CODE_LENGTH, DEFAULT_CODE_TTL_SECONDS, DEFAULT_OTP_TEMPLATE};
-use crate::providers::relay::RelayChannel;
-use crate::providers::teklink::TeklinkAuth;
-use crate::providers::ProviderKind;
+use crate::core::codec::Fields;
+use crate::providers::{ProviderConfig, ProviderKind};
 use crate::{Error, Result};
 use core::fmt;
 use serde::Deserialize;
@@ -41,18 +42,18 @@ pub struct OtpConfig {
     pub template: String,
 }
 
-/// `new Client(config)` as given: every field of every provider, each
-/// optional here; [`Config::new`] checks which the provider takes.
+/// The fields of `new Client(config)` that every provider has, as given.
 #[derive(Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub struct ClientConfig {
+pub struct CommonConfig {
     /// Which provider to talk to.
     pub provider: ProviderKind,
     /// The provider's bearer token.
     #[serde(default)]
     pub api_key: Option<String>,
-    /// The provider's base URL.
+    /// The provider's base URL; in a page, a path (`/proxy/textlink`) is
+    /// resolved against the page's location.
     #[serde(default)]
     pub base_url: Option<String>,
     /// Per HTTP attempt, in ms.
@@ -73,27 +74,37 @@ pub struct ClientConfig {
     /// Bearer token for `status_url`.
     #[serde(default)]
     pub status_token: Option<String>,
-    /// teklink: the sending channel.
-    #[serde(default)]
-    pub channel_id: Option<String>,
-    /// teklink: the sender name.
-    #[serde(default)]
-    pub from_name: Option<String>,
-    /// teklink: where the token goes.
-    #[serde(default)]
-    pub auth: Option<TeklinkAuth>,
-    /// relay: the phone device identifier.
-    #[serde(default)]
-    pub phone_id: Option<String>,
-    /// relay: the default channel.
-    #[serde(default)]
-    pub channel: Option<RelayChannel>,
-    /// relay: the default `source`.
-    #[serde(default)]
-    pub source: Option<String>,
-    /// textlink: the default SIM card.
-    #[serde(default)]
-    pub sim_card_id: Option<u32>,
+}
+
+/// `new Client(config)` as given: the fields every client has, and the
+/// provider's own (each provider's config type, in its folder).
+#[derive(Clone)]
+pub struct ClientConfig {
+    /// The fields every client has.
+    pub common: CommonConfig,
+    /// The provider's own fields.
+    pub provider: ProviderConfig,
+}
+
+impl ClientConfig {
+    /// Reads a config object: the common fields, then the provider's own;
+    /// a field of another provider, or of none, is `invalid_config` naming it.
+    pub(crate) fn read(config: &impl Fields) -> Result<ClientConfig> {
+        let bad = |why: String| Error::config(field_error("config", None, &why));
+        let keys = config.keys();
+        let common_fields = crate::core::codec::field_names(core::marker::PhantomData::<CommonConfig>);
+        let common: CommonConfig = config.read(common_fields, core::marker::PhantomData).map_err(bad)?;
+        let p = common.provider;
+        let own = p.config_fields();
+        if let Some(key) = keys.iter().find(|k| !common_fields.contains(&k.as_str()) && !own.contains(&k.as_str())) {
+            return Err(Error::config(match ProviderKind::ALL.into_iter().find(|q| q.config_fields().contains(&key.as_str())) {
+                Some(owner) => format!("config.{key} is not a field for {p} (it is {owner}'s)"),
+                None => format!("config.{key} is not a field"),
+            }));
+        }
+        let provider = ProviderConfig::read(p, config).map_err(bad)?;
+        Ok(ClientConfig { common, provider })
+    }
 }
 
 /// A validated client configuration.
@@ -121,20 +132,8 @@ pub struct Config {
     pub status_url: Option<String>,
     /// Bearer token for `status_url` (the worker's `EDGETEXT_API_TOKEN`); the provider key is never sent there.
     pub status_token: Option<String>,
-    /// teklink: the sending channel.
-    pub channel_id: Option<String>,
-    /// teklink: the sender name shown in the portal.
-    pub from_name: Option<String>,
-    /// teklink: where the token goes.
-    pub auth: TeklinkAuth,
-    /// relay: the phone device identifier.
-    pub phone_id: Option<String>,
-    /// relay: the default channel (`sms`).
-    pub channel: RelayChannel,
-    /// relay: the default `source`.
-    pub source: Option<String>,
-    /// textlink: the default SIM card.
-    pub sim_card_id: Option<u32>,
+    /// The provider's own fields, checked by the provider (its folder).
+    pub provider_config: ProviderConfig,
 }
 
 impl fmt::Debug for Config {
@@ -147,8 +146,16 @@ impl fmt::Debug for Config {
     }
 }
 
+/// An http(s) URL without its trailing slashes. A path is refused here: the
+/// JavaScript layer resolves one against the page's location where there is
+/// one, and hands over the absolute URL.
 fn url_field(value: Option<String>, field: &str) -> Result<Option<String>> {
     let Some(v) = value else { return Ok(None) };
+    if v.starts_with('/') && !v.starts_with("//") {
+        return Err(Error::config(format!(
+            "{field} must be a full http(s) URL here: a path such as {v} is resolved against the page's location only where there is one (a browser)"
+        )));
+    }
     let trimmed = v.trim_end_matches('/');
     let rest = trimmed
         .strip_prefix("https://")
@@ -169,16 +176,21 @@ impl Config {
     /// let err = edgetext::client::Config::from_json(r#"{"provider":"teklink","apiKey":"k"}"#).unwrap_err();
     /// assert_eq!(err.message, "config.channelId is required");
     /// ```
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json(text: &str) -> Result<Config> {
-        let given = crate::core::codec::from_json::<ClientConfig>(text).map_err(|e| Error::config(field_error("config", None, &e)))?;
-        Config::new(given)
+        let object = crate::core::codec::JsonObject::parse(text, "config").map_err(Error::config)?;
+        Config::new(ClientConfig::read(&object)?)
     }
 
-    /// Validates a configuration: required fields, URLs, ranges, and no
-    /// field of another provider.
-    pub fn new(c: ClientConfig) -> Result<Config> {
+    /// Validates a configuration: required fields, URLs, ranges, and what
+    /// the provider requires of its own fields.
+    pub fn new(given: ClientConfig) -> Result<Config> {
+        let ClientConfig { common: c, provider: provider_config } = given;
         let provider = c.provider;
         let p = provider.as_str();
+        if provider_config.provider() != provider {
+            return Err(Error::config(format!("config.provider is {p}, but the provider's fields are {}'s", provider_config.provider())));
+        }
         let otp_url = url_field(c.otp_url, "config.otpUrl")?;
         // With otpUrl alone (a browser), the client only sends and checks
         // codes through the worker: no key, and the provider's own fields may go.
@@ -214,47 +226,8 @@ impl Config {
                 "give config.otp (codes signed here) or config.otpUrl (codes kept by a worker), not both",
             ));
         }
-
-        let foreign = |field: &str, given: bool, owner: ProviderKind| -> Result<()> {
-            if given && provider != owner {
-                return Err(Error::config(format!("config.{field} is not a field for {p} (it is {owner}'s)")));
-            }
-            Ok(())
-        };
-        foreign("channelId", c.channel_id.is_some(), ProviderKind::Teklink)?;
-        foreign("fromName", c.from_name.is_some(), ProviderKind::Teklink)?;
-        foreign("auth", c.auth.is_some(), ProviderKind::Teklink)?;
-        foreign("phoneId", c.phone_id.is_some(), ProviderKind::Relay)?;
-        foreign("channel", c.channel.is_some(), ProviderKind::Relay)?;
-        foreign("source", c.source.is_some(), ProviderKind::Relay)?;
-        foreign("simCardId", c.sim_card_id.is_some(), ProviderKind::TextLink)?;
-        let required = |field: &str, v: Option<String>| -> Result<Option<String>> {
-            match v {
-                Some(s) if !s.is_empty() => Ok(Some(s)),
-                _ if keyless => Ok(None),
-                _ => Err(Error::config(format!("config.{field} is required"))),
-            }
-        };
-        let channel_id = if provider == ProviderKind::Teklink { required("channelId", c.channel_id)? } else { None };
-        let phone_id = if provider == ProviderKind::Relay { required("phoneId", c.phone_id)? } else { None };
-        Ok(Config {
-            provider,
-            api_key,
-            base_url,
-            timeout_ms,
-            max_retries,
-            otp,
-            otp_url,
-            status_url,
-            status_token: c.status_token,
-            channel_id,
-            from_name: c.from_name,
-            auth: c.auth.unwrap_or_default(),
-            phone_id,
-            channel: c.channel.unwrap_or(RelayChannel::Sms),
-            source: c.source,
-            sim_card_id: c.sim_card_id,
-        })
+        provider_config.check(keyless)?;
+        Ok(Config { provider, api_key, base_url, timeout_ms, max_retries, otp, otp_url, status_url, status_token: c.status_token, provider_config })
     }
 }
 

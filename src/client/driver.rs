@@ -4,13 +4,13 @@
 //! global `fetch` through gloo-net.
 
 use super::call::{Finish, Outcome, Prepared};
-use super::operation::Operation;
+use super::operation::{Operation, OperationName};
 use super::otp::{length_error, render_template, ttl_error, CODE_LENGTHS, CODE_TTL_SECONDS};
 use crate::providers::{klink, relay, teklink, textlink, Ctx, Retry};
-use crate::client::{check_code, generate_code, sign_code, Call, CodeMode, CodeRequest, CodeTicket, Config, MessageStatus, RequestRecord, SendReceipt, Step, TokenState, Verification, VerifyReason, VerifyRequest};
+use crate::client::{generate_code, sign_code, Call, CodeMode, CodeRequest, CodeTicket, Config, MessageStatus, RequestRecord, SendReceipt, Step, Verification, VerifyRequest};
 use crate::contract::{OtpSendRequest, OtpVerifyRequest};
 use crate::phone::nanp_national;
-use crate::providers::{Message, ProviderKind};
+use crate::providers::{Message, ProviderConfig, ProviderKind};
 use crate::providers::relay::RelayMessage;
 use crate::{Clock, CodeStore, Error, ErrorCode, HttpRequest, Method, Random, RawJson, Result, Transport};
 use std::sync::Arc;
@@ -22,6 +22,8 @@ pub struct Client<P> {
     cfg: Arc<Config>,
     platform: P,
     on_request: Option<RequestHook>,
+    /// The signed-code checks of each token, one at a time.
+    pub(super) tokens: super::signed::TokenQueue,
 }
 
 /// `config.onRequest`: called once per HTTP attempt.
@@ -30,7 +32,7 @@ type RequestHook = Box<dyn Fn(&RequestRecord)>;
 impl<P: Clock + Random> Client<P> {
     /// A client for a validated configuration.
     pub fn new(cfg: Config, platform: P) -> Self {
-        Client { cfg: Arc::new(cfg), platform, on_request: None }
+        Client { cfg: Arc::new(cfg), platform, on_request: None, tokens: Default::default() }
     }
 
     /// The same client, calling `hook` once per HTTP attempt
@@ -74,12 +76,7 @@ impl<P: Clock + Random> Client<P> {
                 _ => {}
             }
         }
-        if cfg.api_key.is_empty() {
-            return Err(Error::config(format!(
-                "config.apiKey is required for {}: without it the client only has config.otpUrl, for sendCode and verifyCode",
-                op.name().as_str()
-            )));
-        }
+        self.needs_key(op.name())?;
         Ok(match op {
             Operation::Send(m) => {
                 let (req, retry, meta) = self.prepare_send(m)?.split();
@@ -103,8 +100,10 @@ impl<P: Clock + Random> Client<P> {
                 read(relay::health(cfg))
             }
             Operation::InboundQuery(f) => {
-                self.only(ProviderKind::Relay, "inboundQuery")?;
-                read(relay::inbound_query(cfg, f)?)
+                let ProviderConfig::Relay(own) = &cfg.provider_config else {
+                    return Err(self.not_here(ProviderKind::Relay, "inboundQuery"));
+                };
+                read(relay::inbound_query(cfg, own, f)?)
             }
             Operation::ListCallbacks => {
                 self.only(ProviderKind::Relay, "listCallbacks")?;
@@ -121,16 +120,35 @@ impl<P: Clock + Random> Client<P> {
         })
     }
 
+    /// A keyless client (only `otpUrl`) has no provider operation.
+    fn needs_key(&self, op: OperationName) -> Result<()> {
+        if self.cfg.api_key.is_empty() {
+            return Err(Error::config(format!(
+                "config.apiKey is required for {}: without it the client only has config.otpUrl, for sendCode and verifyCode",
+                op.as_str()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Checks `message` as [`Client::send`] would before its request, and
+    /// sends nothing: the error `send` would give without a request
+    /// (`invalid_input`, `invalid_phone`, `invalid_config`), or `Ok`.
+    pub fn check_send(&self, message: &Message) -> Result<()> {
+        self.needs_key(OperationName::Send)?;
+        self.prepare_send(message.clone()).map(drop)
+    }
+
     #[inline(never)]
     fn prepare_send(&self, m: Message) -> Result<crate::providers::PreparedSend> {
         let ctx = Ctx { now_ms: self.platform.now_ms(), rng: &self.platform };
         let cfg = &self.cfg;
-        match m {
-            Message::TextLink(m) if cfg.provider == ProviderKind::TextLink => textlink::send(cfg, m, &ctx),
-            Message::Teklink(m) if cfg.provider == ProviderKind::Teklink => teklink::send(cfg, m, &ctx),
-            Message::Relay(m) if cfg.provider == ProviderKind::Relay => relay::send(cfg, m, &ctx),
-            Message::Klink(m) if cfg.provider == ProviderKind::Klink => klink::send(cfg, m, &ctx),
-            m => Err(Error::input(format!("a {} message was given to a {} client", m.provider(), cfg.provider))),
+        match (m, &cfg.provider_config) {
+            (Message::TextLink(m), ProviderConfig::TextLink(own)) => textlink::send(cfg, own, m, &ctx),
+            (Message::Teklink(m), ProviderConfig::Teklink(own)) => teklink::send(cfg, own, m, &ctx),
+            (Message::Relay(m), ProviderConfig::Relay(own)) => relay::send(cfg, own, m, &ctx),
+            (Message::Klink(m), ProviderConfig::Klink(_)) => klink::send(cfg, m, &ctx),
+            (m, _) => Err(Error::input(format!("a {} message was given to a {} client", m.provider(), cfg.provider))),
         }
     }
 
@@ -139,8 +157,8 @@ impl<P: Clock + Random> Client<P> {
     fn prepare_code(&self, r: CodeRequest) -> Result<Prepared> {
         let cfg = &self.cfg;
         let p = self.provider();
-        if cfg.provider == ProviderKind::TextLink {
-            let cr = textlink::send_code(cfg, r)?;
+        if let ProviderConfig::TextLink(own) = &cfg.provider_config {
+            let cr = textlink::send_code(cfg, own, r)?;
             // The expiry counts from the answer; `finish` adds the time then.
             let ticket = CodeTicket { provider: cfg.provider, to: cr.to, mode: CodeMode::Provider, expires_at_ms: cr.ttl_seconds * 1000, token: None };
             return Ok(Prepared::new(cr.request, Some(Retry::Unsafe), None, Finish::ProviderCode(ticket)));
@@ -244,7 +262,7 @@ impl<P: Clock + Random> Client<P> {
         Ok(Prepared::new(req, None, None, Finish::WorkerStatus(id.into())))
     }
 
-    fn otp_config(&self) -> Result<&crate::client::OtpConfig> {
+    pub(super) fn otp_config(&self) -> Result<&crate::client::OtpConfig> {
         self.cfg.otp.as_ref().ok_or_else(|| {
             Error::config(format!(
                 "config.otp.secret is required for one-time codes on {} (they are signed by the SDK)",
@@ -254,7 +272,7 @@ impl<P: Clock + Random> Client<P> {
     }
 
     /// `to`, or klink's `contactId` (klink accepts either name).
-    fn recipient_field(&self, to: Option<String>, contact_id: Option<String>) -> Result<String> {
+    pub(super) fn recipient_field(&self, to: Option<String>, contact_id: Option<String>) -> Result<String> {
         match (to, contact_id) {
             (Some(_), Some(_)) => Err(Error::input("give request.contactId or request.to, not both")),
             (None, Some(c)) if self.cfg.provider == ProviderKind::Klink => Ok(c),
@@ -265,12 +283,12 @@ impl<P: Clock + Random> Client<P> {
     }
 
     /// A recipient normalised the way `send` normalises it.
-    fn recipient(&self, to: &str) -> Result<String> {
-        match self.cfg.provider {
-            ProviderKind::TextLink => crate::phone::normalize_phone(to, None),
-            ProviderKind::Teklink => nanp_national(to),
-            ProviderKind::Relay => relay::recipient(self.cfg.channel, to),
-            ProviderKind::Klink => klink::recipient(to),
+    pub(super) fn recipient(&self, to: &str) -> Result<String> {
+        match &self.cfg.provider_config {
+            ProviderConfig::TextLink(_) => crate::phone::normalize_phone(to, None),
+            ProviderConfig::Teklink(_) => nanp_national(to),
+            ProviderConfig::Relay(own) => relay::recipient(own.channel(), to),
+            ProviderConfig::Klink(_) => klink::recipient(to),
         }
     }
 
@@ -278,8 +296,12 @@ impl<P: Clock + Random> Client<P> {
         if self.cfg.provider == provider {
             Ok(())
         } else {
-            Err(Error::unsupported(format!("{op} is a {} operation; this client is for {}", provider.as_str(), self.provider())))
+            Err(self.not_here(provider, op))
         }
+    }
+
+    fn not_here(&self, provider: ProviderKind, op: &str) -> Error {
+        Error::unsupported(format!("{op} is a {} operation; this client is for {}", provider.as_str(), self.provider()))
     }
 }
 
@@ -332,39 +354,6 @@ impl<P: Clock + Random + Transport + CodeStore> Client<P> {
             }
         }
         call.into_result().unwrap_or_else(|| Err(Error::input("the call ended without a result")))
-    }
-
-    /// A signed code: the token's MAC and expiry, then the store's count for
-    /// the token (5 checks, spent once verified), written before answering.
-    #[inline(never)]
-    async fn verify_signed(&self, r: VerifyRequest) -> Result<Verification> {
-        let otp = self.otp_config()?;
-        if !self.platform.has_store() {
-            return Err(Error::config(
-                "config.otp.store is required to verify signed codes: a { get, put } store (Workers KV, or memoryStore()) that counts checks",
-            ));
-        }
-        let to = self.recipient_field(r.to, r.contact_id)?;
-        let recipient = self.recipient(&to)?;
-        let Some(token) = r.token else { return Ok(Verification::refused(VerifyReason::MalformedToken)) };
-        let now = self.platform.now_ms();
-        let check = check_code(otp.secret.as_bytes(), &recipient, r.code.trim(), &token, now);
-        let Some((key, ttl)) = crate::client::token_store_key(&token, now) else {
-            return Ok(Verification::refused(VerifyReason::MalformedToken));
-        };
-        let store_error = |why: String| Error::new(ErrorCode::Network, format!("config.otp.store failed: {why}")).retryable(true);
-        // An entry that does not read back as a state counts as used up.
-        let used_up = TokenState { checks: crate::client::MAX_TOKEN_CHECKS, spent: true };
-        let prev = self.platform.get(&key).await.map_err(store_error)?.map(|text| crate::core::codec::from_json::<TokenState>(&text).unwrap_or(used_up));
-        let step = crate::client::next_token_state(prev, check);
-        // Written before answering, so that a failed write never lets a check go uncounted.
-        if let Some(state) = step.store {
-            self.platform.put(&key, &crate::core::codec::to_json(&state), ttl).await.map_err(store_error)?;
-        }
-        Ok(match step.reason {
-            None if step.valid => Verification::valid(),
-            reason => Verification::refused(reason.unwrap_or(VerifyReason::Mismatch)),
-        })
     }
 
     /// Sends a message.

@@ -1,16 +1,11 @@
 //! Failover across providers that never sends one message twice: the next
 //! provider is tried only when the previous one certainly did not take it.
 
-use crate::client::SendReceipt;
-use crate::providers::{Message, ProviderKind};
-use crate::providers::klink::KlinkMessage;
-use crate::providers::relay::{RelayChannel, RelayMessage};
-use crate::providers::teklink::{ConversationState, TeklinkMessage};
-use crate::providers::textlink::TextLinkMessage;
-use crate::{CodeStore, Error, ErrorCode, Random, Result, Transport};
-use crate::client::Client;
-use crate::Clock;
-use serde::{Deserialize, Serialize};
+use crate::client::{field_error, Client, SendReceipt};
+use crate::core::codec::Fields;
+use crate::providers::{Message, MessageOf, ProviderKind};
+use crate::{Clock, CodeStore, Error, ErrorCode, Random, Result, Transport};
+use serde::Serialize;
 use std::rc::Rc;
 
 /// Whether a failed send may go on to the next provider: only when this
@@ -25,119 +20,56 @@ pub fn may_fail_over(code: ErrorCode) -> bool {
     code.certainly_not_taken() && !code.callers_fault()
 }
 
-/// A message for `Failover.send`: `to` and `text`, and any provider's own
-/// fields. Each provider gets the common fields and only its own.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+/// A message for `Failover.send`: one object with `to`, `text` and any
+/// provider's own fields. It is read once for each provider, as that
+/// provider's message type (in its folder) from only the fields it has, so
+/// each provider gets the common fields and only its own, and a field added to
+/// one provider's message is a field of the failover's message too.
+#[derive(Debug, Clone, PartialEq)]
 pub struct FailoverMessage {
-    /// The recipient (every provider but klink).
-    #[serde(default)]
-    pub to: Option<String>,
-    /// The text (teklink: or `templateId`).
-    #[serde(default)]
-    pub text: Option<String>,
-    /// klink: the contact's UUID.
-    #[serde(default)]
-    pub contact_id: Option<String>,
-    /// klink: the message type.
-    #[serde(default)]
-    pub message_type: Option<String>,
-    /// textlink: the SIM card.
-    #[serde(default)]
-    pub sim_card_id: Option<u32>,
-    /// textlink: your id for the message.
-    #[serde(default)]
-    pub custom_id: Option<String>,
-    /// teklink: a template instead of a text.
-    #[serde(default)]
-    pub template_id: Option<String>,
-    /// teklink: open or close the conversation.
-    #[serde(default)]
-    pub conversation_state: Option<ConversationState>,
-    /// teklink: the sender name.
-    #[serde(default)]
-    pub from_name: Option<String>,
-    /// teklink: refuse a duplicate within this many minutes.
-    #[serde(default)]
-    pub duplicate_send_reject_timeout_minutes: Option<u32>,
-    /// teklink: send even to an opted-out contact.
-    #[serde(default)]
-    pub force_send: Option<bool>,
-    /// teklink: delay the send.
-    #[serde(default)]
-    pub send_delay_seconds: Option<u32>,
-    /// relay: the channel.
-    #[serde(default)]
-    pub channel: Option<RelayChannel>,
-    /// relay: the subject (email, notify).
-    #[serde(default)]
-    pub subject: Option<String>,
-    /// relay: the title (notify).
-    #[serde(default)]
-    pub title: Option<String>,
-    /// relay: the bot's token (tg_bot).
-    #[serde(default)]
-    pub bot_token: Option<String>,
-    /// relay: the `source` tag.
-    #[serde(default)]
-    pub source: Option<String>,
-    /// relay: its de-duplication key.
-    #[serde(default)]
-    pub idempotency_key: Option<String>,
+    /// Each provider's message, or why the message is none for it.
+    messages: Vec<(ProviderKind, Result<Message>)>,
 }
 
 impl FailoverMessage {
+    /// Reads a message object: `invalid_input` naming a field that no
+    /// provider has or a value of the wrong type. A provider whose message
+    /// lacks a field it requires is not an error here: that provider
+    /// cannot take it, and the failover skips it.
+    pub(crate) fn read(message: &impl Fields) -> Result<FailoverMessage> {
+        let keys = message.keys();
+        if let Some(key) = keys.iter().find(|k| !ProviderKind::ALL.into_iter().any(|p| p.message_fields().contains(&k.as_str()))) {
+            return Err(Error::input(format!("message.{key} is not a field")));
+        }
+        let mut messages = Vec::with_capacity(ProviderKind::ALL.len());
+        for p in ProviderKind::ALL {
+            let read = match p.recipient_field() {
+                Some(field) if !keys.iter().any(|k| k == field) => Err(Error::phone(format!("{p} needs message.{field} to address the recipient"))),
+                _ => match message.read(p.message_fields(), MessageOf(p)) {
+                    Ok(m) => Ok(m),
+                    Err(why) if why.contains("missing field `") => Err(Error::input(field_error("message", Some(p), &why))),
+                    Err(why) => return Err(Error::input(field_error("message", None, &why))),
+                },
+            };
+            messages.push((p, read));
+        }
+        Ok(FailoverMessage { messages })
+    }
+
     /// Reads a message from JSON text: `invalid_input` naming the bad field.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json(text: &str) -> Result<FailoverMessage> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        crate::core::codec::read(&mut de, |d| FailoverMessage::deserialize(d))
-            .map_err(|why| Error::input(crate::client::field_error("message", None, &why)))
+        FailoverMessage::read(&crate::core::codec::JsonObject::parse(text, "message").map_err(Error::input)?)
     }
 
-    /// `provider`'s message: the common fields and that provider's own.
-    /// `invalid_phone` when it has no recipient the provider addresses
-    /// (klink takes `contactId`, the others `to`).
+    /// `provider`'s message: the common fields and that provider's own;
+    /// `invalid_phone` when it lacks the field that addresses that
+    /// provider's recipient, `invalid_input` when it lacks another it requires.
     pub fn for_provider(&self, provider: ProviderKind) -> Result<Message> {
-        let m = self.clone();
-        let text = || m.text.clone().ok_or_else(|| Error::input("message.text is required"));
-        let to = |given: Option<String>, field: &str| {
-            given.ok_or_else(|| Error::phone(format!("{provider} needs message.{field} to address the recipient")))
-        };
-        Ok(match provider {
-            ProviderKind::TextLink => Message::TextLink(TextLinkMessage {
-                to: to(m.to.clone(), "to")?,
-                text: text()?,
-                sim_card_id: m.sim_card_id,
-                custom_id: m.custom_id,
-            }),
-            ProviderKind::Teklink => Message::Teklink(TeklinkMessage {
-                to: to(m.to.clone(), "to")?,
-                text: m.text.clone(),
-                template_id: m.template_id,
-                conversation_state: m.conversation_state,
-                from_name: m.from_name,
-                duplicate_send_reject_timeout_minutes: m.duplicate_send_reject_timeout_minutes,
-                force_send: m.force_send,
-                send_delay_seconds: m.send_delay_seconds,
-            }),
-            ProviderKind::Relay => Message::Relay(RelayMessage {
-                to: m.to.clone(),
-                text: text()?,
-                channel: m.channel,
-                subject: m.subject,
-                title: m.title,
-                bot_token: m.bot_token,
-                source: m.source,
-                idempotency_key: m.idempotency_key,
-            }),
-            ProviderKind::Klink => Message::Klink(KlinkMessage {
-                contact_id: to(m.contact_id.clone(), "contactId")?,
-                text: text()?,
-                message_type: m.message_type,
-            }),
-        })
+        self.messages
+            .iter()
+            .find(|(p, _)| *p == provider)
+            .map_or_else(|| Err(Error::unsupported(format!("{provider} has no failover message"))), |(_, m)| m.clone())
     }
 }
 
@@ -173,6 +105,9 @@ pub struct FailoverError {
     pub attempts: Vec<Attempt>,
 }
 
+/// A client of a failover, with its provider's message or why it cannot take it.
+type Checked<'a, P> = (&'a Client<P>, Result<Message>);
+
 /// Sends through the first of its clients that takes a message, moving on
 /// only as [`may_fail_over`] allows.
 pub struct Failover<P> {
@@ -193,28 +128,72 @@ impl<P: Clock + Random + Transport + CodeStore> Failover<P> {
         &self.clients
     }
 
-    /// Sends `message` through the first provider that takes it.
+    /// Sends `message` through the first provider that takes it. Before
+    /// any request, each provider checks its message as its `send` would:
+    /// a provider that cannot take it is skipped, and a message that none
+    /// can take is an `invalid_input` that reaches none of them.
     pub async fn send(&self, message: &FailoverMessage) -> core::result::Result<FailoverReceipt, FailoverError> {
-        let mut attempts = Vec::new();
-        let mut last = Error::config("a Failover needs at least one client or config");
-        for client in &self.clients {
+        let checked = self.check(message)?;
+        let mut attempts = Vec::with_capacity(checked.len());
+        let (mut refused, mut failed) = (None, None);
+        for (client, m) in checked {
             let provider = client.config().provider;
-            let sent = match message.for_provider(provider) {
-                Ok(m) => client.send(m).await,
-                Err(e) => Err(e.with_provider(provider.as_str())),
-            };
-            let error = sent.as_ref().err().map(|e| e.code);
-            attempts.push(Attempt { provider, error });
-            match sent {
-                Ok(receipt) => return Ok(FailoverReceipt { receipt, attempts }),
+            let m = match m {
+                Ok(m) => m,
                 Err(e) => {
-                    last = e;
-                    if !may_fail_over(last.code) {
+                    attempts.push(Attempt { provider, error: Some(e.code) });
+                    refused = Some(e);
+                    continue;
+                }
+            };
+            match client.send(m).await {
+                Ok(receipt) => {
+                    attempts.push(Attempt { provider, error: None });
+                    return Ok(FailoverReceipt { receipt, attempts });
+                }
+                Err(e) => {
+                    attempts.push(Attempt { provider, error: Some(e.code) });
+                    let stop = !may_fail_over(e.code);
+                    failed = Some(e);
+                    if stop {
                         break;
                     }
                 }
             }
         }
-        Err(FailoverError { error: last, attempts })
+        let error = failed.or(refused).unwrap_or_else(|| Error::config("a Failover needs at least one client or config"));
+        Err(FailoverError { error, attempts })
+    }
+
+    /// Each client with its provider's message as its `send` would accept it,
+    /// or why it would not (`invalid_input`, `invalid_phone`), before any
+    /// request. A client that cannot send at all (`invalid_config`) ends the
+    /// failover here, and so does a message that no client can take.
+    fn check<'a>(&'a self, message: &FailoverMessage) -> core::result::Result<Vec<Checked<'a, P>>, FailoverError> {
+        let mut checked = Vec::with_capacity(self.clients.len());
+        for client in &self.clients {
+            let provider = client.config().provider;
+            let local = message.for_provider(provider).and_then(|m| client.check_send(&m).map(|()| m)).map_err(|e| e.with_provider(provider.as_str()));
+            match local {
+                Err(e) if !matches!(e.code, ErrorCode::InvalidInput | ErrorCode::InvalidPhone) => {
+                    return Err(FailoverError { error: e, attempts: Vec::new() });
+                }
+                local => checked.push((client.as_ref(), local)),
+            }
+        }
+        if checked.iter().any(|(_, m)| m.is_ok()) {
+            return Ok(checked);
+        }
+        let mut why = String::from("no provider of this Failover can send this message (");
+        let mut attempts = Vec::with_capacity(checked.len());
+        for (provider, e) in checked.into_iter().filter_map(|(c, m)| m.err().map(|e| (c.config().provider, e))) {
+            if !attempts.is_empty() {
+                why.push_str("; ");
+            }
+            why.push_str(&format!("{provider}: {}", e.message));
+            attempts.push(Attempt { provider, error: Some(e.code) });
+        }
+        why.push(')');
+        Err(FailoverError { error: Error::input(why), attempts })
     }
 }

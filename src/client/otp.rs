@@ -1,6 +1,8 @@
 //! One-time codes signed by the SDK, for providers that cannot check codes
-//! themselves. Nothing is stored: the caller keeps a token that binds the
-//! recipient, an expiry and a nonce, and a MAC over them and the code.
+//! themselves. The code is stored nowhere: the caller keeps a token that
+//! binds the recipient, an expiry and a nonce, and a MAC over them and the
+//! code; only the checks of each token are counted, in the store
+//! (`signed.rs`).
 //!
 //! Token format: `v1.<payload>.<mac>`, both base64url without padding.
 //! `payload` = expiry (8 bytes, big-endian ms since the epoch) ‖ nonce
@@ -203,73 +205,4 @@ pub fn check_code(
         return CodeCheck::Expired;
     }
     CodeCheck::Valid
-}
-
-/// What a store keeps per signed token (see [`next_token_state`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct TokenState {
-    /// Checks made with this token so far (each counted check, right or wrong).
-    pub checks: u8,
-    /// The token verified once; every later check is `spent`.
-    pub spent: bool,
-}
-
-/// Checks per signed token: the sixth is `too_many_attempts`, even with the right code.
-pub const MAX_TOKEN_CHECKS: u8 = 5;
-
-/// The result of [`next_token_state`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenStep {
-    /// What to store for the token now (with a TTL until its expiry), or
-    /// `None` to store nothing (a malformed or expired token, a refusal).
-    pub store: Option<TokenState>,
-    /// Whether the code verified.
-    pub valid: bool,
-    /// `None` when valid; else `mismatch`, `expired`, `malformed_token`,
-    /// `spent` or `too_many_attempts` (a `Verification`'s `reason`).
-    pub reason: Option<VerifyReason>,
-}
-
-/// The signed-code store's rule (`verifyCode` in signed mode with `otp.store`):
-/// from the token's stored state (`None` if none) and the outcome of
-/// [`check_code`], the state to store and the verification to answer.
-///
-/// A spent token is `spent` and a token with [`MAX_TOKEN_CHECKS`] checks is
-/// `too_many_attempts`, whatever the code (and nothing changes); a malformed
-/// or expired token stores nothing; any other check is counted, and a valid
-/// one marks the token spent. The caller reads the state with the key
-/// [`token_store_key`] before calling [`check_code`] and writes `store` back.
-///
-/// ```
-/// use edgetext::client::{next_token_state, CodeCheck, VerifyReason};
-/// let first = next_token_state(None, CodeCheck::Valid);
-/// assert!(first.valid);
-/// let again = next_token_state(first.store, CodeCheck::Valid);
-/// assert_eq!((again.valid, again.reason), (false, Some(VerifyReason::Spent)));
-/// ```
-pub fn next_token_state(prev: Option<TokenState>, check: CodeCheck) -> TokenStep {
-    let prev = prev.unwrap_or_default();
-    let refuse = |reason| TokenStep { store: None, valid: false, reason: Some(reason) };
-    if prev.spent {
-        return refuse(VerifyReason::Spent);
-    }
-    if prev.checks >= MAX_TOKEN_CHECKS {
-        return refuse(VerifyReason::TooManyAttempts);
-    }
-    match check {
-        CodeCheck::Malformed | CodeCheck::Expired => refuse(check.reason().unwrap_or(VerifyReason::MalformedToken)),
-        CodeCheck::Mismatch => TokenStep { store: Some(TokenState { checks: prev.checks + 1, spent: false }), valid: false, reason: Some(VerifyReason::Mismatch) },
-        CodeCheck::Valid => TokenStep { store: Some(TokenState { checks: prev.checks + 1, spent: true }), valid: true, reason: None },
-    }
-}
-
-/// The store key of a well-formed token (`"edgetext-otp:"` and base64url of
-/// SHA-256 of the token), and the seconds until its expiry at `now_ms` (at
-/// least 60, for `expirationTtl`); `None` for a malformed token, which has
-/// no state.
-pub fn token_store_key(token: &str, now_ms: u64) -> Option<(String, u64)> {
-    use sha2::Digest;
-    let expiry = token_expiry(token)?;
-    let key = format!("edgetext-otp:{}", b64url(&Sha256::digest(token.as_bytes())));
-    Some((key, (expiry.saturating_sub(now_ms) / 1000).max(60)))
 }

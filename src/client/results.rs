@@ -110,17 +110,26 @@ pub struct Verification {
     /// mode) `"invalid"`.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "string | null"))]
     pub reason: Option<VerifyReason>,
+    /// Worker mode (`otpUrl`), when valid: the worker's signed statement that
+    /// the number was verified, for the app's server to check with
+    /// `verifyOtpAssertion`; `null` otherwise.
+    pub assertion: Option<String>,
 }
 
 impl Verification {
     /// A right code.
     pub fn valid() -> Self {
-        Verification { valid: true, reason: None }
+        Verification { valid: true, reason: None, assertion: None }
+    }
+
+    /// A right code, checked by an edgetext worker that signed `assertion`.
+    pub fn asserted(assertion: Option<String>) -> Self {
+        Verification { valid: true, reason: None, assertion }
     }
 
     /// A refused code, with why.
     pub fn refused(reason: VerifyReason) -> Self {
-        Verification { valid: false, reason: Some(reason) }
+        Verification { valid: false, reason: Some(reason), assertion: None }
     }
 }
 

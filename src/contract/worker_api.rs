@@ -139,6 +139,9 @@ pub struct OtpAnswer {
     /// After a check: why not.
     #[serde(default, deserialize_with = "opt_str")]
     pub reason: Option<String>,
+    /// After a valid check: the worker's signed statement.
+    #[serde(default, deserialize_with = "opt_str")]
+    pub assertion: Option<String>,
 }
 
 /// The answer of `GET /v1/status/{provider}/{id}`, as the client reads it.

@@ -7,7 +7,7 @@
 //! is never walked: a typed read skips what it does not name, and serde_json
 //! stops at 128 levels.
 
-use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserializer, Serialize, Serializer};
 
 /// Reads JSON text as `T`; the error says what was wrong and, through
@@ -56,6 +56,91 @@ pub(crate) fn read<'de, D: Deserializer<'de>, T>(d: D, read: impl FnOnce(D) -> R
         let text = e.to_string();
         text.strip_prefix("Error: ").map(str::to_string).unwrap_or(text)
     })
+}
+
+/// The names of the fields a struct's derived `Deserialize` reads (what it
+/// hands `deserialize_struct`), so that a field is named once, on its
+/// struct; empty for anything that is not a struct.
+pub(crate) fn field_names<'de, S: DeserializeSeed<'de>>(seed: S) -> &'static [&'static str] {
+    match seed.deserialize(FieldNames) {
+        Err(Found(Some(fields))) => fields,
+        _ => &[],
+    }
+}
+
+/// A deserializer that only answers which fields a struct asks for.
+struct FieldNames;
+
+#[derive(Debug)]
+struct Found(Option<&'static [&'static str]>);
+
+impl core::fmt::Display for Found {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("not a struct")
+    }
+}
+
+impl std::error::Error for Found {}
+
+impl serde::de::Error for Found {
+    fn custom<T: core::fmt::Display>(_: T) -> Self {
+        Found(None)
+    }
+}
+
+impl<'de> Deserializer<'de> for FieldNames {
+    type Error = Found;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Found> {
+        Err(Found(None))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, fields: &'static [&'static str], _: V) -> Result<V::Value, Found> {
+        Err(Found(Some(fields)))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+    }
+}
+
+/// A caller's object read as several structs, each from the keys it names:
+/// natively a JSON object, in the wasm a JavaScript object.
+pub(crate) trait Fields {
+    /// The object's own keys.
+    fn keys(&self) -> Vec<String>;
+    /// Reads `seed`'s value from the object's `names` keys only; the error
+    /// names the failing field (`"to: invalid type: …"`).
+    fn read<T, S: for<'de> DeserializeSeed<'de, Value = T> + Clone>(&self, names: &[&str], seed: S) -> Result<T, String>;
+}
+
+/// A JSON object, read by its keys.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) struct JsonObject(pub serde_json::Map<String, serde_json::Value>);
+
+#[cfg(not(target_arch = "wasm32"))]
+impl JsonObject {
+    /// The object `text` holds, or why it is none (`"{what} must be an
+    /// object"`, or the JSON error after `"{what}: "`).
+    pub(crate) fn parse(text: &str, what: &str) -> Result<JsonObject, String> {
+        match serde_json::from_str(text).map_err(|e| format!("{what}: {e}"))? {
+            serde_json::Value::Object(map) => Ok(JsonObject(map)),
+            _ => Err(format!("{what} must be an object")),
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Fields for JsonObject {
+    fn keys(&self) -> Vec<String> {
+        self.0.keys().cloned().collect()
+    }
+
+    fn read<T, S: for<'de> DeserializeSeed<'de, Value = T> + Clone>(&self, names: &[&str], seed: S) -> Result<T, String> {
+        let picked = self.0.iter().filter(|(k, _)| names.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+        read(serde_json::Value::Object(picked), |d| seed.deserialize(d))
+    }
 }
 
 /// JSON text passed through unchanged, such as a provider's answer in a
@@ -261,6 +346,12 @@ mod tests {
         let e = from_json::<Probe>(r#"{"phoneNumber":"x","color":1}"#).unwrap_err();
         assert!(e.contains("unknown field `color`"), "{e}");
         assert!(from_json::<Probe>(r#"{"phoneNumber":"x"} x"#).is_err());
+    }
+
+    #[test]
+    fn field_names_come_from_the_struct() {
+        assert_eq!(field_names(core::marker::PhantomData::<Probe>), ["phoneNumber", "simCardId"]);
+        assert!(field_names(core::marker::PhantomData::<String>).is_empty());
     }
 
     #[test]

@@ -46,13 +46,16 @@ pub trait Random {
     fn fill(&self, buf: &mut [u8]);
 }
 
-/// Where signed-code check counts are kept: the Workers KV shape (`get`,
-/// `put` with a time to live). In JavaScript it is `config.otp.store`.
+/// Where signed-code checks are counted: one atomic operation, an increment
+/// that the store performs in one step (never a read followed by a write), so
+/// that concurrent checks are each counted. In JavaScript it is
+/// `config.otp.store`: `memoryStore()`, `d1Store(db)` or any object with an
+/// `incr(key, ttlSeconds)` method.
 pub trait CodeStore {
     /// Whether a store was given (signed `verifyCode` needs one).
     fn has_store(&self) -> bool;
-    /// The value under `key`, if any.
-    fn get(&self, key: &str) -> impl Future<Output = core::result::Result<Option<String>, String>>;
-    /// Stores `value` under `key` for `ttl_seconds`.
-    fn put(&self, key: &str, value: &str, ttl_seconds: u64) -> impl Future<Output = core::result::Result<(), String>>;
+    /// Adds one to the count under `key` and answers the new count: 1 when
+    /// the key was absent or its time had run out, and then it lives
+    /// `ttl_seconds` from now.
+    fn incr(&self, key: &str, ttl_seconds: u64) -> impl Future<Output = core::result::Result<u64, String>>;
 }

@@ -20,10 +20,10 @@ pub mod webhook;
 use crate::core::codec::{self, opt_bool, opt_str};
 use crate::client::Config;
 use core::fmt;
-use klink::KlinkMessage;
-use relay::RelayMessage;
-use teklink::TeklinkMessage;
-use textlink::TextLinkMessage;
+use klink::{KlinkConfig, KlinkMessage};
+use relay::{RelayConfig, RelayMessage};
+use teklink::{TeklinkConfig, TeklinkMessage};
+use textlink::{TextLinkConfig, TextLinkMessage};
 use crate::{Error, ErrorCode, HttpRequest, HttpResponse, Method, Random, Result, SegmentInfo};
 use serde::{Deserialize, Serialize};
 
@@ -113,6 +113,94 @@ impl Message {
             ProviderKind::Relay => Message::Relay(crate::core::codec::de::<RelayMessage, _>(d)?),
             ProviderKind::Klink => Message::Klink(crate::core::codec::de::<KlinkMessage, _>(d)?),
         })
+    }
+}
+
+/// A message seed: reads `provider`'s message type.
+#[derive(Clone, Copy)]
+pub(crate) struct MessageOf(pub ProviderKind);
+
+impl<'de> serde::de::DeserializeSeed<'de> for MessageOf {
+    type Value = Message;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> core::result::Result<Message, D::Error> {
+        Message::deserialize_for(self.0, d)
+    }
+}
+
+impl ProviderKind {
+    /// The fields of this provider's message (`send(message)`), as its type names them.
+    pub(crate) fn message_fields(self) -> &'static [&'static str] {
+        codec::field_names(MessageOf(self))
+    }
+
+    /// The field of its message that addresses the recipient, when every
+    /// message needs one (the relay's notify channel has none).
+    pub(crate) fn recipient_field(self) -> Option<&'static str> {
+        match self {
+            ProviderKind::TextLink => textlink::RECIPIENT,
+            ProviderKind::Teklink => teklink::RECIPIENT,
+            ProviderKind::Relay => relay::RECIPIENT,
+            ProviderKind::Klink => klink::RECIPIENT,
+        }
+    }
+
+    /// Its own fields of `new Client(config)`, as its config type names them.
+    pub(crate) fn config_fields(self) -> &'static [&'static str] {
+        use core::marker::PhantomData as Of;
+        match self {
+            ProviderKind::TextLink => codec::field_names(Of::<TextLinkConfig>),
+            ProviderKind::Teklink => codec::field_names(Of::<TeklinkConfig>),
+            ProviderKind::Relay => codec::field_names(Of::<RelayConfig>),
+            ProviderKind::Klink => codec::field_names(Of::<KlinkConfig>),
+        }
+    }
+}
+
+/// A provider with its own fields of `new Client(config)`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ProviderConfig {
+    /// TextLink's.
+    TextLink(TextLinkConfig),
+    /// Teklink's.
+    Teklink(TeklinkConfig),
+    /// Phone Relay's.
+    Relay(RelayConfig),
+    /// Klink CX's.
+    Klink(KlinkConfig),
+}
+
+impl ProviderConfig {
+    /// The provider.
+    pub fn provider(&self) -> ProviderKind {
+        match self {
+            ProviderConfig::TextLink(_) => ProviderKind::TextLink,
+            ProviderConfig::Teklink(_) => ProviderKind::Teklink,
+            ProviderConfig::Relay(_) => ProviderKind::Relay,
+            ProviderConfig::Klink(_) => ProviderKind::Klink,
+        }
+    }
+
+    /// Reads `provider`'s own fields from the caller's config object.
+    pub(crate) fn read(provider: ProviderKind, config: &impl codec::Fields) -> core::result::Result<ProviderConfig, String> {
+        use core::marker::PhantomData as Of;
+        let names = provider.config_fields();
+        Ok(match provider {
+            ProviderKind::TextLink => ProviderConfig::TextLink(config.read(names, Of)?),
+            ProviderKind::Teklink => ProviderConfig::Teklink(config.read(names, Of)?),
+            ProviderKind::Relay => ProviderConfig::Relay(config.read(names, Of)?),
+            ProviderKind::Klink => ProviderConfig::Klink(config.read(names, Of)?),
+        })
+    }
+
+    /// Checks what the provider requires (`invalid_config` naming the field);
+    /// a `keyless` client (only `otpUrl`) never sends through it and may leave it out.
+    pub(crate) fn check(&self, keyless: bool) -> Result<()> {
+        match self {
+            ProviderConfig::Teklink(c) => c.check(keyless),
+            ProviderConfig::Relay(c) => c.check(keyless),
+            ProviderConfig::TextLink(_) | ProviderConfig::Klink(_) => Ok(()),
+        }
     }
 }
 
@@ -253,6 +341,25 @@ pub(crate) fn parse_ok<T: serde::de::DeserializeOwned>(cfg: &Config, resp: &Http
         return Err(e);
     }
     codec::from_json::<T>(&resp.body).map_err(|_| unreadable())
+}
+
+/// Refuses an empty `message.{field}` that the provider's document requires
+/// (`invalid_input` naming it), before any request.
+pub(crate) fn required(value: &str, field: &str) -> Result<()> {
+    if value.is_empty() {
+        return Err(Error::input(format!("message.{field} must not be empty")));
+    }
+    Ok(())
+}
+
+/// Refuses a missing or empty `config.{field}` that the provider requires
+/// (`invalid_config`), except for a `keyless` client (only `otpUrl`), which
+/// never sends through the provider itself.
+pub(crate) fn required_setting(value: Option<&str>, field: &str, keyless: bool) -> Result<()> {
+    if value.is_none_or(str::is_empty) && !keyless {
+        return Err(Error::config(format!("config.{field} is required")));
+    }
+    Ok(())
 }
 
 /// Refuses a field that `provider` does not have (`invalid_input`).

@@ -92,6 +92,35 @@ impl<'de> Deserializer<'de> for Strict {
     }
 }
 
+/// A caller's JavaScript object, read as several structs, each from the
+/// keys it names ([`Fields`](crate::core::codec::Fields)). serde-wasm-bindgen
+/// reads a struct's own fields only, so each struct is read from the whole
+/// object; the caller has checked that no key is a field of none.
+pub(crate) struct JsObject(pub JsValue);
+
+impl crate::core::codec::Fields for JsObject {
+    fn keys(&self) -> Vec<String> {
+        js_sys::Object::keys(self.0.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()).collect()
+    }
+
+    fn read<T, S: for<'de> serde::de::DeserializeSeed<'de, Value = T> + Clone>(&self, _names: &[&str], seed: S) -> Result<T, String> {
+        let read = |value: JsValue| crate::core::codec::read(serde_wasm_bindgen::Deserializer::from(value), |d| seed.clone().deserialize(d));
+        read(self.0.clone()).map_err(|why| name_field(&self.0, why, &|one| read(one).err()))
+    }
+}
+
+/// `why`, prefixed with the field of `value` it is about when that field
+/// alone fails `read_one` (the wasm reads without tracking paths).
+fn name_field(value: &JsValue, why: String, read_one: &dyn Fn(JsValue) -> Option<String>) -> String {
+    if why.starts_with("unknown field") || why.starts_with("missing field") {
+        return why;
+    }
+    match super::failing_field(value, read_one) {
+        Some(field) => format!("{field}: {why}"),
+        None => why,
+    }
+}
+
 /// `value` as a plain JavaScript value (objects, never `Map`s).
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())

@@ -3,7 +3,7 @@
 
 use super::convert::error_to_js;
 use super::platform::JsPlatform;
-use super::{failing_field, prop, JsClient};
+use super::{prop, JsClient};
 use crate::client::FailoverMessage;
 use crate::Error;
 use std::rc::Rc;
@@ -44,14 +44,10 @@ impl JsFailover {
     /// Sends `message`; resolves to the accepting provider's receipt plus
     /// `attempts`, or throws the error that ended it, with `attempts`.
     pub async fn send(&self, message: JsValue) -> Result<JsValue, JsValue> {
-        let read = |v: JsValue| crate::wasm::convert::from_js::<FailoverMessage>(v);
-        let m = read(message.clone()).map_err(|why| {
-            let mut e = Error::input(crate::client::field_error("message", None, &why));
-            if let Some(field) = failing_field(&message, |one| read(one).err().map(Error::input)) {
-                e.message = e.message.replacen(": ", &format!(".{field}: "), 1);
-            }
-            error_to_js(e)
-        })?;
+        if !message.is_object() || js_sys::Array::is_array(&message) {
+            return Err(error_to_js(Error::input("message must be an object")));
+        }
+        let m = FailoverMessage::read(&super::convert::JsObject(message)).map_err(error_to_js)?;
         let failover = Rc::clone(&self.inner);
         match failover.send(&m).await {
             Ok(receipt) => super::convert::out(Ok(receipt)),

@@ -72,11 +72,9 @@ impl JsClient {
                 }
             }
         }
+        let store = store.map(store::SignedCodeStore::new).transpose().map_err(bad)?;
         let config = match &store {
-            Some(s) => {
-                if !s.is_object() || !prop(s, "get").is_function() || !prop(s, "put").is_function() {
-                    return Err(bad("config.otp.store must have get(key) and put(key, value, options) methods"));
-                }
+            Some(_) => {
                 let copy = js_sys::Object::assign(&js_sys::Object::new(), config.unchecked_ref());
                 let otp_copy = js_sys::Object::assign(&js_sys::Object::new(), otp.unchecked_ref());
                 js_sys::Reflect::delete_property(&otp_copy, &JsValue::from_str("store"))?;
@@ -85,14 +83,12 @@ impl JsClient {
             }
             None => config,
         };
-        let given = crate::wasm::convert::from_js::<crate::client::ClientConfig>(config.clone()).map_err(|e| {
-            let field = failing_field(&config, |one| crate::wasm::convert::from_js::<crate::client::ClientConfig>(one).err().map(crate::Error::config));
-            let why = match field {
-                Some(f) if !e.starts_with("unknown field") => format!("{f}: {e}"),
-                _ => e,
-            };
-            error_to_js(crate::Error::config(crate::client::field_error("config", None, &why)))
-        })?;
+        let mut given = crate::client::ClientConfig::read(&convert::JsObject(config)).map_err(error_to_js)?;
+        for url in [&mut given.common.base_url, &mut given.common.otp_url, &mut given.common.status_url] {
+            if let Some(resolved) = url.as_deref().and_then(resolve_path) {
+                *url = Some(resolved);
+            }
+        }
         let cfg = Config::new(given).map_err(error_to_js)?;
         let fetch = if options.is_undefined() || options.is_null() {
             None
@@ -205,7 +201,7 @@ async fn run(client: Rc<crate::client::Client<JsPlatform>>, name: OperationName,
     let op = match Operation::read(name, provider, crate::wasm::convert::Strict(arg.clone())) {
         Ok(op) => op,
         Err(mut e) => {
-            if let Some(field) = failing_field(&arg, |one| Operation::read(name, provider, crate::wasm::convert::Strict(one)).err()) {
+            if let Some(field) = failing_field(&arg, &|one| Operation::read(name, provider, crate::wasm::convert::Strict(one)).err().map(|e| e.message)) {
                 e.message = e.message.replacen(": ", &format!(".{field}: "), 1);
             }
             return Err(error_to_js(e.with_provider(provider.as_str())));
@@ -217,7 +213,7 @@ async fn run(client: Rc<crate::client::Client<JsPlatform>>, name: OperationName,
 /// Which field of `value` a failed read was about: the one key whose value
 /// alone fails for its type (the wasm reads without tracking paths, which
 /// would double the code of every deserialiser).
-pub(crate) fn failing_field(value: &JsValue, read_one: impl Fn(JsValue) -> Option<crate::Error>) -> Option<String> {
+pub(crate) fn failing_field(value: &JsValue, read_one: &dyn Fn(JsValue) -> Option<String>) -> Option<String> {
     if !value.is_object() || js_sys::Array::is_array(value) {
         return None;
     }
@@ -226,10 +222,24 @@ pub(crate) fn failing_field(value: &JsValue, read_one: impl Fn(JsValue) -> Optio
         let key = entry.get(0).as_string()?;
         let one = js_sys::Object::new();
         js_sys::Reflect::set(&one, &entry.get(0), &entry.get(1)).ok()?;
-        let e = read_one(one.into())?;
-        let m = e.message;
+        let m = read_one(one.into())?;
         (m.contains("invalid type") || m.contains("invalid value") || m.contains("unknown variant") || m.contains("invalid length")).then_some(key)
     })
+}
+
+/// A URL that is a path (`/proxy/textlink`) resolved against the global
+/// `location` (a page, a web worker), with the URL constructor; `None`
+/// for anything else, or where there is no `location` (Node, Workers): the
+/// core then refuses the path, saying a full URL is needed there.
+fn resolve_path(url: &str) -> Option<String> {
+    if !url.starts_with('/') || url.starts_with("//") {
+        return None;
+    }
+    let global = js_sys::global();
+    let href = prop(&prop(&global, "location"), "href").as_string()?;
+    let ctor: js_sys::Function = prop(&global, "URL").dyn_into().ok()?;
+    let resolved = js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&JsValue::from_str(url), &JsValue::from_str(&href))).ok()?;
+    prop(&resolved, "href").as_string()
 }
 
 /// Counts the SMS segments of `text` (GSM-7 160/153, UCS-2 70/67).

@@ -54,8 +54,8 @@ const NOT_SENT: [&str; 5] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNRE
 pub(crate) struct JsPlatform {
     /// `options.fetch` of `new Client(config, options)`, else the global one.
     pub fetch: Option<Function>,
-    /// `config.otp.store`: `{ get(key), put(key, value, { expirationTtl }) }`.
-    pub store: Option<JsValue>,
+    /// `config.otp.store`.
+    pub store: Option<super::store::SignedCodeStore>,
     /// Whether answers' request ids are read (for `config.onRequest`).
     pub request_ids: bool,
 }
@@ -219,13 +219,6 @@ impl Transport for JsPlatform {
     }
 }
 
-/// Calls `store[method](...args)` and awaits it if it returns a Promise.
-async fn store_call(store: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, String> {
-    let f: Function = prop(store, method).dyn_into().map_err(|_| format!("it has no {method}() method"))?;
-    let out = f.apply(store, &args.iter().collect()).map_err(|e| describe(&e))?;
-    JsFuture::from(Promise::resolve(&out)).await.map_err(|e| describe(&e))
-}
-
 fn describe(e: &JsValue) -> String {
     prop(e, "message").as_string().or_else(|| e.as_string()).unwrap_or_else(|| "it threw".into())
 }
@@ -235,16 +228,12 @@ impl CodeStore for JsPlatform {
         self.store.is_some()
     }
 
-    async fn get(&self, key: &str) -> Result<Option<String>, String> {
+    async fn incr(&self, key: &str, ttl_seconds: u64) -> Result<u64, String> {
         let store = self.store.as_ref().ok_or("no store")?;
-        let v = store_call(store, "get", &[JsValue::from_str(key)]).await?;
-        Ok(v.as_string())
-    }
-
-    async fn put(&self, key: &str, value: &str, ttl_seconds: u64) -> Result<(), String> {
-        let store = self.store.as_ref().ok_or("no store")?;
-        let options = js_sys::Object::new();
-        let _ = Reflect::set(&options, &JsValue::from_str("expirationTtl"), &JsValue::from_f64(ttl_seconds as f64));
-        store_call(store, "put", &[JsValue::from_str(key), JsValue::from_str(value), options.into()]).await.map(|_| ())
+        let v = store.incr(key, ttl_seconds).await.map_err(|e| describe(&e))?;
+        match v.as_f64() {
+            Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => Ok(n as u64),
+            _ => Err("incr(key, ttlSeconds) did not answer a count (a whole number from 1)".into()),
+        }
     }
 }

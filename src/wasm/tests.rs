@@ -172,3 +172,92 @@ async fn sends_through_the_emulator_with_the_engines_fetch() {
     assert_eq!(get(&err, "code"), "unauthorized");
     let _ = JsFuture::from(js_sys::Promise::resolve(&JsValue::NULL)).await;
 }
+
+#[wasm_bindgen_test]
+async fn worker_mode_verify_returns_the_workers_assertion() {
+    let valid = r#"{\"ok\":true,\"valid\":true,\"reason\":null,\"assertion\":\"a1.payload.mac\"}"#;
+    let wrong = r#"{\"ok\":true,\"valid\":false,\"reason\":\"mismatch\"}"#;
+    let (options, log) = scripted(&format!(r#"[[200, "{valid}"], [200, "{wrong}"]]"#));
+    let c = JsClient::new(obj(r#"{"provider":"relay","otpUrl":"https://otp.example"}"#), options).unwrap();
+    let v = JsFuture::from(c.verify_code(obj(r#"{"to":"+447700900123","code":"012345"}"#))).await.unwrap();
+    assert_eq!(JSON::stringify(&v).unwrap(), r#"{"valid":true,"reason":null,"assertion":"a1.payload.mac"}"#);
+    assert_eq!(get(&log.get(0), "url"), "https://otp.example/v1/otp/verify");
+    let v = JsFuture::from(c.verify_code(obj(r#"{"to":"+447700900123","code":"111111"}"#))).await.unwrap();
+    assert_eq!(JSON::stringify(&v).unwrap(), r#"{"valid":false,"reason":"mismatch","assertion":null}"#);
+}
+
+#[wasm_bindgen_test]
+fn a_store_that_cannot_count_atomically_is_refused() {
+    let config = obj(r#"{"provider":"relay","apiKey":"k","baseUrl":"http://relay.test","phoneId":"p","otp":{"secret":"0123456789abcdef0123456789abcdef"}}"#);
+    let kv = Function::new_no_args("return { get() { return null; }, put() {} };").call0(&JsValue::NULL).unwrap();
+    Reflect::set(&get(&config, "otp"), &"store".into(), &kv).unwrap();
+    let err = JsClient::new(config, JsValue::UNDEFINED).err().unwrap();
+    assert_eq!(get(&err, "code"), "invalid_config");
+    let message = get(&err, "message").as_string().unwrap();
+    assert!(message.starts_with("config.otp.store must have an incr(key, ttlSeconds) method"), "{message}");
+    assert!(message.contains("Workers KV"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn memory_store_counts_in_one_step() {
+    let s = store::memory_store();
+    assert_eq!((s.incr("a", 60.0), s.incr("a", 60.0), s.incr("b", 60.0), s.incr("a", 60.0)), (1.0, 2.0, 1.0, 3.0));
+}
+
+#[wasm_bindgen_test]
+async fn a_path_is_a_base_url_where_there_is_a_location() {
+    let (options, log) = scripted(r#"[[200, "{\"ok\":true}"]]"#);
+    let location = get(&js_sys::global(), "location");
+    let made = JsClient::new(obj(r#"{"provider":"textlink","apiKey":"k","baseUrl":"/proxy/textlink/","statusUrl":"/hooks"}"#), options);
+    if location.is_undefined() {
+        // Node, Workers: nothing to resolve a path against.
+        let err = made.err().unwrap();
+        assert_eq!(get(&err, "code"), "invalid_config");
+        let message = get(&err, "message").as_string().unwrap();
+        assert!(message.starts_with("config.baseUrl must be a full http(s) URL here"), "{message}");
+        return;
+    }
+    // A page: the path is resolved against the page's location.
+    let c = made.unwrap();
+    JsFuture::from(c.send(obj(r#"{"to":"+12125551212","text":"hi"}"#))).await.unwrap();
+    let origin = get(&location, "origin").as_string().unwrap();
+    assert!(origin.starts_with("http"), "{origin}");
+    assert_eq!(get(&log.get(0), "url"), format!("{origin}/proxy/textlink/api/send-sms").as_str());
+    // Only a path: another scheme, or a protocol-relative URL, is still refused.
+    for base in ["proxy/textlink", "//evil.example/x", "ftp://x"] {
+        let err = JsClient::new(obj(&format!(r#"{{"provider":"textlink","apiKey":"k","baseUrl":"{base}"}}"#)), JsValue::UNDEFINED).err().unwrap();
+        assert_eq!(get(&err, "message"), "config.baseUrl must be an http(s) URL", "{base}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_failover_refuses_what_no_provider_can_send_before_any_request() {
+    let (options, log) = scripted(r#"[[200, "{\"ok\":true}"]]"#);
+    let clients = Array::of2(
+        &obj(r#"{"provider":"textlink","apiKey":"k"}"#),
+        &obj(r#"{"provider":"relay","apiKey":"k","baseUrl":"http://relay.test","phoneId":"p"}"#),
+    );
+    let f = failover::JsFailover::new(clients.into(), options).unwrap();
+    let err = f.send(obj(r#"{"to":"+12125551212","text":""}"#)).await.unwrap_err();
+    assert_eq!(get(&err, "code"), "invalid_input");
+    assert_eq!(JSON::stringify(&get(&err, "attempts")).unwrap(), r#"[{"provider":"textlink","error":"invalid_input"},{"provider":"relay","error":"invalid_input"}]"#);
+    let err = f.send(obj(r#"{"to":"+12125551212","text":"x","forceSend":"yes"}"#)).await.unwrap_err();
+    assert!(get(&err, "message").as_string().unwrap().starts_with("message.forceSend: invalid type"), "{:?}", get(&err, "message"));
+    let err = f.send(obj(r#"{"to":"+12125551212","text":"x","colour":"red"}"#)).await.unwrap_err();
+    assert_eq!(get(&err, "message"), "message.colour is not a field");
+    assert_eq!(log.length(), 0);
+    let r = f.send(obj(r#"{"to":"+12125551212","text":"hi","idempotencyKey":"k-1"}"#)).await.unwrap();
+    assert_eq!(get(&r, "provider"), "textlink");
+    let body = get(&log.get(0), "body").as_string().unwrap();
+    assert!(body.starts_with(r#"{"phone_number":"+12125551212","text":"hi","custom_id":""#), "TextLink gets only its own fields: {body}");
+}
+
+#[wasm_bindgen_test]
+fn config_fields_belong_to_their_provider() {
+    let err = JsClient::new(obj(r#"{"provider":"textlink","apiKey":"k","channelId":"c"}"#), JsValue::UNDEFINED).err().unwrap();
+    assert_eq!(get(&err, "message"), "config.channelId is not a field for textlink (it is teklink's)");
+    let err = JsClient::new(obj(r#"{"provider":"teklink","apiKey":"k"}"#), JsValue::UNDEFINED).err().unwrap();
+    assert_eq!(get(&err, "message"), "config.channelId is required");
+    let err = JsClient::new(obj(r#"{"provider":"relay","apiKey":"k","baseUrl":"http://x","phoneId":"p","channel":"fax"}"#), JsValue::UNDEFINED).err().unwrap();
+    assert!(get(&err, "message").as_string().unwrap().starts_with("config.channel: unknown variant `fax`"), "{:?}", get(&err, "message"));
+}

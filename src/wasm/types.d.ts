@@ -19,16 +19,47 @@ export interface MessageFor {
   klink: KlinkMessage;
 }
 
-/** Where signed-code checks are counted: the Workers KV shape (or `memoryStore()`). */
-export interface OtpStore {
-  get(key: string): string | null | undefined | Promise<string | null | undefined>;
-  put(key: string, value: string, options: { expirationTtl: number }): unknown;
+/**
+ * A message for `Failover.send`: `to`, `text` and any provider's own fields,
+ * each optional here. Each provider gets the fields its own message type has.
+ */
+export type FailoverMessage = Partial<TextLinkMessage & TeklinkMessage & RelayMessage & KlinkMessage>;
+
+/** Each provider's own fields of `new Client(config)`. */
+export interface ConfigFieldsFor {
+  textlink: TextLinkConfig;
+  teklink: TeklinkConfig;
+  relay: RelayConfig;
+  klink: KlinkConfig;
 }
 
-/** `new Client(config)` for provider `P`; `otp.store` is needed to verify signed codes. */
-export type ConfigFor<P extends ProviderName> = ClientConfig & {
+/**
+ * Where signed-code checks are counted: `memoryStore()` (one process), or
+ * your own store with an increment it performs in one step (never a read
+ * then a write). A get/put store such as Workers KV cannot count atomically:
+ * use a D1 binding, or the worker mode (`otpUrl`), there.
+ */
+export interface OtpStore {
+  /** Adds one to the count under `key` and returns it: 1 for a new key or one whose time ran out, which then lives `ttlSeconds`. */
+  incr(key: string, ttlSeconds: number): number | Promise<number>;
+}
+
+/**
+ * A Cloudflare D1 database binding (a `D1Database`) as `otp.store`: each
+ * count is one upsert in the table `edgetext_otp_checks`, made on first use.
+ */
+export interface D1Binding {
+  prepare(query: string): unknown;
+  batch(statements: unknown[]): Promise<unknown[]>;
+}
+
+/**
+ * `new Client(config)` for provider `P`: the common fields and `P`'s own;
+ * `otp.store` is needed to verify signed codes.
+ */
+export type ConfigFor<P extends ProviderName> = CommonConfig & ConfigFieldsFor[P] & {
   provider: P;
-  otp?: OtpSettings & { store?: OtpStore };
+  otp?: OtpSettings & { store?: OtpStore | D1Binding };
   /**
    * Called once per HTTP attempt, after it ended. The record never holds the
    * API key, a code, a token or the message text; what the hook throws or
@@ -36,6 +67,9 @@ export type ConfigFor<P extends ProviderName> = ClientConfig & {
    */
   onRequest?: (record: RequestRecord) => unknown;
 };
+
+/** `new Client(config)` for any provider. */
+export type ClientConfig = ConfigFor<ProviderName>;
 
 /** The second argument of `new Client(config, options)`. */
 export interface ClientOptions {

@@ -157,19 +157,60 @@ fn klink_needs_a_contact_id_and_the_others_a_to() {
 }
 
 #[test]
-fn the_callers_own_mistake_stops_at_once() {
-    // No text: every provider would refuse it, and no provider is to blame.
-    let (f, fakes) = failover(&[(TEXTLINK, vec![]), (RELAY, vec![ok(202, RELAY_OK)])]);
-    let e = run(f.send(&message(r#"{"to":"+12125551212"}"#))).unwrap_err();
-    assert_eq!((e.error.code, e.error.provider), (ErrorCode::InvalidInput, Some("textlink")));
-    assert_eq!(attempts(&e.attempts), [("textlink", Some("invalid_input"))]);
+fn a_message_no_provider_can_send_reaches_none() {
+    // No text, an empty text, no recipient at all: every provider refuses it
+    // locally, so none gets a request, and no provider is to blame.
+    for msg in [r#"{"to":"+12125551212"}"#, r#"{"to":"+12125551212","text":""}"#, r#"{"text":"hello"}"#] {
+        let (f, fakes) = failover(&[(TEXTLINK, vec![]), (RELAY, vec![ok(202, RELAY_OK)])]);
+        let e = run(f.send(&message(msg))).unwrap_err();
+        assert_eq!((e.error.code, e.error.provider), (ErrorCode::InvalidInput, None), "{msg}: {}", e.error);
+        assert!(e.error.message.starts_with("no provider of this Failover can send this message (textlink: "), "{}", e.error.message);
+        assert_eq!(attempts(&e.attempts).len(), 2, "{msg}");
+        assert_eq!(sent(&fakes), [0, 0], "{msg}");
+    }
+    let (f, fakes) = failover(&[(TEXTLINK, vec![]), (RELAY, vec![])]);
+    let e = run(f.send(&message(r#"{"to":"+12125551212","text":""}"#))).unwrap_err();
+    assert_eq!(attempts(&e.attempts), [("textlink", Some("invalid_input")), ("relay", Some("invalid_input"))]);
+    assert!(e.error.message.contains("textlink: message.text must not be empty; relay: message.text must not be empty"), "{}", e.error.message);
     assert_eq!(sent(&fakes), [0, 0]);
+    // A number only Teklink could have taken, on a Teklink-only failover.
+    let (f, fakes) = failover(&[(TEKLINK, vec![])]);
+    let e = run(f.send(&message(r#"{"to":"+44 7911 123456","text":"hello"}"#))).unwrap_err();
+    assert_eq!((e.error.code, attempts(&e.attempts)), (ErrorCode::InvalidInput, vec![("teklink", Some("invalid_phone"))]));
+    assert_eq!(sent(&fakes), [0]);
     // Every provider failing over: the last error, and every attempt.
     let (f, fakes) = failover(&[(TEXTLINK, vec![ok(503, "{}")]), (RELAY, vec![ok(401, r#"{"success":false}"#)])]);
     let e = run(f.send(&message(HELLO))).unwrap_err();
     assert_eq!(e.error.code, ErrorCode::Unauthorized);
     assert_eq!(attempts(&e.attempts), [("textlink", Some("provider_unavailable")), ("relay", Some("unauthorized"))]);
     assert_eq!(sent(&fakes), [1, 1]);
+}
+
+#[test]
+fn what_only_one_provider_cannot_take_skips_it_without_a_request() {
+    // A template and no text: TextLink needs a text, Teklink takes the template.
+    let (f, fakes) = failover(&[(TEXTLINK, vec![]), (TEKLINK, vec![ok(201, r#"{"success":true,"message":"Message sent","data":[]}"#)])]);
+    let r = run(f.send(&message(r#"{"to":"+1 212 555 1212","templateId":"1e3fa777-17bf-4400-ba80-81e6ba524734"}"#))).unwrap();
+    assert_eq!(attempts(&r.attempts), [("textlink", Some("invalid_input")), ("teklink", None)]);
+    assert_eq!(sent(&fakes), [0, 1]);
+    assert_eq!(fakes[1].last_body(), r#"{"to_telephone_number":"2125551212","template_id":"1e3fa777-17bf-4400-ba80-81e6ba524734"}"#);
+    // An e-mail without its subject: the relay cannot take it; TextLink failing
+    // after its request, the error is TextLink's, and the relay got nothing.
+    let (f, fakes) = failover(&[(TEXTLINK, vec![ok(503, "{}")]), (RELAY, vec![])]);
+    let e = run(f.send(&message(r#"{"to":"+12125551212","text":"hello","channel":"email"}"#))).unwrap_err();
+    assert_eq!((e.error.code, e.error.provider), (ErrorCode::ProviderUnavailable, Some("textlink")));
+    assert_eq!(attempts(&e.attempts), [("textlink", Some("provider_unavailable")), ("relay", Some("invalid_input"))]);
+    assert_eq!(sent(&fakes), [1, 0]);
+}
+
+#[test]
+fn a_client_that_cannot_send_at_all_stops_the_failover_before_any_request() {
+    let keyless = r#"{"provider":"relay","otpUrl":"https://otp.example"}"#;
+    let (f, fakes) = failover(&[(TEXTLINK, vec![ok(200, r#"{"ok":true}"#)]), (keyless, vec![])]);
+    let e = run(f.send(&message(HELLO))).unwrap_err();
+    assert_eq!((e.error.code, e.error.provider), (ErrorCode::InvalidConfig, Some("relay")));
+    assert!(e.attempts.is_empty());
+    assert_eq!(sent(&fakes), [0, 0]);
 }
 
 #[test]

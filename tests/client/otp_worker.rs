@@ -41,9 +41,16 @@ fn verify_code_goes_to_the_worker() {
     let v = run(c.verify_code(&format!(r#"{{"to":"{TO}","code":" 012345 "}}"#))).unwrap();
     assert_eq!(fake.requests()[0].url, "https://otp.example/v1/otp/verify");
     assert_eq!(fake.last_body(), fixture("otp-worker/verify.request.json"));
-    assert_eq!((v.valid, v.reason), (true, None));
+    assert_eq!((v.valid, &v.reason), (true, &None));
+    // The worker's proof comes back, for the app's server to check with verifyOtpAssertion.
+    let proof = "a1.AAABm3baqAABAgMEBQYHCAkKCwwNDg8QKzQ0NzcwMDkwMDEyMw.y-Tk52QvwseekZOYo6wo_enfhc1IlaqybuxCIAa67KI";
+    assert!(fixture("otp-worker/verify-valid.response.json").contains(proof));
+    assert_eq!(v.assertion.as_deref(), Some(proof));
+    assert!(js(&v).ends_with(&format!(r#""assertion":"{proof}"}}"#)), "{}", js(&v));
     let v = run(c.verify_code(&format!(r#"{{"to":"{TO}","code":"012345"}}"#))).unwrap();
     assert_eq!((v.valid, v.reason.as_ref().map(VerifyReason::as_str)), (false, Some("too_many_attempts")));
+    assert_eq!(v.assertion, None);
+    assert_eq!(js(&v), r#"{"valid":false,"reason":"too_many_attempts","assertion":null}"#);
 }
 
 /// Issue 21 item 6: the worker answers a browser one reason for every code

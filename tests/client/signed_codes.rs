@@ -49,11 +49,12 @@ fn a_verified_token_is_spent_and_replays_are_refused() {
     for _ in 0..3 {
         assert_eq!(verify(&c, "+15551234567", &code, &token), (false, Some("spent".into())));
     }
-    // One entry, kept as long as the token lives (120 s).
+    // Two counts, each kept as long as the token lives (120 s): 4 checks, 4 claims of the right code.
     let store = fake.store.borrow();
-    let entries: Vec<_> = store.as_ref().unwrap().values().cloned().collect();
-    assert_eq!(entries, vec![(r#"{"checks":1,"spent":true}"#.to_string(), 120)]);
-    assert!(!store.as_ref().unwrap().keys().any(|k| k.contains(&code) || token.contains(k.trim_start_matches("edgetext:otp:"))));
+    let mut entries: Vec<_> = store.as_ref().unwrap().iter().map(|(k, v)| (k.ends_with(":claims"), *v)).collect();
+    entries.sort();
+    assert_eq!(entries, vec![(false, (4, 120)), (true, (4, 120))]);
+    assert!(!store.as_ref().unwrap().keys().any(|k| k.contains(&code) || token.contains(k.trim_start_matches("edgetext-otp:").trim_end_matches(":claims"))));
 }
 
 #[test]
@@ -144,4 +145,92 @@ fn klink_and_teklink_sign_codes_for_their_own_recipients() {
     let code: String = body.split("code is ").nth(1).unwrap().chars().take(6).collect();
     let v = run(c.verify_code(&format!(r#"{{"to":"212-555-1212","code":"{code}","token":"{}"}}"#, t.token.unwrap()))).unwrap();
     assert!(v.valid);
+}
+
+/// The store's rule on its own: every check goes through the store's atomic
+/// increment, so its answers follow from the counts alone.
+mod rule {
+    use edgetext::client::{sign_code, TokenCheck, TokenStep, VerifyReason};
+    use std::collections::HashMap;
+
+    const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
+    const TO: &str = "+15551234567";
+
+    /// Runs a check against `store` (counts by key), returning its reason and the keys it incremented.
+    fn run_check(store: &mut HashMap<String, u64>, code: &str, token: &str, now: u64) -> (Option<&'static str>, Vec<String>) {
+        let mut check = TokenCheck::new(KEY, TO, code, token, now);
+        let mut touched = Vec::new();
+        loop {
+            match check.step() {
+                TokenStep::Incr { key, ttl_seconds } => {
+                    assert!(ttl_seconds >= 60);
+                    touched.push(key.to_string());
+                    let n = store.entry(key.to_string()).or_default();
+                    *n += 1;
+                    let n = *n;
+                    check.feed(n);
+                }
+                TokenStep::Done(v) => {
+                    assert_eq!(v.valid, v.reason.is_none());
+                    let reason = v.reason.as_ref().map(|r| match r {
+                        VerifyReason::Mismatch => "mismatch",
+                        VerifyReason::Expired => "expired",
+                        VerifyReason::MalformedToken => "malformed_token",
+                        VerifyReason::Spent => "spent",
+                        VerifyReason::TooManyAttempts => "too_many_attempts",
+                        other => panic!("{other:?}"),
+                    });
+                    return (reason, touched);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn five_counted_checks_then_too_many_even_with_the_right_code() {
+        let token = sign_code(KEY, TO, "123456", 600_000, &[1; 16]);
+        let mut store = HashMap::new();
+        for _ in 0..5 {
+            assert_eq!(run_check(&mut store, "000000", &token, 0).0, Some("mismatch"));
+        }
+        let (reason, touched) = run_check(&mut store, "123456", &token, 0);
+        assert_eq!(reason, Some("too_many_attempts"));
+        assert_eq!(touched.len(), 1, "the right code past the limit never claims the token");
+        assert_eq!(store.values().copied().collect::<Vec<_>>(), vec![6]);
+    }
+
+    #[test]
+    fn the_first_claim_verifies_and_every_later_one_is_spent() {
+        let token = sign_code(KEY, TO, "123456", 600_000, &[2; 16]);
+        let mut store = HashMap::new();
+        let (reason, touched) = run_check(&mut store, "123456", &token, 0);
+        assert_eq!(reason, None);
+        assert_eq!(touched.len(), 2);
+        assert!(touched[1].ends_with(":claims") && touched[1].starts_with(&touched[0]));
+        assert_eq!(run_check(&mut store, "123456", &token, 0).0, Some("spent"));
+        assert_eq!(run_check(&mut store, "000000", &token, 0).0, Some("mismatch"));
+    }
+
+    #[test]
+    fn a_malformed_or_expired_token_is_answered_without_the_store() {
+        let token = sign_code(KEY, TO, "123456", 600_000, &[3; 16]);
+        let mut store = HashMap::new();
+        assert_eq!(run_check(&mut store, "123456", "v1.nope.nope", 0), (Some("malformed_token"), vec![]));
+        // The right code too late: it can never verify, whatever the store holds.
+        assert_eq!(run_check(&mut store, "123456", &token, 600_000), (Some("expired"), vec![]));
+        assert!(store.is_empty());
+        // A wrong code on an expired token says nothing about the expiry, and is counted.
+        assert_eq!(run_check(&mut store, "654321", &token, 600_000).0, Some("mismatch"));
+        assert_eq!(store.len(), 1);
+    }
+
+    #[test]
+    fn a_check_told_the_token_is_used_up_asks_nothing() {
+        let token = sign_code(KEY, TO, "123456", 600_000, &[4; 16]);
+        let mut check = TokenCheck::new(KEY, TO, "123456", &token, 0);
+        assert!(check.token_key().is_some() && !check.exhausted());
+        check.known_exhausted();
+        assert!(check.exhausted() && check.token_key().is_none());
+        assert_eq!(check.into_verification().and_then(|v| v.reason), Some(VerifyReason::TooManyAttempts));
+    }
 }

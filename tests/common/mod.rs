@@ -11,8 +11,8 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 pub type Answer = Result<HttpResponse, TransportError>;
-/// Signed-code store entries: value and time to live, by key.
-pub type Store = HashMap<String, (String, u64)>;
+/// Signed-code store entries: count and time to live, by key.
+pub type Store = HashMap<String, (u64, u64)>;
 
 #[derive(Clone, Default)]
 pub struct Fake {
@@ -85,13 +85,11 @@ impl CodeStore for Fake {
         self.store.borrow().is_some()
     }
 
-    async fn get(&self, key: &str) -> std::result::Result<Option<String>, String> {
-        Ok(self.store.borrow().as_ref().and_then(|m| m.get(key)).map(|(v, _)| v.clone()))
-    }
-
-    async fn put(&self, key: &str, value: &str, ttl_seconds: u64) -> std::result::Result<(), String> {
-        self.store.borrow_mut().get_or_insert_with(HashMap::new).insert(key.into(), (value.into(), ttl_seconds));
-        Ok(())
+    async fn incr(&self, key: &str, ttl_seconds: u64) -> std::result::Result<u64, String> {
+        let mut store = self.store.borrow_mut();
+        let entry = store.get_or_insert_with(HashMap::new).entry(key.into()).or_insert((0, ttl_seconds));
+        entry.0 += 1;
+        Ok(entry.0)
     }
 }
 

@@ -31,9 +31,9 @@ test("examples/sandbox.mjs: sends, verifies codes and reads statuses through the
   const got = lines(stdout);
   assert.equal(got["textlink send"].status, "queued");
   assert.match(got["textlink send"].id, /^[0-9a-f-]{36}$/);
-  assert.deepEqual(got["textlink verify (wrong)"], { valid: false, reason: "Invalid code" });
-  assert.deepEqual(got["textlink verify"], { valid: true, reason: null });
-  assert.deepEqual(got["relay verify"], { valid: true, reason: null });
+  assert.deepEqual(got["textlink verify (wrong)"], { valid: false, reason: "Invalid code", assertion: null });
+  assert.deepEqual(got["textlink verify"], { valid: true, reason: null, assertion: null });
+  assert.deepEqual(got["relay verify"], { valid: true, reason: null, assertion: null });
   assert.equal(got["textlink status"].seen.at(-1), "sent");
   assert.deepEqual(got["textlink status (…99)"], { seen: [...got["textlink status (…99)"].seen.slice(0, -1), "failed"], error: "Carrier rejected the message" });
   assert.equal(got["relay status"].delivered, true);
@@ -52,6 +52,7 @@ test("examples/worker: a Worker sends, verifies and reads status through the san
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2025-09-01",
     bindings: { SANDBOX_URL: demo.url, EDGETEXT_API_TOKEN: demo.secrets.EDGETEXT_API_TOKEN, DEMO_TOKEN: demo.token, OTP_SECRET: "example-otp-secret-of-at-least-32-bytes" },
+    d1Databases: ["DB"],
   });
   try {
     const res = await mf.dispatchFetch("http://example/");
@@ -59,8 +60,8 @@ test("examples/worker: a Worker sends, verifies and reads status through the san
     assert.equal(res.status, 200, JSON.stringify(body));
     assert.deepEqual(body.teklink, { to: "2125550123", status: "sent" });
     assert.match(body.klink.id, /^[0-9a-f-]{36}$/);
-    assert.deepEqual(body.verify, { valid: true, reason: null });
-    assert.deepEqual(body.verifyWrong, { valid: false, reason: "mismatch" });
+    assert.deepEqual(body.verify, { valid: true, reason: null, assertion: null });
+    assert.deepEqual(body.verifyWrong, { valid: false, reason: "mismatch", assertion: null });
     assert.equal(body.statuses.at(-1), "sent");
     // The sandbox took both sends with its keys and the worker heard Klink's webhook.
     const sent = await (await fetch(`${demo.url}/sandbox/__emulator/messages`, { headers: { [TOKEN_HEADER]: demo.token } })).json();

@@ -70,6 +70,7 @@ async function runWorkerd(url) {
     scriptPath: join(dir, "dist", "index.js"),
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: COMPAT_DATE,
+    d1Databases: ["DB"],
   });
   try {
     const res = await mf.dispatchFetch(`http://worker/?emulator=${encodeURIComponent(url ?? "")}`);

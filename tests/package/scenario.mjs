@@ -67,7 +67,7 @@ function checkError(edgetext, err, code) {
   equal(err.code, code, `code (message: ${err.message})`);
 }
 
-export async function scenario(edgetext, { emulatorUrl = null, runtime = null } = {}) {
+export async function scenario(edgetext, { emulatorUrl = null, runtime = null, d1 = null } = {}) {
   const results = [];
   const notes = [];
   const check = async (name, fn) => {
@@ -97,6 +97,7 @@ export async function scenario(edgetext, { emulatorUrl = null, runtime = null } 
   await check("invalid_config", () => {
     throwsEdgetextError(edgetext, () => new edgetext.Client({}), "invalid_config");
   });
+  await signedCodeChecks(edgetext, check, { d1 });
   if (emulatorUrl) {
     await check("emulator reachable", async () => {
       const res = await fetch(`${emulatorUrl}/__emulator/requests`);
@@ -107,6 +108,90 @@ export async function scenario(edgetext, { emulatorUrl = null, runtime = null } 
   }
   for (const note of notes) results.push({ name: "note", ok: true, note });
   return results;
+}
+
+// ---------------------------------------------------------------- signed codes under concurrency
+
+/**
+ * Signed-code checks counted by the store's atomic increment: bursts of
+ * checks started at once, against a store that answers after 20 ms, against
+ * memoryStore() within one tick and (workerd) against a D1 binding, in one
+ * client and in two clients sharing the store (two processes). The relay is
+ * a stand-in `fetch` here: the code is read from the text it was given.
+ */
+async function signedCodeChecks(edgetext, check, { d1 }) {
+  const { Client } = edgetext;
+  const texts = [];
+  const fetch = async (_url, init) => {
+    texts.push(JSON.parse(init.body).text);
+    return new Response(JSON.stringify({ success: true, message_id: `msg_${texts.length}`, status: "queued" }), { status: 202 });
+  };
+  const make = (store) => new Client({ provider: "relay", apiKey: "k", baseUrl: "http://relay.invalid", phoneId: PHONE_ID,
+    otp: { secret: SECRET, template: "{code}", store } }, { fetch });
+  const to = "+15551234567";
+  /** A fresh token and its code. */
+  const ticket = async (client) => ({ token: (await client.sendCode({ to, serviceName: "Acme" })).token, code: texts.at(-1) });
+  /** `n` checks started at once on `client`, the right code at the indices `right`. */
+  const burst = (client, { token, code }, n, right) => Array.from({ length: n },
+    (_, i) => client.verifyCode({ to, code: right.includes(i) ? code : code === "000000" ? "000001" : "000000", token }));
+  const tally = (answers) => ({
+    valid: answers.filter((a) => a.valid).length,
+    counted: answers.filter((a) => a.reason !== "too_many_attempts").length,
+    reasons: [...new Set(answers.map((a) => a.reason ?? "valid"))].sort(),
+  });
+  /** A store in a JS Map whose increment happens in one step and answers after 20 ms. */
+  const slowStore = () => {
+    const counts = new Map();
+    const store = {
+      calls: 0,
+      incr(key) {
+        store.calls++;
+        const n = (counts.get(key) ?? 0) + 1;
+        counts.set(key, n);
+        return new Promise((resolve) => setTimeout(() => resolve(n), 20));
+      },
+    };
+    return store;
+  };
+
+  await check("signed codes: 1,000 checks at once, the store answering after 20 ms, count 5 and verify once", async () => {
+    const store = slowStore();
+    const c = make(store);
+    const answers = await Promise.all(burst(c, await ticket(c), 1000, [2, 700]));
+    equal(tally(answers), { valid: 1, counted: 5, reasons: ["mismatch", "too_many_attempts", "valid"] }, "answers");
+    equal(answers[2].valid, true, "the right code among the first five checks verifies");
+    // Five counts, one claim, and the sixth count that found the token used up: the rest were answered here.
+    equal(store.calls, 7, "increments asked of the store");
+  });
+  await check("signed codes: two clients sharing a slow store (two processes) count 5 and verify once in all", async () => {
+    const store = slowStore();
+    const [a, b] = [make(store), make(store)];
+    const t = await ticket(a);
+    const answers = await Promise.all([...burst(a, t, 500, [1, 300]), ...burst(b, t, 500, [1, 300])]);
+    const got = tally(answers);
+    equal([got.valid, got.counted], [1, 5], "verified, counted");
+  });
+  await check("signed codes: memoryStore() with every check started in one tick counts 5 and verifies once", async () => {
+    const c = make(edgetext.memoryStore());
+    const answers = await Promise.all(burst(c, await ticket(c), 50, [0, 3]));
+    equal(tally(answers), { valid: 1, counted: 5, reasons: ["mismatch", "spent", "too_many_attempts", "valid"] }, "answers");
+  });
+  await check("signed codes: a get/put store (Workers KV) is refused, naming incr", () => {
+    const err = throwsEdgetextError(edgetext, () => make({ get: async () => null, put: async () => {} }), "invalid_config");
+    assert(err.message.startsWith("config.otp.store must have an incr(key, ttlSeconds) method"), err.message);
+  });
+  if (!d1) return;
+  await check("signed codes: a D1 binding as the store, 1,000 checks at once in two clients, counts 5 and verifies once", async () => {
+    const [a, b] = [make(d1), make(d1)];
+    const t = await ticket(a);
+    const answers = await Promise.all([...burst(a, t, 500, [1, 400]), ...burst(b, t, 500, [2, 450])]);
+    const got = tally(answers);
+    equal([got.valid, got.counted], [1, 5], "verified, counted");
+    const rows = (await d1.prepare("SELECT key, count FROM edgetext_otp_checks ORDER BY key").all()).results;
+    equal(rows.length, 2, "one row for the checks, one for the claims");
+    assert(rows[0].count >= 6 && rows[0].count <= 7, `checks counted in D1: ${rows[0].count}`);
+    assert(rows[1].key.endsWith(":claims") && rows[1].count >= 1, `claims: ${JSON.stringify(rows[1])}`);
+  });
 }
 
 // ---------------------------------------------------------------- through the emulator
@@ -231,9 +316,9 @@ async function providerChecks(edgetext, url, check, { runtime, notes }) {
     const wrong = code === "000000" ? "111111" : "000000";
     const bad = keep(await tl.verifyCode({ to: "+1 212 555 1212", code: wrong }));
     // The contract's reason for a provider-checked code is the provider's message (the emulator's: "Invalid code").
-    equal(bad, { valid: false, reason: "Invalid code" }, "a wrong code");
+    equal(bad, { valid: false, reason: "Invalid code", assertion: null }, "a wrong code");
     const good = keep(await tl.verifyCode({ to: "+1 212 555 1212", code }));
-    equal(good, { valid: true, reason: null }, "the right code");
+    equal(good, { valid: true, reason: null, assertion: null }, "the right code");
     const reqs = await logged(3);
     wire(reqs[1], { method: "POST", path: "/textlink/api/verify-code", headers: jsonPost("textlink"), body: { phone_number: "+12125551212", code: wrong } }, "wrong verify");
     wire(reqs[2], { method: "POST", path: "/textlink/api/verify-code", headers: jsonPost("textlink"), body: { phone_number: "+12125551212", code } }, "right verify");
@@ -627,14 +712,14 @@ async function providerChecks(edgetext, url, check, { runtime, notes }) {
       assert(typeof t.token === "string" && !t.token.includes(code), "the token never contains the code");
 
       const verify = (client, fields) => client.verifyCode({ ...verifyTo, code, token: t.token, ...fields }).then(keep);
-      equal(await verify(c, { code: code === "000000" ? "000001" : "000000" }), { valid: false, reason: "mismatch" }, "a wrong code");
+      equal(await verify(c, { code: code === "000000" ? "000001" : "000000" }), { valid: false, reason: "mismatch", assertion: null }, "a wrong code");
       const { to: _to, contactId: _id, ...rest } = verifyTo;
-      equal(await c.verifyCode({ ...rest, ...otherTo, code, token: t.token }).then(keep), { valid: false, reason: "mismatch" }, "another number");
-      equal(await verify(c, { token: flip(t.token) }), { valid: false, reason: "mismatch" }, "a tampered token");
-      equal(await verify(make({ otp: { secret: OTHER_SECRET, template: TEMPLATE, store: edgetext.memoryStore() } }), {}), { valid: false, reason: "mismatch" }, "another secret");
-      equal(await verify(c, { token: "v1.not-a-token" }), { valid: false, reason: "malformed_token" }, "a malformed token");
-      equal(await verify(c, {}), { valid: true, reason: null }, "the right code");
-      equal(await verify(c, {}), { valid: false, reason: "spent" }, "the right code again: the token is spent");
+      equal(await c.verifyCode({ ...rest, ...otherTo, code, token: t.token }).then(keep), { valid: false, reason: "mismatch", assertion: null }, "another number");
+      equal(await verify(c, { token: flip(t.token) }), { valid: false, reason: "mismatch", assertion: null }, "a tampered token");
+      equal(await verify(make({ otp: { secret: OTHER_SECRET, template: TEMPLATE, store: edgetext.memoryStore() } }), {}), { valid: false, reason: "mismatch", assertion: null }, "another secret");
+      equal(await verify(c, { token: "v1.not-a-token" }), { valid: false, reason: "malformed_token", assertion: null }, "a malformed token");
+      equal(await verify(c, {}), { valid: true, reason: null, assertion: null }, "the right code");
+      equal(await verify(c, {}), { valid: false, reason: "spent", assertion: null }, "the right code again: the token is spent");
       await rejects(make({ otp: { secret: SECRET, template: TEMPLATE } }).verifyCode({ ...verifyTo, code, token: t.token }), "invalid_config");
       await logged(1); // verifying a signed code sends nothing
     });
@@ -647,9 +732,9 @@ async function providerChecks(edgetext, url, check, { runtime, notes }) {
     const code = /(\d{6})$/.exec(textOf((await logged(1))[0]) ?? "")?.[1];
     const wrong = code === "000000" ? "000001" : "000000";
     for (let i = 0; i < 5; i++) {
-      equal(await c.verifyCode({ ...verifyTo, code: wrong, token: t.token }).then(keep), { valid: false, reason: "mismatch" }, `wrong code ${i + 1}`);
+      equal(await c.verifyCode({ ...verifyTo, code: wrong, token: t.token }).then(keep), { valid: false, reason: "mismatch", assertion: null }, `wrong code ${i + 1}`);
     }
-    equal(await c.verifyCode({ ...verifyTo, code, token: t.token }).then(keep), { valid: false, reason: "too_many_attempts" }, "the sixth check");
+    equal(await c.verifyCode({ ...verifyTo, code, token: t.token }).then(keep), { valid: false, reason: "too_many_attempts", assertion: null }, "the sixth check");
   });
 
   await test("codes expire (ttlSeconds: 1): signed on teklink, relay and klink; textlink's own", async () => {
@@ -668,15 +753,15 @@ async function providerChecks(edgetext, url, check, { runtime, notes }) {
     }
     // Still valid before the expiry...
     const [p0, c0, to0, code0, t0] = sent[0];
-    equal(await c0.verifyCode({ ...to0, code: code0, token: t0.token }).then(keep), { valid: true, reason: null }, `${p0} before expiry`);
+    equal(await c0.verifyCode({ ...to0, code: code0, token: t0.token }).then(keep), { valid: true, reason: null, assertion: null }, `${p0} before expiry`);
     const wait = Math.max(Date.parse(tt.expiresAt), ...sent.map(([, , , , t]) => Date.parse(t.expiresAt))) - Date.now() + 100;
     assert(wait <= 2000, `waiting ${wait} ms for expiry`);
     await sleep(Math.max(wait, 0));
+    // An expired token can never verify: "expired", spent (p0) or not, without asking the store.
     for (const [provider, c, verifyTo, code, t] of sent) {
-      const reason = provider === p0 ? "spent" : "expired";
-      equal(await c.verifyCode({ ...verifyTo, code, token: t.token }).then(keep), { valid: false, reason }, `${provider} after expiry`);
+      equal(await c.verifyCode({ ...verifyTo, code, token: t.token }).then(keep), { valid: false, reason: "expired", assertion: null }, `${provider} after expiry`);
     }
-    equal(await tl.verifyCode({ to: "+12125551212", code: tcode }).then(keep), { valid: false, reason: "Code expired" }, "textlink after expiry (its message)");
+    equal(await tl.verifyCode({ to: "+12125551212", code: tcode }).then(keep), { valid: false, reason: "Code expired", assertion: null }, "textlink after expiry (its message)");
   });
 
   // ------------------------------------------------------------ Failover and onRequest
@@ -751,10 +836,12 @@ async function providerChecks(edgetext, url, check, { runtime, notes }) {
     wire(rl, { method: "POST", path: relayPath, headers: jsonPost("relay"), body: { phone_id: PHONE_ID, channel: "sms", to: "+12125551212", text: HELLO.text, idempotency_key: "idem-9" } }, "relay");
   });
 
-  await test("failover: the caller's own mistakes stop at once and send nothing", async () => {
+  await test("failover: what no provider can send (no text, an empty one) is refused before any request, and so is a field no provider has", async () => {
     const f = new Failover([textlink(), relay()]);
-    const err = await rejects(f.send({ to: "+12125551212" }), "invalid_input");
-    equal(tried(err.attempts), [["textlink", "invalid_input"]], "attempts");
+    for (const message of [{ to: "+12125551212" }, { to: "+12125551212", text: "" }]) {
+      const err = await rejects(f.send(message), "invalid_input");
+      equal(tried(err.attempts), [["textlink", "invalid_input"], ["relay", "invalid_input"]], "attempts");
+    }
     const unknown = await rejects(f.send({ ...HELLO, colour: "red" }), "invalid_input");
     assert(unknown.message.includes("colour"), unknown.message);
     throwsEdgetextError(edgetext, () => new Failover([]), "invalid_config");

@@ -1,6 +1,6 @@
 // Type-checked (tsc --strict, module nodenext) in the scratch project: the
 // published declarations for import and for edgetext/web.
-import { Client, EdgetextError, Failover, normalizePhone, segments, type Attempt, type EventKind, type InboundEvent, type ErrorCode, type FailoverReceipt, type RequestRecord, type SegmentInfo, type SendReceipt } from "edgetext";
+import { Client, EdgetextError, Failover, memoryStore, normalizePhone, segments, type Attempt, type EventKind, type InboundEvent, type ErrorCode, type FailoverReceipt, type RequestRecord, type SegmentInfo, type SendReceipt } from "edgetext";
 import init, { segments as webSegments, EdgetextError as WebError } from "edgetext/web";
 
 const info: SegmentInfo = segments("hello");
@@ -91,3 +91,18 @@ function eventText(e: InboundEvent): string | null {
 void eventText;
 // A ticket's token goes back into verifyCode as it came (null when the ticket has none).
 void tl.sendCode({ to: e164, serviceName: "Acme" }).then((t) => tl.verifyCode({ to: e164, code: "123456", token: t.token }));
+// A provider's own config fields belong to it: channelId is Teklink's.
+// @ts-expect-error channelId is not a textlink config field
+void new Client({ provider: "textlink", apiKey: "k", channelId: "c" });
+void new Client({ provider: "teklink", apiKey: "k", channelId: "c", fromName: "Acme", auth: "body" });
+// A store counts checks with an atomic incr; a get/put (KV-shaped) store is not one.
+const secret = "0123456789abcdef0123456789abcdef";
+void new Client({ provider: "relay", apiKey: "k", baseUrl: "http://127.0.0.1", phoneId: "p", otp: { secret, store: memoryStore() } });
+void new Client({ provider: "relay", apiKey: "k", baseUrl: "http://127.0.0.1", phoneId: "p", otp: { secret, store: { incr: async (_key: string, _ttl: number) => 1 } } });
+// @ts-expect-error a get/put store cannot count atomically
+void new Client({ provider: "relay", apiKey: "k", baseUrl: "http://127.0.0.1", phoneId: "p", otp: { secret, store: { get: async () => null, put: async () => {} } } });
+// Worker mode: a valid check carries the worker's assertion for the app's server.
+void new Client({ provider: "relay", otpUrl: "https://otp.example" }).verifyCode({ to: e164, code: "123456" }).then((v) => {
+  const proof: string | null = v.assertion;
+  return proof;
+});

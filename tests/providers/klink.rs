@@ -24,3 +24,19 @@ fn klink_send_on_the_wire() {
     let e = run(c.send(r#"{"contactId":"81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4","text":"x"}"#)).unwrap_err();
     assert_eq!((e.code, e.provider_message.as_deref()), (ErrorCode::ProviderRejected, Some("contact not found")));
 }
+
+#[test]
+fn klink_refuses_an_empty_message_and_a_contact_that_is_no_uuid_before_sending() {
+    for (msg, says) in [
+        (r#"{"contactId":"81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4","text":""}"#, "message.text must not be empty"),
+        (r#"{"contactId":"","text":"x"}"#, "contactId must be a UUID"),
+        (r#"{"contactId":"81d8f399e4d34fd4a8ec61bb3c3dc8c4","text":"x"}"#, "contactId must be a UUID"),
+        (r#"{"text":"x"}"#, "message.contactId is required"),
+    ] {
+        let (c, fake) = client(KLINK, vec![]);
+        let e = run(c.send(msg)).unwrap_err();
+        assert_eq!((e.code, e.provider), (ErrorCode::InvalidInput, Some("klink")), "{msg}");
+        assert!(e.message.starts_with(says), "{msg}: {}", e.message);
+        assert!(fake.requests().is_empty(), "{msg}");
+    }
+}

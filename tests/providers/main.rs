@@ -112,6 +112,10 @@ fn config_errors_name_the_field() {
         (r#"{"provider":"relay","apiKey":"k","phoneId":"p"}"#, "config.baseUrl is required for relay"),
         (r#"{"provider":"relay","apiKey":"k","baseUrl":"http://x"}"#, "config.phoneId is required"),
         (r#"{"provider":"textlink","apiKey":"k","baseUrl":"ftp://x"}"#, "config.baseUrl must be an http(s) URL"),
+        // A path is resolved against a page's location in JavaScript; here there is none.
+        (r#"{"provider":"textlink","apiKey":"k","baseUrl":"/proxy/textlink"}"#, "config.baseUrl must be a full http(s) URL here: a path such as /proxy/textlink is resolved against the page's location only where there is one"),
+        (r#"{"provider":"relay","otpUrl":"/otp"}"#, "config.otpUrl must be a full http(s) URL here"),
+        (r#"{"provider":"textlink","apiKey":"k","statusUrl":"/hooks"}"#, "config.statusUrl must be a full http(s) URL here"),
         (r#"{"provider":"textlink","apiKey":"k","timeoutMs":"fast"}"#, "config.timeoutMs: invalid type: string \"fast\", expected a whole number"),
         (r#"{"provider":"textlink","apiKey":"k","channelId":"c"}"#, "config.channelId is not a field for textlink"),
         (r#"{"provider":"klink","apiKey":"k","otp":{"secret":"short"}}"#, "32 bytes"),

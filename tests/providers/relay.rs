@@ -122,3 +122,29 @@ fn relay_status_and_reads() {
     assert_eq!(run(c.inbound_query(r#"{"tagMode":"some"}"#)).unwrap_err().code, ErrorCode::InvalidInput);
     assert_eq!(run(c.register_callback(r#"{"callbackUrl":"ftp://x"}"#)).unwrap_err().code, ErrorCode::InvalidInput);
 }
+
+#[test]
+fn relay_refuses_what_its_document_requires_before_sending() {
+    // text* on every channel; subject for email; bot_token for tg_bot; to for sms, wa, tg and email.
+    for (msg, says) in [
+        (r#"{"to":"+15551234567","text":""}"#, "message.text must not be empty"),
+        (r#"{"channel":"notify","title":"Alert","text":""}"#, "message.text must not be empty"),
+        (r#"{"channel":"email","to":"me@example.com","subject":"","text":"x"}"#, "message.subject is required for the email channel"),
+        (r#"{"channel":"tg_bot","to":"123456789","botToken":"","text":"x"}"#, "message.botToken is required for the tg_bot channel"),
+        (r#"{"channel":"tg_bot","text":"x"}"#, "message.botToken is required for the tg_bot channel"),
+        (r#"{"channel":"wa","text":"x"}"#, "message.to is required for the wa channel"),
+        (r#"{"channel":"tg","text":"x"}"#, "message.to is required for the tg channel"),
+        (r#"{"channel":"email","subject":"Hi","text":"x"}"#, "message.to is required for the email channel"),
+        (r#"{"to":"+15551234567","text":"x","idempotencyKey":""}"#, "message.idempotencyKey must be 1 to 200 characters"),
+    ] {
+        let (c, fake) = client(RELAY, vec![]);
+        let e = run(c.send(msg)).unwrap_err();
+        assert_eq!((e.code, e.message.as_str(), e.provider), (ErrorCode::InvalidInput, says, Some("relay")), "{msg}");
+        assert!(fake.requests().is_empty(), "{msg}");
+    }
+    // No stricter than the document: tg_bot does not list `to` as required.
+    let (c, fake) = client(RELAY, vec![ok(202, &fixture("relay/send.response.json"))]);
+    let r = run(c.send(r#"{"channel":"tg_bot","botToken":"bot-tok","text":"hello","idempotencyKey":"k-bot"}"#)).unwrap();
+    assert_eq!(fake.last_body(), r#"{"phone_id":"phone_main","channel":"tg_bot","text":"hello","idempotency_key":"k-bot","bot_token":"bot-tok"}"#);
+    assert_eq!(r.to, "");
+}

@@ -42,3 +42,23 @@ fn teklink_refuses_non_nanp_numbers_before_sending() {
     assert_eq!(run(c.send(r#"{"to":"2125551212","text":"a","conversationState":"ajar"}"#)).unwrap_err().code, ErrorCode::InvalidInput);
     assert!(fake.requests().is_empty());
 }
+
+#[test]
+fn teklink_refuses_what_its_document_requires_before_sending() {
+    // template_id or message_text, one of them, not empty; a 10-digit number.
+    for (msg, says) in [
+        (r#"{"to":"2125551212","text":""}"#, "message.text or message.templateId is required"),
+        (r#"{"to":"2125551212","templateId":""}"#, "message.templateId must not be empty"),
+        (r#"{"to":"2125551212","text":"","templateId":""}"#, "message.templateId must not be empty"),
+        (r#"{"to":"2125551212","text":"hi","templateId":"t-1"}"#, "give message.text or message.templateId, not both"),
+    ] {
+        let (c, fake) = client(TEKLINK, vec![]);
+        let e = run(c.send(msg)).unwrap_err();
+        assert_eq!((e.code, e.message.as_str(), e.provider), (ErrorCode::InvalidInput, says, Some("teklink")), "{msg}");
+        assert!(fake.requests().is_empty(), "{msg}");
+    }
+    // An empty text beside a template is no text: the template goes alone.
+    let (c, fake) = client(TEKLINK, vec![ok(201, &fixture("teklink/send.response.json"))]);
+    run(c.send(r#"{"to":"2125551212","text":"","templateId":"1e3fa777-17bf-4400-ba80-81e6ba524734","conversationState":"closed"}"#)).unwrap();
+    assert_eq!(fake.last_body(), fixture("teklink/template.request.json"));
+}

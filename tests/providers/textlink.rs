@@ -116,3 +116,25 @@ fn textlink_update_contact_tag() {
     let (c, _) = client(RELAY, vec![]);
     assert_eq!(run(c.update_contact_tag(r#"{"to":"+11234567890","tag":"VIP"}"#)).unwrap_err().code, ErrorCode::Unsupported);
 }
+
+#[test]
+fn textlink_refuses_what_its_document_requires_before_sending() {
+    // send-sms: phone_number* and text* (the message body).
+    for (msg, code, says) in [
+        (r#"{"to":"+12125551212","text":""}"#, ErrorCode::InvalidInput, "message.text must not be empty"),
+        (r#"{"to":"","text":"hi"}"#, ErrorCode::InvalidPhone, ""),
+        (r#"{"text":"hi"}"#, ErrorCode::InvalidInput, "message.to is required"),
+    ] {
+        let (c, fake) = client(TEXTLINK, vec![]);
+        let e = run(c.send(msg)).unwrap_err();
+        assert_eq!((e.code, e.provider), (code, Some("textlink")), "{msg}: {e}");
+        assert!(e.message.starts_with(says), "{msg}: {}", e.message);
+        assert!(fake.requests().is_empty(), "{msg}");
+    }
+    // send-code and verify-code: phone_number*.
+    let (c, fake) = client(TEXTLINK, vec![]);
+    assert_eq!(run(c.send_code(r#"{"serviceName":"Tribal"}"#)).unwrap_err().code, ErrorCode::InvalidInput);
+    assert_eq!(run(c.verify_code(r#"{"code":"123456"}"#)).unwrap_err().code, ErrorCode::InvalidInput);
+    assert_eq!(run(c.update_contact_tag(r#"{"to":"12","tag":"VIP"}"#)).unwrap_err().code, ErrorCode::InvalidPhone);
+    assert!(fake.requests().is_empty());
+}

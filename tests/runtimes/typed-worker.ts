@@ -20,6 +20,9 @@ export const own: ExportedHandler<Env> = {
   async fetch(request, env) {
     if (new URL(request.url).pathname.startsWith("/webhooks/")) return worker.fetch(request, env);
     const sms = new Client({ provider: "textlink", apiKey: env.TEXTLINK_KEY });
+    // A D1 binding counts signed-code checks atomically across the fleet.
+    const relay = new Client({ provider: "relay", apiKey: env.TEXTLINK_KEY, baseUrl: "https://relay.example", phoneId: "p", otp: { secret: env.EDGETEXT_API_TOKEN, store: env.DB } });
+    void relay;
     const receipt = await sms.send({ to: "+12125551212", text: "hello" });
     return Response.json({ receipt, segments: segments("hello") });
   },

@@ -123,85 +123,6 @@ export interface TextLinkMessage {
 }
 
 /**
- * A message for `Failover.send`: `to` and `text`, and any provider's own
- * fields. Each provider gets the common fields and only its own.
- */
-export interface FailoverMessage {
-    /**
-     * The recipient (every provider but klink).
-     */
-    to?: string | undefined;
-    /**
-     * The text (teklink: or `templateId`).
-     */
-    text?: string | undefined;
-    /**
-     * klink: the contact's UUID.
-     */
-    contactId?: string | undefined;
-    /**
-     * klink: the message type.
-     */
-    messageType?: string | undefined;
-    /**
-     * textlink: the SIM card.
-     */
-    simCardId?: number | undefined;
-    /**
-     * textlink: your id for the message.
-     */
-    customId?: string | undefined;
-    /**
-     * teklink: a template instead of a text.
-     */
-    templateId?: string | undefined;
-    /**
-     * teklink: open or close the conversation.
-     */
-    conversationState?: ConversationState | undefined;
-    /**
-     * teklink: the sender name.
-     */
-    fromName?: string | undefined;
-    /**
-     * teklink: refuse a duplicate within this many minutes.
-     */
-    duplicateSendRejectTimeoutMinutes?: number | undefined;
-    /**
-     * teklink: send even to an opted-out contact.
-     */
-    forceSend?: boolean | undefined;
-    /**
-     * teklink: delay the send.
-     */
-    sendDelaySeconds?: number | undefined;
-    /**
-     * relay: the channel.
-     */
-    channel?: RelayChannel | undefined;
-    /**
-     * relay: the subject (email, notify).
-     */
-    subject?: string | undefined;
-    /**
-     * relay: the title (notify).
-     */
-    title?: string | undefined;
-    /**
-     * relay: the bot's token (tg_bot).
-     */
-    botToken?: string | undefined;
-    /**
-     * relay: the `source` tag.
-     */
-    source?: string | undefined;
-    /**
-     * relay: its de-duplication key.
-     */
-    idempotencyKey?: string | undefined;
-}
-
-/**
  * A send's status as the provider answered it.
  */
 export type SendStatus = "queued" | "sent";
@@ -254,6 +175,11 @@ export type TagMode = "any" | "all";
  * How the Teklink client sends its token.
  */
 export type TeklinkAuth = "bearer" | "body";
+
+/**
+ * Klink CX's own fields of `new Client(config)`: none.
+ */
+export interface KlinkConfig {}
 
 /**
  * One HTTP attempt, as `config.onRequest(record)` sees it. It holds no
@@ -380,6 +306,24 @@ export interface InboundEvent {
 }
 
 /**
+ * Phone Relay's own fields of `new Client(config)`.
+ */
+export interface RelayConfig {
+    /**
+     * The phone device identifier (`phone_id`): required.
+     */
+    phoneId?: string | undefined;
+    /**
+     * The default channel (default `"sms"`).
+     */
+    channel?: RelayChannel | undefined;
+    /**
+     * The default `source`.
+     */
+    source?: string | undefined;
+}
+
+/**
  * Proof that a code was sent.
  */
 export interface CodeTicket {
@@ -433,6 +377,34 @@ export interface OtpSettings {
 export type ConversationState = "open" | "closed";
 
 /**
+ * Teklink's own fields of `new Client(config)`.
+ */
+export interface TeklinkConfig {
+    /**
+     * The sending channel (`CHANNEL_ID` of the document): required.
+     */
+    channelId?: string | undefined;
+    /**
+     * The sender name shown in the portal.
+     */
+    fromName?: string | undefined;
+    /**
+     * Where the token goes (default `"bearer"`).
+     */
+    auth?: TeklinkAuth | undefined;
+}
+
+/**
+ * TextLink's own fields of `new Client(config)`.
+ */
+export interface TextLinkConfig {
+    /**
+     * The default SIM card.
+     */
+    simCardId?: number | undefined;
+}
+
+/**
  * The answer to `verifyCode`.
  */
 export interface Verification {
@@ -446,12 +418,61 @@ export interface Verification {
      * mode) `"invalid"`.
      */
     reason: string | null;
+    /**
+     * Worker mode (`otpUrl`), when valid: the worker's signed statement that
+     * the number was verified, for the app's server to check with
+     * `verifyOtpAssertion`; `null` otherwise.
+     */
+    assertion: string | null;
 }
 
 /**
  * The encoding a text is sent in.
  */
 export type Encoding = "GSM-7" | "UCS-2";
+
+/**
+ * The fields of `new Client(config)` that every provider has, as given.
+ */
+export interface CommonConfig {
+    /**
+     * Which provider to talk to.
+     */
+    provider: ProviderKind;
+    /**
+     * The provider's bearer token.
+     */
+    apiKey?: string | undefined;
+    /**
+     * The provider's base URL; in a page, a path (`/proxy/textlink`) is
+     * resolved against the page's location.
+     */
+    baseUrl?: string | undefined;
+    /**
+     * Per HTTP attempt, in ms.
+     */
+    timeoutMs?: number | undefined;
+    /**
+     * Retries that cannot cause a second delivery.
+     */
+    maxRetries?: number | undefined;
+    /**
+     * Signed one-time codes.
+     */
+    otp?: OtpSettings | undefined;
+    /**
+     * An edgetext worker for `sendCode` / `verifyCode`.
+     */
+    otpUrl?: string | undefined;
+    /**
+     * An edgetext worker for `status()`.
+     */
+    statusUrl?: string | undefined;
+    /**
+     * Bearer token for `status_url`.
+     */
+    statusToken?: string | undefined;
+}
 
 /**
  * The receipt of a failover send: the accepting provider's, plus every provider tried.
@@ -588,77 +609,6 @@ export interface ListOptions {
 }
 
 /**
- * `new Client(config)` as given: every field of every provider, each
- * optional here; [`Config::new`] checks which the provider takes.
- */
-export interface ClientConfig {
-    /**
-     * Which provider to talk to.
-     */
-    provider: ProviderKind;
-    /**
-     * The provider's bearer token.
-     */
-    apiKey?: string | undefined;
-    /**
-     * The provider's base URL.
-     */
-    baseUrl?: string | undefined;
-    /**
-     * Per HTTP attempt, in ms.
-     */
-    timeoutMs?: number | undefined;
-    /**
-     * Retries that cannot cause a second delivery.
-     */
-    maxRetries?: number | undefined;
-    /**
-     * Signed one-time codes.
-     */
-    otp?: OtpSettings | undefined;
-    /**
-     * An edgetext worker for `sendCode` / `verifyCode`.
-     */
-    otpUrl?: string | undefined;
-    /**
-     * An edgetext worker for `status()`.
-     */
-    statusUrl?: string | undefined;
-    /**
-     * Bearer token for `status_url`.
-     */
-    statusToken?: string | undefined;
-    /**
-     * teklink: the sending channel.
-     */
-    channelId?: string | undefined;
-    /**
-     * teklink: the sender name.
-     */
-    fromName?: string | undefined;
-    /**
-     * teklink: where the token goes.
-     */
-    auth?: TeklinkAuth | undefined;
-    /**
-     * relay: the phone device identifier.
-     */
-    phoneId?: string | undefined;
-    /**
-     * relay: the default channel.
-     */
-    channel?: RelayChannel | undefined;
-    /**
-     * relay: the default `source`.
-     */
-    source?: string | undefined;
-    /**
-     * textlink: the default SIM card.
-     */
-    simCardId?: number | undefined;
-}
-
-/**
  * `registerCallback(callback)` (relay).
  */
 export interface InboundCallback {
@@ -764,16 +714,47 @@ export interface MessageFor {
     klink: KlinkMessage;
 }
 
-/** Where signed-code checks are counted: the Workers KV shape (or `memoryStore()`). */
-export interface OtpStore {
-    get(key: string): string | null | undefined | Promise<string | null | undefined>;
-    put(key: string, value: string, options: { expirationTtl: number }): unknown;
+/**
+ * A message for `Failover.send`: `to`, `text` and any provider's own fields,
+ * each optional here. Each provider gets the fields its own message type has.
+ */
+export type FailoverMessage = Partial<TextLinkMessage & TeklinkMessage & RelayMessage & KlinkMessage>;
+
+/** Each provider's own fields of `new Client(config)`. */
+export interface ConfigFieldsFor {
+    textlink: TextLinkConfig;
+    teklink: TeklinkConfig;
+    relay: RelayConfig;
+    klink: KlinkConfig;
 }
 
-/** `new Client(config)` for provider `P`; `otp.store` is needed to verify signed codes. */
-export type ConfigFor<P extends ProviderName> = ClientConfig & {
+/**
+ * Where signed-code checks are counted: `memoryStore()` (one process), or
+ * your own store with an increment it performs in one step (never a read
+ * then a write). A get/put store such as Workers KV cannot count atomically:
+ * use a D1 binding, or the worker mode (`otpUrl`), there.
+ */
+export interface OtpStore {
+    /** Adds one to the count under `key` and returns it: 1 for a new key or one whose time ran out, which then lives `ttlSeconds`. */
+    incr(key: string, ttlSeconds: number): number | Promise<number>;
+}
+
+/**
+ * A Cloudflare D1 database binding (a `D1Database`) as `otp.store`: each
+ * count is one upsert in the table `edgetext_otp_checks`, made on first use.
+ */
+export interface D1Binding {
+    prepare(query: string): unknown;
+    batch(statements: unknown[]): Promise<unknown[]>;
+}
+
+/**
+ * `new Client(config)` for provider `P`: the common fields and `P`'s own;
+ * `otp.store` is needed to verify signed codes.
+ */
+export type ConfigFor<P extends ProviderName> = CommonConfig & ConfigFieldsFor[P] & {
     provider: P;
-    otp?: OtpSettings & { store?: OtpStore };
+    otp?: OtpSettings & { store?: OtpStore | D1Binding };
     /**
      * Called once per HTTP attempt, after it ended. The record never holds the
      * API key, a code, a token or the message text; what the hook throws or
@@ -781,6 +762,9 @@ export type ConfigFor<P extends ProviderName> = ClientConfig & {
      */
     onRequest?: (record: RequestRecord) => unknown;
 };
+
+/** `new Client(config)` for any provider. */
+export type ClientConfig = ConfigFor<ProviderName>;
 
 /** The second argument of `new Client(config, options)`. */
 export interface ClientOptions {
@@ -889,20 +873,18 @@ export declare class EdgetextError extends Error {
 
 
 /**
- * A store kept in memory; entries vanish after their `expirationTtl`.
+ * Counts kept in memory; each vanishes after its time to live.
  */
 export class MemoryStore {
     private constructor();
     free(): void;
     [Symbol.dispose](): void;
     /**
-     * The value under `key`, or `null` when absent or expired.
+     * Adds one to the count under `key` and returns it: 1 for a new key or
+     * one whose time ran out, which then lives `ttlSeconds` (at least 1).
+     * Synchronous, so that no two increments can interleave.
      */
-    get(key: string): string | undefined;
-    /**
-     * Keeps `value` under `key` for `options.expirationTtl` seconds (default: a day).
-     */
-    put(key: string, value: string, options?: { expirationTtl?: number }): void;
+    incr(key: string, ttlSeconds: number): number;
 }
 
 /**
@@ -912,7 +894,8 @@ export class MemoryStore {
 export function countryOf(e164: string): string | undefined;
 
 /**
- * A new, empty [`MemoryStore`] for `config.otp.store`.
+ * A new, empty [`MemoryStore`] for `config.otp.store`: counts checks in
+ * this process only.
  */
 export function memoryStore(): MemoryStore;
 

@@ -5,7 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![cfg(feature = "worker")]
 
-use edgetext::client::{next_token_state, token_store_key, CodeCheck, TokenState, VerifyReason};
+use edgetext::client::VerifyReason;
 use edgetext::phone::ranges::NumberType;
 use edgetext::contract::verify_otp_assertion;
 use edgetext::worker::otp::buckets::*;
@@ -242,23 +242,6 @@ fn expiry_and_settings_errors() {
     assert!(err.contains("OTP_SECRET") && !err.contains("short"));
     let err = GuardSettings::from_env(|k| match k { "OTP_SECRET" => Some(SECRET.into()), "OTP_ALLOWED_NUMBER_TYPES" => Some("premium".into()), _ => None }).unwrap_err();
     assert!(err.contains("OTP_ALLOWED_NUMBER_TYPES"));
-}
-
-#[test]
-fn signed_token_store_rule() {
-    let mut state = None;
-    for _ in 0..5 {
-        let step = next_token_state(state, CodeCheck::Mismatch);
-        assert_eq!(step.reason, Some(VerifyReason::Mismatch));
-        state = step.store;
-    }
-    let sixth = next_token_state(state, CodeCheck::Valid);
-    assert_eq!((sixth.valid, sixth.reason, sixth.store), (false, Some(VerifyReason::TooManyAttempts), None));
-    let ok = next_token_state(None, CodeCheck::Valid);
-    assert_eq!(ok.store, Some(TokenState { checks: 1, spent: true }));
-    assert_eq!(next_token_state(ok.store, CodeCheck::Valid).reason, Some(VerifyReason::Spent));
-    assert_eq!(next_token_state(None, CodeCheck::Malformed).store, None);
-    assert_eq!(token_store_key("nope", 0), None);
 }
 
 /// The assertion in the worker-mode fixture is a real one (secret

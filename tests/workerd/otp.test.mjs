@@ -364,9 +364,13 @@ test("the Client's worker mode, without an API key, end to end", async () => {
     assert.ok(Date.parse(ticket.expiresAt) > Date.now() + 590_000);
     const code = await lastCode(to);
     // A browser's client hears one reason for every code that is not valid (issue 21 item 6).
-    assert.deepEqual(await client.verifyCode({ to, code: wrong(code) }), { valid: false, reason: "invalid" });
-    assert.deepEqual(await client.verifyCode({ to, code }), { valid: true, reason: null });
-    assert.deepEqual(await client.verifyCode({ to, code }), { valid: false, reason: "invalid" });
+    assert.deepEqual(await client.verifyCode({ to, code: wrong(code) }), { valid: false, reason: "invalid", assertion: null });
+    // The browser flow: verifyCode hands back the worker's assertion, which the app's server checks.
+    const { valid, reason, assertion } = await client.verifyCode({ to, code });
+    assert.deepEqual([valid, reason], [true, null]);
+    assert.equal(typeof assertion, "string");
+    assert.equal(verifyOtpAssertion(assertion, { secret: SECRET, to }).to, to);
+    assert.deepEqual(await client.verifyCode({ to, code }), { valid: false, reason: "invalid", assertion: null });
 
     await client.sendCode({ to, serviceName: "Acme" });
     const limited = await client.sendCode({ to, serviceName: "Acme" }).catch((e) => e);

@@ -3,11 +3,20 @@
 #[cfg(feature = "worker")]
 pub mod webhook;
 
-use super::{is_uuid, parse_ok, request, Ctx, PreparedSend, Retry};
+use super::{is_uuid, parse_ok, request, required, Ctx, PreparedSend, Retry};
 use crate::core::codec::{opt_str, opt_u64};
 use crate::client::Config;
 use crate::{iso8601, segments, Error, ErrorCode, HttpResponse, Method, Result};
 use serde::{Deserialize, Serialize};
+
+/// Klink CX's own fields of `new Client(config)`: none.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct KlinkConfig {}
+
+/// The recipient field of a Klink message.
+pub(crate) const RECIPIENT: Option<&str> = Some("contactId");
 
 /// A Klink CX message, to a contact.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -40,6 +49,7 @@ struct Send<'a> {
 #[inline(never)]
 pub(crate) fn send(cfg: &Config, m: KlinkMessage, ctx: &Ctx) -> Result<PreparedSend> {
     let contact = recipient(&m.contact_id)?;
+    required(&m.text, "text")?;
     let kind = m.message_type.as_deref().unwrap_or(DEFAULT_TYPE);
     if kind.is_empty() || !kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
         return Err(Error::input("message.messageType must be a lower-case word such as \"text\""));

@@ -9,7 +9,7 @@
 #[cfg(feature = "worker")]
 pub mod webhook;
 
-use super::{parse_ok, request, uuid_v4, Ctx, PreparedSend, ProviderKind, Retry};
+use super::{parse_ok, request, required, uuid_v4, Ctx, PreparedSend, ProviderKind, Retry};
 use crate::core::encode::path_segment;
 use crate::core::codec::{opt_bool, opt_str};
 use crate::client::{Config, MessageStatus, SendStatus};
@@ -54,6 +54,37 @@ impl RelayChannel {
         }
     }
 }
+
+/// Phone Relay's own fields of `new Client(config)`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct RelayConfig {
+    /// The phone device identifier (`phone_id`): required.
+    #[serde(default)]
+    pub phone_id: Option<String>,
+    /// The default channel (default `"sms"`).
+    #[serde(default)]
+    pub channel: Option<RelayChannel>,
+    /// The default `source`.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+impl RelayConfig {
+    /// Checks its fields: `phoneId` is required.
+    pub(crate) fn check(&self, keyless: bool) -> Result<()> {
+        super::required_setting(self.phone_id.as_deref(), "phoneId", keyless)
+    }
+
+    /// The channel of a message that names none.
+    pub(crate) fn channel(&self) -> RelayChannel {
+        self.channel.unwrap_or(RelayChannel::Sms)
+    }
+}
+
+/// The recipient field of a relay message: none for every channel (notify has none).
+pub(crate) const RECIPIENT: Option<&str> = None;
 
 /// A Phone Relay message.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -222,9 +253,9 @@ struct Send<'a> {
 
 /// Builds the send, checking each channel's required fields.
 #[inline(never)]
-pub(crate) fn send(cfg: &Config, m: RelayMessage, ctx: &Ctx) -> Result<PreparedSend> {
+pub(crate) fn send(cfg: &Config, own: &RelayConfig, m: RelayMessage, ctx: &Ctx) -> Result<PreparedSend> {
     use RelayChannel::*;
-    let ch = m.channel.unwrap_or(cfg.channel);
+    let ch = m.channel.unwrap_or(own.channel());
     let key = match m.idempotency_key {
         Some(k) if k.is_empty() || k.len() > 200 => return Err(Error::input("message.idempotencyKey must be 1 to 200 characters")),
         Some(k) => k,
@@ -236,28 +267,28 @@ pub(crate) fn send(cfg: &Config, m: RelayMessage, ctx: &Ctx) -> Result<PreparedS
     if m.subject.is_some() && !matches!(ch, Email | Notify) {
         return Err(Error::input("message.subject is only for the email and notify channels"));
     }
-    if m.bot_token.is_some() != (ch == TgBot) {
-        return Err(Error::input(if ch == TgBot {
-            "message.botToken is required for the tg_bot channel"
-        } else {
-            "message.botToken is only for the tg_bot channel"
-        }));
+    match (ch, m.bot_token.as_deref()) {
+        (TgBot, None | Some("")) => return Err(Error::input("message.botToken is required for the tg_bot channel")),
+        (TgBot, Some(_)) | (_, None) => {}
+        (_, Some(_)) => return Err(Error::input("message.botToken is only for the tg_bot channel")),
     }
     if ch == Email && m.subject.as_deref().is_none_or(str::is_empty) {
         return Err(Error::input("message.subject is required for the email channel"));
     }
     let to = match (ch, m.to) {
         (Notify, Some(_)) => return Err(Error::input("the notify channel takes no message.to")),
-        (Notify | Pchat, None) => None,
+        // The document requires `to` for sms, wa, tg and email only.
+        (Notify | Pchat | TgBot, None) => None,
         (_, None) => return Err(Error::input(format!("message.to is required for the {} channel", ch.as_str()))),
         (_, Some(t)) => Some(recipient(ch, &t)?),
     };
+    required(&m.text, "text")?;
     let body = Send {
-        phone_id: cfg.phone_id.as_deref().unwrap_or_default(),
+        phone_id: own.phone_id.as_deref().unwrap_or_default(),
         channel: ch,
         to: to.as_deref(),
         text: &m.text,
-        source: m.source.as_deref().or(cfg.source.as_deref()),
+        source: m.source.as_deref().or(own.source.as_deref()),
         idempotency_key: &key,
         subject: m.subject.as_deref(),
         title: m.title.as_deref(),
@@ -382,9 +413,9 @@ struct InboundQuery<'a> {
 }
 
 /// `POST /api/v1/webchat/inbound/query` (`phone_id` defaults to the config's).
-pub(crate) fn inbound_query(cfg: &Config, f: InboundFilter) -> Result<HttpRequest> {
+pub(crate) fn inbound_query(cfg: &Config, own: &RelayConfig, f: InboundFilter) -> Result<HttpRequest> {
     let body = InboundQuery {
-        phone_id: f.phone_id.as_deref().or(cfg.phone_id.as_deref()),
+        phone_id: f.phone_id.as_deref().or(own.phone_id.as_deref()),
         range: f.range.as_deref(),
         channels: f.channels.as_deref(),
         event_types: f.event_types.as_deref(),

@@ -4,7 +4,7 @@
 #[cfg(feature = "worker")]
 pub mod webhook;
 
-use super::{parse_ok, Any, Ctx, PreparedSend, Retry};
+use super::{parse_ok, required, Any, Ctx, PreparedSend, Retry};
 use crate::core::codec;
 use crate::core::encode::path_segment;
 use crate::client::{Config, SendStatus};
@@ -24,6 +24,32 @@ pub enum TeklinkAuth {
     /// `api_token` in the JSON body.
     Body,
 }
+
+/// Teklink's own fields of `new Client(config)`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct TeklinkConfig {
+    /// The sending channel (`CHANNEL_ID` of the document): required.
+    #[serde(default)]
+    pub channel_id: Option<String>,
+    /// The sender name shown in the portal.
+    #[serde(default)]
+    pub from_name: Option<String>,
+    /// Where the token goes (default `"bearer"`).
+    #[serde(default)]
+    pub auth: Option<TeklinkAuth>,
+}
+
+impl TeklinkConfig {
+    /// Checks its fields: `channelId` is required.
+    pub(crate) fn check(&self, keyless: bool) -> Result<()> {
+        super::required_setting(self.channel_id.as_deref(), "channelId", keyless)
+    }
+}
+
+/// The recipient field of a Teklink message.
+pub(crate) const RECIPIENT: Option<&str> = Some("to");
 
 /// Teklink's `new_conversation_state`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,27 +118,30 @@ struct Send<'a> {
 /// Builds the send. Auth is the bearer header, or `api_token` in the body
 /// when the config says `auth: "body"` (then no `Authorization` header is sent).
 #[inline(never)]
-pub(crate) fn send(cfg: &Config, m: TeklinkMessage, _ctx: &Ctx) -> Result<PreparedSend> {
+pub(crate) fn send(cfg: &Config, own: &TeklinkConfig, m: TeklinkMessage, _ctx: &Ctx) -> Result<PreparedSend> {
     let to = nanp_national(&m.to)?;
+    if let Some(template) = &m.template_id {
+        required(template, "templateId")?;
+    }
     let text = m.text.filter(|t| !t.is_empty());
     match (&text, &m.template_id) {
         (None, None) => return Err(Error::input("message.text or message.templateId is required")),
         (Some(_), Some(_)) => return Err(Error::input("give message.text or message.templateId, not both")),
         _ => {}
     }
-    let in_body = cfg.auth == TeklinkAuth::Body;
+    let in_body = own.auth == Some(TeklinkAuth::Body);
     let body = Send {
         api_token: in_body.then_some(cfg.api_key.as_str()),
         to_telephone_number: &to,
         template_id: m.template_id.as_deref(),
         message_text: text.as_deref(),
         new_conversation_state: m.conversation_state,
-        from_name: m.from_name.as_deref().or(cfg.from_name.as_deref()),
+        from_name: m.from_name.as_deref().or(own.from_name.as_deref()),
         duplicate_send_reject_timeout_minutes: m.duplicate_send_reject_timeout_minutes,
         force_send: m.force_send,
         send_delay_seconds: m.send_delay_seconds,
     };
-    let channel = cfg.channel_id.as_deref().unwrap_or_default();
+    let channel = own.channel_id.as_deref().unwrap_or_default();
     let mut headers = vec![
         ("Accept".to_string(), "application/json".to_string()),
         ("Content-Type".to_string(), "application/json".to_string()),

@@ -4,13 +4,26 @@
 #[cfg(feature = "worker")]
 pub mod webhook;
 
-use super::{only_for, parse_ok, request, uuid_v4, Ctx, PreparedSend, Retry};
+use super::{only_for, parse_ok, request, required, uuid_v4, Ctx, PreparedSend, Retry};
 use crate::core::codec::{self, opt_bool, opt_str};
 use crate::client::otp::{ttl_error, CODE_TTL_SECONDS, DEFAULT_CODE_TTL_SECONDS};
 use crate::client::{CodeRequest, Config, SendStatus, Verification, VerifyReason};
 use crate::phone::normalize_phone;
 use crate::{segments, Error, HttpRequest, HttpResponse, Method, Result};
 use serde::{Deserialize, Serialize};
+
+/// TextLink's own fields of `new Client(config)`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct TextLinkConfig {
+    /// The default SIM card.
+    #[serde(default)]
+    pub sim_card_id: Option<u32>,
+}
+
+/// The recipient field of a TextLink message.
+pub(crate) const RECIPIENT: Option<&str> = Some("to");
 
 /// A TextLink message.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -54,10 +67,11 @@ struct SendSms<'a> {
 /// unless the caller gave one): it is the only handle TextLink's webhooks
 /// give back, so it is the receipt's id.
 #[inline(never)]
-pub(crate) fn send(cfg: &Config, m: TextLinkMessage, ctx: &Ctx) -> Result<PreparedSend> {
+pub(crate) fn send(cfg: &Config, own: &TextLinkConfig, m: TextLinkMessage, ctx: &Ctx) -> Result<PreparedSend> {
     let to = normalize_phone(&m.to, None)?;
+    required(&m.text, "text")?;
     let custom_id = m.custom_id.unwrap_or_else(|| uuid_v4(ctx.rng));
-    let body = SendSms { phone_number: &to, text: &m.text, sim_card_id: m.sim_card_id.or(cfg.sim_card_id), custom_id: &custom_id };
+    let body = SendSms { phone_number: &to, text: &m.text, sim_card_id: m.sim_card_id.or(own.sim_card_id), custom_id: &custom_id };
     Ok(PreparedSend {
         request: request(cfg, Method::Post, "/api/send-sms", Some(&body)),
         retry: Retry::Unsafe,
@@ -101,7 +115,7 @@ struct SendCode<'a> {
 }
 
 /// `POST /api/send-code` with `expiration_time` in milliseconds.
-pub(crate) fn send_code(cfg: &Config, r: CodeRequest) -> Result<CodeSend> {
+pub(crate) fn send_code(cfg: &Config, own: &TextLinkConfig, r: CodeRequest) -> Result<CodeSend> {
     only_for(r.contact_id.is_some(), "contactId", "textlink", "")?;
     only_for(r.length.is_some(), "length", "textlink", ": TextLink chooses the code's length")?;
     let to = normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
@@ -112,7 +126,7 @@ pub(crate) fn send_code(cfg: &Config, r: CodeRequest) -> Result<CodeSend> {
     let body = SendCode {
         phone_number: &to,
         service_name: &service,
-        sim_card_id: r.sim_card_id.or(cfg.sim_card_id),
+        sim_card_id: r.sim_card_id.or(own.sim_card_id),
         custom_id: r.custom_id.as_deref(),
         expiration_time: r.ttl_seconds.map(|t| t * 1000),
     };
