@@ -16,7 +16,7 @@ fn klink_send_on_the_wire() {
     assert_eq!((r.status.as_str(), r.to.as_str()), ("sent", "81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4"));
 
     let (c, fake) = client(KLINK, vec![]);
-    for msg in [r#"{"to":"+12125551212","text":"x"}"#, r#"{"contactId":"nope","text":"x"}"#, r#"{"contactId":"81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4","text":"x","messageType":"Te xt"}"#] {
+    for msg in [r#"{"to":"+12125551212","text":"x"}"#, r#"{"contactId":"nope","text":"x"}"#, r#"{"contactId":"81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4","text":"x","messageType":""}"#] {
         assert_eq!(run(c.send(msg)).unwrap_err().code, ErrorCode::InvalidInput, "{msg}");
     }
     assert!(fake.requests().is_empty());
@@ -32,6 +32,7 @@ fn klink_refuses_an_empty_message_and_a_contact_that_is_no_uuid_before_sending()
         (r#"{"contactId":"","text":"x"}"#, "contactId must be a UUID"),
         (r#"{"contactId":"81d8f399e4d34fd4a8ec61bb3c3dc8c4","text":"x"}"#, "contactId must be a UUID"),
         (r#"{"text":"x"}"#, "message.contactId is required"),
+        (r#"{"contactId":"81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4","text":"x","messageType":""}"#, "message.messageType must not be empty"),
     ] {
         let (c, fake) = client(KLINK, vec![]);
         let e = run(c.send(msg)).unwrap_err();
@@ -39,4 +40,12 @@ fn klink_refuses_an_empty_message_and_a_contact_that_is_no_uuid_before_sending()
         assert!(e.message.starts_with(says), "{msg}: {}", e.message);
         assert!(fake.requests().is_empty(), "{msg}");
     }
+}
+
+#[test]
+fn klink_passes_on_a_message_type_its_document_does_not_list() {
+    // The document shows "text" and names no other: any other type is Klink's to judge.
+    let (c, fake) = client(KLINK, vec![ok(200, &fixture("klink/send.response.json"))]);
+    run(c.send(r#"{"contactId":"81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4","text":"x","messageType":"Image"}"#)).unwrap();
+    assert!(fake.last_body().starts_with(r#"{"contactId":"81d8f399-e4d3-4fd4-a8ec-61bb3c3dc8c4","messageType":"Image","message":"x","#), "{}", fake.last_body());
 }

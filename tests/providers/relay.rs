@@ -36,9 +36,6 @@ fn relay_channel_rules() {
         r#"{"channel":"tg","to":"","text":"x"}"#,
         r#"{"channel":"tg","to":"@a b","text":"x"}"#,
         r#"{"channel":"tg_bot","to":"123","text":"x"}"#,
-        r#"{"channel":"sms","to":"+15551234567","text":"x","botToken":"t"}"#,
-        r#"{"channel":"notify","to":"+15551234567","text":"x"}"#,
-        r#"{"channel":"sms","to":"+15551234567","text":"x","title":"t"}"#,
         r#"{"channel":"fax","to":"+15551234567","text":"x"}"#,
         r#"{"to":"+15551234567","text":"x","customId":"c"}"#,
     ];
@@ -135,7 +132,7 @@ fn relay_refuses_what_its_document_requires_before_sending() {
         (r#"{"channel":"wa","text":"x"}"#, "message.to is required for the wa channel"),
         (r#"{"channel":"tg","text":"x"}"#, "message.to is required for the tg channel"),
         (r#"{"channel":"email","subject":"Hi","text":"x"}"#, "message.to is required for the email channel"),
-        (r#"{"to":"+15551234567","text":"x","idempotencyKey":""}"#, "message.idempotencyKey must be 1 to 200 characters"),
+        (r#"{"to":"+15551234567","text":"x","idempotencyKey":""}"#, "message.idempotencyKey must not be empty"),
     ] {
         let (c, fake) = client(RELAY, vec![]);
         let e = run(c.send(msg)).unwrap_err();
@@ -147,4 +144,25 @@ fn relay_refuses_what_its_document_requires_before_sending() {
     let r = run(c.send(r#"{"channel":"tg_bot","botToken":"bot-tok","text":"hello","idempotencyKey":"k-bot"}"#)).unwrap();
     assert_eq!(fake.last_body(), r#"{"phone_id":"phone_main","channel":"tg_bot","text":"hello","idempotency_key":"k-bot","bot_token":"bot-tok"}"#);
     assert_eq!(r.to, "");
+    // Nor does it forbid a `to` on notify, a title or subject off notify and
+    // email, a bot token off tg_bot, or a long idempotency key: passed on.
+    let long_key = "k".repeat(300);
+    for (msg, body) in [
+        (
+            r#"{"channel":"notify","to":"me","title":"Alert","text":"hello","idempotencyKey":"k-1"}"#.to_string(),
+            r#"{"phone_id":"phone_main","channel":"notify","to":"me","text":"hello","idempotency_key":"k-1","title":"Alert"}"#.to_string(),
+        ),
+        (
+            r#"{"to":"+15551234567","subject":"S","title":"T","botToken":"b","text":"hello","idempotencyKey":"k-2"}"#.to_string(),
+            r#"{"phone_id":"phone_main","channel":"sms","to":"+15551234567","text":"hello","idempotency_key":"k-2","subject":"S","title":"T","bot_token":"b"}"#.to_string(),
+        ),
+        (
+            format!(r#"{{"to":"+15551234567","text":"hello","idempotencyKey":"{long_key}"}}"#),
+            format!(r#"{{"phone_id":"phone_main","channel":"sms","to":"+15551234567","text":"hello","idempotency_key":"{long_key}"}}"#),
+        ),
+    ] {
+        let (c, fake) = client(RELAY, vec![ok(202, &fixture("relay/send.response.json"))]);
+        run(c.send(&msg)).unwrap();
+        assert_eq!(fake.last_body(), body, "{msg}");
+    }
 }

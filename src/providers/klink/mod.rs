@@ -51,9 +51,7 @@ pub(crate) fn send(cfg: &Config, m: KlinkMessage, ctx: &Ctx) -> Result<PreparedS
     let contact = recipient(&m.contact_id)?;
     required(&m.text, "text")?;
     let kind = m.message_type.as_deref().unwrap_or(DEFAULT_TYPE);
-    if kind.is_empty() || !kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-        return Err(Error::input("message.messageType must be a lower-case word such as \"text\""));
-    }
+    required(kind, "messageType")?;
     let now = iso8601(ctx.now_ms);
     let body = Send { contact_id: &contact, message_type: kind, message: &m.text, created_at: &now };
     Ok(PreparedSend {

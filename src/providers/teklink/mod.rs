@@ -124,10 +124,8 @@ pub(crate) fn send(cfg: &Config, own: &TeklinkConfig, m: TeklinkMessage, _ctx: &
         required(template, "templateId")?;
     }
     let text = m.text.filter(|t| !t.is_empty());
-    match (&text, &m.template_id) {
-        (None, None) => return Err(Error::input("message.text or message.templateId is required")),
-        (Some(_), Some(_)) => return Err(Error::input("give message.text or message.templateId, not both")),
-        _ => {}
+    if text.is_none() && m.template_id.is_none() {
+        return Err(Error::input("message.text or message.templateId is required"));
     }
     let in_body = own.auth == Some(TeklinkAuth::Body);
     let body = Send {
