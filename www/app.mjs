@@ -77,6 +77,10 @@ function clientFor(name) {
   return clients[name];
 }
 
+let otpClient = null;
+/** Codes made and checked by the worker (worker mode: only `otpUrl`, a path of this page). */
+const workerCodes = () => (otpClient ??= new Client({ provider: "relay", otpUrl: "/", onRequest: logRequest }, { fetch: demoFetch }));
+
 let failover = null;
 const failoverClient = () => (failover ??= new Failover(FAILOVER.map(clientFor)));
 /** The one provider the phone, codes and replies use: the failover's last one. */
@@ -438,7 +442,7 @@ $("send-code").addEventListener("click", () =>
     ticket =
       provider === "textlink"
         ? await clientFor(provider).sendCode({ to, serviceName: "edgetext demo" })
-        : { mode: "worker", ...(await postJson("/v1/otp/send", { to })) };
+        : await workerCodes().sendCode({ to });
     ticket.sentTo = to;
     $("ticket").textContent = `Code sent to ${ticket.to} (${ticket.mode === "provider" ? "checked by TextLink" : "made and checked by the worker"}), valid until ${time(ticket.expiresAt)}.`;
     $("verdict").textContent = "";
@@ -458,7 +462,8 @@ $("verify-form").addEventListener("submit", (e) => {
       verdict.textContent = result.valid ? "Valid: the code matches." : `Not valid: ${result.reason}.`;
       return;
     }
-    const result = await postJson("/v1/otp/verify", { to: ticket.sentTo, code });
+    // The browser flow of the README: the client's verdict, and the worker's assertion for the app's server.
+    const result = await workerCodes().verifyCode({ to: ticket.sentTo, code });
     if (!result.valid) {
       verdict.className = "bad";
       verdict.textContent = `Not valid: ${result.reason}.`;

@@ -9,6 +9,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export default {
   async fetch(request, env) {
     if (new URL(request.url).pathname !== "/") return new Response("not found", { status: 404 });
+    if (!env.OTP_SECRET) return new Response("put an OTP_SECRET of at least 32 bytes in .dev.vars (see wrangler.toml)", { status: 500 });
     const sandbox = env.SANDBOX_URL.replace(/\/$/, "");
     const report = {};
     try {

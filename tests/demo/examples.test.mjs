@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { mkdirSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { startDemo, freePort, root, TOKEN_HEADER } from "../../scripts/demo.mjs";
@@ -51,7 +52,7 @@ test("examples/worker: a Worker sends, verifies and reads status through the san
     scriptPath: join(dist, "index.js"),
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2025-09-01",
-    bindings: { SANDBOX_URL: demo.url, EDGETEXT_API_TOKEN: demo.secrets.EDGETEXT_API_TOKEN, DEMO_TOKEN: demo.token, OTP_SECRET: "example-otp-secret-of-at-least-32-bytes" },
+    bindings: { SANDBOX_URL: demo.url, EDGETEXT_API_TOKEN: demo.secrets.EDGETEXT_API_TOKEN, DEMO_TOKEN: demo.token, OTP_SECRET: randomBytes(32).toString("base64url") },
     d1Databases: ["DB"],
   });
   try {
