@@ -261,3 +261,26 @@ fn config_fields_belong_to_their_provider() {
     let err = JsClient::new(obj(r#"{"provider":"relay","apiKey":"k","baseUrl":"http://x","phoneId":"p","channel":"fax"}"#), JsValue::UNDEFINED).err().unwrap();
     assert!(get(&err, "message").as_string().unwrap().starts_with("config.channel: unknown variant `fax`"), "{:?}", get(&err, "message"));
 }
+
+#[wasm_bindgen_test]
+fn a_float_in_an_error_reads_as_serde_prints_it() {
+    use serde::de::{Error as _, Unexpected};
+    // serde's own text: Rust's `{}`, with `.0` on a finite number without a point.
+    let serde_text = |n: f64| {
+        let digits = n.to_string();
+        let point = if n.is_finite() && !digits.contains('.') { ".0" } else { "" };
+        format!("Error: invalid type: floating point `{digits}{point}`, expected a string")
+    };
+    let floats = [
+        0.0, -0.0, 5.0, -5.0, 0.5, 1.5e-7, 1e-6, 1e-7, -2.5e-300, 123456.789, 1e20, 1e21, 1.7976931348623157e308,
+        5e-324, 9007199254740993.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.1 + 0.2,
+    ];
+    for n in floats {
+        let e = serde_wasm_bindgen::Error::invalid_type(Unexpected::Float(n), &"a string");
+        assert_eq!(e.to_string(), serde_text(n), "{n:e}");
+        let e = serde_wasm_bindgen::Error::invalid_value(Unexpected::Float(n), &"a string");
+        assert_eq!(e.to_string(), serde_text(n).replacen("invalid type", "invalid value", 1), "{n:e}");
+    }
+    let e = serde_wasm_bindgen::Error::invalid_type(Unexpected::Str("a\"b"), &"a number");
+    assert_eq!(e.to_string(), "Error: invalid type: string \"a\\\"b\", expected a number");
+}
