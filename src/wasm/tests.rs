@@ -284,3 +284,37 @@ fn a_float_in_an_error_reads_as_serde_prints_it() {
     let e = serde_wasm_bindgen::Error::invalid_type(Unexpected::Str("a\"b"), &"a number");
     assert_eq!(e.to_string(), "Error: invalid type: string \"a\\\"b\", expected a number");
 }
+
+#[wasm_bindgen_test]
+async fn a_send_started_from_fetch_or_on_request_runs_beside_the_first() {
+    // `fetch` and `onRequest` are the caller's code, run while a call is
+    // between its continuations: a send they start has its own slot.
+    let holder = Object::new();
+    let fetch = Function::new_with_args(
+        "holder, url, init",
+        "holder.fetched = (holder.fetched || 0) + 1; \
+         if (holder.fetched === 1) holder.fromFetch = holder.client.send({ to: '+12125551212', text: 'from fetch' }); \
+         return Promise.resolve(new Response(JSON.stringify({ ok: true, sent: JSON.parse(init.body).text })));",
+    )
+    .bind1(&JsValue::NULL, &holder);
+    let hook = Function::new_with_args(
+        "holder, record",
+        "holder.records = (holder.records || 0) + 1; \
+         if (holder.records === 1) holder.fromHook = holder.client.send({ to: '+12125551212', text: 'from onRequest' });",
+    )
+    .bind1(&JsValue::NULL, &holder);
+    let config = obj(r#"{"provider":"textlink","apiKey":"k"}"#);
+    Reflect::set(&config, &"onRequest".into(), &hook).unwrap();
+    let options = Object::new();
+    Reflect::set(&options, &"fetch".into(), &fetch).unwrap();
+    let client = JsValue::from(JsClient::new(config, options.into()).unwrap());
+    Reflect::set(&holder, &"client".into(), &client).unwrap();
+    let send: Function = get(&client, "send").unchecked_into();
+    let first = send.call1(&client, &obj(r#"{"to":"+12125551212","text":"first"}"#)).unwrap();
+    let sent = |receipt: &JsValue| get(&get(receipt, "raw"), "sent");
+    assert_eq!(sent(&JsFuture::from(Promise::from(first)).await.unwrap()), "first");
+    assert_eq!(sent(&JsFuture::from(Promise::from(get(&holder, "fromFetch"))).await.unwrap()), "from fetch");
+    assert_eq!(sent(&JsFuture::from(Promise::from(get(&holder, "fromHook"))).await.unwrap()), "from onRequest");
+    assert_eq!(get(&holder, "fetched"), 3);
+    assert_eq!(get(&holder, "records"), 3);
+}
