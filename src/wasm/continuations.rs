@@ -1,7 +1,8 @@
 //! `Client`'s methods without an executor: a method starts the core's
 //! [`Call`] and returns `fetch(…).then(onResponse, onFail)`. The four
 //! continuations are made once per client; each is bound to the call's slot
-//! (`f.bind(null, slot)`), feeds the call what came back and returns the
+//! (`f.bind(null, slot)`, once per slot: a later call in the same slot uses
+//! the same functions), feeds the call what came back and returns the
 //! next promise: the answer's text, the next attempt (after its wait), or
 //! the result. The call decides every retry and timeout
 //! (`src/client/call.rs`); this only carries them out.
@@ -38,16 +39,21 @@ struct InFlight {
     signal: Option<AbortSignal>,
     /// The answer's status and kept headers while its text is read.
     head: Option<(u16, Vec<(String, String)>)>,
-    /// The continuations bound to this call's slot.
-    on_response: Function,
-    on_text: Function,
-    on_fail: Function,
+    bound: Bound,
     /// The driver lives while one of its calls is in flight.
     _driver: Rc<Driver>,
 }
 
+/// The continuations bound to one slot.
+struct Bound {
+    on_response: Function,
+    on_text: Function,
+    on_fail: Function,
+}
+
 enum Slot {
-    Free,
+    /// With the continuations bound to it, once a call has used it.
+    Free(Option<Bound>),
     /// Taken out by the continuation that runs now: a call that starts
     /// meanwhile (from `fetch` or `onRequest`) gets another slot.
     Busy,
@@ -90,17 +96,26 @@ impl Driver {
             Step::Fetch { request, .. } => Exchange::new(request),
             Step::Done(_) => return settled(out(call.into_result().unwrap_or_else(ended))),
         };
-        let slot = {
+        let (slot, bound) = {
             let mut slots = self.slots.borrow_mut();
-            match slots.iter().position(|s| matches!(s, Slot::Free)) {
+            let slot = match slots.iter().position(|s| matches!(s, Slot::Free(_))) {
                 Some(i) => i,
                 None => {
-                    slots.push(Slot::Free);
+                    slots.push(Slot::Free(None));
                     slots.len() - 1
                 }
+            };
+            match core::mem::replace(&mut slots[slot], Slot::Busy) {
+                Slot::Free(bound) => (slot, bound),
+                _ => unreachable!("the slot was found free"),
             }
         };
         let slot32 = slot as u32;
+        let bound = bound.unwrap_or_else(|| Bound {
+            on_response: self.bind(Next::Response, slot32),
+            on_text: self.bind(Next::Text, slot32),
+            on_fail: self.bind(Next::Fail, slot32),
+        });
         let f = InFlight {
             call,
             exchange,
@@ -109,12 +124,9 @@ impl Driver {
             timer: JsValue::UNDEFINED,
             signal: None,
             head: None,
-            on_response: self.bind(Next::Response, slot32),
-            on_text: self.bind(Next::Text, slot32),
-            on_fail: self.bind(Next::Fail, slot32),
+            bound,
             _driver: Rc::clone(self),
         };
-        self.slots.borrow_mut()[slot] = Slot::Busy;
         self.attempt(slot32, Box::new(f)).unchecked_into()
     }
 
@@ -146,7 +158,7 @@ impl Driver {
         let (pending, timer, signal) = f.exchange.attempt(self.client.platform().fetch.as_ref(), timeout_ms);
         f.timer = timer;
         f.signal = Some(signal);
-        let next = pending.then2(&f.on_response, &f.on_fail);
+        let next = pending.then2(&f.bound.on_response, &f.bound.on_fail);
         self.put(slot, f);
         next
     }
@@ -159,7 +171,7 @@ impl Driver {
             Err(e) => self.after(slot, f, Err(e)),
             Ok(head) => {
                 f.head = Some((head.status, head.headers));
-                let next = head.response.text().then2(&f.on_text, &f.on_fail);
+                let next = head.response.text().then2(&f.bound.on_text, &f.bound.on_fail);
                 self.put(slot, f);
                 Ok(next.into())
             }
@@ -196,8 +208,9 @@ impl Driver {
         self.client.feed(&mut f.call, f.attempt, f.started_ms, outcome);
         match f.call.step() {
             Step::Done(_) => {
-                self.slots.borrow_mut()[slot as usize] = Slot::Free;
-                out(f.call.into_result().unwrap_or_else(ended))
+                let InFlight { call, bound, .. } = *f;
+                self.slots.borrow_mut()[slot as usize] = Slot::Free(Some(bound));
+                out(call.into_result().unwrap_or_else(ended))
             }
             Step::Fetch { delay_ms: 0, .. } => Ok(self.attempt(slot, f).into()),
             Step::Fetch { delay_ms, .. } => {

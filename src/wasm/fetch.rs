@@ -75,8 +75,10 @@ extern "C" {
     // (undici's constructor costs about 100 µs a send in Node, and fetch
     // copies it again), and the error keeps its `cause.code`, which tells a
     // refused connection (nothing sent, safe to retry) from a dropped one.
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &Init) -> Pending;
+    // `catch`: where there is no global fetch, the call's promise rejects
+    // rather than the method throwing.
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn global_fetch(url: &str, init: &Init) -> Result<Pending, JsValue>;
 
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout_with(handler: &Function, ms: f64, arg: &AbortController) -> JsValue;
@@ -131,14 +133,12 @@ impl Exchange {
                 .clone()
         });
         let timer = set_timeout_with(&abort, f64::from(timeout_ms), &controller);
-        let pending = match fetch {
+        let called = match fetch {
             None => global_fetch(&self.url, &self.init),
-            // A given fetch may throw or answer a non-promise: both become a promise.
-            Some(f) => match f.call2(&JsValue::UNDEFINED, &JsValue::from_str(&self.url), &self.init) {
-                Ok(v) => Promise::resolve(&v).unchecked_into(),
-                Err(e) => Promise::reject(&e).unchecked_into(),
-            },
+            // A given fetch may answer a non-promise: it becomes a promise.
+            Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(&self.url), &self.init).map(|v| Promise::resolve(&v).unchecked_into()),
         };
+        let pending = called.unwrap_or_else(|e| Promise::reject(&e).unchecked_into());
         (pending, timer, signal)
     }
 }
