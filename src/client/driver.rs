@@ -1,7 +1,8 @@
 //! The client: validates a call, prepares its request and hands back a
 //! [`Call`] to drive. [`Client::run`] drives one to the end through the
 //! platform's [`Transport`]: natively a Rust transport, in the wasm the
-//! global `fetch` through gloo-net.
+//! global `fetch` (`src/wasm/platform.rs`); `Client`'s methods in JavaScript
+//! feed their calls from promise continuations instead ([`Client::feed`]).
 
 use super::call::{Finish, Outcome, Prepared};
 use super::operation::{Operation, OperationName};
@@ -12,7 +13,7 @@ use crate::contract::{OtpSendRequest, OtpVerifyRequest};
 use crate::phone::nanp_national;
 use crate::providers::{Message, ProviderConfig, ProviderKind};
 use crate::providers::relay::RelayMessage;
-use crate::{Clock, CodeStore, Error, ErrorCode, HttpRequest, Method, Random, RawJson, Result, Transport};
+use crate::{Clock, CodeStore, Error, ErrorCode, HttpRequest, HttpResponse, Method, Random, RawJson, Result, Transport, TransportError};
 use std::sync::Arc;
 
 /// A client for one provider. `P` tells the time and gives random bytes;
@@ -314,14 +315,40 @@ fn worker_request(base: &str, path: &str, body: String) -> HttpRequest {
     HttpRequest { method: Method::Post, url: format!("{base}{path}"), headers, body: Some(body) }
 }
 
+impl<P: Clock + Random> Client<P> {
+    /// Whether `op` is a check of a signed code, which [`Client::run`] does
+    /// with the store rather than as one [`Call`].
+    pub fn checks_signed(&self, op: &Operation) -> bool {
+        matches!(op, Operation::VerifyCode(_)) && self.cfg.otp_url.is_none() && self.cfg.provider != ProviderKind::TextLink
+    }
+
+    /// Feeds `call` the outcome of its `attempt`th fetch (from 1), sent at
+    /// `started_ms`, and reports the attempt to `config.onRequest`: what
+    /// [`Client::drive`] does after each fetch, for a driver of its own
+    /// (the wasm's promise continuations).
+    pub fn feed(&self, call: &mut Call, attempt: u32, started_ms: u64, outcome: core::result::Result<HttpResponse, TransportError>) {
+        let now = self.platform.now_ms();
+        // Read before `feed` takes the answer; the outcome is known after.
+        let mut record = self.on_request.as_ref().and_then(|_| match call.step() {
+            Step::Fetch { request, .. } => {
+                Some(RequestRecord::new(&self.cfg, call.operation(), attempt, request, &outcome, now.saturating_sub(started_ms)))
+            }
+            Step::Done(_) => None,
+        });
+        call.feed(outcome, now, &self.platform);
+        if let (Some(hook), Some(r)) = (&self.on_request, record.as_mut()) {
+            r.outcome = call.last_error().map_or("ok", ErrorCode::as_str);
+            hook(r);
+        }
+    }
+}
+
 impl<P: Clock + Random + Transport + CodeStore> Client<P> {
     /// Runs an operation to the end through the transport.
     pub async fn run(&self, op: Operation) -> Result<Outcome> {
-        if let Operation::VerifyCode(r) = op {
-            if self.cfg.otp_url.is_none() && self.cfg.provider != ProviderKind::TextLink {
-                return self.verify_signed(r).await.map(Outcome::Verification).map_err(|e| e.with_provider(self.provider()));
-            }
-            return self.drive(self.start(Operation::VerifyCode(r))).await;
+        if self.checks_signed(&op) {
+            let Operation::VerifyCode(r) = op else { unreachable!("checks_signed is only true of verifyCode") };
+            return self.verify_signed(r).await.map(Outcome::Verification).map_err(|e| e.with_provider(self.provider()));
         }
         self.drive(self.start(op)).await
     }
@@ -329,29 +356,17 @@ impl<P: Clock + Random + Transport + CodeStore> Client<P> {
     /// Drives a started call: waits, fetches, feeds, until it is done.
     pub async fn drive(&self, mut call: Call) -> Result<Outcome> {
         let mut attempt = 0;
-        loop {
-            let (request, timeout_ms) = match call.step() {
-                Step::Done(_) => break,
-                Step::Fetch { request, timeout_ms, delay_ms } => {
-                    if delay_ms > 0 {
-                        self.platform.sleep(delay_ms).await;
-                    }
-                    (request.clone(), timeout_ms)
-                }
-            };
-            let started = self.platform.now_ms();
-            let outcome = self.platform.fetch(&request, timeout_ms).await;
-            let now = self.platform.now_ms();
-            attempt += 1;
-            // Read before `feed` takes the answer; the outcome is known after.
-            let mut record = self.on_request.as_ref().map(|_| {
-                RequestRecord::new(&self.cfg, call.operation(), attempt, &request, &outcome, now.saturating_sub(started))
-            });
-            call.feed(outcome, now, &self.platform);
-            if let (Some(hook), Some(r)) = (&self.on_request, record.as_mut()) {
-                r.outcome = call.last_error().map_or("ok", ErrorCode::as_str);
-                hook(r);
+        while let Step::Fetch { delay_ms, .. } = call.step() {
+            if delay_ms > 0 {
+                self.platform.sleep(delay_ms).await;
             }
+            let started = self.platform.now_ms();
+            let outcome = match call.step() {
+                Step::Fetch { request, timeout_ms, .. } => self.platform.fetch(request, timeout_ms).await,
+                Step::Done(_) => break,
+            };
+            attempt += 1;
+            self.feed(&mut call, attempt, started, outcome);
         }
         call.into_result().unwrap_or_else(|| Err(Error::input("the call ended without a result")))
     }

@@ -7,8 +7,10 @@
 //! The only place with `#[wasm_bindgen]`; nothing else imports it.
 
 mod assertion;
+mod continuations;
 pub(crate) mod convert;
 mod failover;
+mod fetch;
 mod platform;
 mod standard_webhooks;
 mod store;
@@ -29,6 +31,7 @@ const TS_TYPES: &'static str = include_str!("types.d.ts");
 #[wasm_bindgen(js_name = Client, skip_typescript)]
 pub struct JsClient {
     inner: Rc<crate::client::Client<JsPlatform>>,
+    driver: Rc<continuations::Driver>,
 }
 
 /// A JS value's property.
@@ -103,14 +106,15 @@ impl JsClient {
         if let Some(hook) = on_request {
             client = client.on_request(move |record| platform::report(&hook, record));
         }
-        Ok(JsClient { inner: Rc::new(client) })
+        let inner = Rc::new(client);
+        Ok(JsClient { driver: continuations::Driver::new(Rc::clone(&inner)), inner })
     }
 
     /// A second handle on this client, for `new Failover([client])` (the
     /// wasm takes the handle it is given; the caller's stays usable).
     #[wasm_bindgen(js_name = "__share", skip_typescript)]
     pub fn share(&self) -> JsClient {
-        JsClient { inner: Rc::clone(&self.inner) }
+        JsClient { inner: Rc::clone(&self.inner), driver: Rc::clone(&self.driver) }
     }
 
     /// The configured provider.
@@ -119,11 +123,19 @@ impl JsClient {
         self.inner.config().provider.as_str().into()
     }
 
-    /// Runs the operation `name` on a Promise. Every method goes through
-    /// this one future type, so the wasm holds one copy of the machinery
-    /// that turns a Rust future into a Promise, not one per method.
+    /// Runs the operation `name`: its result's Promise. A call runs on
+    /// promise continuations (`continuations.rs`); only a signed code's
+    /// check, which awaits the store between its steps, runs as a future.
     fn spawn(&self, name: OperationName, arg: JsValue) -> Promise {
-        wasm_bindgen_futures::future_to_promise(run(Rc::clone(&self.inner), name, arg))
+        let op = match read(self.inner.config().provider, name, arg) {
+            Ok(op) => op,
+            Err(e) => return Promise::reject(&e),
+        };
+        if self.inner.checks_signed(&op) {
+            let client = Rc::clone(&self.inner);
+            return wasm_bindgen_futures::future_to_promise(async move { out(client.run(op).await) });
+        }
+        self.driver.run(self.inner.start(op))
     }
 
     /// Sends a message; resolves to its receipt.
@@ -190,24 +202,20 @@ impl JsClient {
     }
 }
 
-/// One operation of a client, from the JS argument to the JS result.
-async fn run(client: Rc<crate::client::Client<JsPlatform>>, name: OperationName, arg: JsValue) -> Result<JsValue, JsValue> {
-    let provider = client.config().provider;
+/// The argument of the operation `name`, read from JS; the error names the
+/// failing field.
+fn read(provider: crate::providers::ProviderKind, name: OperationName, arg: JsValue) -> Result<Operation, JsValue> {
     let arg = match name {
         // An absent options object means no options.
         OperationName::ListMessages | OperationName::InboundQuery if arg.is_undefined() || arg.is_null() => js_sys::Object::new().into(),
         _ => arg,
     };
-    let op = match Operation::read(name, provider, crate::wasm::convert::Strict(arg.clone())) {
-        Ok(op) => op,
-        Err(mut e) => {
-            if let Some(field) = failing_field(&arg, &|one| Operation::read(name, provider, crate::wasm::convert::Strict(one)).err().map(|e| e.message)) {
-                e.message = e.message.replacen(": ", &format!(".{field}: "), 1);
-            }
-            return Err(error_to_js(e.with_provider(provider.as_str())));
+    Operation::read(name, provider, crate::wasm::convert::Strict(arg.clone())).map_err(|mut e| {
+        if let Some(field) = failing_field(&arg, &|one| Operation::read(name, provider, crate::wasm::convert::Strict(one)).err().map(|e| e.message)) {
+            e.message = e.message.replacen(": ", &format!(".{field}: "), 1);
         }
-    };
-    out(client.run(op).await)
+        error_to_js(e.with_provider(provider.as_str()))
+    })
 }
 
 /// Which field of `value` a failed read was about: the one key whose value

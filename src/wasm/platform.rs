@@ -4,6 +4,7 @@
 //! Deno, Bun, browsers and workerd; nothing here touches `window`.
 
 use crate::{Clock, CodeStore, HttpRequest, HttpResponse, Random, Transport, TransportError};
+use super::fetch::{self, Exchange};
 use js_sys::{Function, Promise, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -13,23 +14,6 @@ use wasm_bindgen_futures::JsFuture;
 extern "C" {
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
     fn get_random_values(buf: &mut [u8]);
-
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
-
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout_with(handler: &Function, ms: f64, arg: &JsValue) -> JsValue;
-
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
-
-    // The global fetch, called as `fetch(url, init)`. gloo-net's own
-    // `RequestBuilder::send` would build a `Request` first (undici's
-    // constructor costs about 100 µs a send in Node, and fetch copies it
-    // again) and would drop the error's `cause.code`, which tells a refused
-    // connection (nothing sent, safe to retry) from a dropped one.
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &web_sys::RequestInit) -> Promise;
 }
 
 /// Bytes fetched from `crypto.getRandomValues` per call. Node answers each
@@ -94,7 +78,7 @@ fn prop(v: &JsValue, key: &str) -> JsValue {
 
 /// What a rejected fetch means: the `cause.code` (Node) or `code` tells a
 /// request that never left from one that may have arrived.
-fn failure(err: &JsValue, aborted: bool) -> TransportError {
+pub(super) fn failure(err: &JsValue, aborted: bool) -> TransportError {
     if aborted {
         return TransportError::Timeout;
     }
@@ -109,20 +93,6 @@ fn failure(err: &JsValue, aborted: bool) -> TransportError {
         Some(c) => TransportError::Dropped(c),
         None => TransportError::Dropped(message),
     }
-}
-
-thread_local! {
-    /// `(controller) => controller.abort()`, made once from
-    /// `AbortController.prototype.abort`: the timer is given the controller,
-    /// so no Rust closure (nothing to leak when the timer is cleared) and no
-    /// bound function per attempt.
-    static ABORT: std::cell::OnceCell<Function> = const { std::cell::OnceCell::new() };
-}
-
-fn abort_of(controller: &web_sys::AbortController) -> Function {
-    let abort: Function = prop(controller, "abort").unchecked_into();
-    let call: Function = prop(&abort, "call").unchecked_into();
-    call.bind0(&abort)
 }
 
 thread_local! {
@@ -143,69 +113,23 @@ pub(crate) fn report(hook: &Function, record: &crate::client::RequestRecord) {
     }
 }
 
-/// Resolves after `ms` milliseconds.
-pub(crate) async fn sleep_ms(ms: u64) {
-    let promise = Promise::new(&mut |resolve, _| {
-        set_timeout(&resolve, ms as f64);
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
 impl JsPlatform {
     /// One attempt: the request, its answer's status, headers and text, all
     /// within `timeout_ms` (an `AbortController` that a timer aborts).
     async fn attempt(&self, req: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, TransportError> {
-        let controller = web_sys::AbortController::new().map_err(|e| failure(&e, false))?;
-        let signal = controller.signal();
-        let abort = ABORT.with(|abort| abort.get_or_init(|| abort_of(&controller)).clone());
-        let timer = set_timeout_with(&abort, f64::from(timeout_ms), &controller);
-        let result = self.exchange(req, &signal).await;
-        clear_timeout(&timer);
-        result.map_err(|e| failure(&e, signal.aborted()))
-    }
-
-    async fn exchange(&self, req: &HttpRequest, signal: &web_sys::AbortSignal) -> Result<HttpResponse, JsValue> {
-        let init = web_sys::RequestInit::new();
-        init.set_method(req.method.as_str());
-        let headers = js_sys::Object::new();
-        for (name, value) in &req.headers {
-            let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value));
-        }
-        init.set_headers(&headers);
-        if let Some(body) = &req.body {
-            init.set_body(&JsValue::from_str(body));
-        }
-        init.set_signal(Some(signal));
-        let promise = match &self.fetch {
-            Some(f) => Promise::resolve(&f.call2(&JsValue::UNDEFINED, &JsValue::from_str(&req.url), &init)?),
-            None => global_fetch(&req.url, &init),
+        let (pending, timer, signal) = Exchange::new(req).attempt(self.fetch.as_ref(), timeout_ms);
+        let result = match JsFuture::from(pending.unchecked_into::<Promise>()).await {
+            Err(e) => Err(failure(&e, signal.aborted())),
+            Ok(answer) => match fetch::head(&answer, &signal, self.request_ids) {
+                Err(e) => Err(e),
+                Ok(head) => match JsFuture::from(head.response.text().unchecked_into::<Promise>()).await {
+                    Ok(text) => Ok(HttpResponse { status: head.status, headers: head.headers, body: text.as_string().unwrap_or_default() }),
+                    Err(_) => Err(fetch::body_failure(&signal)),
+                },
+            },
         };
-        let answer = JsFuture::from(promise).await?;
-        let response: web_sys::Response = answer
-            .dyn_into()
-            .map_err(|_| js_sys::Error::new("fetch resolved to something that is not a Response"))?;
-        let response = gloo_net::http::Response::from(response);
-        let status = response.status();
-        // Only the headers the core reads: each lookup is a trip out of the
-        // wasm. Retry-After matters on a 429, request ids to `onRequest`.
-        let mut names = Vec::new();
-        if status == 429 {
-            names.push("retry-after");
-        }
-        if self.request_ids {
-            names.extend(crate::client::REQUEST_ID_HEADERS);
-        }
-        let mut kept = Vec::new();
-        if !names.is_empty() {
-            let headers = response.headers();
-            for name in names {
-                if let Some(v) = headers.get(name) {
-                    kept.push((name.to_string(), v));
-                }
-            }
-        }
-        let body = response.text().await.map_err(|e| JsValue::from_str(&e.to_string()))?;
-        Ok(HttpResponse { status, headers: kept, body })
+        fetch::clear_timeout(&timer);
+        result
     }
 }
 
@@ -215,7 +139,7 @@ impl Transport for JsPlatform {
     }
 
     async fn sleep(&self, ms: u64) {
-        sleep_ms(ms).await
+        let _ = JsFuture::from(fetch::sleep(ms).unchecked_into::<Promise>()).await;
     }
 }
 

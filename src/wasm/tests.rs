@@ -261,3 +261,60 @@ fn config_fields_belong_to_their_provider() {
     let err = JsClient::new(obj(r#"{"provider":"relay","apiKey":"k","baseUrl":"http://x","phoneId":"p","channel":"fax"}"#), JsValue::UNDEFINED).err().unwrap();
     assert!(get(&err, "message").as_string().unwrap().starts_with("config.channel: unknown variant `fax`"), "{:?}", get(&err, "message"));
 }
+
+#[wasm_bindgen_test]
+fn a_float_in_an_error_reads_as_serde_prints_it() {
+    use serde::de::{Error as _, Unexpected};
+    // serde's own text: Rust's `{}`, with `.0` on a finite number without a point.
+    let serde_text = |n: f64| {
+        let digits = n.to_string();
+        let point = if n.is_finite() && !digits.contains('.') { ".0" } else { "" };
+        format!("Error: invalid type: floating point `{digits}{point}`, expected a string")
+    };
+    let floats = [
+        0.0, -0.0, 5.0, -5.0, 0.5, 1.5e-7, 1e-6, 1e-7, -2.5e-300, 123456.789, 1e20, 1e21, 1.7976931348623157e308,
+        5e-324, 9007199254740993.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.1 + 0.2,
+    ];
+    for n in floats {
+        let e = serde_wasm_bindgen::Error::invalid_type(Unexpected::Float(n), &"a string");
+        assert_eq!(e.to_string(), serde_text(n), "{n:e}");
+        let e = serde_wasm_bindgen::Error::invalid_value(Unexpected::Float(n), &"a string");
+        assert_eq!(e.to_string(), serde_text(n).replacen("invalid type", "invalid value", 1), "{n:e}");
+    }
+    let e = serde_wasm_bindgen::Error::invalid_type(Unexpected::Str("a\"b"), &"a number");
+    assert_eq!(e.to_string(), "Error: invalid type: string \"a\\\"b\", expected a number");
+}
+
+#[wasm_bindgen_test]
+async fn a_send_started_from_fetch_or_on_request_runs_beside_the_first() {
+    // `fetch` and `onRequest` are the caller's code, run while a call is
+    // between its continuations: a send they start has its own slot.
+    let holder = Object::new();
+    let fetch = Function::new_with_args(
+        "holder, url, init",
+        "holder.fetched = (holder.fetched || 0) + 1; \
+         if (holder.fetched === 1) holder.fromFetch = holder.client.send({ to: '+12125551212', text: 'from fetch' }); \
+         return Promise.resolve(new Response(JSON.stringify({ ok: true, sent: JSON.parse(init.body).text })));",
+    )
+    .bind1(&JsValue::NULL, &holder);
+    let hook = Function::new_with_args(
+        "holder, record",
+        "holder.records = (holder.records || 0) + 1; \
+         if (holder.records === 1) holder.fromHook = holder.client.send({ to: '+12125551212', text: 'from onRequest' });",
+    )
+    .bind1(&JsValue::NULL, &holder);
+    let config = obj(r#"{"provider":"textlink","apiKey":"k"}"#);
+    Reflect::set(&config, &"onRequest".into(), &hook).unwrap();
+    let options = Object::new();
+    Reflect::set(&options, &"fetch".into(), &fetch).unwrap();
+    let client = JsValue::from(JsClient::new(config, options.into()).unwrap());
+    Reflect::set(&holder, &"client".into(), &client).unwrap();
+    let send: Function = get(&client, "send").unchecked_into();
+    let first = send.call1(&client, &obj(r#"{"to":"+12125551212","text":"first"}"#)).unwrap();
+    let sent = |receipt: &JsValue| get(&get(receipt, "raw"), "sent");
+    assert_eq!(sent(&JsFuture::from(Promise::from(first)).await.unwrap()), "first");
+    assert_eq!(sent(&JsFuture::from(Promise::from(get(&holder, "fromFetch"))).await.unwrap()), "from fetch");
+    assert_eq!(sent(&JsFuture::from(Promise::from(get(&holder, "fromHook"))).await.unwrap()), "from onRequest");
+    assert_eq!(get(&holder, "fetched"), 3);
+    assert_eq!(get(&holder, "records"), 3);
+}

@@ -1,0 +1,235 @@
+//! `Client`'s methods without an executor: a method starts the core's
+//! [`Call`] and returns `fetch(…).then(onResponse, onFail)`. The four
+//! continuations are made once per client; each is bound to the call's slot
+//! (`f.bind(null, slot)`, once per slot: a later call in the same slot uses
+//! the same functions), feeds the call what came back and returns the
+//! next promise: the answer's text, the next attempt (after its wait), or
+//! the result. The call decides every retry and timeout
+//! (`src/client/call.rs`); this only carries them out.
+
+use super::convert::out;
+use super::fetch::{self, AbortSignal, Callable, Exchange, Pending};
+use super::platform::{failure, JsPlatform};
+use crate::client::{Call, Client, Step};
+use crate::{Clock, Error, HttpResponse, TransportError};
+use js_sys::{Function, Promise};
+use std::cell::{OnceCell, RefCell};
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+
+type Continuation = Closure<dyn FnMut(u32, JsValue) -> Result<JsValue, JsValue>>;
+
+/// The continuations, by their place in [`Driver::continuations`].
+#[derive(Clone, Copy)]
+enum Next {
+    Response,
+    Text,
+    Fail,
+    Retry,
+}
+
+/// A call in flight.
+struct InFlight {
+    call: Call,
+    exchange: Exchange,
+    /// Attempts sent so far.
+    attempt: u32,
+    started_ms: u64,
+    timer: JsValue,
+    signal: Option<AbortSignal>,
+    /// The answer's status and kept headers while its text is read.
+    head: Option<(u16, Vec<(String, String)>)>,
+    bound: Bound,
+    /// The driver lives while one of its calls is in flight.
+    _driver: Rc<Driver>,
+}
+
+/// The continuations bound to one slot.
+struct Bound {
+    on_response: Function,
+    on_text: Function,
+    on_fail: Function,
+}
+
+enum Slot {
+    /// With the continuations bound to it, once a call has used it.
+    Free(Option<Bound>),
+    /// Taken out by the continuation that runs now: a call that starts
+    /// meanwhile (from `fetch` or `onRequest`) gets another slot.
+    Busy,
+    Waiting(Box<InFlight>),
+}
+
+/// A client's calls in flight and its continuations.
+pub(super) struct Driver {
+    client: Rc<Client<JsPlatform>>,
+    slots: RefCell<Vec<Slot>>,
+    continuations: OnceCell<[Continuation; 4]>,
+}
+
+impl Driver {
+    pub(super) fn new(client: Rc<Client<JsPlatform>>) -> Rc<Driver> {
+        let driver = Rc::new(Driver { client, slots: RefCell::new(Vec::new()), continuations: OnceCell::new() });
+        // Weak: the driver owns its continuations.
+        let weak = Rc::downgrade(&driver);
+        let make = |f: fn(&Rc<Driver>, u32, JsValue) -> Result<JsValue, JsValue>| {
+            let weak: Weak<Driver> = weak.clone();
+            Continuation::new(move |slot, value| match weak.upgrade() {
+                Some(driver) => f(&driver, slot, value),
+                None => Err(js_sys::Error::new("edgetext: the client was freed during a call").into()),
+            })
+        };
+        let made = [make(Driver::on_response), make(Driver::on_text), make(Driver::on_fail), make(Driver::on_retry)];
+        let _ = driver.continuations.set(made);
+        driver
+    }
+
+    /// `next` bound to `slot`.
+    fn bind(&self, next: Next, slot: u32) -> Function {
+        let continuations = self.continuations.get().expect("made by Driver::new");
+        continuations[next as usize].as_ref().unchecked_ref::<Callable>().bind_slot(&JsValue::NULL, slot)
+    }
+
+    /// Runs `call` to its end: the promise of its result.
+    pub(super) fn run(self: &Rc<Self>, call: Call) -> Promise {
+        let exchange = match call.step() {
+            Step::Fetch { request, .. } => Exchange::new(request),
+            Step::Done(_) => return settled(out(call.into_result().unwrap_or_else(ended))),
+        };
+        let (slot, bound) = {
+            let mut slots = self.slots.borrow_mut();
+            let slot = match slots.iter().position(|s| matches!(s, Slot::Free(_))) {
+                Some(i) => i,
+                None => {
+                    slots.push(Slot::Free(None));
+                    slots.len() - 1
+                }
+            };
+            match core::mem::replace(&mut slots[slot], Slot::Busy) {
+                Slot::Free(bound) => (slot, bound),
+                _ => unreachable!("the slot was found free"),
+            }
+        };
+        let slot32 = slot as u32;
+        let bound = bound.unwrap_or_else(|| Bound {
+            on_response: self.bind(Next::Response, slot32),
+            on_text: self.bind(Next::Text, slot32),
+            on_fail: self.bind(Next::Fail, slot32),
+        });
+        let f = InFlight {
+            call,
+            exchange,
+            attempt: 0,
+            started_ms: 0,
+            timer: JsValue::UNDEFINED,
+            signal: None,
+            head: None,
+            bound,
+            _driver: Rc::clone(self),
+        };
+        self.attempt(slot32, Box::new(f)).unchecked_into()
+    }
+
+    fn take(&self, slot: u32) -> Result<Box<InFlight>, JsValue> {
+        let mut slots = self.slots.borrow_mut();
+        match slots.get_mut(slot as usize).map(|s| core::mem::replace(s, Slot::Busy)) {
+            Some(Slot::Waiting(f)) => Ok(f),
+            other => {
+                if let Some(s) = other {
+                    slots[slot as usize] = s;
+                }
+                Err(js_sys::Error::new("edgetext: a continuation ran twice").into())
+            }
+        }
+    }
+
+    fn put(&self, slot: u32, f: Box<InFlight>) {
+        self.slots.borrow_mut()[slot as usize] = Slot::Waiting(f);
+    }
+
+    /// Sends the call's next attempt: `fetch(…).then(onResponse, onFail)`.
+    fn attempt(&self, slot: u32, mut f: Box<InFlight>) -> Pending {
+        let timeout_ms = match f.call.step() {
+            Step::Fetch { timeout_ms, .. } => timeout_ms,
+            Step::Done(_) => 0,
+        };
+        f.attempt += 1;
+        f.started_ms = self.client.platform().now_ms();
+        let (pending, timer, signal) = f.exchange.attempt(self.client.platform().fetch.as_ref(), timeout_ms);
+        f.timer = timer;
+        f.signal = Some(signal);
+        let next = pending.then2(&f.bound.on_response, &f.bound.on_fail);
+        self.put(slot, f);
+        next
+    }
+
+    /// The answer's status: its text is read next (a second `then`).
+    fn on_response(self: &Rc<Self>, slot: u32, answer: JsValue) -> Result<JsValue, JsValue> {
+        let mut f = self.take(slot)?;
+        let signal = f.signal.as_ref().expect("set by the attempt");
+        match fetch::head(&answer, signal, self.client.platform().request_ids) {
+            Err(e) => self.after(slot, f, Err(e)),
+            Ok(head) => {
+                f.head = Some((head.status, head.headers));
+                let next = head.response.text().then2(&f.bound.on_text, &f.bound.on_fail);
+                self.put(slot, f);
+                Ok(next.into())
+            }
+        }
+    }
+
+    fn on_text(self: &Rc<Self>, slot: u32, text: JsValue) -> Result<JsValue, JsValue> {
+        let mut f = self.take(slot)?;
+        let (status, headers) = f.head.take().unwrap_or_default();
+        self.after(slot, f, Ok(HttpResponse { status, headers, body: text.as_string().unwrap_or_default() }))
+    }
+
+    /// A rejected fetch or body read.
+    fn on_fail(self: &Rc<Self>, slot: u32, reason: JsValue) -> Result<JsValue, JsValue> {
+        let f = self.take(slot)?;
+        let failed = match &f.signal {
+            Some(signal) if f.head.is_some() => fetch::body_failure(signal),
+            Some(signal) => failure(&reason, signal.aborted()),
+            None => failure(&reason, false),
+        };
+        self.after(slot, f, Err(failed))
+    }
+
+    fn on_retry(self: &Rc<Self>, slot: u32, _: JsValue) -> Result<JsValue, JsValue> {
+        let f = self.take(slot)?;
+        Ok(self.attempt(slot, f).into())
+    }
+
+    /// Feeds the attempt's outcome to the call, then goes on as it says:
+    /// the result, the next attempt, or a wait and then the next attempt.
+    fn after(&self, slot: u32, mut f: Box<InFlight>, outcome: Result<HttpResponse, TransportError>) -> Result<JsValue, JsValue> {
+        fetch::clear_timeout(&f.timer);
+        f.head = None;
+        self.client.feed(&mut f.call, f.attempt, f.started_ms, outcome);
+        match f.call.step() {
+            Step::Done(_) => {
+                let InFlight { call, bound, .. } = *f;
+                self.slots.borrow_mut()[slot as usize] = Slot::Free(Some(bound));
+                out(call.into_result().unwrap_or_else(ended))
+            }
+            Step::Fetch { delay_ms: 0, .. } => Ok(self.attempt(slot, f).into()),
+            Step::Fetch { delay_ms, .. } => {
+                let retry = self.bind(Next::Retry, slot);
+                self.put(slot, f);
+                Ok(fetch::sleep(delay_ms).then1(&retry).into())
+            }
+        }
+    }
+}
+
+/// A call's result as a settled promise.
+fn settled(result: Result<JsValue, JsValue>) -> Promise {
+    match result {
+        Ok(v) => Promise::resolve(&v),
+        Err(e) => Promise::reject(&e),
+    }
+}
+
+fn ended() -> crate::Result<crate::client::Outcome> {
+    Err(Error::input("the call ended without a result"))
+}
