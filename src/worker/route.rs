@@ -33,6 +33,8 @@ pub struct WorkerSettings {
     pub otp_vars: std::collections::BTreeMap<String, String>,
     /// Whether the `EdgetextOtp` Durable Object is bound (`EDGETEXT_OTP`).
     pub otp_bound: bool,
+    /// Whether the forwarding Queue is bound (`FORWARD_QUEUE`).
+    pub queue_bound: bool,
 }
 
 /// One request to the worker, as plain data.
@@ -59,7 +61,7 @@ impl WorkerRequest<'_> {
 }
 
 /// An answer, as plain data.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WorkerResponse {
     /// The HTTP status.
     pub status: u16,
@@ -206,14 +208,13 @@ pub enum Decision {
         /// An RFC 3339 time as stored, or none.
         since: Option<String>,
     },
-    /// A one-time-code request, read and checked: ask the guard (the
-    /// Durable Object, with the entries under `keys`), then, for a send it
-    /// allows, the provider; every answer carries the `cors` headers.
+    /// A one-time-code request, read and checked: for a send, the client
+    /// that sends codes and the refusals that need no state, then the guard
+    /// (the Durable Object), then the provider; every answer carries the
+    /// `cors` headers.
     Otp {
         /// What the guard is asked.
         request: crate::worker::otp::guard::GuardRequest,
-        /// The entries the guard decides on.
-        keys: Vec<String>,
         /// CORS headers for every answer to the request.
         cors: Vec<(String, String)>,
     },

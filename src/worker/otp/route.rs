@@ -7,7 +7,7 @@
 use crate::core::encode::percent_decode;
 use crate::worker::route::{bearer_matches, Decision, WorkerRequest, WorkerResponse, WorkerSettings};
 use crate::contract::{OtpResponse, OTP_MAX_BODY};
-use crate::worker::otp::guard::{guard_keys, otp_after_send, otp_request, GuardAnswer, GuardRequest, GuardSettings, OtpCaller};
+use crate::worker::otp::guard::{otp_after_send, otp_request, GuardAnswer, GuardRequest, GuardSettings, OtpCaller};
 use crate::ErrorCode;
 
 /// The two OTP routes.
@@ -161,7 +161,7 @@ pub(crate) fn otp_route(req: &WorkerRequest, raw: &[&str], settings: &WorkerSett
         Ok(r) => r,
         Err(r) => return answer(r),
     };
-    Decision::Otp { keys: guard_keys(&request), request, cors }
+    Decision::Otp { request, cors }
 }
 
 /// Why a `Client` config cannot send the worker's codes, if it cannot:
