@@ -135,8 +135,9 @@ export declare const OTP_DEFAULTS: {
 
 /**
  * The Durable Object behind the OTP routes: one object ("guard") holds every
- * number's, address's, country's and the global entries; the core decides.
- * Export it from the worker's main module and bind it as EDGETEXT_OTP.
+ * number's, address's, country's and the global entries in its SQLite
+ * storage (declare the class in `new_sqlite_classes`); the core decides and
+ * writes the SQL. Export it from the worker's main module and bind it as EDGETEXT_OTP.
  */
 export declare class EdgetextOtp {
   constructor(ctx: unknown, env: WorkerEnv);
