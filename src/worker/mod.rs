@@ -3,8 +3,9 @@
 //! [`task::Task`] that answers the effects to carry out (D1 statements,
 //! Queue sends, the guard object, the OTP client, `fetch`, the answer) one
 //! at a time; the runtime (`pkg-template/worker.mjs`) only executes them.
-//! Here: the protocol and its SQL ([`task`]), the router and the worker's
-//! settings ([`decide`], [`WorkerSettings`]), the webhook route
+//! Here: the protocol and its SQL ([`task`]), the variables it reads
+//! ([`WorkerVars`]), the router and the worker's settings ([`decide`],
+//! [`WorkerSettings`]), the webhook route
 //! ([`parse_webhook`]), statuses built from events ([`statuses`]'s
 //! precedence), the forwarding outbox and retention ([`scheduled_plan`]),
 //! and the one-time-code routes with their guard and its storage ([`otp`]).
@@ -13,6 +14,7 @@
 //! type appears here). Nothing outside the worker (and its bindings in
 //! `wasm/worker/`) imports it.
 
+mod env;
 pub mod otp;
 mod outbox;
 mod route;
@@ -20,6 +22,7 @@ pub mod statuses;
 pub mod task;
 mod webhooks;
 
+pub use env::WorkerVars;
 pub use outbox::{
     forward_delivery, forward_retry_delay_seconds, retention_start, scheduled_plan, ForwardDelivery, ScheduledPlan, DEFAULT_RETENTION_DAYS,
     FORWARD_LEASE_MS, OUTBOX_BATCH,

@@ -483,3 +483,36 @@ fn a_guard_call_loads_only_its_keys_and_a_storage_failure_is_an_error() {
     }
     assert_eq!(guard_run(&s, &verify, &mut Broken, NOW, &SeededRandom::new([3; 32]), None).unwrap_err(), "SQLITE_FULL");
 }
+
+#[test]
+fn every_variable_the_worker_reads_is_listed_once_in_worker_vars() {
+    use edgetext::providers::{klink, relay, teklink, textlink};
+    use edgetext::worker::WorkerVars;
+    let names = WorkerVars::NAMES;
+    for secret in [textlink::webhook::SECRET_VAR, teklink::webhook::SECRET_VAR, relay::webhook::SECRET_VAR, klink::webhook::SECRET_VAR] {
+        assert!(names.contains(&secret), "{secret}");
+    }
+    let asked = std::cell::RefCell::new(Vec::new());
+    let _ = GuardSettings::from_env(|k| {
+        asked.borrow_mut().push(k.to_string());
+        (k == "OTP_SECRET").then(|| SECRET.to_string())
+    });
+    for k in asked.into_inner() {
+        assert!(names.contains(&k.as_str()), "the guard reads {k}, which WorkerVars does not list");
+    }
+    let mut unique = names.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len());
+    // Read once, each into its place; empty is unset.
+    let vars = WorkerVars::read(&|k| match k {
+        "RELAY_CALLBACK_TOKEN" => Some("relay-token".into()),
+        "FORWARD_URL" => Some("http://127.0.0.1:9/hook".into()),
+        "OTP_CORS_ORIGINS" => Some("*".into()),
+        "OTP_TEMPLATE" => Some(String::new()),
+        _ => None,
+    });
+    let s = WorkerSettings::from_vars(vars, true, false);
+    assert_eq!((s.secrets.relay.as_deref(), s.forward_url.as_deref(), s.otp_bound, s.queue_bound), (Some("relay-token"), Some("http://127.0.0.1:9/hook"), true, false));
+    assert_eq!(s.otp_vars.into_iter().collect::<Vec<_>>(), [("OTP_CORS_ORIGINS".to_string(), "*".to_string())]);
+}

@@ -5,13 +5,12 @@
 
 mod otp;
 
-use crate::providers::{klink, relay, teklink, textlink};
 use crate::wasm::convert::{from_js, to_js};
 use crate::wasm::prop;
 use crate::worker::otp::guard::GuardAnswer;
 use crate::worker::otp::store::{GuardReply, SqlValue};
 use crate::worker::task::{Effect, OwnedRequest, Outcome, QueuedMessage, Task};
-use crate::worker::{WebhookSecrets, WorkerResponse, WorkerSettings};
+use crate::worker::{WorkerResponse, WorkerSettings, WorkerVars};
 use js_sys::Reflect;
 use serde::Deserialize;
 use std::rc::Rc;
@@ -52,38 +51,13 @@ fn var_text(v: &JsValue) -> Option<String> {
     v.as_string().or_else(|| v.as_f64().map(|n| n.to_string())).or_else(|| v.as_bool().map(|b| b.to_string())).filter(|s| !s.is_empty())
 }
 
-fn env_str(env: &JsValue, key: &str) -> Option<String> {
-    var_text(&prop(env, key))
-}
-
-/// The worker's settings from its `env` (bindings and variables).
+/// The worker's settings from its `env`: each variable of [`WorkerVars`]
+/// read once, and whether the guard object and the Queue are bound.
 pub(crate) fn settings(env: &JsValue) -> WorkerSettings {
-    let mut otp_vars = std::collections::BTreeMap::new();
-    if env.is_object() {
-        for entry in js_sys::Object::entries(env.unchecked_ref()).iter() {
-            let pair: js_sys::Array = entry.unchecked_into();
-            if let (Some(k), Some(v)) = (pair.get(0).as_string().filter(|k| k.starts_with("OTP_")), var_text(&pair.get(1))) {
-                otp_vars.insert(k, v);
-            }
-        }
-    }
+    let vars = WorkerVars::read(&|name| var_text(&prop(env, name)));
     let otp = prop(env, "EDGETEXT_OTP");
     let otp_bound = otp.is_object() && prop(&otp, "idFromName").is_function();
-    WorkerSettings {
-        otp_vars,
-        otp_bound,
-        queue_bound: prop(env, "FORWARD_QUEUE").is_object(),
-        secrets: WebhookSecrets {
-            textlink: env_str(env, textlink::webhook::SECRET_VAR),
-            teklink: env_str(env, teklink::webhook::SECRET_VAR),
-            relay: env_str(env, relay::webhook::SECRET_VAR),
-            klink: env_str(env, klink::webhook::SECRET_VAR),
-        },
-        api_token: env_str(env, "EDGETEXT_API_TOKEN"),
-        forward_url: env_str(env, "FORWARD_URL"),
-        forward_secret: env_str(env, "FORWARD_SECRET"),
-        retention_days: env_str(env, "EVENT_RETENTION_DAYS"),
-    }
+    WorkerSettings::from_vars(vars, otp_bound, prop(env, "FORWARD_QUEUE").is_object())
 }
 
 fn time(now_ms: f64) -> u64 {

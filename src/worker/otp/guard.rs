@@ -115,10 +115,12 @@ macro_rules! guard_limits {
         /// The limits and texts of [`GuardSettings`] (no secret), as
         /// `OTP_DEFAULTS` shows them to JavaScript.
         #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
         #[serde(rename_all = "camelCase")]
         pub struct GuardLimits {
             $($(#[$attr])* pub $field: $ty,)*
             /// `OTP_ALLOWED_NUMBER_TYPES` (default `mobile,fixed_line_or_mobile`).
+            #[cfg_attr(target_arch = "wasm32", tsify(type = "string[]"))]
             pub allowed_number_types: Vec<NumberType>,
             /// `OTP_SERVICE_NAME` ("verification").
             pub service_name: String,
