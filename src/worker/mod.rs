@@ -28,7 +28,7 @@ pub use outbox::{
     FORWARD_LEASE_MS, OUTBOX_BATCH,
 };
 pub use route::{
-    bearer_authorized, decide, events_answer, status_answer, storage_unavailable, Decision, StoredEvent, WorkerRequest, WorkerResponse,
+    bearer_authorized, decide, decide_body, decide_head, events_answer, status_answer, storage_unavailable, BodyRoute, Decision, Head, StoredEvent, WorkerRequest, WorkerResponse,
     WorkerSettings,
 };
 pub use webhooks::{parse_webhook, refuse_expired_events, WebhookSecrets, MAX_WEBHOOK_BODY};

@@ -14,7 +14,7 @@ use crate::worker::otp::guard::{guard_admit, guard_classify, otp_answer, GuardAn
 use crate::worker::otp::route::{otp_after_provider, otp_client_unavailable, SendOutcome};
 use crate::worker::otp::store::{GuardReply, SqlValue};
 use crate::worker::outbox::{forward_delivery, forward_retry_delay_seconds, scheduled_plan};
-use crate::worker::route::{decide, events_answer, status_answer, storage_unavailable, Decision, StoredEvent, WorkerRequest, WorkerResponse, WorkerSettings};
+use crate::worker::route::{decide_body, decide_head, events_answer, status_answer, storage_unavailable, Decision, Head, StoredEvent, WorkerRequest, WorkerResponse, WorkerSettings};
 use crate::worker::statuses::StatusRow;
 use crate::ErrorCode;
 use core::cell::{Cell, RefCell};
@@ -373,19 +373,21 @@ fn storage_failed_line(error: &str) -> String {
 }
 
 async fn handle_request(io: Rc<Io>, request: OwnedRequest, settings: Rc<WorkerSettings>) -> Effect {
-    let req = |body| WorkerRequest { method: &request.method, path: &request.path, query: &request.query, headers: &request.headers, body };
-    let mut decision = decide(&req(None), &settings, io.now.get());
-    if let Decision::NeedBody { limit } = decision {
-        let body = match io.ask(Effect::ReadBody { limit }).await {
-            Outcome::Body(b) => b,
-            _ => Vec::new(),
-        };
-        decision = decide(&req(Some(&body)), &settings, io.now.get());
-    }
+    let req = WorkerRequest { method: &request.method, path: &request.path, query: &request.query, headers: &request.headers, body: None };
+    let decision = match decide_head(&req, &settings) {
+        Head::Decided(d) => d,
+        Head::NeedBody { limit, route } => {
+            let body = match io.ask(Effect::ReadBody { limit }).await {
+                Outcome::Body(b) => b,
+                _ => Vec::new(),
+            };
+            decide_body(route, &req, &body, &settings, io.now.get())
+        }
+    };
     match decision {
         Decision::Respond { response } => Effect::Respond { response },
         Decision::Fallback { response } => Effect::Fallback { response },
-        // Decided with the body: not asked again.
+        // decide_body never asks for the body again.
         Decision::NeedBody { .. } => Effect::Respond { response: WorkerResponse::error(400, "the body could not be read") },
         Decision::Store { events, forward, due_if_unqueued, response } => store(&io, &settings, events, forward, due_if_unqueued, response).await,
         Decision::ReadStatus { provider, message_id } => read_status(&io, provider, message_id).await,

@@ -516,3 +516,21 @@ fn every_variable_the_worker_reads_is_listed_once_in_worker_vars() {
     assert_eq!((s.secrets.relay.as_deref(), s.forward_url.as_deref(), s.otp_bound, s.queue_bound), (Some("relay-token"), Some("http://127.0.0.1:9/hook"), true, false));
     assert_eq!(s.otp_vars.into_iter().collect::<Vec<_>>(), [("OTP_CORS_ORIGINS".to_string(), "*".to_string())]);
 }
+
+#[test]
+fn a_request_is_routed_once_and_finished_with_its_body() {
+    use edgetext::providers::ProviderKind;
+    use edgetext::worker::{decide_body, decide_head, BodyRoute, Decision, Head, WorkerRequest};
+    let h: Vec<(String, String)> = vec![("content-type".into(), "application/json".into())];
+    let req = |method, path| WorkerRequest { method, path, query: "", headers: &h, body: None };
+    let s = settings();
+    let head = decide_head(&req("POST", "/webhooks/teklink/tek%2Dpath%2Dsecret"), &s);
+    let route = BodyRoute::Webhook { provider: ProviderKind::Teklink, path_secret: Some("tek-path-secret".into()) };
+    assert_eq!(head, Head::NeedBody { limit: 64 * 1024, route: route.clone() });
+    let d = decide_body(route, &req("POST", "/webhooks/teklink/tek%2Dpath%2Dsecret"), br#"{"text":"hi"}"#, &s, NOW);
+    assert!(matches!(d, Decision::Store { .. }), "{d:?}");
+    assert!(matches!(decide_head(&req("GET", "/webhooks/teklink/x"), &s), Head::Decided(Decision::Respond { response }) if response.status == 405));
+    let Head::NeedBody { limit: 2048, route: route @ BodyRoute::Otp { .. } } = decide_head(&req("POST", "/v1/otp/verify"), &s) else { panic!() };
+    let d = decide_body(route, &req("POST", "/v1/otp/verify"), br#"{"to":"+447400123456"}"#, &s, NOW);
+    assert!(matches!(d, Decision::Respond { response } if response.status == 400), "no code: a 400 without reading anything again");
+}
