@@ -5,14 +5,13 @@
 
 mod otp;
 
-use crate::wasm::convert::{from_js, to_js};
+use crate::wasm::convert::to_js;
 use crate::wasm::prop;
 use crate::worker::otp::guard::GuardAnswer;
 use crate::worker::otp::store::{GuardReply, SqlValue};
 use crate::worker::task::{Effect, OwnedRequest, Outcome, QueuedMessage, Task};
 use crate::worker::{WorkerResponse, WorkerSettings, WorkerVars};
 use js_sys::Reflect;
-use serde::Deserialize;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -64,19 +63,13 @@ fn time(now_ms: f64) -> u64 {
     now_ms.max(0.0) as u64
 }
 
-#[derive(Deserialize)]
-struct RequestInput {
-    method: String,
-    path: String,
-    query: String,
-    headers: Vec<(String, String)>,
-}
-
-#[derive(Deserialize)]
-struct MessageInput {
-    id: String,
-    body: String,
-    attempts: u32,
+/// `[[name, value], …]` as pairs of text.
+fn pairs(v: &JsValue) -> Vec<(String, String)> {
+    let pair = |h: JsValue| {
+        let h: js_sys::Array = h.unchecked_into();
+        (h.get(0).as_string().unwrap_or_default(), h.get(1).as_string().unwrap_or_default())
+    };
+    v.clone().dyn_into::<js_sys::Array>().map(|a| a.iter().map(pair).collect()).unwrap_or_default()
 }
 
 /// Which outcome the last effect gives.
@@ -149,13 +142,8 @@ fn guard_reply(result: &JsValue) -> Result<GuardReply, String> {
     }
     let answer = prop(result, "answer");
     if answer.is_object() {
-        let headers = prop(&answer, "headers").dyn_into::<js_sys::Array>().map_err(|_| "no headers")?;
-        let pair = |h: JsValue| {
-            let h: js_sys::Array = h.unchecked_into();
-            (h.get(0).as_string().unwrap_or_default(), h.get(1).as_string().unwrap_or_default())
-        };
         let status = prop(&answer, "status").as_f64().unwrap_or(0.0) as u16;
-        return Ok(GuardReply::Answer { answer: WorkerResponse { status, headers: headers.iter().map(pair).collect(), body: text(&answer, "body") } });
+        return Ok(GuardReply::Answer { answer: WorkerResponse { status, headers: pairs(&prop(&answer, "headers")), body: text(&answer, "body") } });
     }
     match prop(result, "kind").as_string().as_deref() {
         Some("send") => Ok(GuardReply::Counted(GuardAnswer::Send {
@@ -183,9 +171,12 @@ impl WorkerTask {
         #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] env: JsValue,
         now_ms: f64,
     ) -> WorkerTask {
-        let request = from_js::<RequestInput>(request)
-            .map(|r| OwnedRequest { method: r.method, path: r.path, query: r.query, headers: r.headers })
-            .unwrap_or_default();
+        let request = OwnedRequest {
+            method: text(&request, "method"),
+            path: text(&request, "path"),
+            query: text(&request, "query"),
+            headers: pairs(&prop(&request, "headers")),
+        };
         WorkerTask::with(settings(&env), |s| Task::request(request, s, time(now_ms)))
     }
 
@@ -195,8 +186,8 @@ impl WorkerTask {
         #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] env: JsValue,
         now_ms: f64,
     ) -> WorkerTask {
-        let messages = from_js::<Vec<MessageInput>>(messages).unwrap_or_default();
-        let messages = messages.into_iter().map(|m| QueuedMessage { id: m.id, body: m.body, attempts: m.attempts }).collect();
+        let message = |m: JsValue| QueuedMessage { id: text(&m, "id"), body: text(&m, "body"), attempts: prop(&m, "attempts").as_f64().unwrap_or(0.0) as u32 };
+        let messages = messages.dyn_into::<js_sys::Array>().map(|a| a.iter().map(message).collect()).unwrap_or_default();
         WorkerTask::with(settings(&env), |s| Task::queue(messages, s, time(now_ms)))
     }
 

@@ -4,9 +4,9 @@
 
 use super::settings;
 use crate::contract::OtpResponse;
-use crate::wasm::convert::{from_js, to_js};
+use crate::wasm::convert::to_js;
 use crate::wasm::{prop, JsClient};
-use crate::worker::otp::guard::{GuardCall, SeededRandom};
+use crate::worker::otp::guard::{GuardCall, GuardRequest, SeededRandom};
 use crate::worker::otp::store::{guard_run, guard_sweep, GuardReply, GuardRun, GuardSql, SqlValue, GUARD_SCHEMA};
 use crate::worker::WorkerResponse;
 use js_sys::Reflect;
@@ -50,11 +50,24 @@ pub fn guard_run_js(call: JsValue, env: JsValue, now_ms: f64, seed: &[u8], alarm
         Ok(s) => s,
         Err(r) => return answer(r),
     };
-    let (Ok(call), Ok(seed)) = (from_js::<GuardCall>(call), <[u8; 32]>::try_from(seed)) else {
+    let (Some(request), Ok(seed)) = (guard_request(&prop(&call, "request")), <[u8; 32]>::try_from(seed)) else {
         return answer(OtpResponse::error(400, "invalid_input", "not a guard request", None));
     };
+    let call = GuardCall { request, ceiling: prop(&call, "ceiling").as_string() };
     let now = now_ms.max(0.0) as u64;
     run_out(guard_run(&s, &call, &mut JsSql(exec), now, &SeededRandom::new(seed), alarm.map(|a| a as u64)))
+}
+
+/// A guard request as `GuardRequest` serialised it (the worker sent it).
+fn guard_request(v: &JsValue) -> Option<GuardRequest> {
+    let text = |k: &str| prop(v, k).as_string();
+    let (to, address) = (text("to")?, text("address")?);
+    match text("action")?.as_str() {
+        "send" => Some(GuardRequest::Send { to, address }),
+        "verify" => Some(GuardRequest::Verify { to, code: text("code")?, address, trusted: prop(v, "trusted").as_bool().unwrap_or(false) }),
+        "refund" => Some(GuardRequest::Refund { to, address, id: text("id")? }),
+        _ => None,
+    }
 }
 
 /// The object's alarm at `nowMs`: deletes what is over, gives the next alarm.

@@ -178,6 +178,10 @@ impl GuardSettings {
     /// Reads the settings from `OTP_*` variables (`get(name)`); the error
     /// names the variable that is missing or malformed, never its value.
     pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<GuardSettings, String> {
+        Self::read_env(&get)
+    }
+
+    fn read_env(get: &dyn Fn(&str) -> Option<String>) -> Result<GuardSettings, String> {
         let var = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let secret = get("OTP_SECRET").unwrap_or_default().into_bytes();
         if secret.len() < crate::client::MIN_OTP_SECRET_BYTES {
