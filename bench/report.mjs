@@ -23,6 +23,7 @@ const peers = load("peers");
 const fuzz = load("fuzz");
 const otpFirst = load("otp-first-send");
 const classify = load("classify");
+const otpLoad = load("otp-under-refusals");
 
 const KiB = (b) => (b == null ? "n/a" : `${(b / 1024).toFixed(1)} KiB`);
 const MB = (b) => (b == null ? "n/a" : b >= 1024 * 1024 ? `${(b / 1024 / 1024).toFixed(1)} MiB` : KiB(b));
@@ -253,6 +254,19 @@ if (otpFirst) {
     `| edgetext | ${e.firstMs} (${e.firstMinMs}–${e.firstMaxMs}) | ${e.secondMs} |`,
     `| plain JS, same I/O | ${b.firstMs} (${b.firstMinMs}–${b.firstMaxMs}) | ${b.secondMs} |`, "");
 } else p(missing("otp-first-send"));
+if (otpLoad) {
+  const q = otpLoad.quiet;
+  const l = otpLoad.loaded;
+  const r = otpLoad.refused;
+  p("A legitimate `POST /v1/otp/send` while refused requests arrive (`bench/otp-under-refusals.mjs`): one workerd (Miniflare) with the",
+    "bundled worker, its `EdgetextOtp` object and the provider emulator as the relay, all on 127.0.0.1; the sends (each to its own number",
+    `from its own address) alone ("quiet") and while a pacer fires ${otpLoad.targetRate} sends per second to numbers of a country`,
+    "`OTP_ALLOWED_COUNTRIES` does not list (each a 403), interleaved in rounds of " + `${otpLoad.chunk} sends, ${otpLoad.rounds} rounds each; wall ms seen from Node.`, "",
+    "| condition | sends | median ms | p95 ms | min–max ms |", "|---|---|---|---|---|",
+    `| quiet | ${q.n} | ${q.medianMs} | ${q.p95Ms} | ${q.minMs}–${q.maxMs} |`,
+    `| with ${r.ratePerSecond} refused req/s | ${l.n} | ${l.medianMs} | ${l.p95Ms} | ${l.minMs}–${l.maxMs} |`, "",
+    `Refused requests answered: ${Object.entries(r.status).map(([s, n]) => `${n} × ${s}`).join(", ")}; ${r.skipped} not fired (64 already in flight).`, "");
+} else p(missing("otp-under-refusals"));
 if (classify) {
   p("The first number classification of a fresh isolate (`bench/classify.mjs`: the worker build's `countryOf`, which classifies the",
     `number's range as the guard does; wall ms seen from Node, medians of ${classify.runs} fresh isolates):`, "",

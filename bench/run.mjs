@@ -2,7 +2,8 @@
 // Each step is its own process; a failed step is reported, the rest still run.
 // Knobs (environment): COLDSTART_RUNS, SEND_ROUNDS, SEND_CHUNK_C1,
 // SEND_CHUNK_C32, PEERS_START_RUNS, PEERS_ROUNDS, PEERS_CHUNK, INGEST_SECONDS,
-// INGEST_CONNECTIONS, INGEST_ROUNDS, FUZZ_SECONDS, BENCH_RIVALS,
+// INGEST_CONNECTIONS, INGEST_ROUNDS, OTP_LOAD_ROUNDS, OTP_LOAD_CHUNK,
+// OTP_REFUSED_RATE, FUZZ_SECONDS, BENCH_RIVALS,
 // BENCH_SKIP (space-separated step names).
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -21,6 +22,7 @@ const steps = [
   { name: "peers", cmd: [process.execPath, "bench/peers.mjs"] },
   { name: "ingest", cmd: [process.execPath, "bench/ingest.mjs"] },
   { name: "otp-first-send", cmd: [process.execPath, "bench/otp-first-send.mjs"] },
+  { name: "otp-under-refusals", cmd: [process.execPath, "bench/otp-under-refusals.mjs"] },
   { name: "classify", cmd: [process.execPath, "bench/classify.mjs"] },
   { name: "fuzz", cmd: ["bash", "bench/fuzz.sh"] },
 ];
@@ -28,7 +30,7 @@ const skip = new Set((process.env.BENCH_SKIP || "").split(/\s+/).filter(Boolean)
 
 // The knobs this run was given, for BENCHMARKS.md's header.
 const KNOBS = ["COLDSTART_RUNS", "SEND_ROUNDS", "SEND_CHUNK_C1", "SEND_CHUNK_C32", "PEERS_START_RUNS", "PEERS_ROUNDS", "PEERS_CHUNK",
-  "INGEST_SECONDS", "INGEST_CONNECTIONS", "INGEST_ROUNDS", "FUZZ_SECONDS", "BENCH_RIVALS", "BENCH_SKIP"];
+  "INGEST_SECONDS", "INGEST_CONNECTIONS", "INGEST_ROUNDS", "OTP_LOAD_ROUNDS", "OTP_LOAD_CHUNK", "OTP_REFUSED_RATE", "FUZZ_SECONDS", "BENCH_RIVALS", "BENCH_SKIP"];
 const knobs = Object.fromEntries(KNOBS.filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
 const runInfo = { started: new Date().toISOString(), loadavgAtStart: loadavg(), knobs, steps: {} };
 for (const step of steps) {

@@ -12,6 +12,9 @@ pub(crate) mod convert;
 mod failover;
 mod fetch;
 mod platform;
+// The worker's wasm leaves out client-only functions its app has from
+// `edgetext` (the wasm tests, built with every feature, keep them).
+#[cfg(any(test, not(feature = "worker")))]
 mod standard_webhooks;
 mod store;
 #[cfg(feature = "worker")]
@@ -251,12 +254,14 @@ fn resolve_path(url: &str) -> Option<String> {
 }
 
 /// Counts the SMS segments of `text` (GSM-7 160/153, UCS-2 70/67).
+#[cfg(any(test, not(feature = "worker")))]
 #[wasm_bindgen(unchecked_return_type = "SegmentInfo")]
 pub fn segments(text: &str) -> Result<JsValue, JsValue> {
     out(Ok(crate::segments(text)))
 }
 
 /// Normalises a phone number to E.164; throws `invalid_phone`.
+#[cfg(any(test, not(feature = "worker")))]
 #[wasm_bindgen(js_name = normalizePhone)]
 pub fn normalize_phone(
     input: &str,

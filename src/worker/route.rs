@@ -33,6 +33,8 @@ pub struct WorkerSettings {
     pub otp_vars: std::collections::BTreeMap<String, String>,
     /// Whether the `EdgetextOtp` Durable Object is bound (`EDGETEXT_OTP`).
     pub otp_bound: bool,
+    /// Whether the forwarding Queue is bound (`FORWARD_QUEUE`).
+    pub queue_bound: bool,
 }
 
 /// One request to the worker, as plain data.
@@ -59,7 +61,7 @@ impl WorkerRequest<'_> {
 }
 
 /// An answer, as plain data.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WorkerResponse {
     /// The HTTP status.
     pub status: u16,
@@ -206,14 +208,13 @@ pub enum Decision {
         /// An RFC 3339 time as stored, or none.
         since: Option<String>,
     },
-    /// A one-time-code request, read and checked: ask the guard (the
-    /// Durable Object, with the entries under `keys`), then, for a send it
-    /// allows, the provider; every answer carries the `cors` headers.
+    /// A one-time-code request, read and checked: for a send, the client
+    /// that sends codes and the refusals that need no state, then the guard
+    /// (the Durable Object), then the provider; every answer carries the
+    /// `cors` headers.
     Otp {
         /// What the guard is asked.
         request: crate::worker::otp::guard::GuardRequest,
-        /// The entries the guard decides on.
-        keys: Vec<String>,
         /// CORS headers for every answer to the request.
         cors: Vec<(String, String)>,
     },
@@ -280,14 +281,70 @@ pub(crate) fn bearer_matches(value: Option<&str>, token: Option<&str>) -> bool {
     given.is_some_and(|g| secret_eq(g, token))
 }
 
-/// Decides what to do with one request to the worker.
+/// A route whose decision waits for the body: what was read of the
+/// request before it, carried to [`decide_body`] so that nothing is read
+/// or decided twice.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyRoute {
+    /// A webhook of `provider`.
+    Webhook {
+        /// The provider.
+        provider: ProviderKind,
+        /// Teklink's secret path segment, decoded.
+        path_secret: Option<String>,
+    },
+    /// An OTP route, with the CORS headers of every answer to it.
+    Otp {
+        /// Which route.
+        action: crate::worker::otp::route::OtpAction,
+        /// CORS headers for every answer to the request.
+        cors: Vec<(String, String)>,
+    },
+}
+
+/// The first decision on a request, made without its body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Head {
+    /// Decided: the body is not needed.
+    Decided(Decision),
+    /// Read at most `limit` + 1 bytes of the body and finish with [`decide_body`].
+    NeedBody {
+        /// The largest body accepted.
+        limit: usize,
+        /// The route, as read so far.
+        route: BodyRoute,
+    },
+}
+
+/// Decides what to do with one request to the worker: [`decide_head`],
+/// then [`decide_body`] when the body is given, else [`Decision::NeedBody`].
 pub fn decide(req: &WorkerRequest, settings: &WorkerSettings, now_ms: u64) -> Decision {
-    let Some(rest) = req.path.strip_prefix('/') else { return fallback() };
+    match (decide_head(req, settings), req.body) {
+        (Head::Decided(d), _) => d,
+        (Head::NeedBody { route, .. }, Some(body)) => decide_body(route, req, body, settings, now_ms),
+        (Head::NeedBody { limit, .. }, None) => Decision::NeedBody { limit },
+    }
+}
+
+/// Routes a request without reading its body (`req.body` is not looked at).
+pub fn decide_head(req: &WorkerRequest, settings: &WorkerSettings) -> Head {
+    let Some(rest) = req.path.strip_prefix('/') else { return Head::Decided(fallback()) };
     let raw: Vec<&str> = rest.split('/').collect();
     match raw[0] {
-        "webhooks" => webhook(req, &raw[1..], settings, now_ms).unwrap_or_else(|r| respond(r.into())),
-        "v1" => v1(req, &raw[1..], settings).unwrap_or_else(|r| respond(r.into())),
-        _ => fallback(),
+        "webhooks" => webhook_head(req, &raw[1..]).unwrap_or_else(|r| Head::Decided(respond(r.into()))),
+        "v1" if raw.get(1) == Some(&"otp") => crate::worker::otp::route::otp_head(req, &raw[1..], settings),
+        "v1" => Head::Decided(v1(req, &raw[1..], settings).unwrap_or_else(|r| respond(r.into()))),
+        _ => Head::Decided(fallback()),
+    }
+}
+
+/// The decision on a routed request once its `body` is read.
+pub fn decide_body(route: BodyRoute, req: &WorkerRequest, body: &[u8], settings: &WorkerSettings, now_ms: u64) -> Decision {
+    match route {
+        BodyRoute::Webhook { provider, path_secret } => {
+            webhook_body(req, provider, path_secret.as_deref(), body, settings, now_ms).unwrap_or_else(|r| respond(r.into()))
+        }
+        BodyRoute::Otp { action, cors } => crate::worker::otp::route::otp_body(action, cors, req, body, settings),
     }
 }
 
@@ -311,22 +368,23 @@ fn not_found() -> Rejection {
     reject(404, "unknown webhook route")
 }
 
-fn webhook(req: &WorkerRequest, raw: &[&str], settings: &WorkerSettings, now_ms: u64) -> Result<Decision, Rejection> {
+fn webhook_head(req: &WorkerRequest, raw: &[&str]) -> Result<Head, Rejection> {
     let segs = segments(raw)?.ok_or_else(not_found)?;
     let (provider, path_secret) = match segs.as_slice() {
         [p] => (ProviderKind::parse(p).ok_or_else(not_found)?, None),
-        [p, secret] if p == "teklink" => (ProviderKind::Teklink, Some(secret.as_str())),
+        [p, secret] if p == "teklink" => (ProviderKind::Teklink, Some(secret.clone())),
         _ => return Err(not_found()),
     };
     if req.method != "POST" {
-        return Ok(respond(WorkerResponse::error(405, "use POST").with_header("allow", "POST")));
+        return Ok(Head::Decided(respond(WorkerResponse::error(405, "use POST").with_header("allow", "POST"))));
     }
     if req.declares_more_than(MAX_WEBHOOK_BODY) {
         return Err(reject(413, "body is larger than 64 KiB"));
     }
-    let Some(body) = req.body else {
-        return Ok(Decision::NeedBody { limit: MAX_WEBHOOK_BODY });
-    };
+    Ok(Head::NeedBody { limit: MAX_WEBHOOK_BODY, route: BodyRoute::Webhook { provider, path_secret } })
+}
+
+fn webhook_body(req: &WorkerRequest, provider: ProviderKind, path_secret: Option<&str>, body: &[u8], settings: &WorkerSettings, now_ms: u64) -> Result<Decision, Rejection> {
     let hint = query_param(req.query, "event")?;
     let input = WebhookRequest { provider, path_secret, event_hint: hint.as_deref(), headers: req.headers, body };
     let events = parse_webhook(&input, &settings.secrets, now_ms)?;
@@ -343,7 +401,6 @@ fn webhook(req: &WorkerRequest, raw: &[&str], settings: &WorkerSettings, now_ms:
 
 fn v1(req: &WorkerRequest, raw: &[&str], settings: &WorkerSettings) -> Result<Decision, Rejection> {
     match raw.first().copied() {
-        Some("otp") => return Ok(crate::worker::otp::route::otp_route(req, raw, settings)),
         Some("status" | "events") => {}
         _ => return Ok(fallback()),
     }

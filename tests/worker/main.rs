@@ -11,4 +11,5 @@ mod common;
 mod otp_guard;
 mod otp_route;
 mod route;
+mod task;
 mod webhooks;

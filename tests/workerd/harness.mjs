@@ -64,7 +64,7 @@ export async function startWorker(bindings = {}, { faulty = false, maxRetries = 
     modulesRules: [{ type: "ESModule", include: ["**/*.js", "**/*.mjs"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2025-09-01",
     d1Databases: ["DB"],
-    durableObjects: { EDGETEXT_OTP: "EdgetextOtp" },
+    durableObjects: { EDGETEXT_OTP: { className: "EdgetextOtp", useSQLite: true } },
     queueProducers: { FORWARD_QUEUE: "edgetext-forward" },
     queueConsumers: { "edgetext-forward": { maxBatchSize: 10, maxBatchTimeout: 0.2, maxRetries } },
     bindings: Object.fromEntries(Object.entries({ ...SECRETS, ...bindings }).filter(([, v]) => v !== undefined)),

@@ -1,42 +1,48 @@
-//! The worker's bindings (worker build only): its decisions for
-//! `worker.mjs` — plain values in, plain values out; the JS binds them to D1
-//! and the Queue — and the OTP guard's steps for `otp.mjs` ([`otp`]).
+//! The worker's bindings (worker build only): [`WorkerTask`], the protocol
+//! of `src/worker/task.rs` for `worker.mjs`'s executor (an effect out, its
+//! result in), and the guard object's steps ([`otp`]). The environment is
+//! read once per task, here.
 
 mod otp;
 
-use crate::wasm::convert::{from_js, to_js};
-use crate::worker::{WebhookSecrets, WorkerRequest, WorkerResponse, WorkerSettings};
-use crate::worker::statuses::StatusRow;
-use crate::providers::{klink, relay, teklink, textlink};
+use crate::wasm::convert::to_js;
+use crate::wasm::prop;
+use crate::worker::otp::guard::GuardAnswer;
+use crate::worker::otp::store::{GuardReply, SqlValue};
+use crate::worker::task::{Effect, OwnedRequest, Outcome, QueuedMessage, Task};
+use crate::worker::{WorkerResponse, WorkerSettings, WorkerVars};
 use js_sys::Reflect;
-use serde::Deserialize;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_WORKER_TYPES: &'static str = r#"
-/** A request as the worker hands it over. */
+/** A request as the executor hands it over. */
 export interface WorkerRequestInput { method: string; path: string; query: string; headers: [string, string][] }
+/** A Queue message as the executor hands it over. */
+export interface QueuedMessageInput { id: string; body: string; attempts: number }
 /** An answer as plain data. */
 export interface WorkerResponseData { status: number; headers: [string, string][]; body: string }
-/** One event to store, with the values bound into D1. */
-export interface StoredEventData {
-  id: string; provider: ProviderName; type: string; messageId: string | null; occurredAt: string;
-  receivedAt: number; body: string; forwardDue: number | null;
-  status: { status: string; precedence: number; error: string | null; at: string; deliveredAt: string | null } | null;
-}
-/** What the worker does with a request. */
-export type WorkerDecision =
+/** One SQL statement and its values. */
+export interface StatementData { sql: string; binds: (string | number | null)[] }
+/** What a task asks of the runtime next (see src/worker/task.rs). */
+export type WorkerEffect =
+  | { kind: "readBody"; limit: number }
+  | { kind: "batch"; statements: StatementData[] }
+  | { kind: "query"; statement: StatementData }
+  | { kind: "otpClient" }
+  | { kind: "callGuard"; call: unknown }
+  | { kind: "send"; to: string; text: string; client: { send(message: { to: string; text: string }): Promise<{ provider: string }> } }
+  | { kind: "enqueue"; messages: { id: string; body: string }[] }
+  | { kind: "fetch"; url: string; headers: [string, string][]; body: string }
+  | { kind: "ack"; index: number }
+  | { kind: "retry"; index: number; attempts: number; delaySeconds: number }
+  | { kind: "log"; level: "warn" | "error"; message: string }
   | { kind: "respond"; response: WorkerResponseData }
-  | { kind: "needBody"; limit: number }
-  | { kind: "store"; events: StoredEventData[]; forward: boolean; dueIfUnqueued: number; response: WorkerResponseData }
-  | { kind: "readStatus"; provider: ProviderName; messageId: string }
-  | { kind: "readEvents"; limit: number; since: string | null }
-  | { kind: "otp"; request: { action: "send" | "verify" | "refund" } & Record<string, string | boolean>; keys: string[]; cors: [string, string][] }
-  | { kind: "fallback"; response: WorkerResponseData };
-/** What one scheduled run does. */
-export interface ScheduledPlanData { deleteBefore: number | null; dueBy: number | null; leaseUntil: number; batch: number; warning: string | null }
-/** A signed forwarding POST, or why it cannot be sent now. */
-export type ForwardDeliveryData = { ok: true; url: string; headers: [string, string][] } | { ok: false; error: string };
+  | { kind: "fallback"; response: WorkerResponseData }
+  | { kind: "done" };
+/** What the guard object does after a call or its alarm. */
+export interface GuardRunData { reply: unknown; setAlarm: number | null }
 "#;
 
 /// A variable as text: wrangler's `[vars]` may also give numbers and booleans.
@@ -44,126 +50,193 @@ fn var_text(v: &JsValue) -> Option<String> {
     v.as_string().or_else(|| v.as_f64().map(|n| n.to_string())).or_else(|| v.as_bool().map(|b| b.to_string())).filter(|s| !s.is_empty())
 }
 
-fn env_str(env: &JsValue, key: &str) -> Option<String> {
-    var_text(&Reflect::get(env, &JsValue::from_str(key)).ok()?)
-}
-
-/// The worker's settings from its `env` (bindings and variables).
+/// The worker's settings from its `env`: each variable of [`WorkerVars`]
+/// read once, and whether the guard object and the Queue are bound.
 pub(crate) fn settings(env: &JsValue) -> WorkerSettings {
-    let mut otp_vars = std::collections::BTreeMap::new();
-    if env.is_object() {
-        for entry in js_sys::Object::entries(env.unchecked_ref()).iter() {
-            let pair: js_sys::Array = entry.unchecked_into();
-            if let (Some(k), Some(v)) = (pair.get(0).as_string().filter(|k| k.starts_with("OTP_")), var_text(&pair.get(1))) {
-                otp_vars.insert(k, v);
-            }
-        }
-    }
-    let otp = Reflect::get(env, &JsValue::from_str("EDGETEXT_OTP")).unwrap_or(JsValue::UNDEFINED);
-    let otp_bound = otp.is_object() && Reflect::get(&otp, &JsValue::from_str("idFromName")).is_ok_and(|f| f.is_function());
-    WorkerSettings {
-        otp_vars,
-        otp_bound,
-        secrets: WebhookSecrets {
-            textlink: env_str(env, textlink::webhook::SECRET_VAR),
-            teklink: env_str(env, teklink::webhook::SECRET_VAR),
-            relay: env_str(env, relay::webhook::SECRET_VAR),
-            klink: env_str(env, klink::webhook::SECRET_VAR),
-        },
-        api_token: env_str(env, "EDGETEXT_API_TOKEN"),
-        forward_url: env_str(env, "FORWARD_URL"),
-        forward_secret: env_str(env, "FORWARD_SECRET"),
-        retention_days: env_str(env, "EVENT_RETENTION_DAYS"),
-    }
+    let vars = WorkerVars::read(&|name| var_text(&prop(env, name)));
+    let otp = prop(env, "EDGETEXT_OTP");
+    let otp_bound = otp.is_object() && prop(&otp, "idFromName").is_function();
+    WorkerSettings::from_vars(vars, otp_bound, prop(env, "FORWARD_QUEUE").is_object())
 }
 
-fn js<T: serde::Serialize>(value: &T) -> JsValue {
-    to_js(value).unwrap_or(JsValue::NULL)
+fn time(now_ms: f64) -> u64 {
+    now_ms.max(0.0) as u64
 }
 
-#[derive(Deserialize)]
-struct RequestInput {
-    method: String,
-    path: String,
-    query: String,
-    headers: Vec<(String, String)>,
-}
-
-/// Decides what to do with a request (`body` once a `needBody` decision asked for it).
-#[wasm_bindgen(js_name = workerDecide, unchecked_return_type = "WorkerDecision")]
-pub fn worker_decide(
-    #[wasm_bindgen(unchecked_param_type = "WorkerRequestInput")] request: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] env: JsValue,
-    now_ms: f64,
-    body: Option<Vec<u8>>,
-) -> JsValue {
-    let decision = match from_js::<RequestInput>(request) {
-        Ok(r) => {
-            let req = WorkerRequest { method: &r.method, path: &r.path, query: &r.query, headers: &r.headers, body: body.as_deref() };
-            crate::worker::decide(&req, &settings(&env), now_ms.max(0.0) as u64)
-        }
-        Err(e) => crate::worker::Decision::Respond { response: WorkerResponse::error(400, &e) },
+/// `[[name, value], …]` as pairs of text.
+fn pairs(v: &JsValue) -> Vec<(String, String)> {
+    let pair = |h: JsValue| {
+        let h: js_sys::Array = h.unchecked_into();
+        (h.get(0).as_string().unwrap_or_default(), h.get(1).as_string().unwrap_or_default())
     };
-    js(&decision)
+    v.clone().dyn_into::<js_sys::Array>().map(|a| a.iter().map(pair).collect()).unwrap_or_default()
 }
 
-/// The 503 answered when storage fails.
-#[wasm_bindgen(js_name = workerStorageUnavailable, unchecked_return_type = "WorkerResponseData")]
-pub fn worker_storage_unavailable() -> JsValue {
-    js(&crate::worker::storage_unavailable())
+/// Which outcome the last effect gives.
+#[derive(Clone, Copy)]
+enum Awaiting {
+    Nothing,
+    Body,
+    Changes,
+    Rows,
+    Client,
+    Guard,
+    Sent,
+    Done,
+    Status,
 }
 
-/// The answer to a status read, from the `statuses` rows found.
-#[wasm_bindgen(js_name = workerStatusAnswer, unchecked_return_type = "WorkerResponseData")]
-pub fn worker_status_answer(#[wasm_bindgen(unchecked_param_type = "Record<string, unknown>[]")] rows: JsValue) -> JsValue {
-    match from_js::<Vec<StatusRow>>(rows) {
-        Ok(rows) => js(&crate::worker::status_answer(rows)),
-        Err(_) => js(&crate::worker::storage_unavailable()),
+/// One handler's run (a request, a Queue batch, a scheduled run): `next`
+/// answers the next effect for the executor, given the last one's result.
+#[wasm_bindgen]
+pub struct WorkerTask {
+    task: Task,
+    settings: Rc<WorkerSettings>,
+    awaiting: Awaiting,
+    client: JsValue,
+}
+
+/// Why it failed: the `message` of what the executor caught (`{ failed }`).
+fn failure(result: &JsValue) -> Option<String> {
+    let failed = prop(result, "failed");
+    if !result.is_object() || failed.is_undefined() {
+        return None;
+    }
+    Some(prop(&failed, "message").as_string().or_else(|| failed.as_string()).unwrap_or_else(|| "failed".into()))
+}
+
+/// The items of an array result, or why there are none.
+fn items(result: &JsValue) -> Result<js_sys::Array, String> {
+    if let Some(error) = failure(result) {
+        return Err(error);
+    }
+    result.clone().dyn_into::<js_sys::Array>().map_err(|_| "not a list".to_string())
+}
+
+fn sql_value(v: JsValue) -> SqlValue {
+    match (v.as_string(), v.as_f64()) {
+        (Some(s), _) => SqlValue::Text(s),
+        (_, Some(n)) => SqlValue::Number(n),
+        _ => SqlValue::Null,
     }
 }
 
-/// The answer to an events read, from the stored events' JSON texts.
-#[wasm_bindgen(js_name = workerEventsAnswer, unchecked_return_type = "WorkerResponseData")]
-pub fn worker_events_answer(bodies: Vec<String>) -> JsValue {
-    js(&crate::worker::events_answer(bodies))
+/// Rows as lists of column values (`[[value, …], …]`).
+pub(crate) fn rows(result: &JsValue) -> Result<Vec<Vec<SqlValue>>, String> {
+    let row = |r: JsValue| r.dyn_into::<js_sys::Array>().map(|r| r.iter().map(sql_value).collect()).unwrap_or_default();
+    Ok(items(result)?.iter().map(row).collect())
 }
 
-/// What a scheduled run does at `nowMs` (retention and the outbox).
-#[wasm_bindgen(js_name = workerScheduledPlan, unchecked_return_type = "ScheduledPlanData")]
-pub fn worker_scheduled_plan(#[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] env: JsValue, now_ms: f64) -> JsValue {
-    js(&crate::worker::scheduled_plan(&settings(&env), now_ms.max(0.0) as u64))
+fn changes(result: &JsValue) -> Result<Vec<u64>, String> {
+    Ok(items(result)?.iter().map(|n| n.as_f64().unwrap_or(0.0) as u64).collect())
 }
 
-#[derive(serde::Serialize)]
-#[serde(untagged)]
-enum DeliveryAnswer<'a> {
-    Ready {
-        ok: bool,
-        #[serde(flatten)]
-        delivery: crate::worker::ForwardDelivery,
-    },
-    NotNow {
-        ok: bool,
-        error: &'a str,
-    },
+fn text(v: &JsValue, key: &str) -> String {
+    prop(v, key).as_string().unwrap_or_default()
 }
 
-/// The signed POST that forwards a stored event, or why it cannot be sent now.
-#[wasm_bindgen(js_name = workerForwardDelivery, unchecked_return_type = "ForwardDeliveryData")]
-pub fn worker_forward_delivery(
-    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] env: JsValue,
-    event_id: &str,
-    body: &str,
-    now_ms: f64,
-) -> JsValue {
-    match crate::worker::forward_delivery(&settings(&env), event_id, body, now_ms.max(0.0) as u64) {
-        Ok(delivery) => js(&DeliveryAnswer::Ready { ok: true, delivery }),
-        Err(error) => js(&DeliveryAnswer::NotNow { ok: false, error }),
+/// The guard object's reply, as `GuardReply` serialised it.
+fn guard_reply(result: &JsValue) -> Result<GuardReply, String> {
+    if let Some(error) = failure(result) {
+        return Err(error);
+    }
+    let answer = prop(result, "answer");
+    if answer.is_object() {
+        let status = prop(&answer, "status").as_f64().unwrap_or(0.0) as u16;
+        return Ok(GuardReply::Answer { answer: WorkerResponse { status, headers: pairs(&prop(&answer, "headers")), body: text(&answer, "body") } });
+    }
+    match prop(result, "kind").as_string().as_deref() {
+        Some("send") => Ok(GuardReply::Counted(GuardAnswer::Send {
+            to: text(result, "to"),
+            text: text(result, "text"),
+            id: text(result, "id"),
+            expires_at: prop(result, "expiresAt").as_f64().unwrap_or(0.0) as u64,
+            code: text(result, "code"),
+        })),
+        Some("refunded") => Ok(GuardReply::Counted(GuardAnswer::Refunded)),
+        _ => Err("not a guard reply".into()),
     }
 }
 
-/// Seconds before forwarding attempt `attempts + 1`.
-#[wasm_bindgen(js_name = workerRetryDelay)]
-pub fn worker_retry_delay(attempts: u32) -> u32 {
-    crate::worker::forward_retry_delay_seconds(attempts)
+#[wasm_bindgen]
+impl WorkerTask {
+    fn with(settings: WorkerSettings, start: impl FnOnce(Rc<WorkerSettings>) -> Task) -> WorkerTask {
+        let settings = Rc::new(settings);
+        WorkerTask { task: start(settings.clone()), settings, awaiting: Awaiting::Nothing, client: JsValue::UNDEFINED }
+    }
+
+    /// The task of a request to the worker.
+    pub fn request(
+        #[wasm_bindgen(unchecked_param_type = "WorkerRequestInput")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] env: JsValue,
+        now_ms: f64,
+    ) -> WorkerTask {
+        let request = OwnedRequest {
+            method: text(&request, "method"),
+            path: text(&request, "path"),
+            query: text(&request, "query"),
+            headers: pairs(&prop(&request, "headers")),
+        };
+        WorkerTask::with(settings(&env), |s| Task::request(request, s, time(now_ms)))
+    }
+
+    /// The task of a Queue batch of forwarding messages.
+    pub fn queue(
+        #[wasm_bindgen(unchecked_param_type = "QueuedMessageInput[]")] messages: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] env: JsValue,
+        now_ms: f64,
+    ) -> WorkerTask {
+        let message = |m: JsValue| QueuedMessage { id: text(&m, "id"), body: text(&m, "body"), attempts: prop(&m, "attempts").as_f64().unwrap_or(0.0) as u32 };
+        let messages = messages.dyn_into::<js_sys::Array>().map(|a| a.iter().map(message).collect()).unwrap_or_default();
+        WorkerTask::with(settings(&env), |s| Task::queue(messages, s, time(now_ms)))
+    }
+
+    /// The task of a scheduled run at `nowMs`.
+    pub fn scheduled(#[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] env: JsValue, now_ms: f64) -> WorkerTask {
+        WorkerTask::with(settings(&env), |s| Task::scheduled(s, time(now_ms)))
+    }
+
+    /// The next effect, given what the last one gave (`undefined` first;
+    /// `{ failed: error }` when it threw).
+    #[wasm_bindgen(unchecked_return_type = "WorkerEffect")]
+    pub fn next(&mut self, result: JsValue, now_ms: f64) -> JsValue {
+        let outcome = match self.awaiting {
+            Awaiting::Nothing => Outcome::None,
+            Awaiting::Body => Outcome::Body(result.dyn_into::<js_sys::Uint8Array>().map(|b| b.to_vec()).unwrap_or_default()),
+            Awaiting::Changes => Outcome::Changes(changes(&result)),
+            Awaiting::Rows => Outcome::Rows(rows(&result)),
+            Awaiting::Client => {
+                let made = otp::otp_client(&self.settings, result);
+                let ready = made.map(|c| self.client = c);
+                Outcome::Client(ready)
+            }
+            Awaiting::Guard => Outcome::Guard(guard_reply(&result)),
+            Awaiting::Sent => Outcome::Sent(match failure(&result) {
+                None => prop(&result, "provider").as_string().filter(|_| result.is_object()).ok_or((None, String::new())),
+                Some(message) => {
+                    let code = prop(&prop(&result, "failed"), "code").as_string().and_then(|c| crate::ErrorCode::parse(&c));
+                    Err((code, message))
+                }
+            }),
+            Awaiting::Done => Outcome::Done(failure(&result).map_or(Ok(()), Err)),
+            Awaiting::Status => Outcome::Status(result.as_f64().map(|s| s as u16)),
+        };
+        let effect = self.task.next(outcome, time(now_ms));
+        self.awaiting = match &effect {
+            Effect::ReadBody { .. } => Awaiting::Body,
+            Effect::Batch { .. } => Awaiting::Changes,
+            Effect::Query { .. } => Awaiting::Rows,
+            Effect::OtpClient => Awaiting::Client,
+            Effect::CallGuard { .. } => Awaiting::Guard,
+            Effect::Send { .. } => Awaiting::Sent,
+            Effect::Enqueue { .. } => Awaiting::Done,
+            Effect::Fetch { .. } => Awaiting::Status,
+            _ => Awaiting::Nothing,
+        };
+        let out = to_js(&effect).unwrap_or(JsValue::NULL);
+        if let Effect::Send { .. } = effect {
+            let _ = Reflect::set(&out, &JsValue::from_str("client"), &self.client);
+        }
+        out
+    }
 }

@@ -1,7 +1,10 @@
 //! The OTP guard of the worker (`/v1/otp/send`, `/v1/otp/verify`): every
 //! decision, as a pure function of the stored state, the settings, the
-//! request, the time and random bytes. The Durable Object loads the entries
-//! [`guard_keys`] names, calls [`guard_decide`], and stores what it returns.
+//! request, the time and random bytes. The worker classifies the number
+//! once ([`guard_classify`]) and refuses what needs no state
+//! ([`guard_admit`]); the Durable Object loads the entries
+//! [`guard_call_keys`] names, calls [`guard_decide_call`], and stores what
+//! it returns (`store.rs`). [`guard_decide`] is the three in one.
 //!
 //! Stored entries (JSON text under each key):
 //! - `n:<E.164>`: the number's sends (time, id, requesting network), its
@@ -112,10 +115,12 @@ macro_rules! guard_limits {
         /// The limits and texts of [`GuardSettings`] (no secret), as
         /// `OTP_DEFAULTS` shows them to JavaScript.
         #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
         #[serde(rename_all = "camelCase")]
         pub struct GuardLimits {
             $($(#[$attr])* pub $field: $ty,)*
             /// `OTP_ALLOWED_NUMBER_TYPES` (default `mobile,fixed_line_or_mobile`).
+            #[cfg_attr(target_arch = "wasm32", tsify(type = "string[]"))]
             pub allowed_number_types: Vec<NumberType>,
             /// `OTP_SERVICE_NAME` ("verification").
             pub service_name: String,
@@ -173,6 +178,10 @@ impl GuardSettings {
     /// Reads the settings from `OTP_*` variables (`get(name)`); the error
     /// names the variable that is missing or malformed, never its value.
     pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<GuardSettings, String> {
+        Self::read_env(&get)
+    }
+
+    fn read_env(get: &dyn Fn(&str) -> Option<String>) -> Result<GuardSettings, String> {
         let var = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let secret = get("OTP_SECRET").unwrap_or_default().into_bytes();
         if secret.len() < crate::client::MIN_OTP_SECRET_BYTES {
@@ -400,12 +409,6 @@ fn number_key(to: &str) -> String {
     format!("n:{to}")
 }
 
-/// The one form of a number the guard keys it by: libphonenumber's E.164
-/// (a trunk prefix after the country code removed), else the number as given.
-fn canonical(to: &str) -> String {
-    classify_number(to).map(|r| r.e164).unwrap_or_else(|| to.to_owned())
-}
-
 /// What the per-country ceiling counts a range under: its country, or
 /// `+<calling code>` for a non-geographic one.
 fn ceiling_of(range: &NumberRange) -> String {
@@ -424,19 +427,75 @@ fn address_keys(b: &AddressBuckets) -> Vec<(String, bool)> {
     v
 }
 
-/// The keys [`guard_decide`] reads for `request` (load them all, missing ones as `None`).
-pub fn guard_keys(request: &GuardRequest) -> Vec<String> {
+/// A guard request as the object takes it: its number already in the one
+/// form the guard keys it by (E.164 as libphonenumber writes it, else as
+/// given) and the per-country ceiling it counts under (a country, or
+/// `+<calling code>`; `None` for a number of no range). The worker
+/// classifies the number once ([`guard_classify`]) and the object never
+/// again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuardCall {
+    /// The request, its `to` canonical.
+    pub request: GuardRequest,
+    /// The ceiling of the number's range.
+    pub ceiling: Option<String>,
+}
+
+/// Classifies `request`'s number, once: the call for the object, and the range for [`guard_admit`].
+pub fn guard_classify(request: &GuardRequest) -> (GuardCall, Option<NumberRange>) {
+    let mut request = request.clone();
+    let (GuardRequest::Send { to, .. } | GuardRequest::Verify { to, .. } | GuardRequest::Refund { to, .. }) = &mut request;
+    let range = classify_number(to);
+    if let Some(r) = &range {
+        to.clone_from(&r.e164);
+    }
+    let ceiling = range.as_ref().map(ceiling_of);
+    (GuardCall { request, ceiling }, range)
+}
+
+/// The refusals that need no stored state, decided before the object is
+/// asked: a send while sends are paused (503), to a number of no range, of
+/// a type or a country not allowed (403). `None` when the object is to be asked.
+pub fn guard_admit(s: &GuardSettings, call: &GuardCall, range: Option<&NumberRange>) -> Option<GuardAnswer> {
+    if !matches!(call.request, GuardRequest::Send { .. }) {
+        return None;
+    }
+    let refused = |status, error, message: String, retry_after| Some(GuardAnswer::Refused(Refusal { status, error, message, retry_after }));
+    if s.paused {
+        return refused(503, "sends_paused", "sending codes is paused (OTP_SENDS_PAUSED)".into(), Some(600));
+    }
+    let Some(range) = range else {
+        return refused(403, "number_not_allowed", "this number is not a valid number of any range".into(), None);
+    };
+    if !s.limits.allowed_number_types.contains(&range.kind) {
+        return refused(403, "number_not_allowed", format!("codes are not sent to {} numbers here (OTP_ALLOWED_NUMBER_TYPES)", range.kind.as_str()), None);
+    }
+    if s.countries.is_empty() {
+        return refused(403, "country_not_allowed", "OTP_ALLOWED_COUNTRIES is not set: this worker sends codes to no country".into(), None);
+    }
+    if !s.countries.allows(range) {
+        let ceiling = ceiling_of(range);
+        let what = if range.country.is_some() { ceiling } else { format!("non-geographic {ceiling}") };
+        return refused(403, "country_not_allowed", format!("codes are not sent to {what} numbers here (OTP_ALLOWED_COUNTRIES)"), None);
+    }
+    None
+}
+
+/// The keys [`guard_decide_call`] reads for `call` (load them all, missing ones as `None`).
+pub fn guard_call_keys(call: &GuardCall) -> Vec<String> {
     let mut keys = vec!["g".to_string()];
-    match request {
-        GuardRequest::Send { to, address } | GuardRequest::Verify { to, address, .. } | GuardRequest::Refund { to, address, .. } => {
-            keys.push(number_key(&canonical(to)));
-            keys.extend(address_keys(&buckets(address)).into_iter().map(|(k, _)| k));
-            if let Some(r) = classify_number(to) {
-                keys.push(format!("c:{}", ceiling_of(&r)));
-            }
-        }
+    let (GuardRequest::Send { to, address } | GuardRequest::Verify { to, address, .. } | GuardRequest::Refund { to, address, .. }) = &call.request;
+    keys.push(number_key(to));
+    keys.extend(address_keys(&buckets(address)).into_iter().map(|(k, _)| k));
+    if let Some(c) = &call.ceiling {
+        keys.push(format!("c:{c}"));
     }
     keys
+}
+
+/// The keys [`guard_decide`] reads for `request` (load them all, missing ones as `None`).
+pub fn guard_keys(request: &GuardRequest) -> Vec<String> {
+    guard_call_keys(&guard_classify(request).0)
 }
 
 fn load<T: for<'de> Deserialize<'de> + Default>(entries: &GuardEntries, key: &str) -> T {
@@ -470,7 +529,8 @@ fn bytes<const N: usize>(rng: &impl Random) -> [u8; N] {
     b
 }
 
-/// Decides `request` on the loaded `entries` at `now` (ms since the epoch).
+/// Decides `request` on the loaded `entries` at `now` (ms since the epoch):
+/// [`guard_classify`], [`guard_admit`] and [`guard_decide_call`] in one.
 /// `rng` makes codes, salts and ids. See the module docs.
 pub fn guard_decide(
     settings: &GuardSettings,
@@ -479,32 +539,27 @@ pub fn guard_decide(
     now: u64,
     rng: &impl Random,
 ) -> GuardDecision {
-    match request {
-        GuardRequest::Send { to, address } => decide_send(settings, to, address, entries, now, rng),
-        GuardRequest::Verify { to, code, address, trusted } => decide_verify(settings, to, code, address, *trusted, entries, now, rng),
-        GuardRequest::Refund { to, id, .. } => decide_refund(to, id, entries, now),
+    let (call, range) = guard_classify(request);
+    match guard_admit(settings, &call, range.as_ref()) {
+        Some(answer) => GuardDecision { answer, writes: GuardWrites::default(), forget_at: None },
+        None => guard_decide_call(settings, &call, entries, now, rng),
     }
 }
 
-fn decide_send(s: &GuardSettings, to: &str, address: &str, entries: &GuardEntries, now: u64, rng: &impl Random) -> GuardDecision {
-    if s.paused {
-        return refuse(503, "sends_paused", "sending codes is paused (OTP_SENDS_PAUSED)".into(), Some(600));
+/// Decides an admitted `call` on the loaded `entries` at `now`: the limits
+/// that need counted state, and the counts. The number is not classified again.
+pub fn guard_decide_call(settings: &GuardSettings, call: &GuardCall, entries: &GuardEntries, now: u64, rng: &impl Random) -> GuardDecision {
+    match (&call.request, &call.ceiling) {
+        (GuardRequest::Send { to, address }, Some(ceiling)) => decide_send(settings, to, ceiling, address, entries, now, rng),
+        // An admitted send always has a ceiling.
+        (GuardRequest::Send { .. }, None) => refuse(403, "number_not_allowed", "this number is not a valid number of any range".into(), None),
+        (GuardRequest::Verify { to, code, address, trusted }, _) => decide_verify(settings, to, code, address, *trusted, entries, now, rng),
+        (GuardRequest::Refund { to, id, .. }, _) => decide_refund(to, id, entries, now),
     }
-    let Some(range) = classify_number(to) else {
-        return refuse(403, "number_not_allowed", "this number is not a valid number of any range".into(), None);
-    };
-    if !s.limits.allowed_number_types.contains(&range.kind) {
-        return refuse(403, "number_not_allowed", format!("codes are not sent to {} numbers here (OTP_ALLOWED_NUMBER_TYPES)", range.kind.as_str()), None);
-    }
-    if s.countries.is_empty() {
-        return refuse(403, "country_not_allowed", "OTP_ALLOWED_COUNTRIES is not set: this worker sends codes to no country".into(), None);
-    }
-    let ceiling = ceiling_of(&range);
-    if !s.countries.allows(&range) {
-        let what = if range.country.is_some() { ceiling.clone() } else { format!("non-geographic {ceiling}") };
-        return refuse(403, "country_not_allowed", format!("codes are not sent to {what} numbers here (OTP_ALLOWED_COUNTRIES)"), None);
-    }
-    let to = range.e164.as_str();
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decide_send(s: &GuardSettings, to: &str, ceiling: &str, address: &str, entries: &GuardEntries, now: u64, rng: &impl Random) -> GuardDecision {
     let window = s.window_ms();
     let b = buckets(address);
     let addresses: Vec<(String, bool, AddressState)> = address_keys(&b).into_iter().map(|(k, site)| {
@@ -554,7 +609,7 @@ fn decide_send(s: &GuardSettings, to: &str, address: &str, entries: &GuardEntrie
         hash: hex(&code_hash(&s.secret, &salt, to, &code)),
         expires_at,
         spent: false,
-        country: Some(ceiling),
+        country: Some(ceiling.to_owned()),
     });
     let mut writes = GuardWrites::default();
     writes.0.insert(nkey, Some(to_json(&number)));
@@ -573,7 +628,6 @@ fn decide_send(s: &GuardSettings, to: &str, address: &str, entries: &GuardEntrie
 
 #[allow(clippy::too_many_arguments)]
 fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, trusted: bool, entries: &GuardEntries, now: u64, rng: &impl Random) -> GuardDecision {
-    let to = canonical(to);
     let window = s.window_ms();
     let b = buckets(address);
     let addresses: Vec<(String, bool, AddressState)> = address_keys(&b).into_iter().map(|(k, site)| {
@@ -597,7 +651,7 @@ fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, trusted
     }
     let checked = |valid: bool, reason: Option<VerifyReason>, assertion: Option<String>| GuardAnswer::Checked { valid, reason, assertion };
 
-    let nkey = number_key(&to);
+    let nkey = number_key(to);
     let mut number: NumberState = load(entries, &nkey);
     number.checks.iter_mut().for_each(|(_, l)| l.prune(now, window));
     number.checks.retain(|(_, l)| !l.0.is_empty());
@@ -627,13 +681,13 @@ fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, trusted
         for live in number.codes.iter().filter(|c| !c.spent && now < c.expires_at) {
             let salt = unhex(&live.salt).unwrap_or_default();
             // Every live code is compared, so the time taken does not say which matched.
-            valid |= secret_eq(&hex(&code_hash(&s.secret, &salt, &to, code)), &live.hash);
+            valid |= secret_eq(&hex(&code_hash(&s.secret, &salt, to, code)), &live.hash);
         }
     }
     let assertion = valid.then(|| {
         // The number is verified: no other code of it verifies after this one.
         number.codes.iter_mut().for_each(|c| c.spent = true);
-        sign_assertion(&s.secret, &to, now, &bytes::<16>(rng))
+        sign_assertion(&s.secret, to, now, &bytes::<16>(rng))
     });
     let reason = match () {
         _ if valid => None,
@@ -651,7 +705,7 @@ fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, trusted
 }
 
 fn decide_refund(to: &str, id: &str, entries: &GuardEntries, now: u64) -> GuardDecision {
-    let nkey = number_key(&canonical(to));
+    let nkey = number_key(to);
     let mut number: NumberState = load(entries, &nkey);
     let before = number.sends.len();
     number.sends.retain(|(_, i, _)| i != id);

@@ -5,9 +5,9 @@
 //! runtime only reads the body, calls the Durable Object and makes the send.
 
 use crate::core::encode::percent_decode;
-use crate::worker::route::{bearer_matches, Decision, WorkerRequest, WorkerResponse, WorkerSettings};
+use crate::worker::route::{bearer_matches, BodyRoute, Decision, Head, WorkerRequest, WorkerResponse, WorkerSettings};
 use crate::contract::{OtpResponse, OTP_MAX_BODY};
-use crate::worker::otp::guard::{guard_keys, otp_after_send, otp_request, GuardAnswer, GuardRequest, GuardSettings, OtpCaller};
+use crate::worker::otp::guard::{otp_after_send, otp_request, GuardAnswer, GuardRequest, GuardSettings, OtpCaller};
 use crate::ErrorCode;
 
 /// The two OTP routes.
@@ -109,12 +109,13 @@ pub fn otp_cross_site(headers: &[(String, String)], origins: Option<&str>) -> Op
     None
 }
 
-/// Decides a request to `/v1/otp/…` (`raw`: the path segments after `v1`, still encoded).
-pub(crate) fn otp_route(req: &WorkerRequest, raw: &[&str], settings: &WorkerSettings) -> Decision {
+/// Routes a request to `/v1/otp/…` (`raw`: the path segments after `v1`,
+/// still encoded) up to its body.
+pub(crate) fn otp_head(req: &WorkerRequest, raw: &[&str], settings: &WorkerSettings) -> Head {
     let cors = otp_cors(req.headers, settings.otp_vars.get("OTP_CORS_ORIGINS").map(String::as_str));
     let with_cors = |mut response: WorkerResponse| {
         response.headers.extend(cors.iter().cloned());
-        Decision::Respond { response }
+        Head::Decided(Decision::Respond { response })
     };
     let answer = |r: OtpResponse| with_cors(r.into());
     let action = match raw {
@@ -150,18 +151,25 @@ pub(crate) fn otp_route(req: &WorkerRequest, raw: &[&str], settings: &WorkerSett
         return answer(OtpResponse::too_large());
     }
     // otp_request refuses a body read past the limit.
-    let Some(body) = req.body else { return Decision::NeedBody { limit: OTP_MAX_BODY } };
+    Head::NeedBody { limit: OTP_MAX_BODY, route: BodyRoute::Otp { action, cors } }
+}
+
+/// Decides an OTP request once its `body` is read.
+pub(crate) fn otp_body(action: OtpAction, cors: Vec<(String, String)>, req: &WorkerRequest, body: &[u8], settings: &WorkerSettings) -> Decision {
     let caller = OtpCaller {
         address: crate::core::http::find_header(req.headers, "cf-connecting-ip").unwrap_or(""),
         // OTP trust is its own token: the events reader's EDGETEXT_API_TOKEN grants none.
         trusted: bearer_matches(crate::core::http::find_header(req.headers, "authorization"), settings.otp_vars.get("OTP_SERVER_TOKEN").map(String::as_str)),
     };
     // Bad input is a 400 even where the settings are not.
-    let request = match otp_request(action, body, &caller).and_then(|r| settings.guard().map(|_| r)) {
-        Ok(r) => r,
-        Err(r) => return answer(r),
-    };
-    Decision::Otp { keys: guard_keys(&request), request, cors }
+    match otp_request(action, body, &caller).and_then(|r| settings.guard().map(|_| r)) {
+        Ok(request) => Decision::Otp { request, cors },
+        Err(r) => {
+            let mut response = WorkerResponse::from(r);
+            response.headers.extend(cors);
+            Decision::Respond { response }
+        }
+    }
 }
 
 /// Why a `Client` config cannot send the worker's codes, if it cannot:
