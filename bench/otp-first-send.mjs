@@ -12,9 +12,23 @@
 // machine is the way wall time does. Medians over OTP_FIRST_RUNS runs.
 //
 // Beside it, interleaved, the baseline (bench/workers/otp-bare.mjs): plain JS
-// doing the same I/O (read the JSON, ask a Durable Object, POST to the
-// relay, answer), what workerd itself spends on such a first request.
-import { readdirSync, readFileSync } from "node:fs";
+// doing the same I/O (read the JSON, ask a Durable Object that reads and
+// writes its storage as the guard does, POST to the relay, answer), what
+// workerd itself spends on such a first request.
+//
+// And where the difference goes, also interleaved: the same worker in a
+// workerd given V8 flags (bench/workerd-v8.sh; diagnostics, not a setting
+// anyone deploys) that compile all the wasm while the worker loads and keep
+// it (--no-wasm-lazy-compilation --no-flush-liftoff-code), and the JS too
+// (--no-lazy --no-flush-bytecode): what the first send costs once nothing is
+// left to compile. Then one untimed run with --trace-wasm-compilation-times
+// counts the wasm functions (and their bytes) V8 compiles for the first and
+// second send: V8 compiles wasm lazily, a function on its first call, and
+// workerd discards the code compiled while the worker loaded (V8's
+// flush_liftoff_code) before its first request, so that request compiles
+// every function it runs.
+import { createRequire } from "node:module";
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { startWorker } from "../tests/workerd/harness.mjs";
@@ -22,6 +36,8 @@ import { startEmulator } from "../sandbox/server.mjs";
 import { root, median, round, save, log } from "./lib.mjs";
 
 const RUNS = Number(process.env.OTP_FIRST_RUNS || 15);
+const WASM_COMPILED_EARLY = "--no-wasm-lazy-compilation --no-flush-liftoff-code";
+const ALL_COMPILED_EARLY = `${WASM_COMPILED_EARLY} --no-lazy --no-flush-bytecode`;
 const SECRET = "otp-secret-for-bench-at-least-32-bytes";
 
 /** The pids of the workerd processes that are children of this one. */
@@ -87,6 +103,28 @@ async function startBare() {
   return { mf };
 }
 
+/**
+ * Starts the edgetext worker in a workerd given the V8 `flags` (and its
+ * stdout appended to `v8Log`), through bench/workerd-v8.sh.
+ */
+async function startWithFlags(flags, v8Log) {
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    MINIFLARE_WORKERD_PATH: join(root, "bench", "workerd-v8.sh"),
+    EDGETEXT_WORKERD: createRequire(import.meta.url)("workerd").default,
+    EDGETEXT_V8_FLAGS: flags,
+    EDGETEXT_V8_LOG: v8Log ?? "",
+  });
+  try {
+    return await startWorker(env, { quiet: true });
+  } finally {
+    for (const k of ["MINIFLARE_WORKERD_PATH", "EDGETEXT_WORKERD", "EDGETEXT_V8_FLAGS", "EDGETEXT_V8_LOG"]) {
+      if (k in saved) process.env[k] = saved[k];
+      else delete process.env[k];
+    }
+  }
+}
+
 /** CPU of a fresh isolate's first and second send, in ms. */
 async function once(start) {
   const w = await start();
@@ -104,11 +142,43 @@ async function once(start) {
   }
 }
 
-const samples = { edgetext: [], bare: [] };
+const contenders = {
+  edgetext: () => startWorker(env, { quiet: true }),
+  bare: startBare,
+  wasmCompiledEarly: () => startWithFlags(WASM_COMPILED_EARLY),
+  allCompiledEarly: () => startWithFlags(ALL_COMPILED_EARLY),
+};
+const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
 for (let i = 0; i < RUNS; i++) {
-  const order = i % 2 ? ["bare", "edgetext"] : ["edgetext", "bare"];
-  for (const k of order) samples[k].push(await once(k === "bare" ? startBare : () => startWorker(env, { quiet: true })));
+  const order = Object.keys(contenders);
+  if (i % 2) order.reverse();
+  for (const k of order) samples[k].push(await once(contenders[k]));
 }
+
+/** The wasm functions V8 compiles (count and body bytes) while loading, for the first send and for the second. */
+async function compiled() {
+  const v8Log = join(root, "bench", "out", "otp-first-send.v8.log");
+  rmSync(v8Log, { force: true });
+  const w = await startWithFlags("--trace-wasm-compilation-times", v8Log);
+  const size = () => statSync(v8Log).size;
+  const sum = (from, to) => {
+    const text = readFileSync(v8Log).subarray(from, to).toString("utf8");
+    const bodies = [...text.matchAll(/^Compiled function .* bodysize (\d+)/gm)].map((m) => Number(m[1]));
+    return { functions: bodies.length, bytes: bodies.reduce((a, b) => a + b, 0) };
+  };
+  try {
+    const s0 = size();
+    await send(w.mf, "+447400123456", 1);
+    const s1 = size();
+    await send(w.mf, "+447400654321", 2);
+    const s2 = size();
+    return { load: sum(0, s0), first: sum(s0, s1), second: sum(s1, s2) };
+  } finally {
+    await w.mf.dispose();
+    rmSync(v8Log, { force: true });
+  }
+}
+const wasmCompiled = await compiled();
 await emu.close();
 
 const summary = (xs) => ({
@@ -117,7 +187,14 @@ const summary = (xs) => ({
   firstMaxMs: round(Math.max(...xs.map((s) => s.first)), 3),
   secondMs: round(median(xs.map((s) => s.second)), 3),
 });
-const result = { runs: RUNS, goalMs: 10, edgetext: summary(samples.edgetext), bare: summary(samples.bare) };
+const result = {
+  runs: RUNS,
+  goalMs: 10,
+  ...Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, summary(xs)])),
+  flags: { wasmCompiledEarly: WASM_COMPILED_EARLY, allCompiledEarly: ALL_COMPILED_EARLY },
+  wasmCompiled,
+};
 const e = result.edgetext;
 log(`first /v1/otp/send of a fresh isolate: ${e.firstMs} ms of workerd CPU (${e.firstMinMs}–${e.firstMaxMs}), second ${e.secondMs} ms; plain JS doing the same I/O: first ${result.bare.firstMs} ms, second ${result.bare.secondMs} ms`);
+log(`with the wasm compiled while loading: first ${result.wasmCompiledEarly.firstMs} ms; with the wasm and the JS: ${result.allCompiledEarly.firstMs} ms; the first send compiles ${wasmCompiled.first.functions} wasm functions (${wasmCompiled.first.bytes} B of code), the second ${wasmCompiled.second.functions}`);
 save("otp-first-send", result);
