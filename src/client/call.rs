@@ -6,10 +6,9 @@
 //! the JavaScript loop and the native async driver behave identically.
 
 use crate::core::codec;
-use crate::providers::{self, klink, relay, teklink, textlink, PreparedSend, Retry};
-use crate::client::{OperationName, CodeTicket, Config, MessageStatus, SendReceipt, SendStatus, Verification, VerifyReason};
-use crate::contract::{DeliveryStatus, OtpAnswer, StatusAnswer};
-use crate::providers::ProviderKind;
+use crate::providers::{self, PreparedSend, Retry};
+use crate::client::{OperationName, CodeTicket, Config, MessageStatus, SendReceipt, Verification};
+use crate::contract::OtpAnswer;
 use crate::{Error, ErrorCode, HttpRequest, HttpResponse, Random, RawJson, Result, TransportError};
 use std::sync::Arc;
 
@@ -29,13 +28,13 @@ pub enum Step<'a> {
         /// Wait this long first (0 on the first attempt).
         delay_ms: u64,
     },
-    /// The call is over.
-    Done(&'a Result<Outcome>),
+    /// The call is over: [`Call::into_result`] gives its result.
+    Done,
 }
 
-/// What a finished call produced; it serialises as the value it holds.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// What [`Client::run`](crate::client::Client::run) produced: the typed
+/// result of the operation it was given.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Outcome {
     /// `send`.
@@ -50,51 +49,80 @@ pub enum Outcome {
     Raw(RawJson),
 }
 
-/// How to read the final answer.
-pub(crate) enum Finish {
-    /// A send: its receipt.
-    Receipt(PreparedMeta),
-    /// A send that carried a signed code: the ticket made before sending.
-    SignedCode(CodeTicket),
-    /// TextLink's own code endpoint.
-    ProviderCode(CodeTicket),
-    /// TextLink's verify endpoint.
-    ProviderVerify,
-    /// The relay's status endpoint.
-    RelayStatus(String),
-    /// An edgetext worker's status endpoint.
-    WorkerStatus(String),
-    /// An edgetext worker's `/v1/otp/send`: the ticket made before sending.
-    WorkerCode(CodeTicket),
-    /// An edgetext worker's `/v1/otp/verify`.
-    WorkerVerify,
-    /// Any JSON answer, passed through.
-    Raw,
+/// Reads an operation's final answer (not a 429 or a 5xx) into its result,
+/// given the time it came: made with the request by the code that built it.
+type Read<O> = Box<dyn FnOnce(&Config, &HttpResponse, u64) -> Result<O>>;
+
+/// A request ready to go: how its failures may be retried, the key named in
+/// its errors, and how its answer is read into an `O`.
+pub(crate) struct Prepared<O> {
+    request: HttpRequest,
+    retry: Option<Retry>,
+    key: Option<String>,
+    /// An edgetext worker's answer: its JSON errors are read, on a 5xx too.
+    worker: bool,
+    read: Read<O>,
 }
 
-impl Finish {
-    fn is_worker(&self) -> bool {
-        matches!(self, Finish::WorkerCode(_) | Finish::WorkerVerify)
+impl<O> Prepared<O> {
+    /// A request to the provider; `retry` is `None` for reads.
+    pub(crate) fn new(
+        request: HttpRequest,
+        retry: Option<Retry>,
+        key: Option<String>,
+        read: impl FnOnce(&Config, &HttpResponse, u64) -> Result<O> + 'static,
+    ) -> Prepared<O> {
+        Prepared { request, retry, key, worker: false, read: Box::new(read) }
+    }
+
+    /// The same request, to an edgetext worker (`config.otpUrl`) whose JSON
+    /// errors are read.
+    pub(crate) fn worker_answers(mut self) -> Prepared<O> {
+        self.worker = true;
+        self
     }
 }
 
-/// What the receipt needs to know about a prepared send.
-pub(crate) struct PreparedMeta {
-    pub to: String,
-    pub id: Option<String>,
-    pub idempotency_key: Option<String>,
-    pub segments: crate::SegmentInfo,
+/// A read whose answer is passed through as JSON (the provider extras).
+pub(crate) fn raw(request: HttpRequest) -> Prepared<RawJson> {
+    Prepared::new(request, None, None, |cfg, resp, _| {
+        providers::parse_ok::<providers::Any>(cfg, resp, false)?;
+        Ok(RawJson(providers::redact(&resp.body, cfg)))
+    })
 }
 
 impl PreparedSend {
-    pub(crate) fn split(self) -> (HttpRequest, Option<Retry>, PreparedMeta) {
-        let meta = PreparedMeta { to: self.to, id: self.id, idempotency_key: self.idempotency_key, segments: self.segments };
-        (self.request, Some(self.retry), meta)
+    /// The send, read into its receipt.
+    pub(crate) fn receipt(self) -> Prepared<SendReceipt> {
+        let PreparedSend { request, retry, to, id, idempotency_key, segments, read } = self;
+        Prepared::new(request, Some(retry), idempotency_key.clone(), move |cfg, resp, _| {
+            let sent = read(cfg, resp)?;
+            Ok(SendReceipt {
+                provider: cfg.provider,
+                id: sent.id.or(id),
+                status: sent.status,
+                duplicate: sent.duplicate,
+                to,
+                segments,
+                idempotency_key,
+                raw: RawJson(providers::redact(&resp.body, cfg)),
+            })
+        })
+    }
+
+    /// The send of a code signed here: `ticket` once the provider took it.
+    pub(crate) fn ticket(self, ticket: CodeTicket) -> Prepared<CodeTicket> {
+        let PreparedSend { request, retry, idempotency_key, read, .. } = self;
+        Prepared::new(request, Some(retry), idempotency_key, move |cfg, resp, _| {
+            read(cfg, resp)?;
+            Ok(ticket)
+        })
     }
 }
 
-/// One operation in flight.
-pub struct Call {
+/// The attempts of one call: the retry rules, apart from what the answer is
+/// read into (the same code for every operation).
+struct Attempts {
     /// The client's configuration, shared: a call never copies it.
     cfg: Arc<Config>,
     request: HttpRequest,
@@ -102,62 +130,52 @@ pub struct Call {
     retry: Option<Retry>,
     /// The relay's idempotency key, named in errors so a caller can retry safely.
     key: Option<String>,
+    worker: bool,
     attempt: u32,
     delay_ms: u64,
-    finish: Finish,
-    result: Option<Result<Outcome>>,
     /// The operation, for the request log.
     operation: OperationName,
     /// The error of the last attempt, when the call goes on with another.
     retried: Option<ErrorCode>,
 }
 
-/// A request ready to go: how its failures may be retried, the key named in
-/// its errors, and how its answer is read.
-pub(crate) struct Prepared {
-    request: HttpRequest,
-    retry: Option<Retry>,
-    key: Option<String>,
-    finish: Finish,
+/// One operation in flight; `O` is what it gives ([`SendReceipt`],
+/// [`CodeTicket`], [`Verification`], [`MessageStatus`], [`RawJson`]).
+pub struct Call<O> {
+    attempts: Attempts,
+    /// Taken when the final answer is read.
+    read: Option<Read<O>>,
+    result: Option<Result<O>>,
 }
 
-impl Prepared {
-    pub(crate) fn new(request: HttpRequest, retry: Option<Retry>, key: Option<String>, finish: Finish) -> Prepared {
-        Prepared { request, retry, key, finish }
-    }
-}
-
-impl Call {
-    pub(crate) fn fetch(cfg: &Arc<Config>, operation: OperationName, p: Prepared) -> Call {
-        let Prepared { request, retry, key, finish } = p;
-        Call { cfg: Arc::clone(cfg), request, retry, key, attempt: 0, delay_ms: 0, finish, result: None, operation, retried: None }
-    }
-
-    pub(crate) fn done(cfg: &Arc<Config>, operation: OperationName, result: Result<Outcome>) -> Call {
-        let request = HttpRequest { method: crate::Method::Get, url: String::new(), headers: vec![], body: None };
-        Call { cfg: Arc::clone(cfg), request, retry: None, key: None, attempt: 0, delay_ms: 0, finish: Finish::Raw, result: Some(result), operation, retried: None }
+impl<O> Call<O> {
+    pub(crate) fn new(cfg: &Arc<Config>, operation: OperationName, p: Prepared<O>) -> Call<O> {
+        let Prepared { request, retry, key, worker, read } = p;
+        let attempts = Attempts { cfg: Arc::clone(cfg), request, retry, key, worker, attempt: 0, delay_ms: 0, operation, retried: None };
+        Call { attempts, read: Some(read), result: None }
     }
 
     /// What to do next.
     pub fn step(&self) -> Step<'_> {
         match &self.result {
-            Some(r) => Step::Done(r),
-            None => Step::Fetch { request: &self.request, timeout_ms: self.cfg.timeout_ms, delay_ms: self.delay_ms },
+            Some(_) => Step::Done,
+            None => Step::Fetch { request: &self.attempts.request, timeout_ms: self.attempts.cfg.timeout_ms, delay_ms: self.attempts.delay_ms },
         }
     }
 
-    /// The result, once [`Call::step`] says `Done`.
-    pub fn into_result(self) -> Option<Result<Outcome>> {
-        self.result
+    /// The request, the same on every attempt.
+    pub fn request(&self) -> &HttpRequest {
+        &self.attempts.request
     }
 
-    fn provider(&self) -> &'static str {
-        self.cfg.provider.as_str()
+    /// The result, once [`Call::step`] says `Done`.
+    pub fn into_result(self) -> Option<Result<O>> {
+        self.result
     }
 
     /// The operation.
     pub fn operation(&self) -> OperationName {
-        self.operation
+        self.attempts.operation
     }
 
     /// The error code of the last attempt fed: `None` when it succeeded.
@@ -165,7 +183,7 @@ impl Call {
         match &self.result {
             Some(Ok(_)) => None,
             Some(Err(e)) => Some(e.code),
-            None => self.retried,
+            None => self.attempts.retried,
         }
     }
 
@@ -175,23 +193,38 @@ impl Call {
         if self.result.is_some() {
             return;
         }
+        self.result = match self.attempts.feed(outcome, now_ms, rng) {
+            Some(Ok(answer)) => self.read.take().map(|read| read(&self.attempts.cfg, &answer, now_ms)),
+            Some(Err(e)) => Some(Err(e)),
+            None => None,
+        };
+    }
+}
+
+impl Attempts {
+    fn provider(&self) -> &'static str {
+        self.cfg.provider.as_str()
+    }
+
+    /// The answer to read, the error that ends the call, or `None` when
+    /// another attempt follows (after `delay_ms`).
+    fn feed(&mut self, outcome: Result<HttpResponse, TransportError>, now_ms: u64, rng: &dyn Random) -> Option<Result<HttpResponse>> {
         // A worker's own JSON error on a 5xx (a provider failure behind it, a
         // missing setting) is final: it is read rather than guessed at.
         let outcome = match outcome {
-            Ok(resp) if resp.status != 429 && (resp.status < 500 || (self.finish.is_worker() && worker_error_body(&resp).is_some())) => {
-                self.result = Some(self.finish(&resp, now_ms));
-                return;
+            Ok(resp) if resp.status != 429 && (resp.status < 500 || (self.worker && worker_error_body(&resp).is_some())) => {
+                return Some(Ok(resp));
             }
             other => other,
         };
         let (err, safe, wait) = self.failure(outcome, now_ms);
         if !safe || self.attempt >= self.cfg.max_retries {
-            self.result = Some(Err(err));
-            return;
+            return Some(Err(err));
         }
         self.delay_ms = wait.unwrap_or_else(|| backoff_ms(self.attempt, rng));
         self.attempt += 1;
         self.retried = Some(err.code);
+        None
     }
 
     /// A failed attempt: its error, whether it may be retried, and the wait
@@ -202,7 +235,7 @@ impl Call {
         let op_safe = self.retry != Some(Retry::Unsafe);
         match outcome {
             Ok(resp) if resp.status == 429 => {
-                let worker = self.finish.is_worker();
+                let worker = self.worker;
                 let after = retry_after_seconds(&resp, now_ms).or_else(|| worker.then(|| worker_retry_after(&resp)).flatten());
                 let mut e = if worker {
                     worker_error(&self.cfg, &resp)
@@ -264,98 +297,6 @@ impl Call {
         e.provider_message = message;
         e
     }
-
-    /// Reads a final (non-429, non-5xx) answer.
-    fn finish(&mut self, resp: &HttpResponse, now_ms: u64) -> Result<Outcome> {
-        let cfg = &self.cfg;
-        match core::mem::replace(&mut self.finish, Finish::Raw) {
-            Finish::Receipt(meta) => receipt(cfg, meta, resp).map(Outcome::Receipt),
-            Finish::SignedCode(ticket) => {
-                receipt_status(cfg, resp)?;
-                Ok(Outcome::Ticket(ticket))
-            }
-            Finish::ProviderCode(mut ticket) => {
-                providers::parse_ok::<providers::Any>(cfg, resp, true)?;
-                ticket.expires_at_ms += now_ms;
-                Ok(Outcome::Ticket(ticket))
-            }
-            Finish::ProviderVerify => textlink::parse_verify(cfg, resp).map(Outcome::Verification),
-            Finish::RelayStatus(id) => relay::parse_status(cfg, &id, resp).map(Outcome::Status),
-            Finish::WorkerStatus(id) => {
-                let a: StatusAnswer = providers::parse_ok(cfg, resp, false)?;
-                Ok(Outcome::Status(MessageStatus {
-                    id: a.id.unwrap_or(id),
-                    provider: a.provider.as_deref().and_then(ProviderKind::parse).unwrap_or(cfg.provider),
-                    status: DeliveryStatus::parse(a.status.as_deref().unwrap_or("")),
-                    error: a.error,
-                    created_at: a.created_at,
-                    delivered_at: a.delivered_at,
-                    raw: RawJson(resp.body.clone()),
-                }))
-            }
-            Finish::WorkerCode(mut ticket) => {
-                let a: OtpAnswer = worker_ok(cfg, resp)?;
-                let Some(at) = a.expires_at.as_deref().and_then(crate::parse_iso8601) else {
-                    let mut e = Error::new(
-                        ErrorCode::OutcomeUnknown,
-                        "the OTP worker (config.otpUrl) answered success without expiresAt; the code may or may not have been sent",
-                    );
-                    e.http_status = Some(resp.status);
-                    return Err(e.with_provider(cfg.provider.as_str()));
-                };
-                ticket.expires_at_ms = at;
-                if let Some(p) = a.provider.as_deref().and_then(ProviderKind::parse) {
-                    ticket.provider = p;
-                }
-                Ok(Outcome::Ticket(ticket))
-            }
-            Finish::WorkerVerify => {
-                let a: OtpAnswer = worker_ok(cfg, resp)?;
-                let Some(valid) = a.valid else {
-                    let mut e = Error::new(ErrorCode::ProviderRejected, "the OTP worker (config.otpUrl) answered without valid");
-                    e.http_status = Some(resp.status);
-                    return Err(e.with_provider(cfg.provider.as_str()));
-                };
-                Ok(Outcome::Verification(if valid {
-                    Verification::asserted(a.assertion)
-                } else {
-                    Verification::refused(a.reason.as_deref().map_or(VerifyReason::Mismatch, VerifyReason::parse))
-                }))
-            }
-            Finish::Raw => {
-                providers::parse_ok::<providers::Any>(cfg, resp, false)?;
-                Ok(Outcome::Raw(RawJson(providers::redact(&resp.body, cfg))))
-            }
-        }
-    }
-}
-
-/// The id, status and duplicate flag of a send's answer.
-fn receipt_status(cfg: &Config, resp: &HttpResponse) -> Result<(Option<String>, SendStatus, bool)> {
-    Ok(match cfg.provider {
-        ProviderKind::TextLink => (None, textlink::send_status(cfg, resp)?, false),
-        ProviderKind::Teklink => (None, teklink::send_status(cfg, resp)?, false),
-        ProviderKind::Klink => (klink::parse_send(cfg, resp)?, SendStatus::Sent, false),
-        ProviderKind::Relay => {
-            let (id, status, dup) = relay::parse_send(cfg, resp)?;
-            (Some(id), status, dup)
-        }
-    })
-}
-
-#[inline(never)]
-fn receipt(cfg: &Config, meta: PreparedMeta, resp: &HttpResponse) -> Result<SendReceipt> {
-    let (id, status, duplicate) = receipt_status(cfg, resp)?;
-    Ok(SendReceipt {
-        provider: cfg.provider,
-        id: id.or(meta.id),
-        status,
-        duplicate,
-        to: meta.to,
-        segments: meta.segments,
-        idempotency_key: meta.idempotency_key,
-        raw: RawJson(providers::redact(&resp.body, cfg)),
-    })
 }
 
 /// The `{ ok: false, error, message }` object an edgetext worker answers with.
@@ -370,7 +311,7 @@ fn worker_retry_after(resp: &HttpResponse) -> Option<u64> {
 
 /// A 2xx `{ ok: true, … }` answer of a worker, or its error.
 #[inline(never)]
-fn worker_ok(cfg: &Config, resp: &HttpResponse) -> Result<OtpAnswer> {
+pub(crate) fn worker_ok(cfg: &Config, resp: &HttpResponse) -> Result<OtpAnswer> {
     match codec::from_json::<OtpAnswer>(&resp.body) {
         Ok(a) if (200..300).contains(&resp.status) && a.ok == Some(true) => Ok(a),
         _ => Err(worker_error(cfg, resp)),

@@ -4,12 +4,12 @@
 //! global `fetch` (`src/wasm/platform.rs`); `Client`'s methods in JavaScript
 //! feed their calls from promise continuations instead ([`Client::feed`]).
 
-use super::call::{Finish, Outcome, Prepared};
+use super::call::{worker_ok, Outcome, Prepared};
 use super::operation::{Operation, OperationName};
 use super::otp::{length_error, render_template, ttl_error, CODE_LENGTHS, CODE_TTL_SECONDS};
-use crate::providers::{klink, relay, teklink, textlink, Ctx, Retry};
-use crate::client::{generate_code, sign_code, Call, CodeMode, CodeRequest, CodeTicket, Config, MessageStatus, RequestRecord, SendReceipt, Step, Verification, VerifyRequest};
-use crate::contract::{OtpSendRequest, OtpVerifyRequest};
+use crate::providers::{klink, relay, teklink, textlink, Ctx, PreparedSend, Retry};
+use crate::client::{generate_code, sign_code, Call, CodeMode, CodeRequest, CodeTicket, Config, MessageStatus, RequestRecord, SendReceipt, Step, Verification, VerifyReason, VerifyRequest};
+use crate::contract::{DeliveryStatus, OtpAnswer, OtpSendRequest, OtpVerifyRequest, StatusAnswer};
 use crate::phone::nanp_national;
 use crate::providers::{Message, ProviderConfig, ProviderKind};
 use crate::providers::relay::RelayMessage;
@@ -57,68 +57,70 @@ impl<P: Clock + Random> Client<P> {
         self.cfg.provider.as_str()
     }
 
-    /// Starts an operation: validates its argument and prepares its request.
-    /// Bad input gives a call that is already done, with the error, and no request.
-    pub fn start(&self, op: Operation) -> Call {
-        let operation = op.name();
-        match self.prepare(op) {
-            Ok(prepared) => Call::fetch(&self.cfg, operation, prepared),
-            Err(e) => Call::done(&self.cfg, operation, Err(e.with_provider(self.provider()))),
+    /// Starts an operation: validates its argument and prepares its request,
+    /// a call typed by what it gives; bad input is the error, and no request.
+    pub fn start(&self, op: Operation) -> Result<Started> {
+        let name = op.name();
+        let cfg = &self.cfg;
+        let extra = |req: Result<HttpRequest>| self.started(name, self.needs_key(name).and(req).map(super::raw)).map(Started::Raw);
+        match op {
+            Operation::Send(m) => self.start_send(m).map(Started::Send),
+            Operation::SendCode(r) => self.start_code(r).map(Started::Code),
+            Operation::VerifyCode(r) if self.checks_signed() => Ok(Started::CheckSigned(r)),
+            Operation::VerifyCode(r) => self.start_verify(r).map(Started::Verify),
+            Operation::Status(id) => self.start_status(&id).map(Started::Status),
+            // Setting a tag twice is harmless, so it retries like a read.
+            Operation::UpdateContactTag(r) => extra(self.only(ProviderKind::TextLink, name).and_then(|()| textlink::update_contact_tag(cfg, r))),
+            Operation::ListMessages(o) => extra(self.only(ProviderKind::Relay, name).and_then(|()| relay::list_messages(cfg, o))),
+            Operation::Health => extra(self.only(ProviderKind::Relay, name).map(|()| relay::health(cfg))),
+            Operation::InboundQuery(f) => extra(match &cfg.provider_config {
+                ProviderConfig::Relay(own) => relay::inbound_query(cfg, own, f),
+                _ => Err(self.not_here(ProviderKind::Relay, name)),
+            }),
+            Operation::ListCallbacks => extra(self.only(ProviderKind::Relay, name).map(|()| relay::list_callbacks(cfg))),
+            Operation::RegisterCallback(c) => extra(self.only(ProviderKind::Relay, name).and_then(|()| relay::register_callback(cfg, c))),
+            Operation::DeleteCallback(r) => extra(self.only(ProviderKind::Relay, name).and_then(|()| relay::delete_callback(cfg, r))),
         }
     }
 
-    fn prepare(&self, op: Operation) -> Result<Prepared> {
-        let cfg = &self.cfg;
-        let read = |req: HttpRequest| Prepared::new(req, None, None, Finish::Raw);
-        if let Some(base) = cfg.otp_url.as_deref() {
-            match op {
-                Operation::SendCode(r) => return self.prepare_worker_code(base, r),
-                Operation::VerifyCode(r) => return self.prepare_worker_verify(base, r),
-                _ => {}
-            }
+    /// The call of a prepared request; an error names the provider.
+    fn started<O>(&self, name: OperationName, prepared: Result<Prepared<O>>) -> Result<Call<O>> {
+        match prepared {
+            Ok(p) => Ok(Call::new(&self.cfg, name, p)),
+            Err(e) => Err(e.with_provider(self.provider())),
         }
-        self.needs_key(op.name())?;
-        Ok(match op {
-            Operation::Send(m) => {
-                let (req, retry, meta) = self.prepare_send(m)?.split();
-                let key = meta.idempotency_key.clone();
-                Prepared::new(req, retry, key, Finish::Receipt(meta))
-            }
-            Operation::SendCode(r) => return self.prepare_code(r),
-            Operation::VerifyCode(r) => return self.prepare_provider_verify(r),
-            Operation::Status(id) => return self.prepare_status(&id),
-            Operation::UpdateContactTag(r) => {
-                self.only(ProviderKind::TextLink, "updateContactTag")?;
-                // Setting a tag twice is harmless, so it retries like a read.
-                read(textlink::update_contact_tag(cfg, r)?)
-            }
-            Operation::ListMessages(o) => {
-                self.only(ProviderKind::Relay, "listMessages")?;
-                read(relay::list_messages(cfg, o)?)
-            }
-            Operation::Health => {
-                self.only(ProviderKind::Relay, "health")?;
-                read(relay::health(cfg))
-            }
-            Operation::InboundQuery(f) => {
-                let ProviderConfig::Relay(own) = &cfg.provider_config else {
-                    return Err(self.not_here(ProviderKind::Relay, "inboundQuery"));
-                };
-                read(relay::inbound_query(cfg, own, f)?)
-            }
-            Operation::ListCallbacks => {
-                self.only(ProviderKind::Relay, "listCallbacks")?;
-                read(relay::list_callbacks(cfg))
-            }
-            Operation::RegisterCallback(c) => {
-                self.only(ProviderKind::Relay, "registerCallback")?;
-                read(relay::register_callback(cfg, c)?)
-            }
-            Operation::DeleteCallback(r) => {
-                self.only(ProviderKind::Relay, "deleteCallback")?;
-                read(relay::delete_callback(cfg, r)?)
-            }
-        })
+    }
+
+    /// Starts a send.
+    pub fn start_send(&self, message: Message) -> Result<Call<SendReceipt>> {
+        let prepared = self.needs_key(OperationName::Send).and_then(|()| self.prepare_send(message));
+        self.started(OperationName::Send, prepared.map(PreparedSend::receipt))
+    }
+
+    /// Starts a code's send: through the worker (`otpUrl`), TextLink's own
+    /// code endpoint, or a code signed here and sent as a message.
+    pub fn start_code(&self, request: CodeRequest) -> Result<Call<CodeTicket>> {
+        let prepared = match self.cfg.otp_url.as_deref() {
+            Some(base) => self.prepare_worker_code(base, request),
+            None => self.needs_key(OperationName::SendCode).and_then(|()| self.prepare_code(request)),
+        };
+        self.started(OperationName::SendCode, prepared)
+    }
+
+    /// Starts a code's check by the worker (`otpUrl`) or by TextLink; a
+    /// signed code is checked with the store ([`Client::verify_code`]).
+    pub fn start_verify(&self, request: VerifyRequest) -> Result<Call<Verification>> {
+        let prepared = match self.cfg.otp_url.as_deref() {
+            Some(base) => self.prepare_worker_verify(base, request),
+            None => self.needs_key(OperationName::VerifyCode).and_then(|()| self.prepare_provider_verify(request)),
+        };
+        self.started(OperationName::VerifyCode, prepared)
+    }
+
+    /// Starts a status read.
+    pub fn start_status(&self, id: &str) -> Result<Call<MessageStatus>> {
+        let prepared = self.needs_key(OperationName::Status).and_then(|()| self.prepare_status(id));
+        self.started(OperationName::Status, prepared)
     }
 
     /// A keyless client (only `otpUrl`) has no provider operation.
@@ -155,14 +157,11 @@ impl<P: Clock + Random> Client<P> {
 
     /// TextLink's own code endpoint, or a code signed here and sent as a message.
     #[inline(never)]
-    fn prepare_code(&self, r: CodeRequest) -> Result<Prepared> {
+    fn prepare_code(&self, r: CodeRequest) -> Result<Prepared<CodeTicket>> {
         let cfg = &self.cfg;
         let p = self.provider();
         if let ProviderConfig::TextLink(own) = &cfg.provider_config {
-            let cr = textlink::send_code(cfg, own, r)?;
-            // The expiry counts from the answer; `finish` adds the time then.
-            let ticket = CodeTicket { provider: cfg.provider, to: cr.to, mode: CodeMode::Provider, expires_at_ms: cr.ttl_seconds * 1000, token: None };
-            return Ok(Prepared::new(cr.request, Some(Retry::Unsafe), None, Finish::ProviderCode(ticket)));
+            return textlink::send_code(cfg, own, r);
         }
         let otp = self.otp_config()?;
         let not_here = |given: bool, field: &str| crate::providers::only_for(given, field, p, " (signed codes)");
@@ -188,19 +187,19 @@ impl<P: Clock + Random> Client<P> {
             ProviderKind::Relay => Message::Relay(RelayMessage { to: Some(to), text, ..Default::default() }),
             _ => Message::Teklink(crate::providers::teklink::TeklinkMessage { to, text: Some(text), ..Default::default() }),
         };
-        let (req, retry, meta) = self.prepare_send(message)?.split();
+        let send = self.prepare_send(message)?;
         let mut nonce = [0u8; 16];
         self.platform.fill(&mut nonce);
         let expires = self.platform.now_ms() + ttl * 1000;
         let token = sign_code(otp.secret.as_bytes(), &recipient, &code, expires, &nonce);
         let ticket = CodeTicket { provider: cfg.provider, to: recipient, mode: CodeMode::Signed, expires_at_ms: expires, token: Some(token) };
-        Ok(Prepared::new(req, retry, meta.idempotency_key, Finish::SignedCode(ticket)))
+        Ok(send.ticket(ticket))
     }
 
     /// TextLink checks its own codes; signed codes are checked by
     /// [`Client::verify_code`] itself, with the store.
     #[inline(never)]
-    fn prepare_provider_verify(&self, r: VerifyRequest) -> Result<Prepared> {
+    fn prepare_provider_verify(&self, r: VerifyRequest) -> Result<Prepared<Verification>> {
         let cfg = &self.cfg;
         if cfg.provider != ProviderKind::TextLink {
             return Err(Error::unsupported("signed codes are checked by Client::verify_code, which keeps their counts in the store"));
@@ -208,12 +207,12 @@ impl<P: Clock + Random> Client<P> {
         crate::providers::only_for(r.token.is_some(), "token", "textlink", ", which checks codes itself")?;
         crate::providers::only_for(r.contact_id.is_some(), "contactId", "textlink", "")?;
         let to = crate::phone::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
-        Ok(Prepared::new(textlink::verify_code(cfg, &to, r.code.trim()), None, None, Finish::ProviderVerify))
+        Ok(textlink::verify_code(cfg, &to, r.code.trim()))
     }
 
     /// `POST {otpUrl}/v1/otp/send`: the worker makes, keeps and sends the code.
     #[inline(never)]
-    fn prepare_worker_code(&self, base: &str, r: CodeRequest) -> Result<Prepared> {
+    fn prepare_worker_code(&self, base: &str, r: CodeRequest) -> Result<Prepared<CodeTicket>> {
         let fixed = " through the worker (config.otpUrl), which sets the code's length and lifetime";
         let not_here = |given: bool, field: &str| crate::providers::only_for(given, field, "sendCode", fixed);
         not_here(r.length.is_some(), "length")?;
@@ -224,30 +223,57 @@ impl<P: Clock + Random> Client<P> {
         let to = crate::phone::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
         let body = OtpSendRequest { to, service_name: r.service_name, client_address: None };
         let req = worker_request(base, "/v1/otp/send", crate::core::codec::to_json(&body));
-        let ticket = CodeTicket { provider: self.cfg.provider, to: body.to, mode: CodeMode::Worker, expires_at_ms: 0, token: None };
-        Ok(Prepared::new(req, Some(Retry::Unsafe), None, Finish::WorkerCode(ticket)))
+        let to = body.to;
+        Ok(Prepared::new(req, Some(Retry::Unsafe), None, move |cfg, resp, _| {
+            let a: OtpAnswer = worker_ok(cfg, resp)?;
+            let Some(expires_at_ms) = a.expires_at.as_deref().and_then(crate::parse_iso8601) else {
+                let mut e = Error::new(
+                    ErrorCode::OutcomeUnknown,
+                    "the OTP worker (config.otpUrl) answered success without expiresAt; the code may or may not have been sent",
+                );
+                e.http_status = Some(resp.status);
+                return Err(e.with_provider(cfg.provider.as_str()));
+            };
+            let provider = a.provider.as_deref().and_then(ProviderKind::parse).unwrap_or(cfg.provider);
+            Ok(CodeTicket { provider, to, mode: CodeMode::Worker, expires_at_ms, token: None })
+        })
+        .worker_answers())
     }
 
     /// `POST {otpUrl}/v1/otp/verify`: the worker checks the code and counts the check.
     #[inline(never)]
-    fn prepare_worker_verify(&self, base: &str, r: VerifyRequest) -> Result<Prepared> {
+    fn prepare_worker_verify(&self, base: &str, r: VerifyRequest) -> Result<Prepared<Verification>> {
         let why = " through the worker (config.otpUrl), which keeps the code itself";
         crate::providers::only_for(r.token.is_some(), "token", "verifyCode", why)?;
         crate::providers::only_for(r.contact_id.is_some(), "contactId", "verifyCode", why)?;
         let to = crate::phone::normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
         let body = OtpVerifyRequest { to, code: r.code.trim().to_string(), client_address: None };
-        Ok(Prepared::new(worker_request(base, "/v1/otp/verify", crate::core::codec::to_json(&body)), None, None, Finish::WorkerVerify))
+        let req = worker_request(base, "/v1/otp/verify", crate::core::codec::to_json(&body));
+        Ok(Prepared::new(req, None, None, |cfg, resp, _| {
+            let a: OtpAnswer = worker_ok(cfg, resp)?;
+            let Some(valid) = a.valid else {
+                let mut e = Error::new(ErrorCode::ProviderRejected, "the OTP worker (config.otpUrl) answered without valid");
+                e.http_status = Some(resp.status);
+                return Err(e.with_provider(cfg.provider.as_str()));
+            };
+            Ok(if valid {
+                Verification::asserted(a.assertion)
+            } else {
+                Verification::refused(a.reason.as_deref().map_or(VerifyReason::Mismatch, VerifyReason::parse))
+            })
+        })
+        .worker_answers())
     }
 
     #[inline(never)]
-    fn prepare_status(&self, id: &str) -> Result<Prepared> {
+    fn prepare_status(&self, id: &str) -> Result<Prepared<MessageStatus>> {
         let cfg = &self.cfg;
         let p = self.provider();
         if id.trim().is_empty() || id.len() > 200 {
             return Err(Error::input("status id must be 1 to 200 characters"));
         }
         if cfg.provider == ProviderKind::Relay {
-            return Ok(Prepared::new(relay::status(cfg, id), None, None, Finish::RelayStatus(id.into())));
+            return Ok(relay::status(cfg, id));
         }
         let Some(base) = &cfg.status_url else {
             return Err(Error::unsupported(format!(
@@ -260,7 +286,19 @@ impl<P: Clock + Random> Client<P> {
         }
         let url = format!("{base}/v1/status/{p}/{}", crate::core::encode::path_segment(id));
         let req = HttpRequest { method: Method::Get, url, headers, body: None };
-        Ok(Prepared::new(req, None, None, Finish::WorkerStatus(id.into())))
+        let id = id.to_string();
+        Ok(Prepared::new(req, None, None, move |cfg, resp, _| {
+            let a: StatusAnswer = crate::providers::parse_ok(cfg, resp, false)?;
+            Ok(MessageStatus {
+                id: a.id.unwrap_or(id),
+                provider: a.provider.as_deref().and_then(ProviderKind::parse).unwrap_or(cfg.provider),
+                status: DeliveryStatus::parse(a.status.as_deref().unwrap_or("")),
+                error: a.error,
+                created_at: a.created_at,
+                delivered_at: a.delivered_at,
+                raw: RawJson(resp.body.clone()),
+            })
+        }))
     }
 
     pub(super) fn otp_config(&self) -> Result<&crate::client::OtpConfig> {
@@ -293,7 +331,7 @@ impl<P: Clock + Random> Client<P> {
         }
     }
 
-    fn only(&self, provider: ProviderKind, op: &str) -> Result<()> {
+    fn only(&self, provider: ProviderKind, op: OperationName) -> Result<()> {
         if self.cfg.provider == provider {
             Ok(())
         } else {
@@ -301,8 +339,8 @@ impl<P: Clock + Random> Client<P> {
         }
     }
 
-    fn not_here(&self, provider: ProviderKind, op: &str) -> Error {
-        Error::unsupported(format!("{op} is a {} operation; this client is for {}", provider.as_str(), self.provider()))
+    fn not_here(&self, provider: ProviderKind, op: OperationName) -> Error {
+        Error::unsupported(format!("{} is a {} operation; this client is for {}", op.as_str(), provider.as_str(), self.provider()))
     }
 }
 
@@ -315,25 +353,43 @@ fn worker_request(base: &str, path: &str, body: String) -> HttpRequest {
     HttpRequest { method: Method::Post, url: format!("{base}{path}"), headers, body: Some(body) }
 }
 
+/// An operation started by [`Client::start`]: its call, typed by what it
+/// gives, or a signed code's check, which runs with the store
+/// ([`Client::verify_code`]) rather than as one call.
+pub enum Started {
+    /// `send`.
+    Send(Call<SendReceipt>),
+    /// `sendCode`.
+    Code(Call<CodeTicket>),
+    /// `verifyCode` by the worker or TextLink.
+    Verify(Call<Verification>),
+    /// `verifyCode` of a code signed here.
+    CheckSigned(VerifyRequest),
+    /// `status`.
+    Status(Call<MessageStatus>),
+    /// A provider extra: its JSON answer.
+    Raw(Call<RawJson>),
+}
+
 impl<P: Clock + Random> Client<P> {
-    /// Whether `op` is a check of a signed code, which [`Client::run`] does
-    /// with the store rather than as one [`Call`].
-    pub fn checks_signed(&self, op: &Operation) -> bool {
-        matches!(op, Operation::VerifyCode(_)) && self.cfg.otp_url.is_none() && self.cfg.provider != ProviderKind::TextLink
+    /// Whether `verifyCode` checks a code signed here, with the store,
+    /// rather than asking the worker or TextLink.
+    pub fn checks_signed(&self) -> bool {
+        self.cfg.otp_url.is_none() && self.cfg.provider != ProviderKind::TextLink
     }
 
     /// Feeds `call` the outcome of its `attempt`th fetch (from 1), sent at
     /// `started_ms`, and reports the attempt to `config.onRequest`: what
     /// [`Client::drive`] does after each fetch, for a driver of its own
     /// (the wasm's promise continuations).
-    pub fn feed(&self, call: &mut Call, attempt: u32, started_ms: u64, outcome: core::result::Result<HttpResponse, TransportError>) {
+    pub fn feed<O>(&self, call: &mut Call<O>, attempt: u32, started_ms: u64, outcome: core::result::Result<HttpResponse, TransportError>) {
         let now = self.platform.now_ms();
         // Read before `feed` takes the answer; the outcome is known after.
         let mut record = self.on_request.as_ref().and_then(|_| match call.step() {
             Step::Fetch { request, .. } => {
                 Some(RequestRecord::new(&self.cfg, call.operation(), attempt, request, &outcome, now.saturating_sub(started_ms)))
             }
-            Step::Done(_) => None,
+            Step::Done => None,
         });
         call.feed(outcome, now, &self.platform);
         if let (Some(hook), Some(r)) = (&self.on_request, record.as_mut()) {
@@ -343,18 +399,28 @@ impl<P: Clock + Random> Client<P> {
     }
 }
 
+impl<P: Clock + Random + CodeStore> Client<P> {
+    /// A signed code's check, with the store; an error names the provider.
+    pub async fn check_signed(&self, request: VerifyRequest) -> Result<Verification> {
+        self.verify_signed(request).await.map_err(|e| e.with_provider(self.provider()))
+    }
+}
+
 impl<P: Clock + Random + Transport + CodeStore> Client<P> {
     /// Runs an operation to the end through the transport.
     pub async fn run(&self, op: Operation) -> Result<Outcome> {
-        if self.checks_signed(&op) {
-            let Operation::VerifyCode(r) = op else { unreachable!("checks_signed is only true of verifyCode") };
-            return self.verify_signed(r).await.map(Outcome::Verification).map_err(|e| e.with_provider(self.provider()));
-        }
-        self.drive(self.start(op)).await
+        Ok(match self.start(op)? {
+            Started::Send(call) => Outcome::Receipt(self.drive(call).await?),
+            Started::Code(call) => Outcome::Ticket(self.drive(call).await?),
+            Started::Verify(call) => Outcome::Verification(self.drive(call).await?),
+            Started::CheckSigned(r) => Outcome::Verification(self.check_signed(r).await?),
+            Started::Status(call) => Outcome::Status(self.drive(call).await?),
+            Started::Raw(call) => Outcome::Raw(self.drive(call).await?),
+        })
     }
 
     /// Drives a started call: waits, fetches, feeds, until it is done.
-    pub async fn drive(&self, mut call: Call) -> Result<Outcome> {
+    pub async fn drive<O>(&self, mut call: Call<O>) -> Result<O> {
         let mut attempt = 0;
         while let Step::Fetch { delay_ms, .. } = call.step() {
             if delay_ms > 0 {
@@ -363,7 +429,7 @@ impl<P: Clock + Random + Transport + CodeStore> Client<P> {
             let started = self.platform.now_ms();
             let outcome = match call.step() {
                 Step::Fetch { request, timeout_ms, .. } => self.platform.fetch(request, timeout_ms).await,
-                Step::Done(_) => break,
+                Step::Done => break,
             };
             attempt += 1;
             self.feed(&mut call, attempt, started, outcome);
@@ -373,41 +439,24 @@ impl<P: Clock + Random + Transport + CodeStore> Client<P> {
 
     /// Sends a message.
     pub async fn send(&self, message: Message) -> Result<SendReceipt> {
-        match self.run(Operation::Send(message)).await? {
-            Outcome::Receipt(r) => Ok(r),
-            _ => Err(Error::input("send gave another outcome")),
-        }
+        self.drive(self.start_send(message)?).await
     }
 
     /// Sends a one-time code (the code itself is never returned).
     pub async fn send_code(&self, request: CodeRequest) -> Result<CodeTicket> {
-        match self.run(Operation::SendCode(request)).await? {
-            Outcome::Ticket(t) => Ok(t),
-            _ => Err(Error::input("sendCode gave another outcome")),
-        }
+        self.drive(self.start_code(request)?).await
     }
 
     /// Checks a code; a wrong code is `valid: false`, never an error.
     pub async fn verify_code(&self, request: VerifyRequest) -> Result<Verification> {
-        match self.run(Operation::VerifyCode(request)).await? {
-            Outcome::Verification(v) => Ok(v),
-            _ => Err(Error::input("verifyCode gave another outcome")),
+        if self.checks_signed() {
+            return self.check_signed(request).await;
         }
+        self.drive(self.start_verify(request)?).await
     }
 
     /// Reads a message's status.
     pub async fn status(&self, id: &str) -> Result<MessageStatus> {
-        match self.run(Operation::Status(id.to_string())).await? {
-            Outcome::Status(s) => Ok(s),
-            _ => Err(Error::input("status gave another outcome")),
-        }
-    }
-
-    /// Runs a provider extra; its JSON answer.
-    pub async fn extra(&self, op: Operation) -> Result<RawJson> {
-        match self.run(op).await? {
-            Outcome::Raw(r) => Ok(r),
-            _ => Err(Error::input("a provider extra gave another outcome")),
-        }
+        self.drive(self.start_status(id)?).await
     }
 }

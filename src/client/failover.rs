@@ -1,7 +1,7 @@
 //! Failover across providers that never sends one message twice: the next
 //! provider is tried only when the previous one certainly did not take it.
 
-use crate::client::{field_error, Client, SendReceipt};
+use crate::client::{field_error, Call, Client, SendReceipt};
 use crate::core::codec::Fields;
 use crate::providers::{Message, MessageOf, ProviderKind};
 use crate::{Clock, CodeStore, Error, ErrorCode, Random, Result, Transport};
@@ -105,8 +105,9 @@ pub struct FailoverError {
     pub attempts: Vec<Attempt>,
 }
 
-/// A client of a failover, with its provider's message or why it cannot take it.
-type Checked<'a, P> = (&'a Client<P>, Result<Message>);
+/// A client of a failover (by its place in the list), with its provider's
+/// message or why it cannot take it.
+type Checked<P> = (usize, Rc<Client<P>>, Result<Message>);
 
 /// Sends through the first of its clients that takes a message, moving on
 /// only as [`may_fail_over`] allows.
@@ -114,7 +115,35 @@ pub struct Failover<P> {
     clients: Vec<Rc<Client<P>>>,
 }
 
-impl<P: Clock + Random + Transport + CodeStore> Failover<P> {
+/// A failover send under way, without I/O: [`FailoverSend::step`] says
+/// which client's send to drive, [`FailoverSend::sent`] takes its result.
+pub struct FailoverSend<P> {
+    /// The clients not tried yet, in order.
+    left: std::vec::IntoIter<Checked<P>>,
+    attempts: Vec<Attempt>,
+    /// The last provider that could not take the message, before any request.
+    refused: Option<Error>,
+    /// The last send that failed.
+    failed: Option<Error>,
+}
+
+/// What a failover send wants next.
+pub enum FailoverStep<P> {
+    /// Drive `call` with `client` (the failover's `at`th), then hand its
+    /// result to [`FailoverSend::sent`].
+    Send {
+        /// The client's place in the failover's list.
+        at: usize,
+        /// The client.
+        client: Rc<Client<P>>,
+        /// Its send of its provider's message.
+        call: Call<SendReceipt>,
+    },
+    /// The failover is over.
+    Done(core::result::Result<FailoverReceipt, FailoverError>),
+}
+
+impl<P: Clock + Random> Failover<P> {
     /// A failover over `clients`, tried in order (`invalid_config` without any).
     pub fn new(clients: Vec<Rc<Client<P>>>) -> Result<Failover<P>> {
         if clients.is_empty() {
@@ -128,65 +157,37 @@ impl<P: Clock + Random + Transport + CodeStore> Failover<P> {
         &self.clients
     }
 
-    /// Sends `message` through the first provider that takes it. Before
-    /// any request, each provider checks its message as its `send` would:
-    /// a provider that cannot take it is skipped, and a message that none
-    /// can take is an `invalid_input` that reaches none of them.
-    pub async fn send(&self, message: &FailoverMessage) -> core::result::Result<FailoverReceipt, FailoverError> {
+    /// Starts sending `message` through the first provider that takes it.
+    /// Before any request, each provider checks its message as its `send`
+    /// would: a provider that cannot take it is skipped, and a message that
+    /// none can take is an `invalid_input` that reaches none of them.
+    pub fn start(&self, message: &FailoverMessage) -> core::result::Result<FailoverSend<P>, FailoverError> {
         let checked = self.check(message)?;
-        let mut attempts = Vec::with_capacity(checked.len());
-        let (mut refused, mut failed) = (None, None);
-        for (client, m) in checked {
-            let provider = client.config().provider;
-            let m = match m {
-                Ok(m) => m,
-                Err(e) => {
-                    attempts.push(Attempt { provider, error: Some(e.code) });
-                    refused = Some(e);
-                    continue;
-                }
-            };
-            match client.send(m).await {
-                Ok(receipt) => {
-                    attempts.push(Attempt { provider, error: None });
-                    return Ok(FailoverReceipt { receipt, attempts });
-                }
-                Err(e) => {
-                    attempts.push(Attempt { provider, error: Some(e.code) });
-                    let stop = !may_fail_over(e.code);
-                    failed = Some(e);
-                    if stop {
-                        break;
-                    }
-                }
-            }
-        }
-        let error = failed.or(refused).unwrap_or_else(|| Error::config("a Failover needs at least one client or config"));
-        Err(FailoverError { error, attempts })
+        let attempts = Vec::with_capacity(checked.len());
+        Ok(FailoverSend { left: checked.into_iter(), attempts, refused: None, failed: None })
     }
-
     /// Each client with its provider's message as its `send` would accept it,
     /// or why it would not (`invalid_input`, `invalid_phone`), before any
     /// request. A client that cannot send at all (`invalid_config`) ends the
     /// failover here, and so does a message that no client can take.
-    fn check<'a>(&'a self, message: &FailoverMessage) -> core::result::Result<Vec<Checked<'a, P>>, FailoverError> {
+    fn check(&self, message: &FailoverMessage) -> core::result::Result<Vec<Checked<P>>, FailoverError> {
         let mut checked = Vec::with_capacity(self.clients.len());
-        for client in &self.clients {
+        for (at, client) in self.clients.iter().enumerate() {
             let provider = client.config().provider;
             let local = message.for_provider(provider).and_then(|m| client.check_send(&m).map(|()| m)).map_err(|e| e.with_provider(provider.as_str()));
             match local {
                 Err(e) if !matches!(e.code, ErrorCode::InvalidInput | ErrorCode::InvalidPhone) => {
                     return Err(FailoverError { error: e, attempts: Vec::new() });
                 }
-                local => checked.push((client.as_ref(), local)),
+                local => checked.push((at, Rc::clone(client), local)),
             }
         }
-        if checked.iter().any(|(_, m)| m.is_ok()) {
+        if checked.iter().any(|(_, _, m)| m.is_ok()) {
             return Ok(checked);
         }
         let mut why = String::from("no provider of this Failover can send this message (");
         let mut attempts = Vec::with_capacity(checked.len());
-        for (provider, e) in checked.into_iter().filter_map(|(c, m)| m.err().map(|e| (c.config().provider, e))) {
+        for (provider, e) in checked.into_iter().filter_map(|(_, c, m)| m.err().map(|e| (c.config().provider, e))) {
             if !attempts.is_empty() {
                 why.push_str("; ");
             }
@@ -195,5 +196,73 @@ impl<P: Clock + Random + Transport + CodeStore> Failover<P> {
         }
         why.push(')');
         Err(FailoverError { error: Error::input(why), attempts })
+    }
+}
+
+impl<P: Clock + Random + Transport + CodeStore> Failover<P> {
+    /// Sends `message` through the first provider that takes it ([`Failover::start`]).
+    pub async fn send(&self, message: &FailoverMessage) -> core::result::Result<FailoverReceipt, FailoverError> {
+        let mut run = self.start(message)?;
+        loop {
+            match run.step() {
+                FailoverStep::Send { client, call, .. } => {
+                    if let Some(end) = run.sent(client.config().provider, client.drive(call).await) {
+                        return end;
+                    }
+                }
+                FailoverStep::Done(end) => return end,
+            }
+        }
+    }
+}
+
+impl<P: Clock + Random> FailoverSend<P> {
+    /// The next provider's send, or the end: every provider tried, or one
+    /// failed in a way that may not be failed over.
+    pub fn step(&mut self) -> FailoverStep<P> {
+        while let Some((at, client, message)) = self.left.next() {
+            let provider = client.config().provider;
+            let started = match message {
+                Ok(m) => client.start_send(m),
+                Err(e) => {
+                    self.attempts.push(Attempt { provider, error: Some(e.code) });
+                    self.refused = Some(e);
+                    continue;
+                }
+            };
+            match started {
+                Ok(call) => return FailoverStep::Send { at, client, call },
+                Err(e) => {
+                    if let Some(end) = self.sent(provider, Err(e)) {
+                        return FailoverStep::Done(end);
+                    }
+                }
+            }
+        }
+        FailoverStep::Done(Err(self.end()))
+    }
+
+    /// The result of the send [`FailoverSend::step`] gave, through
+    /// `provider`: the end of the failover, or `None` when it goes on with
+    /// the next provider.
+    pub fn sent(&mut self, provider: ProviderKind, result: Result<SendReceipt>) -> Option<core::result::Result<FailoverReceipt, FailoverError>> {
+        match result {
+            Ok(receipt) => {
+                self.attempts.push(Attempt { provider, error: None });
+                Some(Ok(FailoverReceipt { receipt, attempts: core::mem::take(&mut self.attempts) }))
+            }
+            Err(e) => {
+                self.attempts.push(Attempt { provider, error: Some(e.code) });
+                let stop = !may_fail_over(e.code);
+                self.failed = Some(e);
+                stop.then(|| Err(self.end()))
+            }
+        }
+    }
+
+    /// The error that ends a failover no provider took the message in.
+    fn end(&mut self) -> FailoverError {
+        let error = self.failed.take().or(self.refused.take()).unwrap_or_else(|| Error::config("a Failover needs at least one client or config"));
+        FailoverError { error, attempts: core::mem::take(&mut self.attempts) }
     }
 }

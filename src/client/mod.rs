@@ -20,10 +20,11 @@ mod results;
 mod signed;
 
 pub use call::{Call, Outcome, Step, MAX_RETRY_AFTER_SECONDS};
+pub(crate) use call::{raw, Prepared};
 pub use config::{ClientConfig, CommonConfig, Config, OtpConfig, OtpSettings};
 pub(crate) use config::{field_error, input_error};
-pub use driver::Client;
-pub use failover::{may_fail_over, Attempt, Failover, FailoverError, FailoverMessage, FailoverReceipt};
+pub use driver::{Client, Started};
+pub use failover::{may_fail_over, Attempt, Failover, FailoverError, FailoverMessage, FailoverReceipt, FailoverSend, FailoverStep};
 pub use operation::{CodeRequest, Operation, OperationName, VerifyRequest};
 pub use otp::{
     check_code, check_otp_secret, generate_code, is_code, render_template, sign_code, token_expiry, CodeCheck, CODE_LENGTHS, CODE_TTL_SECONDS,

@@ -15,7 +15,7 @@
 use super::otp::{check_code, token_expiry, CodeCheck};
 use super::{Client, Verification, VerifyReason, VerifyRequest};
 use crate::core::encode::b64url;
-use crate::{Clock, CodeStore, Error, ErrorCode, Random, Result, Transport};
+use crate::{Clock, CodeStore, Error, ErrorCode, Random, Result};
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
@@ -303,7 +303,7 @@ pub const D1_INCR: &str = "INSERT INTO edgetext_otp_checks (key, count, expires_
 ON CONFLICT (key) DO UPDATE SET count = CASE WHEN expires_at <= ?2 THEN 1 ELSE count + 1 END, \
 expires_at = CASE WHEN expires_at <= ?2 THEN excluded.expires_at ELSE expires_at END RETURNING count";
 
-impl<P: Clock + Random + Transport + CodeStore> Client<P> {
+impl<P: Clock + Random + CodeStore> Client<P> {
     /// A signed code: the token's MAC and expiry here, then the store's
     /// atomic counts ([`TokenCheck`]), one check of a token at a time.
     #[inline(never)]

@@ -18,7 +18,7 @@ pub mod textlink;
 pub mod webhook;
 
 use crate::core::codec::{self, opt_bool, opt_str};
-use crate::client::Config;
+use crate::client::{Config, SendStatus};
 use core::fmt;
 use klink::{KlinkConfig, KlinkMessage};
 use relay::{RelayConfig, RelayMessage};
@@ -220,7 +220,8 @@ pub(crate) enum Retry {
     Safe,
 }
 
-/// A send ready to go, with what the receipt needs to know about it.
+/// A send ready to go, with what the receipt needs to know about it and
+/// the provider's reader of its answer.
 pub(crate) struct PreparedSend {
     pub request: HttpRequest,
     pub retry: Retry,
@@ -228,6 +229,23 @@ pub(crate) struct PreparedSend {
     pub id: Option<String>,
     pub idempotency_key: Option<String>,
     pub segments: SegmentInfo,
+    pub read: fn(&Config, &HttpResponse) -> Result<Sent>,
+}
+
+/// What a provider's answer to a send says.
+pub(crate) struct Sent {
+    /// The message's id, when the answer gives one.
+    pub id: Option<String>,
+    pub status: SendStatus,
+    /// The provider recognised the idempotency key (relay).
+    pub duplicate: bool,
+}
+
+impl Sent {
+    /// Only a status: no id, not a duplicate.
+    pub(crate) fn status(status: SendStatus) -> Sent {
+        Sent { id: None, status, duplicate: false }
+    }
 }
 
 /// A JSON request with the provider's bearer token.

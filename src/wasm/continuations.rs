@@ -11,13 +11,41 @@ use super::convert::out;
 use super::fetch::{self, AbortSignal, Callable, Exchange, Pending};
 use super::platform::{failure, JsPlatform};
 use crate::client::{Call, Client, Step};
-use crate::{Clock, Error, HttpResponse, TransportError};
+use crate::{Clock, Error, HttpRequest, HttpResponse, TransportError};
 use js_sys::{Function, Promise};
 use std::cell::{OnceCell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
 type Continuation = Closure<dyn FnMut(u32, JsValue) -> Result<JsValue, JsValue>>;
+
+/// A call of any operation, as the continuations drive it.
+pub(super) trait Running {
+    fn request(&self) -> &HttpRequest;
+    fn step(&self) -> Step<'_>;
+    /// [`Client::feed`].
+    fn feed(&mut self, client: &Client<JsPlatform>, attempt: u32, started_ms: u64, outcome: Result<HttpResponse, TransportError>);
+    /// The result, written to JavaScript (a rejection for an error).
+    fn settle(self: Box<Self>) -> Result<JsValue, JsValue>;
+}
+
+impl<O: serde::Serialize> Running for Call<O> {
+    fn request(&self) -> &HttpRequest {
+        Call::request(self)
+    }
+
+    fn step(&self) -> Step<'_> {
+        Call::step(self)
+    }
+
+    fn feed(&mut self, client: &Client<JsPlatform>, attempt: u32, started_ms: u64, outcome: Result<HttpResponse, TransportError>) {
+        client.feed(self, attempt, started_ms, outcome);
+    }
+
+    fn settle(self: Box<Self>) -> Result<JsValue, JsValue> {
+        out(self.into_result().unwrap_or_else(|| Err(Error::input("the call ended without a result"))))
+    }
+}
 
 /// The continuations, by their place in [`Driver::continuations`].
 #[derive(Clone, Copy)]
@@ -30,7 +58,7 @@ enum Next {
 
 /// A call in flight.
 struct InFlight {
-    call: Call,
+    call: Box<dyn Running>,
     exchange: Exchange,
     /// Attempts sent so far.
     attempt: u32,
@@ -91,11 +119,13 @@ impl Driver {
     }
 
     /// Runs `call` to its end: the promise of its result.
-    pub(super) fn run(self: &Rc<Self>, call: Call) -> Promise {
-        let exchange = match call.step() {
-            Step::Fetch { request, .. } => Exchange::new(request),
-            Step::Done(_) => return settled(out(call.into_result().unwrap_or_else(ended))),
-        };
+    pub(super) fn run<O: serde::Serialize + 'static>(self: &Rc<Self>, call: Call<O>) -> Promise {
+        self.run_boxed(Box::new(call))
+    }
+
+    /// Runs a call of any kind to its end (a failover's send too).
+    pub(super) fn run_boxed(self: &Rc<Self>, call: Box<dyn Running>) -> Promise {
+        let exchange = Exchange::new(call.request());
         let (slot, bound) = {
             let mut slots = self.slots.borrow_mut();
             let slot = match slots.iter().position(|s| matches!(s, Slot::Free(_))) {
@@ -149,10 +179,7 @@ impl Driver {
 
     /// Sends the call's next attempt: `fetch(…).then(onResponse, onFail)`.
     fn attempt(&self, slot: u32, mut f: Box<InFlight>) -> Pending {
-        let timeout_ms = match f.call.step() {
-            Step::Fetch { timeout_ms, .. } => timeout_ms,
-            Step::Done(_) => 0,
-        };
+        let timeout_ms = self.client.config().timeout_ms;
         f.attempt += 1;
         f.started_ms = self.client.platform().now_ms();
         let (pending, timer, signal) = f.exchange.attempt(self.client.platform().fetch.as_ref(), timeout_ms);
@@ -205,12 +232,12 @@ impl Driver {
     fn after(&self, slot: u32, mut f: Box<InFlight>, outcome: Result<HttpResponse, TransportError>) -> Result<JsValue, JsValue> {
         fetch::clear_timeout(&f.timer);
         f.head = None;
-        self.client.feed(&mut f.call, f.attempt, f.started_ms, outcome);
+        f.call.feed(&self.client, f.attempt, f.started_ms, outcome);
         match f.call.step() {
-            Step::Done(_) => {
+            Step::Done => {
                 let InFlight { call, bound, .. } = *f;
                 self.slots.borrow_mut()[slot as usize] = Slot::Free(Some(bound));
-                out(call.into_result().unwrap_or_else(ended))
+                call.settle()
             }
             Step::Fetch { delay_ms: 0, .. } => Ok(self.attempt(slot, f).into()),
             Step::Fetch { delay_ms, .. } => {
@@ -220,16 +247,4 @@ impl Driver {
             }
         }
     }
-}
-
-/// A call's result as a settled promise.
-fn settled(result: Result<JsValue, JsValue>) -> Promise {
-    match result {
-        Ok(v) => Promise::resolve(&v),
-        Err(e) => Promise::reject(&e),
-    }
-}
-
-fn ended() -> crate::Result<crate::client::Outcome> {
-    Err(Error::input("the call ended without a result"))
 }

@@ -1,11 +1,15 @@
 //! The `Failover` class: `new Failover([clientOrConfig, …], options)` and
-//! its `send(message)`, over the core's [`crate::client::Failover`].
+//! its `send(message)`, over the core's [`crate::client::Failover`]. Each
+//! provider's send runs on its client's continuations; when it ends, its
+//! result decides the next send or the failover's result.
 
-use super::convert::error_to_js;
+use super::continuations::{Driver, Running};
+use super::convert::{error_to_js, out};
 use super::platform::JsPlatform;
 use super::{prop, JsClient};
-use crate::client::FailoverMessage;
-use crate::Error;
+use crate::client::{Call, Client, FailoverError, FailoverMessage, FailoverReceipt, FailoverSend, FailoverStep, SendReceipt, Step};
+use crate::{Error, HttpRequest, HttpResponse, TransportError};
+use js_sys::Promise;
 use std::rc::Rc;
 use wasm_bindgen::convert::TryFromJsValue;
 use wasm_bindgen::prelude::*;
@@ -14,13 +18,15 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(js_name = Failover, skip_typescript)]
 pub struct JsFailover {
     inner: Rc<crate::client::Failover<JsPlatform>>,
+    /// Each client's continuations, in the clients' order.
+    drivers: Rc<[Rc<Driver>]>,
 }
 
-/// The core client of a `Client` instance, shared; `None` for anything else.
-fn shared(item: &JsValue) -> Option<Rc<crate::client::Client<JsPlatform>>> {
+/// A `Client` instance's handle, shared; `None` for anything else.
+fn shared(item: &JsValue) -> Option<JsClient> {
     let share: js_sys::Function = prop(item, "__share").dyn_into().ok()?;
     let handle = share.call0(item).ok()?;
-    JsClient::try_from_js_value(handle).ok().map(|c| c.inner)
+    JsClient::try_from_js_value(handle).ok()
 }
 
 #[wasm_bindgen(js_class = Failover)]
@@ -31,32 +37,87 @@ impl JsFailover {
         if !js_sys::Array::is_array(&clients) {
             return Err(error_to_js(Error::config("new Failover(clients): clients must be an array of Clients or configs")));
         }
-        let mut list = Vec::new();
+        let (mut list, mut drivers) = (Vec::new(), Vec::new());
         for item in js_sys::Array::from(&clients).iter() {
-            list.push(match shared(&item) {
+            let client = match shared(&item) {
                 Some(client) => client,
-                None => JsClient::new(item, options.clone())?.inner,
-            });
+                None => JsClient::new(item, options.clone())?,
+            };
+            list.push(client.inner);
+            drivers.push(client.driver);
         }
-        Ok(JsFailover { inner: Rc::new(crate::client::Failover::new(list).map_err(error_to_js)?) })
+        let inner = Rc::new(crate::client::Failover::new(list).map_err(error_to_js)?);
+        Ok(JsFailover { inner, drivers: drivers.into() })
     }
 
     /// Sends `message`; resolves to the accepting provider's receipt plus
-    /// `attempts`, or throws the error that ended it, with `attempts`.
-    pub async fn send(&self, message: JsValue) -> Result<JsValue, JsValue> {
+    /// `attempts`, or rejects with the error that ended it, with `attempts`.
+    pub fn send(&self, message: JsValue) -> Promise {
         if !message.is_object() || js_sys::Array::is_array(&message) {
-            return Err(error_to_js(Error::input("message must be an object")));
+            return Promise::reject(&error_to_js(Error::input("message must be an object")));
         }
-        let m = FailoverMessage::read(&super::convert::JsObject(message)).map_err(error_to_js)?;
-        let failover = Rc::clone(&self.inner);
-        match failover.send(&m).await {
-            Ok(receipt) => super::convert::out(Ok(receipt)),
-            Err(failed) => {
-                let e = error_to_js(failed.error);
-                let attempts = crate::wasm::convert::to_js(&failed.attempts).unwrap_or(JsValue::NULL);
-                let _ = js_sys::Reflect::set(&e, &JsValue::from_str("attempts"), &attempts);
-                Err(e)
-            }
+        let started = FailoverMessage::read(&super::convert::JsObject(message)).map_err(error_to_js).and_then(|m| {
+            let run = self.inner.start(&m).map_err(rejection)?;
+            next(run, Rc::clone(&self.drivers))
+        });
+        match started {
+            Ok(next) => next.unchecked_into(),
+            Err(e) => Promise::reject(&e),
         }
     }
+}
+
+/// One provider's send of a failover, carrying the failover on.
+struct FailoverCall {
+    call: Call<SendReceipt>,
+    client: Rc<Client<JsPlatform>>,
+    run: FailoverSend<JsPlatform>,
+    drivers: Rc<[Rc<Driver>]>,
+}
+
+impl Running for FailoverCall {
+    fn request(&self) -> &HttpRequest {
+        self.call.request()
+    }
+
+    fn step(&self) -> Step<'_> {
+        self.call.step()
+    }
+
+    fn feed(&mut self, client: &Client<JsPlatform>, attempt: u32, started_ms: u64, outcome: Result<HttpResponse, TransportError>) {
+        client.feed(&mut self.call, attempt, started_ms, outcome);
+    }
+
+    /// The failover's result, or the promise of the next provider's send.
+    fn settle(self: Box<Self>) -> Result<JsValue, JsValue> {
+        let FailoverCall { call, client, mut run, drivers } = *self;
+        let result = call.into_result().unwrap_or_else(|| Err(Error::input("the call ended without a result")));
+        match run.sent(client.config().provider, result) {
+            Some(end) => written(end),
+            None => next(run, drivers),
+        }
+    }
+}
+
+/// Starts the failover's next send (its promise), or writes its end.
+fn next(mut run: FailoverSend<JsPlatform>, drivers: Rc<[Rc<Driver>]>) -> Result<JsValue, JsValue> {
+    match run.step() {
+        FailoverStep::Send { at, client, call } => {
+            let driver = Rc::clone(&drivers[at]);
+            Ok(driver.run_boxed(Box::new(FailoverCall { call, client, run, drivers })).into())
+        }
+        FailoverStep::Done(end) => written(end),
+    }
+}
+
+/// The failover's receipt, or its error with `attempts`.
+fn written(end: Result<FailoverReceipt, FailoverError>) -> Result<JsValue, JsValue> {
+    end.map_or_else(|failed| Err(rejection(failed)), |receipt| out(Ok(receipt)))
+}
+
+fn rejection(failed: FailoverError) -> JsValue {
+    let e = error_to_js(failed.error);
+    let attempts = crate::wasm::convert::to_js(&failed.attempts).unwrap_or(JsValue::NULL);
+    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("attempts"), &attempts);
+    e
 }

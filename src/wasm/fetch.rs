@@ -1,7 +1,5 @@
-//! One HTTP attempt over `fetch`, in pieces that both drivers share: the
-//! promise continuations of `Client`'s methods (`continuations.rs`) and the
-//! async [`Transport`](crate::Transport) that `Failover` and signed-code
-//! checks await (`platform.rs`). Every property is read or written by an
+//! One HTTP attempt over `fetch`, in pieces that the promise continuations
+//! of `Client`'s and `Failover`'s methods use (`continuations.rs`). Every property is read or written by an
 //! imported getter or setter (one small JS function each; `Reflect`'s
 //! imports go through a try/catch in the glue), and the answer's text stays a
 //! JS value until it is read.

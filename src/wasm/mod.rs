@@ -20,7 +20,7 @@ mod store;
 #[cfg(feature = "worker")]
 mod worker;
 
-use crate::client::{Config, Operation, OperationName};
+use crate::client::{Config, Operation, OperationName, Started};
 use convert::{error_to_js, out};
 use platform::JsPlatform;
 use js_sys::Promise;
@@ -130,15 +130,22 @@ impl JsClient {
     /// promise continuations (`continuations.rs`); only a signed code's
     /// check, which awaits the store between its steps, runs as a future.
     fn spawn(&self, name: OperationName, arg: JsValue) -> Promise {
-        let op = match read(self.inner.config().provider, name, arg) {
-            Ok(op) => op,
-            Err(e) => return Promise::reject(&e),
+        let started = match read(self.inner.config().provider, name, arg) {
+            Ok(op) => self.inner.start(op).map_err(error_to_js),
+            Err(e) => Err(e),
         };
-        if self.inner.checks_signed(&op) {
-            let client = Rc::clone(&self.inner);
-            return wasm_bindgen_futures::future_to_promise(async move { out(client.run(op).await) });
+        match started {
+            Ok(Started::Send(call)) => self.driver.run(call),
+            Ok(Started::Code(call)) => self.driver.run(call),
+            Ok(Started::Verify(call)) => self.driver.run(call),
+            Ok(Started::Status(call)) => self.driver.run(call),
+            Ok(Started::Raw(call)) => self.driver.run(call),
+            Ok(Started::CheckSigned(r)) => {
+                let client = Rc::clone(&self.inner);
+                wasm_bindgen_futures::future_to_promise(async move { out(client.check_signed(r).await) })
+            }
+            Err(e) => Promise::reject(&e),
         }
-        self.driver.run(self.inner.start(op))
     }
 
     /// Sends a message; resolves to its receipt.

@@ -3,12 +3,10 @@
 //! the signed-code store of `config.otp.store`. All are globals in Node,
 //! Deno, Bun, browsers and workerd; nothing here touches `window`.
 
-use crate::{Clock, CodeStore, HttpRequest, HttpResponse, Random, Transport, TransportError};
-use super::fetch::{self, Exchange};
+use crate::{Clock, CodeStore, Random, TransportError};
 use js_sys::{Function, Promise, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
@@ -110,36 +108,6 @@ pub(crate) fn report(hook: &Function, record: &crate::client::RequestRecord) {
                 let _ = promise.catch(ignore);
             });
         }
-    }
-}
-
-impl JsPlatform {
-    /// One attempt: the request, its answer's status, headers and text, all
-    /// within `timeout_ms` (an `AbortController` that a timer aborts).
-    async fn attempt(&self, req: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, TransportError> {
-        let (pending, timer, signal) = Exchange::new(req).attempt(self.fetch.as_ref(), timeout_ms);
-        let result = match JsFuture::from(pending.unchecked_into::<Promise>()).await {
-            Err(e) => Err(failure(&e, signal.aborted())),
-            Ok(answer) => match fetch::head(&answer, &signal, self.request_ids) {
-                Err(e) => Err(e),
-                Ok(head) => match JsFuture::from(head.response.text().unchecked_into::<Promise>()).await {
-                    Ok(text) => Ok(HttpResponse { status: head.status, headers: head.headers, body: text.as_string().unwrap_or_default() }),
-                    Err(_) => Err(fetch::body_failure(&signal)),
-                },
-            },
-        };
-        fetch::clear_timeout(&timer);
-        result
-    }
-}
-
-impl Transport for JsPlatform {
-    async fn fetch(&self, request: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, TransportError> {
-        self.attempt(request, timeout_ms).await
-    }
-
-    async fn sleep(&self, ms: u64) {
-        let _ = JsFuture::from(fetch::sleep(ms).unchecked_into::<Promise>()).await;
     }
 }
 

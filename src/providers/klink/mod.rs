@@ -3,9 +3,9 @@
 #[cfg(feature = "worker")]
 pub mod webhook;
 
-use super::{is_uuid, parse_ok, request, required, Ctx, PreparedSend, Retry};
+use super::{is_uuid, parse_ok, request, required, Ctx, PreparedSend, Retry, Sent};
 use crate::core::codec::{opt_str, opt_u64};
-use crate::client::Config;
+use crate::client::{Config, SendStatus};
 use crate::{iso8601, segments, Error, ErrorCode, HttpResponse, Method, Result};
 use serde::{Deserialize, Serialize};
 
@@ -61,6 +61,7 @@ pub(crate) fn send(cfg: &Config, m: KlinkMessage, ctx: &Ctx) -> Result<PreparedS
         to: contact,
         id: None,
         idempotency_key: None,
+        read: read_send,
     })
 }
 
@@ -89,12 +90,12 @@ struct SendData {
 
 /// `200 {"status":200,"message":"Message sent successfully","data":{"id":…}}`.
 #[inline(never)]
-pub(crate) fn parse_send(cfg: &Config, resp: &HttpResponse) -> Result<Option<String>> {
+fn read_send(cfg: &Config, resp: &HttpResponse) -> Result<Sent> {
     let a: SendAnswer = parse_ok(cfg, resp, true)?;
     if a.status.is_some_and(|s| !(200..300).contains(&s)) {
         let mut e = super::http_error(cfg, resp);
         e.code = ErrorCode::ProviderRejected;
         return Err(e);
     }
-    Ok(a.data.and_then(|d| d.id))
+    Ok(Sent { id: a.data.and_then(|d| d.id), status: SendStatus::Sent, duplicate: false })
 }

@@ -9,10 +9,10 @@
 #[cfg(feature = "worker")]
 pub mod webhook;
 
-use super::{parse_ok, request, required, uuid_v4, Ctx, PreparedSend, ProviderKind, Retry};
+use super::{parse_ok, request, required, uuid_v4, Ctx, PreparedSend, ProviderKind, Retry, Sent};
 use crate::core::encode::path_segment;
 use crate::core::codec::{opt_bool, opt_str};
-use crate::client::{Config, MessageStatus, SendStatus};
+use crate::client::{Config, MessageStatus, Prepared, SendStatus};
 use crate::contract::DeliveryStatus;
 use crate::phone::normalize_phone;
 use crate::{segments, Error, ErrorCode, HttpRequest, HttpResponse, Method, RawJson, Result};
@@ -295,6 +295,7 @@ pub(crate) fn send(cfg: &Config, own: &RelayConfig, m: RelayMessage, ctx: &Ctx) 
         to: to.unwrap_or_default(),
         id: None,
         idempotency_key: Some(key),
+        read: read_send,
     })
 }
 
@@ -311,18 +312,20 @@ struct SendAnswer {
 /// What a send answered: the message id, its status, and whether the relay
 /// recognised the idempotency key.
 #[inline(never)]
-pub(crate) fn parse_send(cfg: &Config, resp: &HttpResponse) -> Result<(String, SendStatus, bool)> {
+fn read_send(cfg: &Config, resp: &HttpResponse) -> Result<Sent> {
     let a: SendAnswer = parse_ok(cfg, resp, true)?;
     let id = a.message_id.ok_or_else(|| {
         Error::new(ErrorCode::OutcomeUnknown, "relay accepted the message but sent no message_id").with_provider("relay")
     })?;
     let status = if a.status.as_deref() == Some("sent") { SendStatus::Sent } else { SendStatus::Queued };
-    Ok((id, status, a.duplicate == Some(true)))
+    Ok(Sent { id: Some(id), status, duplicate: a.duplicate == Some(true) })
 }
 
 /// `GET /api/v1/messages/{id}`.
-pub(crate) fn status(cfg: &Config, id: &str) -> HttpRequest {
-    request::<()>(cfg, Method::Get, &format!("/api/v1/messages/{}", path_segment(id)), None)
+pub(crate) fn status(cfg: &Config, id: &str) -> Prepared<MessageStatus> {
+    let request = request::<()>(cfg, Method::Get, &format!("/api/v1/messages/{}", path_segment(id)), None);
+    let id = id.to_string();
+    Prepared::new(request, None, None, move |cfg, resp, _| read_status(cfg, &id, resp))
 }
 
 #[derive(Deserialize)]
@@ -346,7 +349,7 @@ struct StatusMessage {
 
 /// Reads `{success, message: {message_id, status, last_error, created_at, delivered_at}}`.
 #[inline(never)]
-pub(crate) fn parse_status(cfg: &Config, id: &str, resp: &HttpResponse) -> Result<MessageStatus> {
+fn read_status(cfg: &Config, id: &str, resp: &HttpResponse) -> Result<MessageStatus> {
     let a: StatusAnswer = parse_ok(cfg, resp, false)?;
     let m = a.message.ok_or_else(|| {
         Error::new(ErrorCode::ProviderRejected, "relay's status answer has no message object").with_provider("relay")

@@ -4,7 +4,7 @@
 #[cfg(feature = "worker")]
 pub mod webhook;
 
-use super::{parse_ok, required, Any, Ctx, PreparedSend, Retry};
+use super::{parse_ok, required, Any, Ctx, PreparedSend, Retry, Sent};
 use crate::core::codec;
 use crate::core::encode::path_segment;
 use crate::client::{Config, SendStatus};
@@ -160,12 +160,13 @@ pub(crate) fn send(cfg: &Config, own: &TeklinkConfig, m: TeklinkMessage, _ctx: &
         to,
         id: None,
         idempotency_key: None,
+        read: read_send,
     })
 }
 
 /// `201 {"success":true,"message":"Message sent","data":[]}`: sent, no id.
 #[inline(never)]
-pub(crate) fn send_status(cfg: &Config, resp: &HttpResponse) -> Result<SendStatus> {
+fn read_send(cfg: &Config, resp: &HttpResponse) -> Result<Sent> {
     parse_ok::<Any>(cfg, resp, true)?;
-    Ok(SendStatus::Sent)
+    Ok(Sent::status(SendStatus::Sent))
 }

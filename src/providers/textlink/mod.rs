@@ -4,10 +4,10 @@
 #[cfg(feature = "worker")]
 pub mod webhook;
 
-use super::{only_for, parse_ok, request, required, uuid_v4, Ctx, PreparedSend, Retry};
+use super::{only_for, parse_ok, request, required, uuid_v4, Ctx, PreparedSend, Retry, Sent};
 use crate::core::codec::{self, opt_bool, opt_str};
 use crate::client::otp::{ttl_error, CODE_TTL_SECONDS, DEFAULT_CODE_TTL_SECONDS};
-use crate::client::{CodeRequest, Config, SendStatus, Verification, VerifyReason};
+use crate::client::{CodeMode, CodeRequest, CodeTicket, Config, Prepared, SendStatus, Verification, VerifyReason};
 use crate::phone::normalize_phone;
 use crate::{segments, Error, HttpRequest, HttpResponse, Method, Result};
 use serde::{Deserialize, Serialize};
@@ -79,6 +79,7 @@ pub(crate) fn send(cfg: &Config, own: &TextLinkConfig, m: TextLinkMessage, ctx: 
         to,
         id: Some(custom_id),
         idempotency_key: None,
+        read: read_send,
     })
 }
 
@@ -90,16 +91,9 @@ struct SendAnswer {
 
 /// `{ok: true}` is sent; `{ok: true, queued: true}` is queued.
 #[inline(never)]
-pub(crate) fn send_status(cfg: &Config, resp: &HttpResponse) -> Result<SendStatus> {
+fn read_send(cfg: &Config, resp: &HttpResponse) -> Result<Sent> {
     let a: SendAnswer = parse_ok(cfg, resp, true)?;
-    Ok(if a.queued == Some(true) { SendStatus::Queued } else { SendStatus::Sent })
-}
-
-/// A provider-mode code request: `POST /api/send-code`.
-pub(crate) struct CodeSend {
-    pub request: HttpRequest,
-    pub to: String,
-    pub ttl_seconds: u64,
+    Ok(Sent::status(if a.queued == Some(true) { SendStatus::Queued } else { SendStatus::Sent }))
 }
 
 #[derive(Serialize)]
@@ -114,8 +108,9 @@ struct SendCode<'a> {
     expiration_time: Option<u64>,
 }
 
-/// `POST /api/send-code` with `expiration_time` in milliseconds.
-pub(crate) fn send_code(cfg: &Config, own: &TextLinkConfig, r: CodeRequest) -> Result<CodeSend> {
+/// `POST /api/send-code` with `expiration_time` in milliseconds; the
+/// ticket's expiry counts from the answer.
+pub(crate) fn send_code(cfg: &Config, own: &TextLinkConfig, r: CodeRequest) -> Result<Prepared<CodeTicket>> {
     only_for(r.contact_id.is_some(), "contactId", "textlink", "")?;
     only_for(r.length.is_some(), "length", "textlink", ": TextLink chooses the code's length")?;
     let to = normalize_phone(r.to.as_deref().ok_or_else(|| Error::input("request.to is required"))?, None)?;
@@ -130,11 +125,12 @@ pub(crate) fn send_code(cfg: &Config, own: &TextLinkConfig, r: CodeRequest) -> R
         custom_id: r.custom_id.as_deref(),
         expiration_time: r.ttl_seconds.map(|t| t * 1000),
     };
-    Ok(CodeSend {
-        request: request(cfg, Method::Post, "/api/send-code", Some(&body)),
-        to,
-        ttl_seconds: r.ttl_seconds.unwrap_or(DEFAULT_CODE_TTL_SECONDS),
-    })
+    let ttl_ms = r.ttl_seconds.unwrap_or(DEFAULT_CODE_TTL_SECONDS) * 1000;
+    let request = request(cfg, Method::Post, "/api/send-code", Some(&body));
+    Ok(Prepared::new(request, Some(Retry::Unsafe), None, move |cfg, resp, now_ms| {
+        parse_ok::<super::Any>(cfg, resp, true)?;
+        Ok(CodeTicket { provider: cfg.provider, to, mode: CodeMode::Provider, expires_at_ms: now_ms + ttl_ms, token: None })
+    }))
 }
 
 #[derive(Serialize)]
@@ -144,8 +140,9 @@ struct VerifyCode<'a> {
 }
 
 /// `POST /api/verify-code`.
-pub(crate) fn verify_code(cfg: &Config, to: &str, code: &str) -> HttpRequest {
-    request(cfg, Method::Post, "/api/verify-code", Some(&VerifyCode { phone_number: to, code }))
+pub(crate) fn verify_code(cfg: &Config, to: &str, code: &str) -> Prepared<Verification> {
+    let request = request(cfg, Method::Post, "/api/verify-code", Some(&VerifyCode { phone_number: to, code }));
+    Prepared::new(request, None, None, |cfg, resp, _| read_verify(cfg, resp))
 }
 
 #[derive(Deserialize)]
@@ -159,7 +156,7 @@ struct VerifyAnswer {
 /// `{ok: true}` is valid; `{ok: false, message}` (with any 2xx or 4xx other
 /// than 401/403/429) is a wrong code, reported with TextLink's message.
 #[inline(never)]
-pub(crate) fn parse_verify(cfg: &Config, resp: &HttpResponse) -> Result<Verification> {
+fn read_verify(cfg: &Config, resp: &HttpResponse) -> Result<Verification> {
     let wrong_code_status = (200..300).contains(&resp.status) || (matches!(resp.status, 400..=499) && !matches!(resp.status, 401 | 403 | 429));
     if wrong_code_status {
         if let Ok(VerifyAnswer { ok: Some(false), message }) = codec::from_json(&resp.body) {
