@@ -1,10 +1,14 @@
-// The entries that load the package's .wasm over HTTP (browser.mjs, web.mjs)
-// fetch it here, so that a URL that does not serve it is an EdgetextError
-// `wasm_unavailable` naming the URL, the answer and the fix, instead of
-// wasm-bindgen's bare "failed to fetch Wasm: 404" or a CompileError over a
-// dev server's HTML fallback page. The Response goes on to the glue's init,
-// which compiles it while it streams in.
+// The entries that load the package's .wasm files over HTTP (browser.mjs,
+// browser-full.mjs, web.mjs) fetch them here, so that a URL that does not
+// serve one is an EdgetextError `wasm_unavailable` naming the URL, the
+// answer and the fix, instead of wasm-bindgen's bare "failed to fetch Wasm:
+// 404" or a CompileError over a dev server's HTML fallback page. The
+// Response goes on to the glue's init, which compiles it while it streams in.
 import { EdgetextError } from "./errors.mjs";
+
+/** The fix named when a bundle has no .wasm file beside it. */
+export const BUNDLER_FIX = 'A bundler that emits no .wasm asset (esbuild for the browser, for one) needs import "edgetext/inline", ' +
+  "which carries the wasm inside the JavaScript; otherwise serve the package's .wasm files at those URLs.";
 
 /** fetch(url), or an EdgetextError whose message ends with `fix`. */
 export async function fetchWasm(url, fix) {

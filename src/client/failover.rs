@@ -36,6 +36,7 @@ impl FailoverMessage {
     /// provider has or a value of the wrong type. A provider whose message
     /// lacks a field it requires is not an error here: that provider
     /// cannot take it, and the failover skips it.
+    #[cfg_attr(all(target_arch = "wasm32", not(feature = "full")), allow(dead_code))] // the on-demand module's alone
     pub(crate) fn read(message: &impl Fields) -> Result<FailoverMessage> {
         let keys = message.keys();
         if let Some(key) = keys.iter().find(|k| !ProviderKind::ALL.into_iter().any(|p| p.message_fields().contains(&k.as_str()))) {

@@ -6,12 +6,11 @@
 use super::continuations::{Driver, Running};
 use super::convert::{error_to_js, out};
 use super::platform::JsPlatform;
-use super::{prop, JsClient};
+use super::JsClient;
 use crate::client::{Call, Client, FailoverError, FailoverMessage, FailoverReceipt, FailoverSend, FailoverStep, SendReceipt, Step};
 use crate::{Error, HttpRequest, HttpResponse, TransportError};
 use js_sys::Promise;
 use std::rc::Rc;
-use wasm_bindgen::convert::TryFromJsValue;
 use wasm_bindgen::prelude::*;
 
 /// Sends through the first of its providers that takes a message.
@@ -22,24 +21,14 @@ pub struct JsFailover {
     drivers: Rc<[Rc<Driver>]>,
 }
 
-/// A `Client` instance's handle, shared; `None` for anything else.
-fn shared(item: &JsValue) -> Option<JsClient> {
-    let share: js_sys::Function = prop(item, "__share").dyn_into().ok()?;
-    let handle = share.call0(item).ok()?;
-    JsClient::try_from_js_value(handle).ok()
-}
-
 #[wasm_bindgen(js_class = Failover)]
 impl JsFailover {
     /// `clients`: `Client`s and configs (made into clients with `options`), tried in order.
     #[wasm_bindgen(constructor)]
     pub fn new(clients: JsValue, options: JsValue) -> Result<JsFailover, JsValue> {
-        if !js_sys::Array::is_array(&clients) {
-            return Err(error_to_js(Error::config("new Failover(clients): clients must be an array of Clients or configs")));
-        }
         let (mut list, mut drivers) = (Vec::new(), Vec::new());
-        for item in js_sys::Array::from(&clients).iter() {
-            let client = match shared(&item) {
+        for item in super::failover_items(&clients)?.iter() {
+            let client = match super::shared(&item) {
                 Some(client) => client,
                 None => JsClient::new(item, options.clone())?,
             };

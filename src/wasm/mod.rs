@@ -4,17 +4,28 @@
 //! build, the worker's bindings (`worker/`). It converts values and decides
 //! nothing.
 //!
+//! Two builds make the package's client: the core (no feature), which runs
+//! `send` and `status` and hands everything else to the on-demand module
+//! (`ondemand.rs`), and that module (feature `full`: `extras.rs`,
+//! `failover.rs`, the tools).
+//!
 //! The only place with `#[wasm_bindgen]`; nothing else imports it.
 
+#[cfg(feature = "full")]
 mod assertion;
 mod continuations;
 pub(crate) mod convert;
+#[cfg(feature = "full")]
+mod extras;
+#[cfg(feature = "full")]
 mod failover;
 mod fetch;
+#[cfg(not(feature = "full"))]
+mod ondemand;
 mod platform;
 // The worker's wasm leaves out client-only functions its app has from
 // `edgetext` (the wasm tests, built with every feature, keep them).
-#[cfg(any(test, not(feature = "worker")))]
+#[cfg(all(feature = "full", any(test, not(feature = "worker"))))]
 mod standard_webhooks;
 mod store;
 #[cfg(feature = "worker")]
@@ -35,6 +46,9 @@ const TS_TYPES: &'static str = include_str!("types.d.ts");
 pub struct JsClient {
     inner: Rc<crate::client::Client<JsPlatform>>,
     driver: Rc<continuations::Driver>,
+    /// The core build's hand-over to the on-demand module.
+    #[cfg(not(feature = "full"))]
+    twin: Rc<ondemand::Twin>,
 }
 
 /// A JS value's property.
@@ -42,11 +56,28 @@ pub(crate) fn prop(v: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// The client of a `Client` instance, shared; `None` for anything else.
+fn shared(item: &JsValue) -> Option<JsClient> {
+    let share: js_sys::Function = prop(item, "__share").dyn_into().ok()?;
+    let handle = share.call0(item).ok()?;
+    <JsClient as wasm_bindgen::convert::TryFromJsValue>::try_from_js_value(handle).ok()
+}
+
+/// The items of `new Failover(clients)`, or why `clients` is none.
+fn failover_items(clients: &JsValue) -> Result<js_sys::Array, JsValue> {
+    if !js_sys::Array::is_array(clients) {
+        return Err(error_to_js(crate::Error::config("new Failover(clients): clients must be an array of Clients or configs")));
+    }
+    Ok(js_sys::Array::from(clients))
+}
+
 #[wasm_bindgen(js_class = Client)]
 impl JsClient {
     /// Validates `config`; throws `invalid_config` naming the bad field.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, options: JsValue) -> Result<JsClient, JsValue> {
+        #[cfg(not(feature = "full"))]
+        let (given_config, given_options) = (config.clone(), options.clone());
         let bad = |m: &str| error_to_js(crate::Error::config(m));
         if !config.is_object() {
             return Err(bad("config must be an object"));
@@ -110,14 +141,24 @@ impl JsClient {
             client = client.on_request(move |record| platform::report(&hook, record));
         }
         let inner = Rc::new(client);
-        Ok(JsClient { driver: continuations::Driver::new(Rc::clone(&inner)), inner })
+        Ok(JsClient {
+            driver: continuations::Driver::new(Rc::clone(&inner)),
+            inner,
+            #[cfg(not(feature = "full"))]
+            twin: ondemand::Twin::new(&given_config, given_options),
+        })
     }
 
     /// A second handle on this client, for `new Failover([client])` (the
     /// wasm takes the handle it is given; the caller's stays usable).
     #[wasm_bindgen(js_name = "__share", skip_typescript)]
     pub fn share(&self) -> JsClient {
-        JsClient { inner: Rc::clone(&self.inner), driver: Rc::clone(&self.driver) }
+        JsClient {
+            inner: Rc::clone(&self.inner),
+            driver: Rc::clone(&self.driver),
+            #[cfg(not(feature = "full"))]
+            twin: Rc::clone(&self.twin),
+        }
     }
 
     /// The configured provider.
@@ -153,62 +194,9 @@ impl JsClient {
         self.spawn(OperationName::Send, message)
     }
 
-    /// Sends a one-time code; resolves to its ticket (never the code).
-    #[wasm_bindgen(js_name = sendCode)]
-    pub fn send_code(&self, request: JsValue) -> Promise {
-        self.spawn(OperationName::SendCode, request)
-    }
-
-    /// Checks a code; a wrong code resolves to `{ valid: false, reason }`.
-    #[wasm_bindgen(js_name = verifyCode)]
-    pub fn verify_code(&self, request: JsValue) -> Promise {
-        self.spawn(OperationName::VerifyCode, request)
-    }
-
     /// A message's status.
     pub fn status(&self, id: JsValue) -> Promise {
         self.spawn(OperationName::Status, id)
-    }
-
-    /// textlink: sets a contact's tag.
-    #[wasm_bindgen(js_name = updateContactTag)]
-    pub fn update_contact_tag(&self, request: JsValue) -> Promise {
-        self.spawn(OperationName::UpdateContactTag, request)
-    }
-
-    /// relay: the newest messages.
-    #[wasm_bindgen(js_name = listMessages)]
-    pub fn list_messages(&self, options: JsValue) -> Promise {
-        self.spawn(OperationName::ListMessages, options)
-    }
-
-    /// relay: `GET /health`.
-    pub fn health(&self) -> Promise {
-        self.spawn(OperationName::Health, JsValue::UNDEFINED)
-    }
-
-    /// relay: the inbound report for a filter.
-    #[wasm_bindgen(js_name = inboundQuery)]
-    pub fn inbound_query(&self, filter: JsValue) -> Promise {
-        self.spawn(OperationName::InboundQuery, filter)
-    }
-
-    /// relay: the registered inbound callbacks.
-    #[wasm_bindgen(js_name = listCallbacks)]
-    pub fn list_callbacks(&self) -> Promise {
-        self.spawn(OperationName::ListCallbacks, JsValue::UNDEFINED)
-    }
-
-    /// relay: registers an inbound callback.
-    #[wasm_bindgen(js_name = registerCallback)]
-    pub fn register_callback(&self, callback: JsValue) -> Promise {
-        self.spawn(OperationName::RegisterCallback, callback)
-    }
-
-    /// relay: removes an inbound callback by its URL.
-    #[wasm_bindgen(js_name = deleteCallback)]
-    pub fn delete_callback(&self, request: JsValue) -> Promise {
-        self.spawn(OperationName::DeleteCallback, request)
     }
 }
 

@@ -7,17 +7,21 @@
 use super::prop;
 use crate::client::{D1_INCR, D1_SCHEMA, D1_SWEEP};
 use js_sys::{Array, Function, Promise};
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
+#[cfg(feature = "full")]
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 /// Counts kept in memory; each vanishes after its time to live.
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 pub struct MemoryStore {
     // A few entries per process: a list is smaller in the wasm than a hash map.
     entries: RefCell<Vec<(String, f64, f64)>>,
 }
 
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 impl MemoryStore {
     /// Adds one to the count under `key` and returns it: 1 for a new key or
@@ -38,6 +42,7 @@ impl MemoryStore {
 
 /// A new, empty [`MemoryStore`] for `config.otp.store`: counts checks in
 /// this process only.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = memoryStore)]
 pub fn memory_store() -> MemoryStore {
     MemoryStore { entries: RefCell::new(Vec::new()) }

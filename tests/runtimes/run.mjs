@@ -241,6 +241,60 @@ async function vite() {
   return runPage(join(dir, "dist"), "vite");
 }
 
+async function viteSendOnly() {
+  // The page a sending app ships: `import { Client }` and a send. It must
+  // fetch one wasm (the core) to send, and the on-demand module's only on
+  // the first call of an operation the core hands over.
+  const dir = join(project, "vite-send-only");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "index.html"), html("./main.mjs"));
+  writeFileSync(join(dir, "main.mjs"), [
+    'import { Client, verifyWebhook } from "edgetext";',
+    "const emulator = new URLSearchParams(location.search).get(\"emulator\");",
+    'const client = new Client({ provider: "relay", apiKey: "test-relay-key", phoneId: "phone_main", baseUrl: `${emulator}/relay`, timeoutMs: 15000 });',
+    'window.__send = () => client.send({ to: "+15551234567", text: "edgetext runtime test: vite send only" }).then((r) => r.status);',
+    "window.__health = () => client.health().then((a) => a.ok);",
+    'window.__verify = () => { try { return typeof verifyWebhook("{}", {}, "whsec_AAAA"); } catch (e) { return `${e.name} ${e.code}: ${e.message}`; } };',
+    'window.__tools = () => import("edgetext/tools").then((t) => typeof t.verifyWebhook("{}", {}, "whsec_AAAA"));',
+    "",
+  ].join("\n"));
+  await exec(bin("vite"), ["build", "--logLevel", "error"], { cwd: dir });
+  measure("vite build, a page that only sends (at start and on demand)", join(dir, "dist"));
+  const dist = join(dir, "dist");
+  const server = createServer((req, res) => {
+    const file = join(dist, normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^\/$/, "/index.html"));
+    if (!file.startsWith(dist) || !existsSync(file)) return res.writeHead(404).end();
+    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const page = await (await browser()).newPage();
+  const wasm = [];
+  page.on("request", (r) => { if (new URL(r.url()).pathname.endsWith(".wasm")) wasm.push(basename(new URL(r.url()).pathname)); });
+  const results = [];
+  const check = (name, ok, got) => results.push(ok ? { name, ok } : { name, ok, error: `got ${got}` });
+  try {
+    await page.goto(`http://127.0.0.1:${server.address().port}/?${new URLSearchParams({ emulator: emulator.url })}`);
+    await page.waitForFunction(() => window.__send, null, { timeout: 60_000 });
+    const sent = await page.evaluate(() => window.__send());
+    check("the page sends", sent === "queued", sent);
+    check("one wasm fetched to send (the core)", wasm.length === 1, JSON.stringify(wasm));
+    const early = await page.evaluate(() => window.__verify());
+    check("a tool before the module is loaded: wasm_unavailable naming edgetext/tools",
+      early.startsWith("EdgetextError wasm_unavailable") && early.includes('from "edgetext/tools"'), early);
+    const healthy = await page.evaluate(() => window.__health());
+    check("health() loads the on-demand module and answers", healthy === true, healthy);
+    check("a second wasm fetched on that first use, and only then", wasm.length === 2 && wasm[1] !== wasm[0], JSON.stringify(wasm));
+    const tools = await page.evaluate(() => window.__tools());
+    check("edgetext/tools in the page: the same module, no further wasm", tools === "boolean" && wasm.length === 2, `${tools}, ${JSON.stringify(wasm)}`);
+    const late = await page.evaluate(() => window.__verify());
+    check("the tool from \"edgetext\" once the module is loaded", late === "boolean", late);
+  } finally {
+    await page.close();
+    server.close();
+  }
+  return results;
+}
+
 async function viteDev() {
   // The dev server (no build): Vite pre-bundles edgetext into node_modules/.vite
   // and serves the page's modules one by one.
@@ -560,6 +614,7 @@ const targets = {
   "bun require": async () => lastJson(await exec(bin("bun"), ["app.cjs", "bun require", emulator.url], { cwd: project })),
   "bun build, run elsewhere": bunBuild,
   "vite build in chromium": vite,
+  "vite build, a page that only sends: one wasm until first use": viteSendOnly,
   "vite dev server in chromium": viteDev,
   "webpack in chromium": webpack,
   "esbuild browser in chromium": esbuildBrowser,

@@ -1,6 +1,7 @@
 // What a new user does first, in every runtime and bundle of tests/runtimes/:
 // import, count segments, send one message through the provider emulator and
-// meet an invalid_config error. Plain ESM on web APIs only (fetch, JSON), so
+// meet an invalid_config error; then what the core hands to the on-demand
+// module on first use, from the same import (a tool, an extra, Failover). Plain ESM on web APIs only (fetch, JSON), so
 // the same file runs in Node, Deno, Bun, Chromium, edge-runtime and workerd,
 // bundled or not. Returns [{ name, ok, error? }] as plain data.
 //
@@ -39,6 +40,19 @@ export async function smoke(edgetext, { target, emulatorUrl = null, netDenied = 
     }
   };
 
+  // A tool of the on-demand module, from the same import: a delivery signed
+  // (HMAC-SHA256, Standard Webhooks) outside edgetext, checked at its time.
+  // In a browser bundle the module loads asynchronously, so this runs after
+  // the on-demand operations below have loaded it (where they run).
+  const webhookCheck = () => check("verifyWebhook (on demand) accepts a signed delivery and refuses a changed one", () => {
+    const headers = { "webhook-id": "msg_smoke", "webhook-timestamp": "1700000000", "webhook-signature": "v1,DX8Q1j3Q24/Sa3JjarS4PmYA6loqMPbfjwD6ASvD/Y4=" };
+    const secret = "whsec_BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
+    const at = { now: 1700000000 * 1000 };
+    equal([
+      edgetext.verifyWebhook('{"type":"message.delivered"}', headers, secret, at),
+      edgetext.verifyWebhook('{"type":"message.failed"}', headers, secret, at),
+    ], [true, false], "verified");
+  });
   await check("import", () => {
     for (const name of ["Client", "EdgetextError", "segments", "normalizePhone"]) equal(typeof edgetext[name], "function", name);
   });
@@ -55,7 +69,10 @@ export async function smoke(edgetext, { target, emulatorUrl = null, netDenied = 
     if (thrown === null) throw new Error("new Client without apiKey did not throw");
     isEdgetextError(edgetext, thrown, "invalid_config");
   });
-  if (emulatorUrl === null) return results;
+  if (emulatorUrl === null) {
+    await webhookCheck();
+    return results;
+  }
 
   const text = `edgetext runtime test: ${target} ${Math.random().toString(36).slice(2, 10)}`;
   const client = new edgetext.Client({ provider: "relay", apiKey: RELAY_KEY, phoneId: PHONE_ID, baseUrl: `${emulatorUrl}/relay`, timeoutMs: 15000 });
@@ -67,6 +84,7 @@ export async function smoke(edgetext, { target, emulatorUrl = null, netDenied = 
       // The runtime refused before any byte left: the contract's `network`, not `outcome_unknown`.
       isEdgetextError(edgetext, thrown, "network");
     });
+    await webhookCheck();
     return results;
   }
   await check("send through the emulator", async () => {
@@ -80,6 +98,17 @@ export async function smoke(edgetext, { target, emulatorUrl = null, netDenied = 
     const taken = relay.filter((m) => m.text === text);
     equal(taken.map((m) => [m.id, m.to]), [[receipt.id, "+15551234567"]], "message taken (id, to)");
   });
+  await check("an operation of the on-demand module: relay health", async () => {
+    const answer = await client.health();
+    equal([answer.ok, answer.service], [true, "phone-relay (edgetext emulator)"], "the emulator's answer");
+  });
+  await check("Failover (on demand) over the Client sends once", async () => {
+    const receipt = await new edgetext.Failover([client]).send({ to: "+15551234567", text: `${text} (failover)` });
+    equal([receipt.provider, receipt.attempts], ["relay", [{ provider: "relay", error: null }]], "receipt");
+    const { relay } = await (await fetch(`${emulatorUrl}/__emulator/messages?provider=relay`)).json();
+    equal(relay.filter((m) => m.text === `${text} (failover)`).map((m) => m.id), [receipt.id], "message taken");
+  });
+  await webhookCheck();
   await check("a refused key rejects with an EdgetextError", async () => {
     const wrong = new edgetext.Client({ provider: "relay", apiKey: "wrong-key", phoneId: PHONE_ID, baseUrl: `${emulatorUrl}/relay`, timeoutMs: 15000 });
     let thrown = null;

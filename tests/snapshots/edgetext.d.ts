@@ -1,5 +1,15 @@
 /* tslint:disable */
 /* eslint-disable */
+
+/** `memoryStore()`: counts kept in memory; each vanishes after its time to live. */
+export interface MemoryStore {
+    /** Adds one to the count under `key` and returns it: 1 for a new key or one whose time ran out, which then lives `ttlSeconds` (at least 1). */
+    incr(key: string, ttlSeconds: number): number;
+    /** Frees the wasm memory now rather than at garbage collection. */
+    free(): void;
+}
+
+
 /**
  * A Klink CX message, to a contact.
  */
@@ -873,29 +883,14 @@ export declare class EdgetextError extends Error {
 
 
 /**
- * Counts kept in memory; each vanishes after its time to live.
- */
-export class MemoryStore {
-    private constructor();
-    free(): void;
-    [Symbol.dispose](): void;
-    /**
-     * Adds one to the count under `key` and returns it: 1 for a new key or
-     * one whose time ran out, which then lives `ttlSeconds` (at least 1).
-     * Synchronous, so that no two increments can interleave.
-     */
-    incr(key: string, ttlSeconds: number): number;
-}
-
-/**
  * The ISO 3166 alpha-2 country of an E.164 number (`"US"`, `"GB"`, …), or
  * `undefined` when its calling code is not one edgetext knows.
  */
 export function countryOf(e164: string): string | undefined;
 
 /**
- * A new, empty [`MemoryStore`] for `config.otp.store`: counts checks in
- * this process only.
+ * A new, empty `MemoryStore` for `config.otp.store`: counts checks in
+ * this process only. Made by the on-demand module.
  */
 export function memoryStore(): MemoryStore;
 
@@ -914,6 +909,7 @@ export function segments(text: string): SegmentInfo;
  * `/v1/otp/verify`: returns `{ to, verifiedAt, id }` (`verifiedAt` ISO 8601),
  * or throws `EdgetextError` `invalid_assertion` (tampered, expired, another
  * number, another secret) or `invalid_config` (a secret under 32 bytes).
+ * Runs in the on-demand module.
  */
 export function verifyOtpAssertion(assertion: string, options: { secret: string; to: string; maxAgeSeconds?: number }): { to: string; verifiedAt: string; id: string };
 
@@ -922,6 +918,7 @@ export function verifyOtpAssertion(assertion: string, options: { secret: string;
  * `webhook-signature` must be the HMAC of `webhook-id`.`webhook-timestamp`.body
  * under `secret` (`whsec_<base64>`), the timestamp within
  * `toleranceSeconds` (default 300) of now. An empty secret never verifies.
+ * Runs in the on-demand module.
  */
 export function verifyWebhook(body: string | Uint8Array, headers: Headers | Record<string, string | string[] | undefined> | [string, string][], secret: string, options?: { toleranceSeconds?: number; now?: number }): boolean;
 
