@@ -26,6 +26,7 @@ test: build
 	@$(STEP) clippy cargo clippy --all-targets -- -D warnings || true
 	@$(STEP) clippy-wasm cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings || true
 	@$(STEP) clippy-client cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings || true
+	@$(STEP) clippy-full cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features full -- -D warnings || true
 	@$(STEP) wasm-node $(EMU) wasm-pack test --node -- --lib || true
 	@$(STEP) wasm-chromium env WASM_BINDGEN_USE_BROWSER=1 $(EMU) wasm-pack test --headless --chrome -- --lib || true
 	@$(STEP) sandbox node --test tests/sandbox/ || true

@@ -36,7 +36,7 @@ const env = {
   NO_COLOR: "1",
   CI: "1",
 };
-const VENDOR_FILES = ["web.mjs", "web.d.ts", "api.mjs", "tools.mjs", "errors.mjs", "fetch-wasm.mjs", "web", "full"];
+const VENDOR_FILES = ["web.mjs", "web.d.ts", "api.mjs", "api-tools.mjs", "errors.mjs", "fetch-wasm.mjs", "web", "full"];
 // Made afresh at every start, whatever worker/demo/.dev.vars says: what
 // opens the real keys and the sandbox's controls, and what signs OTP assertions.
 const PER_START = ["DEMO_TOKEN", "OTP_SECRET"];
