@@ -149,7 +149,8 @@ if (bd) {
 // Size.
 p("## Size", "");
 if (size) {
-  p(`The wasm (\`pkg/web/edgetext_bg.wasm\`, the one file both the Node and web builds load): **${size.wasm.raw} B raw, ${size.wasm.gzip} B gzip** (${KiB(size.wasm.gzip)}, gzip level ${size.gzipLevel}).`, "",
+  p(`The core wasm (\`pkg/web/edgetext_bg.wasm\`, the one file both the Node and web builds of the core load: send and status): **${size.wasm.raw} B raw, ${size.wasm.gzip} B gzip** (${KiB(size.wasm.gzip)}, gzip level ${size.gzipLevel}).`, "",
+    ...(size.full ? [`The on-demand module (\`pkg/full/edgetext_bg.wasm\`, loaded on the first call of anything else: sendCode, verifyCode, the extras, Failover, the server tools): ${size.full.raw} B raw, ${size.full.gzip} B gzip (${KiB(size.full.gzip)}).`, ""] : []),
     ...(size.inline ? [`The inline entry (\`edgetext/inline\`; also what Deno, Bun and bundles for Node load) carries that wasm as base64 in \`pkg/web/edgetext_bg.wasm.mjs\`: ${size.inline.raw} B raw, ${size.inline.gzip} B gzip, **+${size.inline.gzip - size.wasm.gzip} B gzip (+${Math.round(((size.inline.gzip - size.wasm.gzip) / size.wasm.gzip) * 100)} %)** over the .wasm file, and no streaming compilation.`, ""] : []),
     "Each package measured the same way: `npm pack <name>` (tarball and unpacked size as npm reports them),",
     "then `npm install --omit=dev --ignore-scripts <tarball>` into an empty folder (installed size: every file under",

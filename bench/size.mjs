@@ -61,6 +61,10 @@ try {
   const wasm = readFileSync(join(root, "pkg", "web", "edgetext_bg.wasm"));
   const wasmSize = { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length };
   log(`size: wasm ${wasmSize.raw} B raw, ${wasmSize.gzip} B gzip`);
+  // The on-demand module: what the core loads on the first call of anything but send and status.
+  const fullWasm = readFileSync(join(root, "pkg", "full", "edgetext_bg.wasm"));
+  const fullSize = { raw: fullWasm.length, gzip: gzipSync(fullWasm, { level: 9 }).length };
+  log(`size: on-demand wasm ${fullSize.raw} B raw, ${fullSize.gzip} B gzip`);
   const workerWasm = readFileSync(join(root, "pkg", "worker", "edgetext_bg.wasm"));
   const workerSize = { raw: workerWasm.length, gzip: gzipSync(workerWasm, { level: 9 }).length };
   log(`size: worker wasm ${workerSize.raw} B raw, ${workerSize.gzip} B gzip`);
@@ -84,7 +88,7 @@ try {
     delete p.file;
     log(`size: ${p.name}@${p.version}: tarball ${p.tarball} B, unpacked ${p.unpacked} B, installed ${p.installed} B in ${p.packages} packages`);
   }
-  save("size", { wasm: wasmSize, worker: workerSize, inline: inlineSize, gzipLevel: 9, packages });
+  save("size", { wasm: wasmSize, full: fullSize, worker: workerSize, inline: inlineSize, gzipLevel: 9, packages });
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
