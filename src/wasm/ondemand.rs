@@ -101,14 +101,23 @@ impl Handle {
             return Ok(v);
         }
         let made = make().await?;
-        Ok(self.0.borrow_mut().get_or_insert(made).clone())
+        let kept = self.0.borrow_mut().get_or_insert_with(|| made.clone()).clone();
+        if kept != made {
+            free(&made);
+        }
+        Ok(kept)
     }
+}
+
+/// `value.free()`: a class instance of the on-demand module lets go of its wasm memory.
+fn free(value: &JsValue) {
+    let _ = prop(value, "free").dyn_into::<Function>().map(|free| free.call0(value));
 }
 
 impl Drop for Handle {
     fn drop(&mut self) {
         if let Some(v) = self.0.take() {
-            let _ = prop(&v, "free").dyn_into::<Function>().map(|free| free.call0(&v));
+            free(&v);
         }
     }
 }
