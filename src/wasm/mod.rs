@@ -177,14 +177,21 @@ impl JsClient {
         };
         match started {
             Ok(Started::Send(call)) => self.driver.run(call),
-            Ok(Started::Code(call)) => self.driver.run(call),
-            Ok(Started::Verify(call)) => self.driver.run(call),
             Ok(Started::Status(call)) => self.driver.run(call),
+            #[cfg(feature = "full")]
+            Ok(Started::Code(call)) => self.driver.run(call),
+            #[cfg(feature = "full")]
+            Ok(Started::Verify(call)) => self.driver.run(call),
+            #[cfg(feature = "full")]
             Ok(Started::Raw(call)) => self.driver.run(call),
+            #[cfg(feature = "full")]
             Ok(Started::CheckSigned(r)) => {
                 let client = Rc::clone(&self.inner);
                 wasm_bindgen_futures::future_to_promise(async move { out(client.check_signed(r).await) })
             }
+            // The core reads send's and status's arguments only (read_operation).
+            #[cfg(not(feature = "full"))]
+            Ok(_) => Promise::reject(&error_to_js(crate::Error::unsupported("this call runs in the on-demand module"))),
             Err(e) => Promise::reject(&e),
         }
     }
@@ -208,12 +215,32 @@ fn read(provider: crate::providers::ProviderKind, name: OperationName, arg: JsVa
         OperationName::ListMessages | OperationName::InboundQuery if arg.is_undefined() || arg.is_null() => js_sys::Object::new().into(),
         _ => arg,
     };
-    Operation::read(name, provider, crate::wasm::convert::Strict(arg.clone())).map_err(|mut e| {
-        if let Some(field) = failing_field(&arg, &|one| Operation::read(name, provider, crate::wasm::convert::Strict(one)).err().map(|e| e.message)) {
+    read_operation(name, provider, arg.clone()).map_err(|mut e| {
+        if let Some(field) = failing_field(&arg, &|one| read_operation(name, provider, one).err().map(|e| e.message)) {
             e.message = e.message.replacen(": ", &format!(".{field}: "), 1);
         }
         error_to_js(e.with_provider(provider.as_str()))
     })
+}
+
+/// [`Operation::read`] of a caller's JavaScript value.
+#[cfg(feature = "full")]
+fn read_operation(name: OperationName, provider: crate::providers::ProviderKind, arg: JsValue) -> crate::Result<Operation> {
+    Operation::read(name, provider, crate::wasm::convert::Strict(arg))
+}
+
+/// The core's [`Operation::read`]: send's message and status's id, the
+/// operations it runs, so that it holds no other operation's reader.
+#[cfg(not(feature = "full"))]
+fn read_operation(name: OperationName, provider: crate::providers::ProviderKind, arg: JsValue) -> crate::Result<Operation> {
+    use crate::core::codec::{de, read};
+    let arg = crate::wasm::convert::Strict(arg);
+    let (what, op) = match name {
+        OperationName::Send => ("message", read(arg, |d| crate::providers::Message::deserialize_for(provider, d).map(Operation::Send))),
+        OperationName::Status => ("id", read(arg, |d| de::<String, _>(d).map(Operation::Status))),
+        other => return Err(crate::Error::unsupported(format!("{} runs in the on-demand module", other.as_str()))),
+    };
+    op.map_err(|why| crate::client::input_error(what, provider, &why))
 }
 
 /// Which field of `value` a failed read was about: the one key whose value

@@ -98,6 +98,17 @@ export async function smoke(edgetext, { target, emulatorUrl = null, netDenied = 
     const taken = relay.filter((m) => m.text === text);
     equal(taken.map((m) => [m.id, m.to]), [[receipt.id, "+15551234567"]], "message taken (id, to)");
   });
+  await check("bad input to send and status: invalid_input naming the field (the core reads these two itself)", async () => {
+    const messages = [];
+    for (const call of [() => client.send({ to: "+15551234567", text: 5 }), () => client.send({ to: "+15551234567", text, bogus: 1 }), () => client.status(42)]) {
+      await call().then(() => messages.push("resolved"), (err) => messages.push(`${err.code}: ${err.message}`));
+    }
+    equal(messages, [
+      "invalid_input: message.text: invalid type: floating point `5.0`, expected a string",
+      "invalid_input: message.bogus is not a field for relay",
+      "invalid_input: id: invalid type: floating point `42.0`, expected a string",
+    ], "errors");
+  });
   await check("an operation of the on-demand module: relay health, twice at once on its first use", async () => {
     const answers = await Promise.all([client.health(), client.health()]);
     equal(answers.map((a) => [a.ok, a.service]), [[true, "phone-relay (edgetext emulator)"], [true, "phone-relay (edgetext emulator)"]], "the emulator's answers");
