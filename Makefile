@@ -27,8 +27,8 @@ test: build
 	@$(STEP) clippy-wasm cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings || true
 	@$(STEP) clippy-client cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings || true
 	@$(STEP) clippy-full cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features full -- -D warnings || true
-	@$(STEP) wasm-node $(EMU) wasm-pack test --node -- --lib || true
-	@$(STEP) wasm-chromium env WASM_BINDGEN_USE_BROWSER=1 $(EMU) wasm-pack test --headless --chrome -- --lib || true
+	@$(STEP) wasm-node $(EMU) wasm-pack test --node -- --lib --features full || true
+	@$(STEP) wasm-chromium env WASM_BINDGEN_USE_BROWSER=1 $(EMU) wasm-pack test --headless --chrome -- --lib --features full || true
 	@$(STEP) sandbox node --test tests/sandbox/ || true
 	@$(STEP) workerd node --test tests/workerd/ || true
 	@$(STEP) demo node --test tests/demo/ || true

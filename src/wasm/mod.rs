@@ -20,7 +20,7 @@ mod extras;
 #[cfg(feature = "full")]
 mod failover;
 mod fetch;
-#[cfg(not(feature = "full"))]
+#[cfg(not(any(feature = "full", feature = "worker")))]
 mod ondemand;
 mod platform;
 // The worker's wasm leaves out client-only functions its app has from
@@ -32,7 +32,9 @@ mod store;
 mod worker;
 
 use crate::client::{Config, Operation, OperationName, Started};
-use convert::{error_to_js, out};
+use convert::error_to_js;
+#[cfg(any(test, feature = "full", not(feature = "worker")))]
+use convert::out;
 use platform::JsPlatform;
 use js_sys::Promise;
 use std::rc::Rc;
@@ -47,7 +49,7 @@ pub struct JsClient {
     inner: Rc<crate::client::Client<JsPlatform>>,
     driver: Rc<continuations::Driver>,
     /// The core build's hand-over to the on-demand module.
-    #[cfg(not(feature = "full"))]
+    #[cfg(not(any(feature = "full", feature = "worker")))]
     twin: Rc<ondemand::Twin>,
 }
 
@@ -57,6 +59,7 @@ pub(crate) fn prop(v: &JsValue, key: &str) -> JsValue {
 }
 
 /// The client of a `Client` instance, shared; `None` for anything else.
+#[cfg(any(feature = "full", not(feature = "worker")))]
 fn shared(item: &JsValue) -> Option<JsClient> {
     let share: js_sys::Function = prop(item, "__share").dyn_into().ok()?;
     let handle = share.call0(item).ok()?;
@@ -64,6 +67,7 @@ fn shared(item: &JsValue) -> Option<JsClient> {
 }
 
 /// The items of `new Failover(clients)`, or why `clients` is none.
+#[cfg(any(feature = "full", not(feature = "worker")))]
 fn failover_items(clients: &JsValue) -> Result<js_sys::Array, JsValue> {
     if !js_sys::Array::is_array(clients) {
         return Err(error_to_js(crate::Error::config("new Failover(clients): clients must be an array of Clients or configs")));
@@ -76,7 +80,7 @@ impl JsClient {
     /// Validates `config`; throws `invalid_config` naming the bad field.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, options: JsValue) -> Result<JsClient, JsValue> {
-        #[cfg(not(feature = "full"))]
+        #[cfg(not(any(feature = "full", feature = "worker")))]
         let (given_config, given_options) = (config.clone(), options.clone());
         let bad = |m: &str| error_to_js(crate::Error::config(m));
         if !config.is_object() {
@@ -144,7 +148,7 @@ impl JsClient {
         Ok(JsClient {
             driver: continuations::Driver::new(Rc::clone(&inner)),
             inner,
-            #[cfg(not(feature = "full"))]
+            #[cfg(not(any(feature = "full", feature = "worker")))]
             twin: ondemand::Twin::new(&given_config, given_options),
         })
     }
@@ -156,7 +160,7 @@ impl JsClient {
         JsClient {
             inner: Rc::clone(&self.inner),
             driver: Rc::clone(&self.driver),
-            #[cfg(not(feature = "full"))]
+            #[cfg(not(any(feature = "full", feature = "worker")))]
             twin: Rc::clone(&self.twin),
         }
     }

@@ -17,8 +17,7 @@
 // it. A real provider's key is further kept from any request a proxy relayed
 // (PROXY_HEADERS), token or not.
 import { createWorker } from "../../pkg/worker.mjs";
-import { Client } from "../../pkg/workerd.mjs";
-import { EdgetextError, verifyOtpAssertion } from "../../pkg/worker-wasm.mjs";
+import { Client, EdgetextError, verifyOtpAssertion } from "../../pkg/workerd.mjs";
 import { DEFAULT_KEYS } from "../../sandbox/emulator.mjs";
 
 export const PROVIDERS = ["textlink", "teklink", "relay", "klink"];
