@@ -7,10 +7,7 @@ import init, * as full from "./full/edgetext.js";
 import { EdgetextError } from "./errors.mjs";
 import { BUNDLER_FIX, fetchWasm } from "./fetch-wasm.mjs";
 
-async function load() {
-  await init({ module_or_path: fetchWasm(new URL("./full/edgetext_bg.wasm", import.meta.url), BUNDLER_FIX) });
-  full.__setErrorClass(EdgetextError);
-  return full;
-}
+await init({ module_or_path: fetchWasm(new URL("./full/edgetext_bg.wasm", import.meta.url), BUNDLER_FIX) });
+full.__setErrorClass(EdgetextError);
 
-export const { Client, Failover, memoryStore, verifyOtpAssertion, verifyWebhook } = await load();
+export const { Client, Failover, memoryStore, verifyOtpAssertion, verifyWebhook } = full;

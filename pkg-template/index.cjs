@@ -11,7 +11,5 @@ wasm.__setFull(() => {
   full.__setErrorClass(EdgetextError);
   return full;
 }, true);
-for (const name of Object.keys(wasm)) {
-  if (!name.startsWith("__")) exports[name] = wasm[name];
-}
+for (const name of Object.keys(wasm)) if (!name.startsWith("__")) exports[name] = wasm[name];
 exports.EdgetextError = EdgetextError;

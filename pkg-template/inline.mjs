@@ -11,12 +11,7 @@ import coreBase64 from "./web/edgetext_bg.wasm.mjs";
 import fullBase64 from "./full/edgetext_bg.wasm.mjs";
 import { ready } from "./ready.mjs";
 
-function bytes(base64) {
-  const text = atob(base64);
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
+const bytes = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 
 ready(core, bytes(coreBase64), full, () => bytes(fullBase64));
 

@@ -3,7 +3,7 @@
 // the first time the core needs it (sendCode, the extras, Failover, a tool).
 import { EdgetextError } from "./errors.mjs";
 
-/** Makes `core` ready with `coreModule`; `full` is made ready with `fullModule()` on first use. */
+// Makes `core` ready with `coreModule`; `full` is made ready with `fullModule()` on first use.
 export function ready(core, coreModule, full, fullModule) {
   core.initSync({ module: coreModule });
   core.__setErrorClass(EdgetextError);

@@ -13,7 +13,7 @@ const FIX = "Serve the package's folder whole, so that web/edgetext_bg.wasm and 
 const beside = (file) => ({ module_or_path: fetchWasm(new URL(file, import.meta.url), FIX) });
 let ready = false;
 
-/** Loads the wasm (by default the files next to this one); call once before anything else. */
+// Loads the wasm (by default the files next to this one); call once before anything else.
 export default async function init(input) {
   if (ready) return;
   await coreInit(input ?? beside("./web/edgetext_bg.wasm"));

@@ -7,13 +7,13 @@
 // fetch, and hands each result back ({ failed: error } when it threw).
 import * as core from "./worker-wasm.mjs";
 
-/** The defaults of the OTP_* settings, from the core. */
+// The defaults of the OTP_* settings, from the core.
 export const OTP_DEFAULTS = Object.freeze(core.otpDefaults());
 
 const attempt = (run) => Promise.resolve().then(run).catch((err) => ({ failed: err ?? new Error("failed") }));
 const prepare = (db, s) => db.prepare(s.sql).bind(...s.binds);
 
-/** Reads at most `limit` + 1 bytes: enough for the core to tell the body is too large. */
+// Reads at most `limit` + 1 bytes: enough for the core to tell the body is too large.
 async function readBody(request, limit) {
   const chunks = [];
   let size = 0;
@@ -37,13 +37,9 @@ async function callGuard(env, call) {
   return res.json();
 }
 
-async function post(e) {
-  const res = await fetch(e.url, { method: "POST", headers: e.headers, body: e.body });
-  await res.body?.cancel();
-  return res.status;
-}
+const post = (e) => fetch(e.url, { method: "POST", headers: e.headers, body: e.body }).then(async (res) => (await res.body?.cancel(), res.status));
 
-/** The runtime's side of each effect; what it returns is the effect's result. */
+// The runtime's side of each effect; what it returns is the effect's result.
 const effects = {
   readBody: (e, { request }) => readBody(request, e.limit),
   batch: (e, { env }) => attempt(async () => (await env.DB.batch(e.statements.map((s) => prepare(env.DB, s)))).map((r) => r.meta.changes)),
@@ -58,7 +54,7 @@ const effects = {
   log: (e) => console[e.level]("edgetext worker:", e.message),
 };
 
-/** Runs `task` to its last effect: a Response for a request, nothing for the others. */
+// Runs `task` to its last effect: a Response for a request, nothing for the others.
 async function run(task, io) {
   for (let result; ; ) {
     const e = task.next(result, Date.now());
@@ -69,13 +65,11 @@ async function run(task, io) {
   }
 }
 
-/**
- * The worker: `export default createWorker()`.
- * Options: `fallback(request, env, ctx)` answers routes the worker does not own;
- * `retryDelaySeconds(attempts)` overrides the forwarding backoff;
- * `otp.client(env)` gives the client that sends one-time codes (a `Client`
- * config, or a `Client`), instead of OTP_PROVIDER, OTP_API_KEY and OTP_CLIENT.
- */
+// The worker: `export default createWorker()`.
+// Options: `fallback(request, env, ctx)` answers routes the worker does not own;
+// `retryDelaySeconds(attempts)` overrides the forwarding backoff;
+// `otp.client(env)` gives the client that sends one-time codes (a `Client`
+// config, or a `Client`), instead of OTP_PROVIDER, OTP_API_KEY and OTP_CLIENT.
 export function createWorker(options = {}) {
   return {
     fetch(request, env, ctx) {
@@ -96,11 +90,9 @@ export function createWorker(options = {}) {
 
 export default createWorker();
 
-/**
- * The Durable Object of the OTP guard: its entries live in one SQLite table
- * (the core's SQL); each call and each alarm is one synchronous run of the
- * core's statements, so no other call interleaves.
- */
+// The Durable Object of the OTP guard: its entries live in one SQLite table
+// (the core's SQL); each call and each alarm is one synchronous run of the
+// core's statements, so no other call interleaves.
 export class EdgetextOtp {
   constructor(ctx, env) {
     this.ctx = ctx;
