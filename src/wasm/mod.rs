@@ -31,7 +31,9 @@ mod store;
 #[cfg(feature = "worker")]
 mod worker;
 
-use crate::client::{Config, Operation, OperationName, Started};
+use crate::client::{Config, Operation, OperationName};
+#[cfg(feature = "full")]
+use crate::client::Started;
 use convert::error_to_js;
 #[cfg(any(test, feature = "full", not(feature = "worker")))]
 use convert::out;
@@ -174,6 +176,7 @@ impl JsClient {
     /// Runs the operation `name`: its result's Promise. A call runs on
     /// promise continuations (`continuations.rs`); only a signed code's
     /// check, which awaits the store between its steps, runs as a future.
+    #[cfg(feature = "full")]
     fn spawn(&self, name: OperationName, arg: JsValue) -> Promise {
         let started = match read(self.inner.config().provider, name, arg) {
             Ok(op) => self.inner.start(op).map_err(error_to_js),
@@ -182,22 +185,29 @@ impl JsClient {
         match started {
             Ok(Started::Send(call)) => self.driver.run(call),
             Ok(Started::Status(call)) => self.driver.run(call),
-            #[cfg(feature = "full")]
             Ok(Started::Code(call)) => self.driver.run(call),
-            #[cfg(feature = "full")]
             Ok(Started::Verify(call)) => self.driver.run(call),
-            #[cfg(feature = "full")]
             Ok(Started::Raw(call)) => self.driver.run(call),
-            #[cfg(feature = "full")]
             Ok(Started::CheckSigned(r)) => {
                 let client = Rc::clone(&self.inner);
                 wasm_bindgen_futures::future_to_promise(async move { out(client.check_signed(r).await) })
             }
-            // The core reads send's and status's arguments only (read_operation).
-            #[cfg(not(feature = "full"))]
-            Ok(_) => Promise::reject(&error_to_js(crate::Error::unsupported("this call runs in the on-demand module"))),
             Err(e) => Promise::reject(&e),
         }
+    }
+
+    /// The core's [`Self::spawn`]: send and status only, each started by
+    /// its own function, so that no other operation's preparation is linked.
+    #[cfg(not(feature = "full"))]
+    fn spawn(&self, name: OperationName, arg: JsValue) -> Promise {
+        let provider = self.inner.config().provider;
+        let started = read(provider, name, arg).and_then(|op| match op {
+            Operation::Send(message) => self.inner.start_send(message).map(|call| self.driver.run(call)).map_err(error_to_js),
+            Operation::Status(id) => self.inner.start_status(&id).map(|call| self.driver.run(call)).map_err(error_to_js),
+            // The core reads send's and status's arguments only (read_operation).
+            _ => Err(error_to_js(crate::Error::unsupported("this call runs in the on-demand module"))),
+        });
+        started.unwrap_or_else(|e| Promise::reject(&e))
     }
 
     /// Sends a message; resolves to its receipt.
