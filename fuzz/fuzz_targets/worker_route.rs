@@ -35,6 +35,7 @@ fuzz_target!(|data: &[u8]| {
         retention_days: None,
         otp_vars: otp_vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         otp_bound: true,
+        queue_bound: true,
     };
     for body in [None, Some(body)] {
         let req = WorkerRequest { method, path, query, headers: &headers, body };
