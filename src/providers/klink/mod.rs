@@ -1,4 +1,6 @@
 //! Klink CX (`klink-cx.txt`): `POST /api/v1/messages/send` to a contact.
+//!
+//! May import what `providers` may (its `mod.rs`): never `worker` or `wasm_bindgen`.
 
 #[cfg(feature = "worker")]
 pub mod webhook;

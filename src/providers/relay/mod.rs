@@ -5,6 +5,8 @@
 //! The relay de-duplicates by `idempotency_key`, so every send carries one
 //! (a fresh UUID unless the caller gives one) and any transient failure is
 //! retried with the same key.
+//!
+//! May import what `providers` may (its `mod.rs`): never `worker` or `wasm_bindgen`.
 
 #[cfg(feature = "worker")]
 pub mod webhook;

@@ -1,5 +1,7 @@
 //! Teklink ChatServ (`teklink-chatserv.txt`):
 //! `POST /api/v1/channels/{CHANNEL_ID}/messages`, North American numbers only.
+//!
+//! May import what `providers` may (its `mod.rs`): never `worker` or `wasm_bindgen`.
 
 #[cfg(feature = "worker")]
 pub mod webhook;

@@ -1,5 +1,7 @@
 //! TextLink (`textlink.txt`): `POST /api/send-sms`, `/api/send-code`,
 //! `/api/verify-code` and `/api/update-contect-tag` (spelt so by TextLink).
+//!
+//! May import what `providers` may (its `mod.rs`): never `worker` or `wasm_bindgen`.
 
 #[cfg(feature = "worker")]
 pub mod webhook;

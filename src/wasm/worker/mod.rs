@@ -2,6 +2,8 @@
 //! of `src/worker/task.rs` for `worker.mjs`'s executor (an effect out, its
 //! result in), and the guard object's steps ([`otp`]). The environment is
 //! read once per task, here.
+//!
+//! May import: `worker` and the rest of `wasm`; only `wasm/mod.rs` imports it.
 
 mod otp;
 
