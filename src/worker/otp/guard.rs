@@ -558,14 +558,20 @@ pub fn guard_decide_call(settings: &GuardSettings, call: &GuardCall, entries: &G
     }
 }
 
+/// The state of each bucket of `address` (its /64 or IPv4, and its IPv6
+/// /48 when it has one), with its key and whether it is the /48.
+fn address_states(b: &AddressBuckets, entries: &GuardEntries) -> Vec<(String, bool, AddressState)> {
+    address_keys(b).into_iter().map(|(k, site)| {
+        let st: AddressState = load(entries, &k);
+        (k, site, st)
+    }).collect()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn decide_send(s: &GuardSettings, to: &str, ceiling: &str, address: &str, entries: &GuardEntries, now: u64, rng: &impl Random) -> GuardDecision {
     let window = s.window_ms();
     let b = buckets(address);
-    let addresses: Vec<(String, bool, AddressState)> = address_keys(&b).into_iter().map(|(k, site)| {
-        let st: AddressState = load(entries, &k);
-        (k, site, st)
-    }).collect();
+    let addresses = address_states(&b, entries);
     for (_, site, st) in &addresses {
         let limit = if *site { s.limits.sends_per_ipv6_48 } else { s.limits.sends_per_ip };
         if let Some(w) = Log(st.sends.iter().map(|x| x.0).collect()).wait(now, window, limit) {
@@ -630,10 +636,7 @@ fn decide_send(s: &GuardSettings, to: &str, ceiling: &str, address: &str, entrie
 fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, trusted: bool, entries: &GuardEntries, now: u64, rng: &impl Random) -> GuardDecision {
     let window = s.window_ms();
     let b = buckets(address);
-    let addresses: Vec<(String, bool, AddressState)> = address_keys(&b).into_iter().map(|(k, site)| {
-        let st: AddressState = load(entries, &k);
-        (k, site, st)
-    }).collect();
+    let addresses = address_states(&b, entries);
     for (_, site, st) in &addresses {
         let limit = if *site { s.limits.verifies_per_ipv6_48 } else { s.limits.verifies_per_ip };
         if let Some(w) = st.checks.wait(now, window, limit) {
