@@ -10,6 +10,7 @@
 
 use super::convert::error_to_js;
 use super::{prop, shared, JsClient};
+use crate::client::OperationName;
 use crate::{Error, ErrorCode};
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use std::cell::RefCell;
@@ -160,9 +161,9 @@ async fn call(target: &JsValue, method: &str, arg: &JsValue) -> Result<JsValue, 
 
 impl JsClient {
     /// Runs `method` on this client's twin in the on-demand module.
-    fn hand_over(&self, method: &'static str, arg: JsValue) -> Promise {
+    fn hand_over(&self, op: OperationName, arg: JsValue) -> Promise {
         let twin = Rc::clone(&self.twin);
-        future_to_promise(async move { call(&twin.client().await?, method, &arg).await })
+        future_to_promise(async move { call(&twin.client().await?, op.as_str(), &arg).await })
     }
 }
 
@@ -171,54 +172,54 @@ impl JsClient {
     /// Sends a one-time code; resolves to its ticket (never the code).
     #[wasm_bindgen(js_name = sendCode)]
     pub fn send_code(&self, request: JsValue) -> Promise {
-        self.hand_over("sendCode", request)
+        self.hand_over(OperationName::SendCode, request)
     }
 
     /// Checks a code; a wrong code resolves to `{ valid: false, reason }`.
     #[wasm_bindgen(js_name = verifyCode)]
     pub fn verify_code(&self, request: JsValue) -> Promise {
-        self.hand_over("verifyCode", request)
+        self.hand_over(OperationName::VerifyCode, request)
     }
 
     /// textlink: sets a contact's tag.
     #[wasm_bindgen(js_name = updateContactTag)]
     pub fn update_contact_tag(&self, request: JsValue) -> Promise {
-        self.hand_over("updateContactTag", request)
+        self.hand_over(OperationName::UpdateContactTag, request)
     }
 
     /// relay: the newest messages.
     #[wasm_bindgen(js_name = listMessages)]
     pub fn list_messages(&self, options: JsValue) -> Promise {
-        self.hand_over("listMessages", options)
+        self.hand_over(OperationName::ListMessages, options)
     }
 
     /// relay: `GET /health`.
     pub fn health(&self) -> Promise {
-        self.hand_over("health", JsValue::UNDEFINED)
+        self.hand_over(OperationName::Health, JsValue::UNDEFINED)
     }
 
     /// relay: the inbound report for a filter.
     #[wasm_bindgen(js_name = inboundQuery)]
     pub fn inbound_query(&self, filter: JsValue) -> Promise {
-        self.hand_over("inboundQuery", filter)
+        self.hand_over(OperationName::InboundQuery, filter)
     }
 
     /// relay: the registered inbound callbacks.
     #[wasm_bindgen(js_name = listCallbacks)]
     pub fn list_callbacks(&self) -> Promise {
-        self.hand_over("listCallbacks", JsValue::UNDEFINED)
+        self.hand_over(OperationName::ListCallbacks, JsValue::UNDEFINED)
     }
 
     /// relay: registers an inbound callback.
     #[wasm_bindgen(js_name = registerCallback)]
     pub fn register_callback(&self, callback: JsValue) -> Promise {
-        self.hand_over("registerCallback", callback)
+        self.hand_over(OperationName::RegisterCallback, callback)
     }
 
     /// relay: removes an inbound callback by its URL.
     #[wasm_bindgen(js_name = deleteCallback)]
     pub fn delete_callback(&self, request: JsValue) -> Promise {
-        self.hand_over("deleteCallback", request)
+        self.hand_over(OperationName::DeleteCallback, request)
     }
 }
 
