@@ -144,7 +144,7 @@ impl<P: Clock + Random> Client<P> {
 
     #[inline(never)]
     fn prepare_send(&self, m: Message) -> Result<crate::providers::PreparedSend> {
-        let ctx = Ctx { now_ms: self.platform.now_ms(), rng: &self.platform };
+        let ctx = Ctx { clock: &self.platform, rng: &self.platform };
         let cfg = &self.cfg;
         match (m, &cfg.provider_config) {
             (Message::TextLink(m), ProviderConfig::TextLink(own)) => textlink::send(cfg, own, m, &ctx),

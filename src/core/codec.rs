@@ -165,6 +165,17 @@ impl Serialize for RawJson {
     }
 }
 
+/// A [`RawJson`] as the value its serialisation gives: `null` when empty,
+/// the value its text holds, else the text. The answer's text was parsed
+/// when it was read, so this parses nothing again.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn raw_value(raw: &RawJson) -> wasm_bindgen::JsValue {
+    if raw.0.trim().is_empty() {
+        return wasm_bindgen::JsValue::NULL;
+    }
+    imp::parse(&raw.0, true).unwrap_or_else(|_| wasm_bindgen::JsValue::from_str(&raw.0))
+}
+
 /// A field read leniently from an answer we do not control: its value when it
 /// is a string (or a bool for [`opt_bool`]), `None` for any other type, which
 /// is skipped without being walked.
@@ -287,7 +298,7 @@ mod imp {
     /// `text` parsed by `JSON.parse`, or the value of the same text parsed
     /// just before. `take` hands the value out and forgets it (it leaves the
     /// wasm, where the caller may change it); otherwise it is kept for the next read.
-    fn parse(text: &str, take: bool) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
+    pub(super) fn parse(text: &str, take: bool) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
         LAST.with(|last| {
             let mut last = last.borrow_mut();
             let hit = matches!(&*last, Some((t, _)) if t == text);

@@ -206,7 +206,9 @@ impl ProviderConfig {
 
 /// Everything a request builder may need besides the call's own fields.
 pub(crate) struct Ctx<'a> {
-    pub now_ms: u64,
+    /// Read only by a request that carries the time (Klink's `createdAt`):
+    /// each read is a `Date.now()` in the wasm.
+    pub clock: &'a dyn crate::Clock,
     pub rng: &'a dyn Random,
 }
 

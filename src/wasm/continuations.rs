@@ -7,7 +7,7 @@
 //! the result. The call decides every retry and timeout
 //! (`src/client/call.rs`); this only carries them out.
 
-use super::convert::out;
+use super::convert::error_to_js;
 use super::fetch::{self, AbortSignal, Callable, Exchange, Pending};
 use super::platform::{failure, JsPlatform};
 use crate::client::{Call, Client, Step};
@@ -29,7 +29,38 @@ pub(super) trait Running {
     fn settle(self: Box<Self>) -> Result<JsValue, JsValue>;
 }
 
-impl<O: serde::Serialize> Running for Call<O> {
+/// What a call's result becomes in JavaScript.
+pub(super) trait Settle {
+    fn into_js(self) -> Result<JsValue, JsValue>;
+}
+
+impl Settle for crate::client::SendReceipt {
+    fn into_js(self) -> Result<JsValue, JsValue> {
+        Ok(super::access::write(&self))
+    }
+}
+
+impl Settle for crate::client::MessageStatus {
+    fn into_js(self) -> Result<JsValue, JsValue> {
+        Ok(super::access::write(&self))
+    }
+}
+
+/// The on-demand module's other results, through serde-wasm-bindgen.
+#[cfg(feature = "full")]
+macro_rules! settle_by_serde {
+    ($($t:ty),*) => {$(
+        impl Settle for $t {
+            fn into_js(self) -> Result<JsValue, JsValue> {
+                super::convert::out(Ok(self))
+            }
+        }
+    )*};
+}
+#[cfg(feature = "full")]
+settle_by_serde!(crate::client::CodeTicket, crate::client::Verification, crate::RawJson);
+
+impl<O: Settle> Running for Call<O> {
     fn request(&self) -> &HttpRequest {
         Call::request(self)
     }
@@ -43,7 +74,11 @@ impl<O: serde::Serialize> Running for Call<O> {
     }
 
     fn settle(self: Box<Self>) -> Result<JsValue, JsValue> {
-        out(self.into_result().unwrap_or_else(|| Err(Error::input("the call ended without a result"))))
+        match self.into_result() {
+            Some(Ok(result)) => result.into_js(),
+            Some(Err(e)) => Err(error_to_js(e)),
+            None => Err(error_to_js(Error::input("the call ended without a result"))),
+        }
     }
 }
 
@@ -119,7 +154,7 @@ impl Driver {
     }
 
     /// Runs `call` to its end: the promise of its result.
-    pub(super) fn run<O: serde::Serialize + 'static>(self: &Rc<Self>, call: Call<O>) -> Promise {
+    pub(super) fn run<O: Settle + 'static>(self: &Rc<Self>, call: Call<O>) -> Promise {
         self.run_boxed(Box::new(call))
     }
 
@@ -181,7 +216,11 @@ impl Driver {
     fn attempt(&self, slot: u32, mut f: Box<InFlight>) -> Pending {
         let timeout_ms = self.client.config().timeout_ms;
         f.attempt += 1;
-        f.started_ms = self.client.platform().now_ms();
+        // Only `onRequest`'s record reads when an attempt started: without
+        // it, the attempt's one `Date.now()` is when its outcome is fed.
+        if self.client.platform().request_ids {
+            f.started_ms = self.client.platform().now_ms();
+        }
         let (pending, timer, signal) = f.exchange.attempt(self.client.platform().fetch.as_ref(), timeout_ms);
         f.timer = timer;
         f.signal = Some(signal);

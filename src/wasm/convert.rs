@@ -37,6 +37,7 @@ pub(crate) fn error_to_js(e: Error) -> JsValue {
 }
 
 /// A result as a JavaScript value, or its error thrown.
+#[cfg(any(test, feature = "full", not(feature = "worker")))]
 pub(crate) fn out<T: Serialize>(r: crate::Result<T>) -> Result<JsValue, JsValue> {
     let value = r.map_err(error_to_js)?;
     crate::wasm::convert::to_js(&value).map_err(|e| error_to_js(Error::input(e.to_string())))

@@ -11,6 +11,7 @@
 //!
 //! The only place with `#[wasm_bindgen]`; nothing else imports it.
 
+mod access;
 #[cfg(feature = "full")]
 mod assertion;
 mod continuations;

@@ -54,7 +54,7 @@ pub(crate) fn send(cfg: &Config, m: KlinkMessage, ctx: &Ctx) -> Result<PreparedS
     required(&m.text, "text")?;
     let kind = m.message_type.as_deref().unwrap_or(DEFAULT_TYPE);
     required(kind, "messageType")?;
-    let now = iso8601(ctx.now_ms);
+    let now = iso8601(ctx.clock.now_ms());
     let body = Send { contact_id: &contact, message_type: kind, message: &m.text, created_at: &now };
     Ok(PreparedSend {
         request: request(cfg, Method::Post, "/api/v1/messages/send", Some(&body)),
