@@ -18,6 +18,7 @@ const page = load("page");
 const cn = load("coldstart-node");
 const cw = load("coldstart-workerd");
 const send = load("send");
+const crossings = load("crossings");
 const ingest = load("ingest");
 const peers = load("peers");
 const fuzz = load("fuzz");
@@ -223,6 +224,15 @@ if (send) {
   }
   p("");
 } else p(missing("send"));
+if (crossings) {
+  const top = (r) => Object.entries(r.by).slice(0, 8).map(([k, v]) => `${k} ${v}`).join(", ");
+  p("### Crossings out of the core wasm", "",
+    `Imports of the core wasm called per call (\`bench/crossings.mjs\`: each import wrapped with a counter as the module is instantiated, the glue unchanged),`,
+    `steady state (${crossings.warm} calls first, then the mean of ${crossings.calls}), against a stub fetch (${crossings.fetch}).`, "",
+    "| call | crossings | the most called |", "|---|---|---|",
+    `| \`client.send\` (textlink) | ${crossings.send.total} | ${top(crossings.send)} |`,
+    `| \`client.status\` (relay) | ${crossings.status.total} | ${top(crossings.status)} |`, "");
+} else p(missing("crossings"));
 
 // Ingest.
 p("## Webhook ingest (local workerd, D1 persisted to disk)", "");

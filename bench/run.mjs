@@ -18,6 +18,7 @@ const steps = [
   { name: "floor", cmd: [process.execPath, "bench/floor.mjs"] },
   { name: "coldstart-node", cmd: [process.execPath, "bench/coldstart-node.mjs"] },
   { name: "coldstart-workerd", cmd: [process.execPath, "bench/coldstart-workerd.mjs"] },
+  { name: "crossings", cmd: [process.execPath, "bench/crossings.mjs"] },
   { name: "send", cmd: [process.execPath, "bench/send.mjs"] },
   { name: "peers", cmd: [process.execPath, "bench/peers.mjs"] },
   { name: "ingest", cmd: [process.execPath, "bench/ingest.mjs"] },
