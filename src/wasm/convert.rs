@@ -42,11 +42,6 @@ pub(crate) fn out<T: Serialize>(r: crate::Result<T>) -> Result<JsValue, JsValue>
     crate::wasm::convert::to_js(&value).map_err(|e| error_to_js(Error::input(e.to_string())))
 }
 
-/// Reads a caller's JavaScript value as `T`, refusing unknown fields.
-pub(crate) fn from_js<T: DeserializeOwned>(value: wasm_bindgen::JsValue) -> Result<T, String> {
-    crate::core::codec::read(Strict(value), |d| T::deserialize(d))
-}
-
 /// serde-wasm-bindgen reads only the fields a struct names, so an unknown
 /// one would pass unseen: this deserializer refuses it first, as
 /// `#[serde(deny_unknown_fields)]` does natively, then hands over.
@@ -107,6 +102,45 @@ impl crate::core::codec::Fields for JsObject {
         let read = |value: JsValue| crate::core::codec::read(serde_wasm_bindgen::Deserializer::from(value), |d| seed.clone().deserialize(d));
         read(self.0.clone()).map_err(|why| name_field(&self.0, why, &|one| read(one).err()))
     }
+
+    fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, String> {
+        match given(&self.0, key) {
+            None => Ok(None),
+            Some(value) => T::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map(Some).map_err(|e| about(key, e)),
+        }
+    }
+
+    fn object(&self, key: &str, expected: &str) -> Result<Option<JsObject>, String> {
+        use serde::de::{Error as _, Unexpected};
+        let Some(value) = given(&self.0, key) else { return Ok(None) };
+        let is_array = Array::is_array(&value);
+        if value.is_object() && !is_array {
+            return Ok(Some(JsObject(value)));
+        }
+        // What serde-wasm-bindgen says of each kind of value.
+        let (text, kind) = (value.as_string(), value.js_typeof().as_string());
+        let unexpected = match (value.as_bool(), value.as_f64(), &text) {
+            (Some(b), _, _) => Unexpected::Bool(b),
+            (_, Some(n), _) => Unexpected::Float(n),
+            (_, _, Some(s)) => Unexpected::Str(s),
+            _ if is_array => Unexpected::Seq,
+            _ => Unexpected::Other(kind.as_deref().unwrap_or("value")),
+        };
+        Err(about(key, serde_wasm_bindgen::Error::invalid_type(unexpected, &expected)))
+    }
+}
+
+/// `object[key]`, unless it is undefined or null.
+fn given(object: &JsValue, key: &str) -> Option<JsValue> {
+    Some(super::prop(object, key)).filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// A failed read of `key`, as `"key: why"`.
+#[cold]
+fn about(key: &str, e: serde_wasm_bindgen::Error) -> String {
+    // serde-wasm-bindgen's errors print as "Error: …".
+    let why = e.to_string();
+    format!("{key}: {}", why.strip_prefix("Error: ").unwrap_or(&why))
 }
 
 /// `why`, prefixed with the field of `value` it is about when that field

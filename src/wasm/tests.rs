@@ -58,6 +58,23 @@ fn errors_are_error_objects_with_a_code() {
     assert!(get(&err, "message").as_string().unwrap().starts_with("config.timeoutMs: invalid type"));
     let err = JsClient::new(obj(r#"{"provider":"relay","apiKey":"k","baseUrl":"http://x","phoneId":"p","otp":{"secret":"0123456789abcdef0123456789abcdef","colour":1}}"#), JsValue::UNDEFINED).err().unwrap();
     assert_eq!(get(&err, "message"), "config.otp.colour is not a field");
+    // Each field is read on its own, with serde's words for a wrong value.
+    for (config, message) in [
+        (r#"{"provider":"textlink","apiKey":"k","timeoutMs":"soon"}"#, r#"config.timeoutMs: invalid type: string "soon", expected a whole number"#),
+        (r#"{"provider":"textlink","apiKey":"k","maxRetries":1.5}"#, "config.maxRetries: invalid type: floating point `1.5`, expected a whole number"),
+        (r#"{"provider":"textlink","apiKey":7}"#, "config.apiKey: invalid type: floating point `7.0`, expected a string"),
+        (r#"{"provider":"fax","apiKey":"k"}"#, "config.provider: unknown variant `fax`, expected one of `textlink`, `teklink`, `relay`, `klink`"),
+        (r#"{"apiKey":"k"}"#, "config.provider is required"),
+        (r#"{"provider":"textlink","apiKey":"k","otp":"x"}"#, r#"config.otp: invalid type: string "x", expected struct OtpSettings"#),
+        (r#"{"provider":"textlink","apiKey":"k","otp":[]}"#, "config.otp: invalid type: sequence, expected struct OtpSettings"),
+        (r#"{"provider":"textlink","apiKey":"k","otp":{}}"#, "config.otp.secret is required"),
+        (r#"{"provider":"textlink","apiKey":"k","otp":{"secret":"0123456789abcdef0123456789abcdef","length":true}}"#, "config.otp.length: invalid type: boolean `true`, expected a whole number"),
+        (r#"{"provider":"textlink","apiKey":"k","simCardId":"one"}"#, r#"config.simCardId: invalid type: string "one", expected a whole number"#),
+        (r#"{"provider":"relay","apiKey":"k","baseUrl":"http://x","phoneId":"p","channel":"fax"}"#, "config.channel: unknown variant `fax`, expected one of `sms`, `wa`, `tg`, `notify`, `email`, `tg_bot`, `pchat`"),
+    ] {
+        let err = JsClient::new(obj(config), JsValue::UNDEFINED).err().unwrap();
+        assert_eq!((get(&err, "code"), get(&err, "message")), (JsValue::from("invalid_config"), JsValue::from(message)), "{config}");
+    }
     let options: js_sys::Object = obj(r#"{"defaultCountry":"GB"}"#).unchecked_into();
     assert_eq!(normalize_phone("020 7946 0958", Some(options)).unwrap(), "+442079460958");
 }
