@@ -22,7 +22,7 @@ pub fn set_error_class(ctor: Function) {
 
 /// An [`Error`] as a thrown JavaScript value.
 pub(crate) fn error_to_js(e: Error) -> JsValue {
-    let details = crate::wasm::convert::to_js(&e).unwrap_or(JsValue::NULL);
+    let details = details(&e);
     let message = JsValue::from_str(&e.message);
     let class = ERROR_CLASS.with(|c| c.borrow().clone());
     if let Some(ctor) = class {
@@ -34,6 +34,28 @@ pub(crate) fn error_to_js(e: Error) -> JsValue {
     err.set_name("EdgetextError");
     let _ = js_sys::Object::assign(err.as_ref(), details.unchecked_ref());
     err.into()
+}
+
+/// The fields of `e` besides its message, as the object `EdgetextError`
+/// takes: what its `Serialize` writes, set one by one (no serializer linked
+/// for it), with `null` for what it lacks.
+pub(crate) fn details(e: &Error) -> JsValue {
+    let object = js_sys::Object::new();
+    let text = |v: Option<&str>| v.map_or(JsValue::NULL, JsValue::from_str);
+    let number = |v: Option<f64>| v.map_or(JsValue::NULL, JsValue::from_f64);
+    let fields = [
+        ("code", JsValue::from_str(e.code.as_str())),
+        ("provider", text(e.provider)),
+        ("httpStatus", number(e.http_status.map(f64::from))),
+        ("retryable", JsValue::from_bool(e.retryable)),
+        ("providerMessage", text(e.provider_message.as_deref())),
+        // Seconds of a Retry-After: far below 2^53, exact as a number.
+        ("retryAfterSeconds", number(e.retry_after_seconds.map(|s| s as f64))),
+    ];
+    for (key, value) in fields {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
+    }
+    object.into()
 }
 
 /// A result as a JavaScript value, or its error thrown.

@@ -80,6 +80,19 @@ fn errors_are_error_objects_with_a_code() {
 }
 
 #[wasm_bindgen_test]
+fn an_errors_details_are_what_its_serialize_writes() {
+    let mut full = crate::Error::new(crate::ErrorCode::RateLimited, "slow down").with_provider("klink").retryable(true);
+    full.http_status = Some(429);
+    full.provider_message = Some("too many \"requests\"".into());
+    full.retry_after_seconds = Some(30);
+    for e in [full, crate::Error::config("config.apiKey is required")] {
+        let written = convert::details(&e);
+        let serialized = convert::to_js(&e).unwrap();
+        assert_eq!(JSON::stringify(&written).unwrap(), JSON::stringify(&serialized).unwrap());
+    }
+}
+
+#[wasm_bindgen_test]
 async fn bad_input_is_refused_before_any_request() {
     let (options, log) = scripted("[]");
     let c = JsClient::new(obj(r#"{"provider":"textlink","apiKey":"k"}"#), options).unwrap();
