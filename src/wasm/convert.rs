@@ -128,27 +128,17 @@ impl crate::core::codec::Fields for JsObject {
     fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, String> {
         match given(&self.0, key) {
             None => Ok(None),
-            Some(value) => T::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map(Some).map_err(|e| about(key, e)),
+            Some(value) => T::deserialize(super::field::Field(value)).map(Some).map_err(|why| about(key, why)),
         }
     }
 
     fn object(&self, key: &str, expected: &str) -> Result<Option<JsObject>, String> {
-        use serde::de::{Error as _, Unexpected};
         let Some(value) = given(&self.0, key) else { return Ok(None) };
-        let is_array = Array::is_array(&value);
-        if value.is_object() && !is_array {
+        if value.is_object() && !Array::is_array(&value) {
             return Ok(Some(JsObject(value)));
         }
-        // What serde-wasm-bindgen says of each kind of value.
-        let (text, kind) = (value.as_string(), value.js_typeof().as_string());
-        let unexpected = match (value.as_bool(), value.as_f64(), &text) {
-            (Some(b), _, _) => Unexpected::Bool(b),
-            (_, Some(n), _) => Unexpected::Float(n),
-            (_, _, Some(s)) => Unexpected::Str(s),
-            _ if is_array => Unexpected::Seq,
-            _ => Unexpected::Other(kind.as_deref().unwrap_or("value")),
-        };
-        Err(about(key, serde_wasm_bindgen::Error::invalid_type(unexpected, &expected)))
+        let mut text = None;
+        Err(about(key, serde::de::Error::invalid_type(super::field::unexpected(&value, &mut text), &expected)))
     }
 }
 
@@ -159,10 +149,8 @@ fn given(object: &JsValue, key: &str) -> Option<JsValue> {
 
 /// A failed read of `key`, as `"key: why"`.
 #[cold]
-fn about(key: &str, e: serde_wasm_bindgen::Error) -> String {
-    // serde-wasm-bindgen's errors print as "Error: …".
-    let why = e.to_string();
-    format!("{key}: {}", why.strip_prefix("Error: ").unwrap_or(&why))
+fn about(key: &str, why: super::field::Why) -> String {
+    format!("{key}: {}", why.0)
 }
 
 /// `why`, prefixed with the field of `value` it is about when that field

@@ -20,6 +20,7 @@ mod extras;
 #[cfg(feature = "full")]
 mod failover;
 mod fetch;
+mod field;
 #[cfg(not(any(feature = "full", feature = "worker")))]
 mod ondemand;
 mod platform;

@@ -62,7 +62,12 @@ fn errors_are_error_objects_with_a_code() {
     for (config, message) in [
         (r#"{"provider":"textlink","apiKey":"k","timeoutMs":"soon"}"#, r#"config.timeoutMs: invalid type: string "soon", expected a whole number"#),
         (r#"{"provider":"textlink","apiKey":"k","maxRetries":1.5}"#, "config.maxRetries: invalid type: floating point `1.5`, expected a whole number"),
-        (r#"{"provider":"textlink","apiKey":7}"#, "config.apiKey: invalid type: floating point `7.0`, expected a string"),
+        (r#"{"provider":"textlink","apiKey":7}"#, "config.apiKey: invalid type: integer `7`, expected a string"),
+        (r#"{"provider":"textlink","apiKey":"k","timeoutMs":-1}"#, "config.timeoutMs: invalid value: integer `-1`, expected a whole number"),
+        (r#"{"provider":"textlink","apiKey":"k","timeoutMs":1e21}"#, "config.timeoutMs: invalid type: floating point `1e+21`, expected a whole number"),
+        (r#"{"provider":"textlink","apiKey":"k","otp":7}"#, "config.otp: invalid type: integer `7`, expected struct OtpSettings"),
+        (r#"{"provider":"textlink","apiKey":"k","auth":{}}"#, "config.auth is not a field for textlink (it is teklink's)"),
+        (r#"{"provider":"teklink","apiKey":"k","channelId":"c","auth":{}}"#, "config.auth: invalid type: map, expected enum TeklinkAuth"),
         (r#"{"provider":"fax","apiKey":"k"}"#, "config.provider: unknown variant `fax`, expected one of `textlink`, `teklink`, `relay`, `klink`"),
         (r#"{"apiKey":"k"}"#, "config.provider is required"),
         (r#"{"provider":"textlink","apiKey":"k","otp":"x"}"#, r#"config.otp: invalid type: string "x", expected struct OtpSettings"#),
