@@ -89,14 +89,40 @@ pub struct ClientConfig {
 impl ClientConfig {
     /// Reads a config object: the common fields, then the provider's own;
     /// a field of another provider, or of none, is `invalid_config` naming it.
-    pub(crate) fn read(config: &impl Fields) -> Result<ClientConfig> {
+    /// `taken` are keys the caller has read itself (`onRequest`,
+    /// `otp.store`: functions and objects of the JavaScript API).
+    ///
+    /// Each field is read on its own ([`Fields::get`]), in the order of
+    /// [`CommonConfig`]'s declaration.
+    pub(crate) fn read<F: Fields>(config: &F, taken: &[&str]) -> Result<ClientConfig> {
         let bad = |why: String| Error::config(field_error("config", None, &why));
         let keys = config.keys();
+        let common = || -> core::result::Result<_, String> {
+            Ok(CommonConfig {
+                provider: ProviderKind::TextLink,
+                api_key: config.get("apiKey")?,
+                base_url: config.get("baseUrl")?,
+                timeout_ms: config.get("timeoutMs")?,
+                max_retries: config.get("maxRetries")?,
+                otp: None,
+                otp_url: None,
+                status_url: None,
+                status_token: None,
+            })
+        };
+        let provider = config.get::<ProviderKind>("provider").map_err(bad)?;
+        let mut common = common().map_err(bad)?;
+        if let Some(otp) = config.object("otp", "struct OtpSettings").map_err(bad)? {
+            common.otp = Some(OtpSettings::read(&otp, taken)?);
+        }
+        let urls = || -> core::result::Result<_, String> { Ok((config.get("otpUrl")?, config.get("statusUrl")?, config.get("statusToken")?)) };
+        (common.otp_url, common.status_url, common.status_token) = urls().map_err(bad)?;
+        let Some(p) = provider else { return Err(Error::config("config.provider is required")) };
+        common.provider = p;
         let common_fields = crate::core::codec::field_names(core::marker::PhantomData::<CommonConfig>);
-        let common: CommonConfig = config.read(common_fields, core::marker::PhantomData).map_err(bad)?;
-        let p = common.provider;
         let own = p.config_fields();
-        if let Some(key) = keys.iter().find(|k| !common_fields.contains(&k.as_str()) && !own.contains(&k.as_str())) {
+        let field = |k: &&String| !common_fields.contains(&k.as_str()) && !own.contains(&k.as_str()) && !taken.contains(&k.as_str());
+        if let Some(key) = keys.iter().find(field) {
             return Err(Error::config(match ProviderKind::ALL.into_iter().find(|q| q.config_fields().contains(&key.as_str())) {
                 Some(owner) => format!("config.{key} is not a field for {p} (it is {owner}'s)"),
                 None => format!("config.{key} is not a field"),
@@ -104,6 +130,23 @@ impl ClientConfig {
         }
         let provider = ProviderConfig::read(p, config).map_err(bad)?;
         Ok(ClientConfig { common, provider })
+    }
+}
+
+impl OtpSettings {
+    /// Reads `config.otp`, field by field; `taken` as for [`ClientConfig::read`].
+    fn read<F: Fields>(otp: &F, taken: &[&str]) -> Result<OtpSettings> {
+        let bad = |why: String| Error::config(field_error("config.otp", None, &why));
+        let names = crate::core::codec::field_names(core::marker::PhantomData::<OtpSettings>);
+        if let Some(key) = otp.keys().into_iter().find(|k| !names.contains(&k.as_str()) && !taken.iter().any(|t| t.strip_prefix("otp.") == Some(k))) {
+            return Err(Error::config(format!("config.otp.{key} is not a field")));
+        }
+        let fields = || -> core::result::Result<_, String> {
+            Ok((otp.get("secret")?, OtpSettings { secret: String::new(), length: otp.get("length")?, ttl_seconds: otp.get("ttlSeconds")?, template: otp.get("template")? }))
+        };
+        let (secret, settings) = fields().map_err(bad)?;
+        let Some(secret) = secret else { return Err(Error::config("config.otp.secret is required")) };
+        Ok(OtpSettings { secret, ..settings })
     }
 }
 
@@ -179,7 +222,7 @@ impl Config {
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json(text: &str) -> Result<Config> {
         let object = crate::core::codec::JsonObject::parse(text, "config").map_err(Error::config)?;
-        Config::new(ClientConfig::read(&object)?)
+        Config::new(ClientConfig::read(&object, &[])?)
     }
 
     /// Validates a configuration: required fields, URLs, ranges, and what

@@ -113,6 +113,16 @@ pub(crate) trait Fields {
     /// Reads `seed`'s value from the object's `names` keys only; the error
     /// names the failing field (`"to: invalid type: …"`).
     fn read<T, S: for<'de> DeserializeSeed<'de, Value = T> + Clone>(&self, names: &[&str], seed: S) -> Result<T, String>;
+    /// The value of `key` as `T`, `None` when it is absent or null: one
+    /// field read on its own, so that a reader instantiates the code of its
+    /// fields' types, not of a whole struct. The error starts with the key
+    /// (`"timeoutMs: invalid type: …"`).
+    fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, String>;
+    /// The object under `key`, `None` when it is absent or null; for any
+    /// other value, the error serde gives where it `expected` a struct.
+    fn object(&self, key: &str, expected: &str) -> Result<Option<Self>, String>
+    where
+        Self: Sized;
 }
 
 /// A JSON object, read by its keys.
@@ -140,6 +150,31 @@ impl Fields for JsonObject {
     fn read<T, S: for<'de> DeserializeSeed<'de, Value = T> + Clone>(&self, names: &[&str], seed: S) -> Result<T, String> {
         let picked = self.0.iter().filter(|(k, _)| names.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
         read(serde_json::Value::Object(picked), |d| seed.deserialize(d))
+    }
+
+    fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, String> {
+        match self.0.get(key) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(v) => T::deserialize(v).map(Some).map_err(|e| format!("{key}: {e}")),
+        }
+    }
+
+    fn object(&self, key: &str, expected: &str) -> Result<Option<JsonObject>, String> {
+        use serde::de::{Error, Unexpected};
+        use serde_json::Value;
+        let unexpected = match self.0.get(key) {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::Object(map)) => return Ok(Some(JsonObject(map.clone()))),
+            Some(Value::Bool(b)) => Unexpected::Bool(*b),
+            Some(Value::Number(n)) => match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => Unexpected::Unsigned(u),
+                (_, Some(i)) => Unexpected::Signed(i),
+                _ => Unexpected::Float(n.as_f64().unwrap_or_default()),
+            },
+            Some(Value::String(s)) => Unexpected::Str(s),
+            Some(Value::Array(_)) => Unexpected::Seq,
+        };
+        Err(format!("{key}: {}", serde_json::Error::invalid_type(unexpected, &expected)))
     }
 }
 

@@ -183,13 +183,11 @@ impl ProviderConfig {
 
     /// Reads `provider`'s own fields from the caller's config object.
     pub(crate) fn read(provider: ProviderKind, config: &impl codec::Fields) -> core::result::Result<ProviderConfig, String> {
-        use core::marker::PhantomData as Of;
-        let names = provider.config_fields();
         Ok(match provider {
-            ProviderKind::TextLink => ProviderConfig::TextLink(config.read(names, Of)?),
-            ProviderKind::Teklink => ProviderConfig::Teklink(config.read(names, Of)?),
-            ProviderKind::Relay => ProviderConfig::Relay(config.read(names, Of)?),
-            ProviderKind::Klink => ProviderConfig::Klink(config.read(names, Of)?),
+            ProviderKind::TextLink => ProviderConfig::TextLink(TextLinkConfig::read(config)?),
+            ProviderKind::Teklink => ProviderConfig::Teklink(TeklinkConfig::read(config)?),
+            ProviderKind::Relay => ProviderConfig::Relay(RelayConfig::read(config)?),
+            ProviderKind::Klink => ProviderConfig::Klink(KlinkConfig {}),
         })
     }
 

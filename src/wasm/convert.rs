@@ -22,7 +22,7 @@ pub fn set_error_class(ctor: Function) {
 
 /// An [`Error`] as a thrown JavaScript value.
 pub(crate) fn error_to_js(e: Error) -> JsValue {
-    let details = crate::wasm::convert::to_js(&e).unwrap_or(JsValue::NULL);
+    let details = details(&e);
     let message = JsValue::from_str(&e.message);
     let class = ERROR_CLASS.with(|c| c.borrow().clone());
     if let Some(ctor) = class {
@@ -36,16 +36,33 @@ pub(crate) fn error_to_js(e: Error) -> JsValue {
     err.into()
 }
 
+/// The fields of `e` besides its message, as the object `EdgetextError`
+/// takes: what its `Serialize` writes, set one by one (no serializer linked
+/// for it), with `null` for what it lacks.
+pub(crate) fn details(e: &Error) -> JsValue {
+    let object = js_sys::Object::new();
+    let text = |v: Option<&str>| v.map_or(JsValue::NULL, JsValue::from_str);
+    let number = |v: Option<f64>| v.map_or(JsValue::NULL, JsValue::from_f64);
+    let fields = [
+        ("code", JsValue::from_str(e.code.as_str())),
+        ("provider", text(e.provider)),
+        ("httpStatus", number(e.http_status.map(f64::from))),
+        ("retryable", JsValue::from_bool(e.retryable)),
+        ("providerMessage", text(e.provider_message.as_deref())),
+        // Seconds of a Retry-After: far below 2^53, exact as a number.
+        ("retryAfterSeconds", number(e.retry_after_seconds.map(|s| s as f64))),
+    ];
+    for (key, value) in fields {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
+    }
+    object.into()
+}
+
 /// A result as a JavaScript value, or its error thrown.
 #[cfg(any(test, feature = "full", not(feature = "worker")))]
 pub(crate) fn out<T: Serialize>(r: crate::Result<T>) -> Result<JsValue, JsValue> {
     let value = r.map_err(error_to_js)?;
     crate::wasm::convert::to_js(&value).map_err(|e| error_to_js(Error::input(e.to_string())))
-}
-
-/// Reads a caller's JavaScript value as `T`, refusing unknown fields.
-pub(crate) fn from_js<T: DeserializeOwned>(value: wasm_bindgen::JsValue) -> Result<T, String> {
-    crate::core::codec::read(Strict(value), |d| T::deserialize(d))
 }
 
 /// serde-wasm-bindgen reads only the fields a struct names, so an unknown
@@ -108,6 +125,33 @@ impl crate::core::codec::Fields for JsObject {
         let read = |value: JsValue| crate::core::codec::read(serde_wasm_bindgen::Deserializer::from(value), |d| seed.clone().deserialize(d));
         read(self.0.clone()).map_err(|why| name_field(&self.0, why, &|one| read(one).err()))
     }
+
+    fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, String> {
+        match given(&self.0, key) {
+            None => Ok(None),
+            Some(value) => T::deserialize(super::field::Field(value)).map(Some).map_err(|why| about(key, why)),
+        }
+    }
+
+    fn object(&self, key: &str, expected: &str) -> Result<Option<JsObject>, String> {
+        let Some(value) = given(&self.0, key) else { return Ok(None) };
+        if value.is_object() && !Array::is_array(&value) {
+            return Ok(Some(JsObject(value)));
+        }
+        let mut text = None;
+        Err(about(key, serde::de::Error::invalid_type(super::field::unexpected(&value, &mut text), &expected)))
+    }
+}
+
+/// `object[key]`, unless it is undefined or null.
+fn given(object: &JsValue, key: &str) -> Option<JsValue> {
+    Some(super::prop(object, key)).filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// A failed read of `key`, as `"key: why"`.
+#[cold]
+fn about(key: &str, why: super::field::Why) -> String {
+    format!("{key}: {}", why.0)
 }
 
 /// `why`, prefixed with the field of `value` it is about when that field

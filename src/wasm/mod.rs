@@ -21,6 +21,7 @@ mod extras;
 #[cfg(feature = "full")]
 mod failover;
 mod fetch;
+mod field;
 #[cfg(not(any(feature = "full", feature = "worker")))]
 mod ondemand;
 mod platform;
@@ -95,39 +96,12 @@ impl JsClient {
             f if f.is_function() => Some(f.unchecked_into::<js_sys::Function>()),
             _ => return Err(bad("config.onRequest must be a function")),
         };
-        let config = if js_sys::Reflect::has(&config, &JsValue::from_str("onRequest"))? {
-            let copy = js_sys::Object::assign(&js_sys::Object::new(), config.unchecked_ref());
-            js_sys::Reflect::delete_property(&copy, &JsValue::from_str("onRequest"))?;
-            copy.into()
-        } else {
-            config
-        };
         // `otp.store` is a JS object with methods, not data: it is taken
-        // aside and the rest of `otp` read as usual.
+        // aside like `onRequest`, and the rest of the config read as data.
         let otp = prop(&config, "otp");
         let store = if otp.is_object() { Some(prop(&otp, "store")).filter(|s| !s.is_undefined()) } else { None };
-        if otp.is_object() {
-            let mut settings = js_sys::Object::assign(&js_sys::Object::new(), otp.unchecked_ref());
-            js_sys::Reflect::delete_property(&settings, &JsValue::from_str("store"))?;
-            settings = settings.unchecked_into();
-            if let Err(e) = crate::wasm::convert::from_js::<crate::client::OtpSettings>(settings.into()) {
-                if e.starts_with("unknown field") {
-                    return Err(error_to_js(crate::Error::config(crate::client::field_error("config.otp", None, &e))));
-                }
-            }
-        }
         let store = store.map(store::SignedCodeStore::new).transpose().map_err(bad)?;
-        let config = match &store {
-            Some(_) => {
-                let copy = js_sys::Object::assign(&js_sys::Object::new(), config.unchecked_ref());
-                let otp_copy = js_sys::Object::assign(&js_sys::Object::new(), otp.unchecked_ref());
-                js_sys::Reflect::delete_property(&otp_copy, &JsValue::from_str("store"))?;
-                js_sys::Reflect::set(&copy, &JsValue::from_str("otp"), &otp_copy)?;
-                copy.into()
-            }
-            None => config,
-        };
-        let mut given = crate::client::ClientConfig::read(&convert::JsObject(config)).map_err(error_to_js)?;
+        let mut given = crate::client::ClientConfig::read(&convert::JsObject(config), &["onRequest", "otp.store"]).map_err(error_to_js)?;
         for url in [&mut given.common.base_url, &mut given.common.otp_url, &mut given.common.status_url] {
             if let Some(resolved) = url.as_deref().and_then(resolve_path) {
                 *url = Some(resolved);

@@ -58,8 +58,43 @@ fn errors_are_error_objects_with_a_code() {
     assert!(get(&err, "message").as_string().unwrap().starts_with("config.timeoutMs: invalid type"));
     let err = JsClient::new(obj(r#"{"provider":"relay","apiKey":"k","baseUrl":"http://x","phoneId":"p","otp":{"secret":"0123456789abcdef0123456789abcdef","colour":1}}"#), JsValue::UNDEFINED).err().unwrap();
     assert_eq!(get(&err, "message"), "config.otp.colour is not a field");
+    // Each field is read on its own, with serde's words for a wrong value.
+    for (config, message) in [
+        (r#"{"provider":"textlink","apiKey":"k","timeoutMs":"soon"}"#, r#"config.timeoutMs: invalid type: string "soon", expected a whole number"#),
+        (r#"{"provider":"textlink","apiKey":"k","maxRetries":1.5}"#, "config.maxRetries: invalid type: floating point `1.5`, expected a whole number"),
+        (r#"{"provider":"textlink","apiKey":7}"#, "config.apiKey: invalid type: integer `7`, expected a string"),
+        (r#"{"provider":"textlink","apiKey":"k","timeoutMs":-1}"#, "config.timeoutMs: invalid value: integer `-1`, expected a whole number"),
+        (r#"{"provider":"textlink","apiKey":"k","timeoutMs":1e21}"#, "config.timeoutMs: invalid type: floating point `1e+21`, expected a whole number"),
+        (r#"{"provider":"textlink","apiKey":"k","otp":7}"#, "config.otp: invalid type: integer `7`, expected struct OtpSettings"),
+        (r#"{"provider":"textlink","apiKey":"k","auth":{}}"#, "config.auth is not a field for textlink (it is teklink's)"),
+        (r#"{"provider":"teklink","apiKey":"k","channelId":"c","auth":{}}"#, "config.auth: invalid type: map, expected enum TeklinkAuth"),
+        (r#"{"provider":"fax","apiKey":"k"}"#, "config.provider: unknown variant `fax`, expected one of `textlink`, `teklink`, `relay`, `klink`"),
+        (r#"{"apiKey":"k"}"#, "config.provider is required"),
+        (r#"{"provider":"textlink","apiKey":"k","otp":"x"}"#, r#"config.otp: invalid type: string "x", expected struct OtpSettings"#),
+        (r#"{"provider":"textlink","apiKey":"k","otp":[]}"#, "config.otp: invalid type: sequence, expected struct OtpSettings"),
+        (r#"{"provider":"textlink","apiKey":"k","otp":{}}"#, "config.otp.secret is required"),
+        (r#"{"provider":"textlink","apiKey":"k","otp":{"secret":"0123456789abcdef0123456789abcdef","length":true}}"#, "config.otp.length: invalid type: boolean `true`, expected a whole number"),
+        (r#"{"provider":"textlink","apiKey":"k","simCardId":"one"}"#, r#"config.simCardId: invalid type: string "one", expected a whole number"#),
+        (r#"{"provider":"relay","apiKey":"k","baseUrl":"http://x","phoneId":"p","channel":"fax"}"#, "config.channel: unknown variant `fax`, expected one of `sms`, `wa`, `tg`, `notify`, `email`, `tg_bot`, `pchat`"),
+    ] {
+        let err = JsClient::new(obj(config), JsValue::UNDEFINED).err().unwrap();
+        assert_eq!((get(&err, "code"), get(&err, "message")), (JsValue::from("invalid_config"), JsValue::from(message)), "{config}");
+    }
     let options: js_sys::Object = obj(r#"{"defaultCountry":"GB"}"#).unchecked_into();
     assert_eq!(normalize_phone("020 7946 0958", Some(options)).unwrap(), "+442079460958");
+}
+
+#[wasm_bindgen_test]
+fn an_errors_details_are_what_its_serialize_writes() {
+    let mut full = crate::Error::new(crate::ErrorCode::RateLimited, "slow down").with_provider("klink").retryable(true);
+    full.http_status = Some(429);
+    full.provider_message = Some("too many \"requests\"".into());
+    full.retry_after_seconds = Some(30);
+    for e in [full, crate::Error::config("config.apiKey is required")] {
+        let written = convert::details(&e);
+        let serialized = convert::to_js(&e).unwrap();
+        assert_eq!(JSON::stringify(&written).unwrap(), JSON::stringify(&serialized).unwrap());
+    }
 }
 
 #[wasm_bindgen_test]

@@ -122,6 +122,13 @@ fn config_errors_name_the_field() {
         (r#"{"provider":"klink","apiKey":"k","otp":{"secret":"0123456789abcdef0123456789abcdef","template":"no code"}}"#, "{code}"),
         (r#"{"provider":"teklink","apiKey":"k","channelId":"c","auth":"query"}"#, "config.auth"),
         (r#"{"provider":"relay","apiKey":"k","baseUrl":"http://x","phoneId":"p","channel":"fax"}"#, "config.channel: unknown variant `fax`"),
+        (r#"{"provider":"textlink","apiKey":"k","otp":"x"}"#, r#"config.otp: invalid type: string "x", expected struct OtpSettings"#),
+        (r#"{"provider":"textlink","apiKey":"k","otp":{}}"#, "config.otp.secret is required"),
+        (r#"{"provider":"textlink","apiKey":"k","otp":{"secret":"0123456789abcdef0123456789abcdef","colour":1}}"#, "config.otp.colour is not a field"),
+        (r#"{"provider":"textlink","apiKey":"k","otp":{"secret":"0123456789abcdef0123456789abcdef","length":true}}"#, "config.otp.length: invalid type: boolean `true`, expected a whole number"),
+        (r#"{"apiKey":"k","timeoutMs":-1}"#, "config.timeoutMs: invalid value: integer `-1`, expected a whole number"),
+        (r#"{"provider":"textlink","apiKey":7}"#, "config.apiKey: invalid type: integer `7`, expected a string"),
+        (r#"{"provider":"textlink","apiKey":"k","otp":7}"#, "config.otp: invalid type: integer `7`, expected struct OtpSettings"),
     ];
     for (cfg, want) in cases {
         let e = edgetext::client::Config::from_json(cfg).unwrap_err();

@@ -74,6 +74,11 @@ pub struct RelayConfig {
 }
 
 impl RelayConfig {
+    /// Reads its fields from the caller's config object, each on its own.
+    pub(crate) fn read(config: &impl crate::core::codec::Fields) -> core::result::Result<RelayConfig, String> {
+        Ok(RelayConfig { phone_id: config.get("phoneId")?, channel: config.get("channel")?, source: config.get("source")? })
+    }
+
     /// Checks its fields: `phoneId` is required.
     pub(crate) fn check(&self, keyless: bool) -> Result<()> {
         super::required_setting(self.phone_id.as_deref(), "phoneId", keyless)

@@ -44,6 +44,11 @@ pub struct TeklinkConfig {
 }
 
 impl TeklinkConfig {
+    /// Reads its fields from the caller's config object, each on its own.
+    pub(crate) fn read(config: &impl codec::Fields) -> core::result::Result<TeklinkConfig, String> {
+        Ok(TeklinkConfig { channel_id: config.get("channelId")?, from_name: config.get("fromName")?, auth: config.get("auth")? })
+    }
+
     /// Checks its fields: `channelId` is required.
     pub(crate) fn check(&self, keyless: bool) -> Result<()> {
         super::required_setting(self.channel_id.as_deref(), "channelId", keyless)

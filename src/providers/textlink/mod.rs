@@ -24,6 +24,13 @@ pub struct TextLinkConfig {
     pub sim_card_id: Option<u32>,
 }
 
+impl TextLinkConfig {
+    /// Reads its fields from the caller's config object, each on its own.
+    pub(crate) fn read(config: &impl codec::Fields) -> Result<TextLinkConfig, String> {
+        Ok(TextLinkConfig { sim_card_id: config.get("simCardId")? })
+    }
+}
+
 /// The recipient field of a TextLink message.
 pub(crate) const RECIPIENT: Option<&str> = Some("to");
 
