@@ -104,13 +104,16 @@ for (const { out_dir } of matrix.build.filter((b) => b.target === "web")) {
   writeFileSync(dts, `${text.slice(0, cut).trimEnd()}\n`);
 }
 
-// Every ESM entry exports the core build through api.mjs and api-tools.mjs:
+// Every ESM entry but Node's exports the core build through api.mjs and api-tools.mjs:
 // the two must name each public export of the core's glue (all but the
 // internal __* ones and init).
 const glueExports = [...readFileSync(join(webDir, `${stem}.js`), "utf8").matchAll(/^export (?:class|function) (\w+)/gm)].map((m) => m[1]);
-const api = ["api.mjs", "api-tools.mjs"].map((f) => readFileSync(join("pkg-template", f), "utf8")).join("\n");
-const missing = glueExports.filter((n) => !n.startsWith("__") && !new RegExp(`\\b${n}\\b`).test(api));
-if (missing.length) throw new Error(`build: pkg-template/api.mjs and api-tools.mjs do not export ${missing.join(", ")}`);
+// Node's index.mjs lists them too, from the CommonJS entry.
+for (const files of [["api.mjs", "api-tools.mjs"], ["index.mjs"]]) {
+  const api = files.map((f) => readFileSync(join("pkg-template", f), "utf8")).join("\n");
+  const missing = glueExports.filter((n) => !n.startsWith("__") && !new RegExp(`\\b${n}\\b`).test(api));
+  if (missing.length) throw new Error(`build: pkg-template/${files.join(" and ")} do not export ${missing.join(", ")}`);
+}
 
 cpSync("pkg-template", stage, { recursive: true });
 const pkgJson = JSON.parse(readFileSync("pkg-template/package.json", "utf8"));
