@@ -1,6 +1,8 @@
 //! JSON text to and from serde values. Natively this is serde_json; in the
-//! wasm it is the platform's own `JSON.parse` / `JSON.stringify` through
-//! serde-wasm-bindgen, so no JSON parser or printer is compiled into it.
+//! wasm text is read by the platform's own `JSON.parse` (then
+//! src/wasm/field.rs) and written by src/wasm/access.rs (the on-demand
+//! module and the worker through serde-wasm-bindgen and `JSON.stringify`),
+//! so no JSON parser is compiled into it.
 //!
 //! Both keep a struct's fields in declaration order, which is how the
 //! providers' wire bodies keep the order of their documents. Untyped nesting
@@ -349,13 +351,31 @@ mod imp {
 
     pub(super) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
         let value = parse(text, false).map_err(|_| "not JSON".to_string())?;
-        read(serde_wasm_bindgen::Deserializer::from(value), |d| T::deserialize(d))
+        read(crate::wasm::field::Field(value), |d| T::deserialize(d))
     }
 
+    /// The core writes the text in Rust; the worker's stored values keep
+    /// parsed JavaScript values, which only serde-wasm-bindgen writes.
+    #[cfg(not(any(feature = "full", feature = "worker")))]
+    pub(super) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+        // Our own types write without error: no map has non-string keys.
+        crate::wasm::text::to_text(value).unwrap_or_default()
+    }
+
+    #[cfg(any(feature = "full", feature = "worker"))]
     pub(super) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
         value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).ok().and_then(|v| JSON::stringify(&v).ok()).and_then(|s| s.as_string()).unwrap_or_default()
     }
 
+    #[cfg(not(any(feature = "full", feature = "worker")))]
+    pub(super) fn serialize_raw<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+        match parse(text, true) {
+            Ok(v) => crate::wasm::field::Field(v).serialize(s),
+            Err(_) => s.serialize_str(text),
+        }
+    }
+
+    #[cfg(any(feature = "full", feature = "worker"))]
     pub(super) fn serialize_raw<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
         match parse(text, true) {
             Ok(v) => serde_wasm_bindgen::preserve::serialize(&v, s),

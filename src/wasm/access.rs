@@ -11,13 +11,13 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 extern "C" {
     /// A result object, with its `raw` key set last.
-    type Made;
+    pub(super) type Made;
     #[wasm_bindgen(method, setter)]
     fn set_raw(this: &Made, v: &JsValue);
 
     /// `JSON.parse` of text the wasm wrote (always valid JSON, so no catch).
     #[wasm_bindgen(js_namespace = JSON, js_name = parse)]
-    fn parse_written(text: &str) -> Made;
+    pub(super) fn parse_written(text: &str) -> Made;
 }
 
 /// Compact JSON text, written field by field.
@@ -57,19 +57,9 @@ impl Json {
 
     /// `"key":n`.
     pub(crate) fn num(&mut self, key: &str, value: u32) -> &mut Json {
-        let mut digits = [0u8; 10];
-        let mut i = digits.len();
-        let mut n = value;
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        let text = core::str::from_utf8(&digits[i..]).unwrap_or("0");
-        self.raw(key, text)
+        self.key(key);
+        digits(&mut self.0, u64::from(value));
+        self
     }
 
     /// `"key":true` or `"key":false`.
@@ -89,30 +79,50 @@ impl Json {
         self.0
     }
 
-    /// A JSON string: `"`, `\` and the control characters escaped.
+    /// A JSON string.
     fn text(&mut self, value: &str) {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let s = &mut self.0;
-        s.push('"');
-        for c in value.chars() {
-            match c {
-                '"' => s.push_str("\\\""),
-                '\\' => s.push_str("\\\\"),
-                '\n' => s.push_str("\\n"),
-                '\r' => s.push_str("\\r"),
-                '\t' => s.push_str("\\t"),
-                '\u{8}' => s.push_str("\\b"),
-                '\u{c}' => s.push_str("\\f"),
-                c if (c as u32) < 0x20 => {
-                    s.push_str("\\u00");
-                    s.push(HEX[(c as usize) >> 4] as char);
-                    s.push(HEX[(c as usize) & 15] as char);
-                }
-                c => s.push(c),
-            }
-        }
-        s.push('"');
+        quote(&mut self.0, value);
     }
+}
+
+/// `value` as a JSON string: `"`, `\\` and the control characters escaped.
+pub(super) fn quote(s: &mut String, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    s.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            '\n' => s.push_str("\\n"),
+            '\r' => s.push_str("\\r"),
+            '\t' => s.push_str("\\t"),
+            '\u{8}' => s.push_str("\\b"),
+            '\u{c}' => s.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                s.push_str("\\u00");
+                s.push(HEX[(c as usize) >> 4] as char);
+                s.push(HEX[(c as usize) & 15] as char);
+            }
+            c => s.push(c),
+        }
+    }
+    s.push('"');
+}
+
+/// `n` in decimal.
+pub(super) fn digits(s: &mut String, n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.extend(buf[i..].iter().map(|&b| b as char));
 }
 
 /// A result the core's send and status paths hand to JavaScript.
@@ -123,23 +133,33 @@ pub(crate) trait Written {
     fn raw(&self) -> &RawJson;
 }
 
+/// A text's segments, as JSON text.
+fn segments_text(s: &crate::SegmentInfo) -> String {
+    let mut segments = Json::object();
+    segments
+        .str("encoding", s.encoding.as_str())
+        .num("count", s.count)
+        .num("units", s.units)
+        .num("perSegment", s.per_segment)
+        .num("remaining", s.remaining);
+    segments.close()
+}
+
+/// `segments(text)`'s object: one `JSON.parse`.
+#[cfg(any(test, not(feature = "worker")))]
+pub(crate) fn segments(s: &crate::SegmentInfo) -> JsValue {
+    parse_written(&segments_text(s)).into()
+}
+
 impl Written for SendReceipt {
     fn text(&self) -> String {
-        let s = &self.segments;
-        let mut segments = Json::object();
-        segments
-            .str("encoding", s.encoding.as_str())
-            .num("count", s.count)
-            .num("units", s.units)
-            .num("perSegment", s.per_segment)
-            .num("remaining", s.remaining);
         let mut j = Json::object();
         j.str("provider", self.provider.as_str())
             .opt_str("id", self.id.as_deref())
             .str("status", self.status.as_str())
             .bool("duplicate", self.duplicate)
             .str("to", &self.to)
-            .raw("segments", &segments.close());
+            .raw("segments", &segments_text(&self.segments));
         if let Some(key) = &self.idempotency_key {
             j.str("idempotencyKey", key);
         }

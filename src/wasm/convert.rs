@@ -1,11 +1,12 @@
-//! Values across the boundary: serde types go out as plain objects through
-//! serde-wasm-bindgen and come in the same way; errors become the package's
-//! `EdgetextError` objects with a stable `code`.
+//! Values across the boundary: serde types go out as plain objects (the
+//! core through JSON text, the on-demand module and the worker through
+//! serde-wasm-bindgen) and come in through field.rs; errors become the
+//! package's `EdgetextError` objects with a stable `code`.
 
 use crate::Error;
 use js_sys::{Array, Function, Reflect};
-use serde::de::{DeserializeOwned, Visitor};
-use serde::{Deserializer, Serialize};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -59,61 +60,15 @@ pub(crate) fn details(e: &Error) -> JsValue {
 }
 
 /// A result as a JavaScript value, or its error thrown.
-#[cfg(any(test, feature = "full", not(feature = "worker")))]
+#[cfg(feature = "full")]
 pub(crate) fn out<T: Serialize>(r: crate::Result<T>) -> Result<JsValue, JsValue> {
     let value = r.map_err(error_to_js)?;
     crate::wasm::convert::to_js(&value).map_err(|e| error_to_js(Error::input(e.to_string())))
 }
 
-/// serde-wasm-bindgen reads only the fields a struct names, so an unknown
-/// one would pass unseen: this deserializer refuses it first, as
-/// `#[serde(deny_unknown_fields)]` does natively, then hands over.
-pub(crate) struct Strict(pub wasm_bindgen::JsValue);
-
-macro_rules! forward {
-    ($($name:ident($($arg:ident: $ty:ty),*)),* $(,)?) => {$(
-        fn $name<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Self::Error> {
-            serde_wasm_bindgen::Deserializer::from(self.0).$name($($arg,)* visitor)
-        }
-    )*};
-}
-
-impl<'de> Deserializer<'de> for Strict {
-    type Error = serde_wasm_bindgen::Error;
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        if self.0.is_object() && !js_sys::Array::is_array(&self.0) {
-            for key in js_sys::Object::keys(self.0.unchecked_ref::<js_sys::Object>()).iter() {
-                let key = key.as_string().unwrap_or_default();
-                if !fields.contains(&key.as_str()) {
-                    return Err(serde::de::Error::unknown_field(&key, fields));
-                }
-            }
-        }
-        serde_wasm_bindgen::Deserializer::from(self.0).deserialize_struct(name, fields, visitor)
-    }
-
-    forward! {
-        deserialize_any(), deserialize_bool(), deserialize_i8(), deserialize_i16(), deserialize_i32(),
-        deserialize_i64(), deserialize_u8(), deserialize_u16(), deserialize_u32(), deserialize_u64(),
-        deserialize_f32(), deserialize_f64(), deserialize_char(), deserialize_str(), deserialize_string(),
-        deserialize_bytes(), deserialize_byte_buf(), deserialize_option(), deserialize_unit(),
-        deserialize_unit_struct(name: &'static str), deserialize_newtype_struct(name: &'static str),
-        deserialize_seq(), deserialize_tuple(len: usize), deserialize_tuple_struct(name: &'static str, len: usize),
-        deserialize_map(), deserialize_enum(name: &'static str, variants: &'static [&'static str]),
-        deserialize_identifier(), deserialize_ignored_any(),
-    }
-}
-
 /// A caller's JavaScript object, read as several structs, each from the
-/// keys it names ([`Fields`](crate::core::codec::Fields)). serde-wasm-bindgen
-/// reads a struct's own fields only, so each struct is read from the whole
-/// object; the caller has checked that no key is a field of none.
+/// keys it names ([`Fields`](crate::core::codec::Fields)), as natively; the
+/// caller has checked that no key is a field of none.
 pub(crate) struct JsObject(pub JsValue);
 
 impl crate::core::codec::Fields for JsObject {
@@ -121,9 +76,16 @@ impl crate::core::codec::Fields for JsObject {
         js_sys::Object::keys(self.0.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()).collect()
     }
 
-    fn read<T, S: for<'de> serde::de::DeserializeSeed<'de, Value = T> + Clone>(&self, _names: &[&str], seed: S) -> Result<T, String> {
-        let read = |value: JsValue| crate::core::codec::read(serde_wasm_bindgen::Deserializer::from(value), |d| seed.clone().deserialize(d));
-        read(self.0.clone()).map_err(|why| name_field(&self.0, why, &|one| read(one).err()))
+    fn read<T, S: for<'de> serde::de::DeserializeSeed<'de, Value = T> + Clone>(&self, names: &[&str], seed: S) -> Result<T, String> {
+        let picked = js_sys::Object::new();
+        for key in js_sys::Object::keys(self.0.unchecked_ref::<js_sys::Object>()).iter() {
+            if key.as_string().is_some_and(|k| names.contains(&k.as_str())) {
+                let _ = Reflect::set(&picked, &key, &Reflect::get(&self.0, &key).unwrap_or(JsValue::UNDEFINED));
+            }
+        }
+        let picked = JsValue::from(picked);
+        let read = |value: JsValue| crate::core::codec::read(super::field::Field(value), |d| seed.clone().deserialize(d));
+        read(picked.clone()).map_err(|why| name_field(&picked, why, &|one| read(one).err()))
     }
 
     fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, String> {
@@ -167,6 +129,14 @@ fn name_field(value: &JsValue, why: String, read_one: &dyn Fn(JsValue) -> Option
 }
 
 /// `value` as a plain JavaScript value (objects, never `Map`s).
+#[cfg(any(feature = "full", feature = "worker"))]
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+}
+
+/// `value` as a plain JavaScript value: the core writes its JSON text
+/// and parses it once.
+#[cfg(not(any(feature = "full", feature = "worker")))]
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<wasm_bindgen::JsValue, super::text::Unwritable> {
+    super::text::to_value(value)
 }

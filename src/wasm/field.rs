@@ -1,9 +1,10 @@
-//! One JavaScript value read as the type of a config field (a string, a
-//! whole number, a unit-variant enum, or an option of one), for the config
-//! read field by field ([`JsObject`](super::convert::JsObject)'s
-//! [`Fields::get`](crate::core::codec::Fields::get)). It reads the value as
+//! One JavaScript value read as a serde type: a config field
+//! ([`JsObject`](super::convert::JsObject)'s
+//! [`Fields::get`](crate::core::codec::Fields::get)), a caller's message
+//! or status id, a provider's parsed answer. It reads the value as
 //! serde_json reads the same JSON, with serde's words for a wrong one, and
-//! links no serde-wasm-bindgen: the core reads its config with this alone.
+//! links no serde-wasm-bindgen: the core reads every value with this alone.
+//! An object's key whose value is `undefined` counts as absent.
 
 use core::fmt;
 use js_sys::{Array, Number};
@@ -128,8 +129,34 @@ impl<'de> de::Deserializer<'de> for Field {
         match value.as_bool() {
             Some(b) => visitor.visit_bool(b),
             None if value.is_undefined() || value.is_null() => visitor.visit_unit(),
+            None if Array::is_array(&value) => {
+                let items: Array = value.unchecked_into();
+                visitor.visit_seq(Items { len: items.length(), items, at: 0 })
+            }
+            None if value.is_object() => visitor.visit_map(Entries::of(value)),
             None => Err(de::Error::invalid_type(unexpected(&value, &mut None), &visitor)),
         }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, _: &'static [&'static str], visitor: V) -> Result<V::Value, Why> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Why> {
+        if self.0.is_object() && !Array::is_array(&self.0) {
+            visitor.visit_map(Entries::of(self.0))
+        } else {
+            Err(de::Error::invalid_type(unexpected(&self.0, &mut None), &visitor))
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, Why> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    // A value no field takes is skipped unread.
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Why> {
+        visitor.visit_unit()
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Why> {
@@ -149,6 +176,114 @@ impl<'de> de::Deserializer<'de> for Field {
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
-        unit_struct newtype_struct seq tuple tuple_struct map struct identifier ignored_any
+        unit_struct seq tuple tuple_struct identifier
+    }
+}
+
+/// An object's own enumerable keys and, read as each is taken, its values.
+struct Entries {
+    object: JsValue,
+    keys: Array,
+    at: u32,
+    len: u32,
+    value: JsValue,
+}
+
+impl Entries {
+    fn of(object: JsValue) -> Entries {
+        let keys = js_sys::Object::keys(object.unchecked_ref::<js_sys::Object>());
+        Entries { len: keys.length(), keys, object, at: 0, value: JsValue::UNDEFINED }
+    }
+
+    /// The next key with a value other than `undefined`, its value kept for
+    /// `next_value_seed` (one copy for every type read).
+    #[inline(never)]
+    fn advance(&mut self) -> Option<String> {
+        while self.at < self.len {
+            let key = self.keys.get(self.at);
+            self.at += 1;
+            self.value = js_sys::Reflect::get(&self.object, &key).unwrap_or(JsValue::UNDEFINED);
+            if !self.value.is_undefined() {
+                return Some(key.as_string().unwrap_or_default());
+            }
+        }
+        None
+    }
+}
+
+impl<'de> de::MapAccess<'de> for Entries {
+    type Error = Why;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Why> {
+        match self.advance() {
+            Some(key) => seed.deserialize(de::value::StringDeserializer::<Why>::new(key)).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<S: de::DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Why> {
+        seed.deserialize(Field(core::mem::take(&mut self.value)))
+    }
+}
+
+/// An array's items.
+struct Items {
+    items: Array,
+    at: u32,
+    len: u32,
+}
+
+impl<'de> de::SeqAccess<'de> for Items {
+    type Error = Why;
+
+    fn next_element_seed<T: de::DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Why> {
+        if self.at >= self.len {
+            return Ok(None);
+        }
+        self.at += 1;
+        seed.deserialize(Field(self.items.get(self.at - 1))).map(Some)
+    }
+}
+
+/// The value written back as it is: JSON's kinds, an object's keys in
+/// `Object.keys` order (a kept answer in a written result).
+#[cfg(any(test, not(any(feature = "full", feature = "worker"))))]
+impl serde::Serialize for Field {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        let value = &self.0;
+        if let Some(text) = value.as_string() {
+            return s.serialize_str(&text);
+        }
+        if let Some(b) = value.as_bool() {
+            return s.serialize_bool(b);
+        }
+        if let Some(n) = value.as_f64() {
+            return match unexpected(value, &mut None) {
+                Unexpected::Unsigned(u) => s.serialize_u64(u),
+                Unexpected::Signed(i) => s.serialize_i64(i),
+                _ => s.serialize_f64(n),
+            };
+        }
+        if Array::is_array(value) {
+            let items: &Array = value.unchecked_ref();
+            let mut seq = s.serialize_seq(Some(items.length() as usize))?;
+            for item in items.iter() {
+                seq.serialize_element(&Field(item))?;
+            }
+            return seq.end();
+        }
+        if value.is_object() {
+            let keys = js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>());
+            let mut map = s.serialize_map(Some(keys.length() as usize))?;
+            for key in keys.iter() {
+                let item = js_sys::Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
+                if !item.is_undefined() {
+                    map.serialize_entry(&key.as_string().unwrap_or_default(), &Field(item))?;
+                }
+            }
+            return map.end();
+        }
+        s.serialize_unit()
     }
 }

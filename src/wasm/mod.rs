@@ -11,7 +11,7 @@
 //!
 //! The only place with `#[wasm_bindgen]`; nothing else imports it.
 
-mod access;
+pub(crate) mod access;
 #[cfg(feature = "full")]
 mod assertion;
 mod continuations;
@@ -21,7 +21,7 @@ mod extras;
 #[cfg(feature = "full")]
 mod failover;
 mod fetch;
-mod field;
+pub(crate) mod field;
 #[cfg(not(any(feature = "full", feature = "worker")))]
 mod ondemand;
 mod platform;
@@ -30,6 +30,8 @@ mod platform;
 #[cfg(all(feature = "full", any(test, not(feature = "worker"))))]
 mod standard_webhooks;
 mod store;
+#[cfg(any(test, not(any(feature = "full", feature = "worker"))))]
+pub(crate) mod text;
 #[cfg(feature = "worker")]
 mod worker;
 
@@ -37,7 +39,7 @@ use crate::client::{Config, Operation, OperationName};
 #[cfg(feature = "full")]
 use crate::client::Started;
 use convert::error_to_js;
-#[cfg(any(test, feature = "full", not(feature = "worker")))]
+#[cfg(feature = "full")]
 use convert::out;
 use platform::JsPlatform;
 use js_sys::Promise;
@@ -215,7 +217,7 @@ fn read(provider: crate::providers::ProviderKind, name: OperationName, arg: JsVa
 /// [`Operation::read`] of a caller's JavaScript value.
 #[cfg(feature = "full")]
 fn read_operation(name: OperationName, provider: crate::providers::ProviderKind, arg: JsValue) -> crate::Result<Operation> {
-    Operation::read(name, provider, crate::wasm::convert::Strict(arg))
+    Operation::read(name, provider, field::Field(arg))
 }
 
 /// The core's [`Operation::read`]: send's message and status's id, the
@@ -223,7 +225,7 @@ fn read_operation(name: OperationName, provider: crate::providers::ProviderKind,
 #[cfg(not(feature = "full"))]
 fn read_operation(name: OperationName, provider: crate::providers::ProviderKind, arg: JsValue) -> crate::Result<Operation> {
     use crate::core::codec::{de, read};
-    let arg = crate::wasm::convert::Strict(arg);
+    let arg = field::Field(arg);
     let (what, op) = match name {
         OperationName::Send => ("message", read(arg, |d| crate::providers::Message::deserialize_for(provider, d).map(Operation::Send))),
         OperationName::Status => ("id", read(arg, |d| de::<String, _>(d).map(Operation::Status))),
@@ -267,8 +269,8 @@ fn resolve_path(url: &str) -> Option<String> {
 /// Counts the SMS segments of `text` (GSM-7 160/153, UCS-2 70/67).
 #[cfg(any(test, not(feature = "worker")))]
 #[wasm_bindgen(unchecked_return_type = "SegmentInfo")]
-pub fn segments(text: &str) -> Result<JsValue, JsValue> {
-    out(Ok(crate::segments(text)))
+pub fn segments(text: &str) -> JsValue {
+    access::segments(&crate::segments(text))
 }
 
 /// Normalises a phone number to E.164; throws `invalid_phone`.

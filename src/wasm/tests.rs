@@ -39,7 +39,7 @@ fn scripted(answers: &str) -> (JsValue, Array) {
 
 #[wasm_bindgen_test]
 fn segments_cross_as_a_plain_object() {
-    let s = segments("€ hello").unwrap();
+    let s = segments("€ hello");
     assert_eq!(JSON::stringify(&s).unwrap(), r#"{"encoding":"GSM-7","count":1,"units":8,"perSegment":160,"remaining":152}"#);
     assert!(Object::get_prototype_of(&s) == Object::get_prototype_of(&Object::new()), "a plain object, not a Map");
 }
@@ -352,4 +352,123 @@ async fn a_send_started_from_fetch_or_on_request_runs_beside_the_first() {
     assert_eq!(sent(&JsFuture::from(Promise::from(get(&holder, "fromHook"))).await.unwrap()), "from onRequest");
     assert_eq!(get(&holder, "fetched"), 3);
     assert_eq!(get(&holder, "records"), 3);
+}
+
+#[wasm_bindgen_test]
+fn the_core_writes_json_text_as_serde_wasm_bindgen_and_stringify_do() {
+    use serde::Serialize;
+    use std::collections::BTreeMap;
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    enum Kind {
+        Plain,
+        Wrapped(u8),
+        Pair(i8, bool),
+        Named { at: u16 },
+    }
+    #[derive(Serialize)]
+    struct Unit;
+    #[derive(Serialize)]
+    struct Wrap(String);
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Body<'a> {
+        phone_number: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sim_card_id: Option<u32>,
+        absent: Option<u64>,
+        text: String,
+        flag: bool,
+        small: i32,
+        big: u64,
+        neg: i64,
+        half: f64,
+        whole: f64,
+        huge: f64,
+        nan: f64,
+        letter: char,
+        kinds: Vec<Kind>,
+        tuple: (u8, &'a str),
+        unit: Unit,
+        wrap: Wrap,
+        map: BTreeMap<String, Option<i16>>,
+        empty: Vec<u8>,
+    }
+    let body = Body {
+        phone_number: "+12125551212",
+        sim_card_id: None,
+        absent: None,
+        text: "a\"b\\c\n\r\t\u{8}\u{c}\u{1}\u{1f}\u{7f}\u{2028}é😀/".into(),
+        flag: true,
+        small: -7,
+        big: 9_007_199_254_740_991,
+        neg: -9_007_199_254_740_991,
+        half: 0.5,
+        whole: 3.0,
+        huge: 1e21,
+        nan: f64::NAN,
+        letter: 'ü',
+        kinds: vec![Kind::Plain, Kind::Wrapped(2), Kind::Pair(-1, false), Kind::Named { at: 9 }],
+        tuple: (1, "x"),
+        unit: Unit,
+        wrap: Wrap("w".into()),
+        map: [("k".to_string(), Some(-3)), ("n".to_string(), None)].into_iter().collect(),
+        empty: vec![],
+    };
+    let written = crate::wasm::text::to_text(&body).unwrap();
+    let by_swb = body.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap();
+    let stringified = JSON::stringify(&by_swb).unwrap().as_string().unwrap();
+    assert_eq!(written, stringified);
+    let with_some = Body { sim_card_id: Some(4_000_000_000), ..body };
+    assert!(crate::wasm::text::to_text(&with_some).unwrap().contains(r#""simCardId":4000000000,"absent":null"#));
+    let keyed: BTreeMap<u8, u8> = [(1, 2)].into_iter().collect();
+    assert!(crate::wasm::text::to_text(&keyed).is_err());
+}
+
+#[wasm_bindgen_test]
+fn field_reads_objects_arrays_and_answers_and_writes_them_back() {
+    use crate::wasm::field::Field;
+    use serde::{Deserialize, Serialize};
+    #[derive(Deserialize, Debug, PartialEq)]
+    #[serde(rename_all = "camelCase")]
+    struct Answer {
+        id: String,
+        count: Option<u32>,
+        items: Vec<Item>,
+        tag: Wrapped,
+    }
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Item {
+        n: i64,
+        f: f64,
+    }
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Wrapped(String);
+    #[derive(Deserialize, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Strict {
+        to: String,
+        limit: Option<u8>,
+    }
+    let text = r#"{"id":"m1","extra":{"deep":[[[{"x":1}]]]},"items":[{"n":-2,"f":1.5},{"n":3,"f":4}],"tag":"t","count":null}"#;
+    let read = Answer::deserialize(Field(obj(text))).unwrap();
+    assert_eq!(read, Answer { id: "m1".into(), count: None, items: vec![Item { n: -2, f: 1.5 }, Item { n: 3, f: 4.0 }], tag: Wrapped("t".into()) });
+    // A key set to `undefined` is absent; an unknown one is refused by name.
+    let given = obj(r#"{"to":"+1"}"#);
+    Reflect::set(&given, &"limit".into(), &JsValue::UNDEFINED).unwrap();
+    assert_eq!(Strict::deserialize(Field(given)).unwrap(), Strict { to: "+1".into(), limit: None });
+    let err = Strict::deserialize(Field(obj(r#"{"to":"+1","color":1}"#))).unwrap_err();
+    assert_eq!(err.0, "unknown field `color`, expected `to` or `limit`");
+    let err = Strict::deserialize(Field(obj(r#"{"limit":1}"#))).unwrap_err();
+    assert_eq!(err.0, "missing field `to`");
+    let err = Strict::deserialize(Field(obj(r#"{"to":"+1","limit":300}"#))).unwrap_err();
+    assert_eq!(err.0, "invalid value: integer `300`, expected u8");
+    let err = Strict::deserialize(Field(obj("[1]"))).unwrap_err();
+    assert_eq!(err.0, "invalid type: sequence, expected struct Strict");
+    // Written back: the same JSON as `JSON.stringify` of the value.
+    let value = obj(r#"{"a":[1,-2,2.5,"s",true,null,{}],"b":{"c":"d"},"e":1e21}"#);
+    #[derive(Serialize)]
+    struct Kept(Field);
+    let written = crate::wasm::text::to_text(&Kept(Field(value.clone()))).unwrap();
+    assert_eq!(written, JSON::stringify(&value).unwrap().as_string().unwrap());
 }
