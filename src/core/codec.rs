@@ -349,9 +349,18 @@ mod imp {
         })
     }
 
+    #[cfg(not(feature = "worker"))]
     pub(super) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
         let value = parse(text, false).map_err(|_| "not JSON".to_string())?;
         read(crate::wasm::field::Field(value), |d| T::deserialize(d))
+    }
+
+    /// The worker keeps parsed JavaScript values of what it stores
+    /// (serde-wasm-bindgen's `preserve`), which only that crate reads.
+    #[cfg(feature = "worker")]
+    pub(super) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+        let value = parse(text, false).map_err(|_| "not JSON".to_string())?;
+        read(serde_wasm_bindgen::Deserializer::from(value), |d| T::deserialize(d))
     }
 
     /// The core writes the text in Rust; the worker's stored values keep

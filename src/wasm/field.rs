@@ -7,6 +7,7 @@
 //! An object's key whose value is `undefined` counts as absent.
 
 use core::fmt;
+use std::borrow::Cow;
 use js_sys::{Array, Number};
 use serde::de::{self, IntoDeserializer, Unexpected, Visitor};
 use wasm_bindgen::prelude::*;
@@ -138,8 +139,12 @@ impl<'de> de::Deserializer<'de> for Field {
         }
     }
 
-    fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, _: &'static [&'static str], visitor: V) -> Result<V::Value, Why> {
-        self.deserialize_map(visitor)
+    fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, fields: &'static [&'static str], visitor: V) -> Result<V::Value, Why> {
+        if self.0.is_object() && !Array::is_array(&self.0) {
+            visitor.visit_map(Entries { object: self.0, keys: Keys::Named(fields), at: 0, value: JsValue::UNDEFINED })
+        } else {
+            Err(de::Error::invalid_type(unexpected(&self.0, &mut None), &visitor))
+        }
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Why> {
@@ -180,34 +185,52 @@ impl<'de> de::Deserializer<'de> for Field {
     }
 }
 
-/// An object's own enumerable keys and, read as each is taken, its values.
+/// An object's entries, read one at a time: its own enumerable keys, or
+/// those a struct names (as serde-wasm-bindgen reads a struct: an answer's
+/// other keys are never read, and the names cross once, [`key`]). A key
+/// whose value is `undefined` is skipped.
 struct Entries {
     object: JsValue,
-    keys: Array,
+    keys: Keys,
     at: u32,
-    len: u32,
     value: JsValue,
+}
+
+/// Which keys [`Entries`] takes.
+enum Keys {
+    Own(Array),
+    Named(&'static [&'static str]),
 }
 
 impl Entries {
     fn of(object: JsValue) -> Entries {
         let keys = js_sys::Object::keys(object.unchecked_ref::<js_sys::Object>());
-        Entries { len: keys.length(), keys, object, at: 0, value: JsValue::UNDEFINED }
+        Entries { keys: Keys::Own(keys), object, at: 0, value: JsValue::UNDEFINED }
     }
 
-    /// The next key with a value other than `undefined`, its value kept for
-    /// `next_value_seed` (one copy for every type read).
+    /// The next key, its value kept for `next_value_seed` (one copy for
+    /// every type read).
     #[inline(never)]
-    fn advance(&mut self) -> Option<String> {
-        while self.at < self.len {
-            let key = self.keys.get(self.at);
+    fn advance(&mut self) -> Option<Cow<'static, str>> {
+        loop {
+            let at = self.at;
             self.at += 1;
-            self.value = js_sys::Reflect::get(&self.object, &key).unwrap_or(JsValue::UNDEFINED);
+            let (key, value) = match &self.keys {
+                Keys::Own(keys) if at < keys.length() => {
+                    let key = keys.get(at);
+                    (Cow::Owned(key.as_string().unwrap_or_default()), js_sys::Reflect::get(&self.object, &key))
+                }
+                Keys::Named(names) if (at as usize) < names.len() => {
+                    let name = names[at as usize];
+                    (Cow::Borrowed(name), key(name, |key| js_sys::Reflect::get(&self.object, key)))
+                }
+                _ => return None,
+            };
+            self.value = value.unwrap_or(JsValue::UNDEFINED);
             if !self.value.is_undefined() {
-                return Some(key.as_string().unwrap_or_default());
+                return Some(key);
             }
         }
-        None
     }
 }
 
@@ -216,7 +239,7 @@ impl<'de> de::MapAccess<'de> for Entries {
 
     fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Why> {
         match self.advance() {
-            Some(key) => seed.deserialize(de::value::StringDeserializer::<Why>::new(key)).map(Some),
+            Some(key) => seed.deserialize(de::value::CowStrDeserializer::<Why>::new(key)).map(Some),
             None => Ok(None),
         }
     }
@@ -224,6 +247,75 @@ impl<'de> de::MapAccess<'de> for Entries {
     fn next_value_seed<S: de::DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Why> {
         seed.deserialize(Field(core::mem::take(&mut self.value)))
     }
+}
+
+thread_local! {
+    /// Field names as JavaScript strings, made on first use.
+    static KEYS: core::cell::RefCell<Vec<(&'static str, JsValue)>> = const { core::cell::RefCell::new(Vec::new()) };
+}
+
+/// `use_key` of `name` as a JavaScript string, made once per name.
+fn key<T>(name: &'static str, use_key: impl FnOnce(&JsValue) -> T) -> T {
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        let at = match keys.iter().position(|(known, _)| core::ptr::eq(*known, name)) {
+            Some(at) => at,
+            None => {
+                keys.push((name, JsValue::from_str(name)));
+                keys.len() - 1
+            }
+        };
+        use_key(&keys[at].1)
+    })
+}
+
+/// A caller's argument: as [`Field`], but a struct with a key it does
+/// not name is refused by that key (`deny_unknown_fields`), before any
+/// field is read.
+pub(crate) struct Checked(pub JsValue);
+
+impl<'de> de::Deserializer<'de> for Checked {
+    type Error = Why;
+
+    fn deserialize_struct<V: Visitor<'de>>(self, name: &'static str, fields: &'static [&'static str], visitor: V) -> Result<V::Value, Why> {
+        named_only(&self.0, fields)?;
+        Field(self.0).deserialize_struct(name, fields, visitor)
+    }
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Why> {
+        Field(self.0).deserialize_any(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Why> {
+        Field(self.0).deserialize_option(visitor)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(self, name: &'static str, variants: &'static [&'static str], visitor: V) -> Result<V::Value, Why> {
+        Field(self.0).deserialize_enum(name, variants, visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Why> {
+        Field(self.0).deserialize_newtype_struct(name, visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
+        unit_struct seq tuple tuple_struct map identifier ignored_any
+    }
+}
+
+/// Refuses an object's first key that is none of `fields`.
+#[inline(never)]
+fn named_only(value: &JsValue, fields: &'static [&'static str]) -> Result<(), Why> {
+    if value.is_object() && !Array::is_array(value) {
+        for key in js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>()).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !fields.contains(&key.as_str()) {
+                return Err(de::Error::unknown_field(&key, fields));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// An array's items.

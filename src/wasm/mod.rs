@@ -217,7 +217,7 @@ fn read(provider: crate::providers::ProviderKind, name: OperationName, arg: JsVa
 /// [`Operation::read`] of a caller's JavaScript value.
 #[cfg(feature = "full")]
 fn read_operation(name: OperationName, provider: crate::providers::ProviderKind, arg: JsValue) -> crate::Result<Operation> {
-    Operation::read(name, provider, field::Field(arg))
+    Operation::read(name, provider, field::Checked(arg))
 }
 
 /// The core's [`Operation::read`]: send's message and status's id, the
@@ -225,7 +225,7 @@ fn read_operation(name: OperationName, provider: crate::providers::ProviderKind,
 #[cfg(not(feature = "full"))]
 fn read_operation(name: OperationName, provider: crate::providers::ProviderKind, arg: JsValue) -> crate::Result<Operation> {
     use crate::core::codec::{de, read};
-    let arg = field::Field(arg);
+    let arg = field::Checked(arg);
     let (what, op) = match name {
         OperationName::Send => ("message", read(arg, |d| crate::providers::Message::deserialize_for(provider, d).map(Operation::Send))),
         OperationName::Status => ("id", read(arg, |d| de::<String, _>(d).map(Operation::Status))),

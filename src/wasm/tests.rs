@@ -453,12 +453,17 @@ fn field_reads_objects_arrays_and_answers_and_writes_them_back() {
     let text = r#"{"id":"m1","extra":{"deep":[[[{"x":1}]]]},"items":[{"n":-2,"f":1.5},{"n":3,"f":4}],"tag":"t","count":null}"#;
     let read = Answer::deserialize(Field(obj(text))).unwrap();
     assert_eq!(read, Answer { id: "m1".into(), count: None, items: vec![Item { n: -2, f: 1.5 }, Item { n: 3, f: 4.0 }], tag: Wrapped("t".into()) });
-    // A key set to `undefined` is absent; an unknown one is refused by name.
+    // A key set to `undefined` is absent. A struct reads only the keys it
+    // names; a caller's argument (Checked) has an unknown one refused by name.
     let given = obj(r#"{"to":"+1"}"#);
     Reflect::set(&given, &"limit".into(), &JsValue::UNDEFINED).unwrap();
     assert_eq!(Strict::deserialize(Field(given)).unwrap(), Strict { to: "+1".into(), limit: None });
-    let err = Strict::deserialize(Field(obj(r#"{"to":"+1","color":1}"#))).unwrap_err();
+    let unknown = || obj(r#"{"to":"+1","color":1}"#);
+    assert_eq!(Strict::deserialize(Field(unknown())).unwrap(), Strict { to: "+1".into(), limit: None });
+    let err = Strict::deserialize(crate::wasm::field::Checked(unknown())).unwrap_err();
     assert_eq!(err.0, "unknown field `color`, expected `to` or `limit`");
+    let err = Strict::deserialize(crate::wasm::field::Checked(obj(r#"{"to":5}"#))).unwrap_err();
+    assert_eq!(err.0, "invalid type: integer `5`, expected a string");
     let err = Strict::deserialize(Field(obj(r#"{"limit":1}"#))).unwrap_err();
     assert_eq!(err.0, "missing field `to`");
     let err = Strict::deserialize(Field(obj(r#"{"to":"+1","limit":300}"#))).unwrap_err();
