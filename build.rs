@@ -332,6 +332,9 @@ fn transform<'a>(rule: &'a str, prefix: &str) -> (u8, &'a str) {
 
 fn main() {
     println!("cargo::rerun-if-changed={TSV}");
+    // The client without the national-prefix rules, built only by
+    // bench/phone-rules-size.mjs (src/phone/mod.rs).
+    println!("cargo::rustc-check-cfg=cfg(edgetext_no_national_rules)");
     let text = std::fs::read_to_string(TSV).expect("the metadata");
     let rows = rows(&text);
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
