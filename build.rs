@@ -28,7 +28,7 @@ const TSV: &str = "src/phone/numbering_ranges.tsv";
 #[allow(dead_code)]
 #[path = "src/phone/pattern.rs"]
 mod pattern;
-use pattern::{ANY, CLASS, END, JUMP, SAVE, SPLIT};
+use pattern::{ALT, ANY, CLASS, END, SAVE, SPLIT};
 
 /// One line of the TSV.
 struct Row<'a> {
@@ -80,19 +80,19 @@ fn parse(pattern: &str) -> Hir {
         .unwrap_or_else(|e| panic!("{pattern}: {e}"))
 }
 
-/// `op` and how many bytes to skip after it: one byte under 128, else two
-/// (15 bits, high first).
-fn skip(op: u8, distance: usize) -> Vec<u8> {
-    match distance {
-        d @ 0..0x80 => vec![op, d as u8],
-        d @ 0x80..0x8000 => vec![op, 0x80 | (d >> 8) as u8, d as u8],
-        d => panic!("a jump of {d} bytes"),
+/// A number of the programs: one byte under 128, else two (15 bits, high
+/// first).
+fn number(n: usize) -> Vec<u8> {
+    match n {
+        0..0x80 => vec![n as u8],
+        0x80..0x8000 => vec![0x80 | (n >> 8) as u8, n as u8],
+        _ => panic!("a program part of {n} bytes"),
     }
 }
 
 /// `body`, or else what follows it: `SPLIT` over it (the body preferred).
 fn optional(body: Vec<u8>) -> Vec<u8> {
-    [skip(SPLIT, body.len()), body].concat()
+    [vec![SPLIT], number(body.len()), body].concat()
 }
 
 /// The program of `hir`, with its capture groups when `groups`. Jumps are
@@ -143,12 +143,12 @@ fn compile(hir: &Hir, groups: bool) -> Vec<u8> {
         HirKind::Capture(cap) => compile(&cap.sub, groups),
         HirKind::Concat(items) => items.iter().flat_map(|h| compile(h, groups)).collect(),
         HirKind::Alternation(branches) => {
-            // a|b|c: SPLIT over (a, JUMP to the end), then b|c likewise.
-            let (last, others) = branches.split_last().expect("branches");
-            others.iter().rev().fold(compile(last, groups), |rest, branch| {
-                let tried = [compile(branch, groups), skip(JUMP, rest.len())].concat();
-                [optional(tried), rest].concat()
-            })
+            // a|b|c: ALT, then each branch's length and program.
+            let body: Vec<u8> = branches.iter().flat_map(|b| {
+                let branch = compile(b, groups);
+                [number(branch.len()), branch].concat()
+            }).collect();
+            [vec![ALT], number(body.len()), body].concat()
         }
     }
 }
