@@ -23,62 +23,59 @@ use super::pattern;
 //   the valid numbers that are always kept; else nothing.
 include!(concat!(env!("OUT_DIR"), "/national.rs"));
 
-/// Reads once the national prefix written after the calling code of
-/// international digits `intl`, with the rule of the code's main region, as
-/// libphonenumber's parser does (`maybeStripNationalPrefixAndCarrierCode`,
-/// then its length check): what the rule's pattern reads at the start of the
-/// national number is removed or, when the pattern's last group took part,
-/// replaced by the transform. Nothing changes when the pattern reads
-/// nothing, when the number was valid as written and would not be after, or
-/// when what is left is too short, of no possible length or only dialled
-/// locally. Whether `intl` changed.
-pub(crate) fn read_prefix(intl: &mut String) -> bool {
-    let digits = intl.as_bytes();
+/// The rule of a calling code of `ZERO`, in `RULES`' layout: a 0 read,
+/// and whatever is left kept (every length from 2 on is possible).
+const TRUNK_ZERO: &[u8] = &[0, 0, 0xff, 0xff, 1, 0, 0];
+
+/// What the national prefix written after the calling code of
+/// international digits `intl` leaves of them, read once with the rule of
+/// the code's main region, as libphonenumber's parser does
+/// (`maybeStripNationalPrefixAndCarrierCode`, then its length check): what
+/// the rule's pattern reads at the start of the national number is removed
+/// or, when the pattern's last group took part, replaced by the transform.
+/// `None` when the pattern reads nothing, when the number was valid as
+/// written and would not be after, or when what is left is too short, of no
+/// possible length or only dialled locally.
+pub(crate) fn read_prefix(intl: &str) -> Option<String> {
     let mut code = 0;
     for n in 1..=3 {
-        let (Some(&digit), Some(national)) = (digits.get(n - 1), digits.get(n..)) else {
-            break;
-        };
-        code = code * 10 + usize::from(digit.wrapping_sub(b'0'));
-        let read = if ZERO.get(code / 8).is_some_and(|bits| bits >> (code % 8) & 1 == 1) {
-            national.strip_prefix(b"0").map(<[u8]>::to_vec)
+        code = code * 10 + usize::from(intl.as_bytes().get(n - 1)?.wrapping_sub(b'0'));
+        let rule = if ZERO.get(code / 8).is_some_and(|bits| bits >> (code % 8) & 1 == 1) {
+            TRUNK_ZERO
         } else if let Some(i) = CODES.iter().position(|&c| usize::from(c) == code) {
-            rule_reads(i, national)
-        } else {
+            RULES.get(usize::from(*RULE_AT.get(i)?)..usize::from(*RULE_AT.get(i + 1)?))?
+        } else if code == 0 {
             // Calling codes are prefix-free; one starting with 0 is none.
-            if code == 0 {
-                break;
-            }
+            return None;
+        } else {
             continue;
         };
-        let Some(read) = read.filter(|read| read != national) else {
-            break;
-        };
-        intl.truncate(n);
-        intl.extend(read.iter().map(|&d| char::from(d)));
-        return true;
+        let (code, national) = (intl.get(..n)?, intl.get(n..)?);
+        let read = rule_reads(rule, national).filter(|read| read != national)?;
+        return Some([code, &read].concat());
     }
-    false
+    None
 }
 
-/// What the rule of `CODES[i]` leaves of `national`: `None` when it keeps
-/// the number as written (see [`read_prefix`]).
-fn rule_reads(i: usize, national: &[u8]) -> Option<Vec<u8>> {
-    let rule = RULES.get(usize::from(*RULE_AT.get(i)?)..usize::from(*RULE_AT.get(i + 1)?))?;
+/// What `rule` leaves of `national`: `None` when it keeps the number as
+/// written (see [`read_prefix`]).
+fn rule_reads(rule: &[u8], national: &str) -> Option<String> {
     let [group, count, ref rule @ ..] = *rule else { return None };
     let (digits, rule) = rule.split_at_checked(usize::from(count))?;
     let [l0, l1, p0, p1, ref rule @ ..] = *rule else { return None };
     let lengths = u32::from(u16::from_le_bytes([l0, l1])) << 2;
     let (prefix, general) = rule.split_at_checked(usize::from(u16::from_le_bytes([p0, p1])))?;
-    let (end, span) = pattern::at_start(prefix, national, usize::from(group & 0x7f))?;
-    let mut read = Vec::new();
+    let (end, span) = pattern::at_start(prefix, national.as_bytes(), usize::from(group & 0x7f))?;
+    let mut read = String::new();
     if let Some((from, to)) = span {
-        read.extend_from_slice(digits);
-        read.extend_from_slice(national.get(from..to)?);
+        read.extend(digits.iter().map(|&d| char::from(d)));
+        read.push_str(national.get(from..to)?);
     }
-    read.extend_from_slice(national.get(end..)?);
+    read.push_str(national.get(end..)?);
     let len = read.len();
     let possible = len > (31 - lengths.leading_zeros()) as usize || lengths >> len & 1 == 1;
-    let kept = !general.is_empty() && pattern::whole(general, national) && !(group >= 0x80 && pattern::whole(general, &read));
+    let kept = !general.is_empty()
+        && pattern::whole(general, national.as_bytes())
+        && !(group >= 0x80 && pattern::whole(general, read.as_bytes()));
     (possible && !kept).then_some(read)
 }

@@ -127,8 +127,9 @@ fn without_trunk(mut intl: String) -> String {
     // that the metadata does not have.
     #[cfg(not(edgetext_no_national_rules))]
     for _ in 0..17 {
-        if !national::read_prefix(&mut intl) {
-            break;
+        match national::read_prefix(&intl) {
+            Some(read) => intl = read,
+            None => break,
         }
     }
     intl
