@@ -365,7 +365,8 @@ fn main() {
         let group = if both { group | 0x80 } else { group };
         let whole = needed.map_or(vec![], |(hir, _)| [compile(&hir, false), vec![END]].concat());
         let len = u16::try_from(prefix.len()).expect("a short prefix");
-        let lengths = (lengths >> 2) as u16;
+        // Every length above the longest is possible (src/phone/national.rs).
+        let lengths = ((lengths | !0 << (32 - lengths.leading_zeros())) >> 2) as u16;
         codes.push(r.code.to_string());
         rules.push([&[group, digits.len() as u8], digits.as_bytes(), &lengths.to_le_bytes(), &len.to_le_bytes(), &prefix, &whole].concat());
     }
