@@ -123,7 +123,7 @@ fn compile(hir: &Hir, groups: bool) -> Vec<u8> {
             match mask {
                 0x3ff => vec![ANY],
                 m if m.count_ones() == 1 => vec![m.trailing_zeros() as u8],
-                m => [&[CLASS][..], &m.to_le_bytes()].concat(),
+                m => vec![CLASS | (m >> 8) as u8, m as u8],
             }
         }
         HirKind::Look(Look::End) => vec![END],

@@ -3,8 +3,8 @@
 //! is a sequence of instructions over the digits of a number, run from its
 //! first byte; running past its last byte is a match:
 //!
-//! - `0`–`9`: that digit; `ANY`: any digit; `CLASS lo hi`: a digit of the
-//!   16-bit mask;
+//! - `0`–`9`: that digit; `ANY`: any digit; `CLASS + hi` then `lo`: a digit
+//!   of the 10-bit mask (`hi` its top two bits, `lo` the others);
 //! - `ALT n`, then the alternatives, each its length and its instructions,
 //!   `n` bytes in all: each alternative in turn, followed by what follows
 //!   the last one;
@@ -19,11 +19,12 @@
 
 // The opcodes (build.rs writes them too); 0 to 9 are the digits.
 pub(crate) const ANY: u8 = 10;
-pub(crate) const CLASS: u8 = 11;
 pub(crate) const SPLIT: u8 = 12;
 pub(crate) const ALT: u8 = 13;
 pub(crate) const SAVE: u8 = 14;
 pub(crate) const END: u8 = 15;
+// 16 to 19.
+pub(crate) const CLASS: u8 = 16;
 
 /// The end of the alternative being run and where the program goes on
 /// after it, then the same for the alternations around it.
@@ -87,7 +88,7 @@ fn run(p: &[u8], mut pc: usize, mut after: Option<&After>, text: &[u8], mut at: 
             END => return None,
             _ => {
                 let mask = match op {
-                    CLASS => usize::from(u16::from_le_bytes([p.get(pc + 1).copied()?, p.get(pc + 2).copied()?])),
+                    CLASS.. => usize::from(op & 3) << 8 | usize::from(p.get(pc + 1).copied()?),
                     ANY => 0x3ff,
                     digit => 1 << digit,
                 };
@@ -96,7 +97,7 @@ fn run(p: &[u8], mut pc: usize, mut after: Option<&After>, text: &[u8], mut at: 
                     return None;
                 }
                 at += 1;
-                pc += if op == CLASS { 3 } else { 1 };
+                pc += if op >= CLASS { 2 } else { 1 };
             }
         }
     }
