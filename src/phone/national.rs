@@ -28,15 +28,16 @@ include!(concat!(env!("OUT_DIR"), "/national.rs"));
 /// and whatever is left kept (every length from 2 on is possible).
 const TRUNK_ZERO: &[u8] = &[0, 0, 0xff, 0xff, 1, 0, 0];
 
-/// What the national prefix written after the calling code of
-/// international digits `intl` leaves of them, read once with the rule of
-/// the code's main region, as libphonenumber's parser does
-/// (`maybeStripNationalPrefixAndCarrierCode`, then its length check): what
-/// the rule's pattern reads at the start of the national number is removed
-/// or, when the pattern's last group took part, replaced by the transform.
-/// `None` when the pattern reads nothing, when the number was valid as
-/// written and would not be after, or when what is left is too short, of no
-/// possible length or only dialled locally.
+/// International digits `intl` with the national prefix written after the
+/// calling code read once with the rule of the code's main region, as
+/// libphonenumber's parser does (`maybeStripNationalPrefixAndCarrierCode`,
+/// then its length check): what the rule's pattern reads at the start of
+/// the national number is removed or, when the pattern's last group took
+/// part, replaced by the transform. `None` when the code has no rule, when
+/// the pattern does not match, when the number was valid as written and
+/// would not be after, or when what is left is too short, of no possible
+/// length or only dialled locally; the same digits when the pattern reads
+/// none.
 // Kept out of normalize_phone: inlined there, the client's gzip is 52 B larger.
 #[inline(never)]
 pub(crate) fn read_prefix(intl: &str) -> Option<String> {
@@ -57,8 +58,8 @@ pub(crate) fn read_prefix(intl: &str) -> Option<String> {
         let (code, national) = intl.split_at_checked(n)?;
         let mut read = String::new();
         push(&mut read, code);
-        let left = rule_reads(rule, national, &mut read)?;
-        return (left != national).then_some(read);
+        rule_reads(rule, national, &mut read)?;
+        return Some(read);
     }
     None
 }
@@ -68,10 +69,9 @@ fn push(to: &mut String, digits: &[u8]) {
     to.extend(digits.iter().map(|&d| char::from(d)));
 }
 
-/// Writes at the end of `read` what `rule` leaves of `national`, and
-/// answers what it wrote: `None` when the rule keeps the number as written
-/// (see [`read_prefix`]).
-fn rule_reads<'a>(rule: &[u8], national: &[u8], read: &'a mut String) -> Option<&'a [u8]> {
+/// Writes at the end of `read` what `rule` leaves of `national`; `None`
+/// when the rule keeps the number as written (see [`read_prefix`]).
+fn rule_reads(rule: &[u8], national: &[u8], read: &mut String) -> Option<()> {
     let [group, count, ref rule @ ..] = *rule else { return None };
     let (digits, rule) = rule.split_at_checked(usize::from(count))?;
     let [l0, l1, p0, p1, ref rule @ ..] = *rule else { return None };
@@ -88,5 +88,5 @@ fn rule_reads<'a>(rule: &[u8], national: &[u8], read: &'a mut String) -> Option<
     // above the longest, so that any longer number is one too.
     let possible = u32::from(u16::from_le_bytes([l0, l1])) << 2 >> left.len().min(17) & 1 == 1;
     let kept = !general.is_empty() && pattern::whole(general, national) && !(group >= 0x80 && pattern::whole(general, left));
-    (possible && !kept).then_some(left)
+    (possible && !kept).then_some(())
 }

@@ -128,8 +128,8 @@ fn without_trunk(mut intl: String) -> String {
     #[cfg(not(edgetext_no_national_rules))]
     for _ in 0..17 {
         match national::read_prefix(&intl) {
-            Some(read) => intl = read,
-            None => break,
+            Some(read) if read != intl => intl = read,
+            _ => break,
         }
     }
     intl
