@@ -327,7 +327,20 @@ fn transform<'a>(rule: &'a str, prefix: &str) -> (u8, &'a str) {
     let (digits, group) = rule.split_once("${").expect("a group reference");
     let group: usize = group.strip_suffix('}').and_then(|g| g.parse().ok()).expect("${n} last");
     assert!(digits.bytes().all(|b| b.is_ascii_digit()) && group == groups, "{rule} for {prefix}");
+    // So a reading of no digit is one that changes nothing (src/phone/national.rs).
+    assert!(shortest_in_group(&parse(prefix), group as u32) > Some(0), "{prefix}: group {group} can be empty");
     (group as u8, digits)
+}
+
+/// The fewest digits group `index` of `hir` can read.
+fn shortest_in_group(hir: &Hir, index: u32) -> Option<usize> {
+    match hir.kind() {
+        HirKind::Capture(cap) if cap.index == index => cap.sub.properties().minimum_len(),
+        HirKind::Capture(cap) => shortest_in_group(&cap.sub, index),
+        HirKind::Repetition(rep) => shortest_in_group(&rep.sub, index),
+        HirKind::Concat(items) | HirKind::Alternation(items) => items.iter().find_map(|h| shortest_in_group(h, index)),
+        _ => None,
+    }
 }
 
 fn main() {

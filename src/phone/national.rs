@@ -36,8 +36,9 @@ const TRUNK_ZERO: &[u8] = &[0, 0, 0xff, 0xff, 1, 0, 0];
 /// part, replaced by the transform. `None` when the code has no rule, when
 /// the pattern does not match, when the number was valid as written and
 /// would not be after, or when what is left is too short, of no possible
-/// length or only dialled locally; the same digits when the pattern reads
-/// none.
+/// length or only dialled locally. A pattern that reads no digit changes
+/// nothing (build.rs checks that no transform's group can be empty), and
+/// gives `None` too.
 // Kept out of normalize_phone: inlined there, the client's gzip is 52 B larger.
 #[inline(never)]
 pub(crate) fn read_prefix(intl: &str) -> Option<String> {
@@ -76,7 +77,7 @@ fn rule_reads(rule: &[u8], national: &[u8], read: &mut String) -> Option<()> {
     let (digits, rule) = rule.split_at_checked(usize::from(count))?;
     let [l0, l1, p0, p1, ref rule @ ..] = *rule else { return None };
     let (prefix, general) = rule.split_at_checked(usize::from(u16::from_le_bytes([p0, p1])))?;
-    let (end, span) = pattern::at_start(prefix, national, usize::from(group & 0x7f))?;
+    let (end, span) = pattern::at_start(prefix, national, usize::from(group & 0x7f)).filter(|&(end, _)| end > 0)?;
     let start = read.len();
     if let Some((from, to)) = span {
         push(read, digits);
