@@ -105,7 +105,7 @@ fn run(p: &[u8], mut pc: usize, mut after: Option<&After>, text: &[u8], mut at: 
 
 /// Whether `program`, which ends with `END`, matches `digits`.
 pub(crate) fn whole(program: &[u8], digits: &[u8]) -> bool {
-    run(program, 0, None, digits, 0, &mut [usize::MAX; 4]).is_some()
+    at_start(program, digits, 0).is_some()
 }
 
 /// The first match of `program` at the start of `digits` (Java's `lookingAt`):
