@@ -377,11 +377,11 @@ fn main() {
         let both = needed.as_ref().is_some_and(|(_, after)| *after);
         let group = if both { group | 0x80 } else { group };
         let whole = needed.map_or(vec![], |(hir, _)| [compile(&hir, false), vec![END]].concat());
-        let len = u16::try_from(prefix.len()).expect("a short prefix");
+        let general_len = u8::try_from(whole.len()).expect("a short program of kept numbers");
         // Every length above the longest is possible (src/phone/national.rs).
         let lengths = ((lengths | !0 << (32 - lengths.leading_zeros())) >> 2) as u16;
         codes.push(r.code.to_string());
-        rules.push([&[group, digits.len() as u8], digits.as_bytes(), &lengths.to_le_bytes(), &len.to_le_bytes(), &prefix, &whole].concat());
+        rules.push([&[group, digits.len() as u8], digits.as_bytes(), &lengths.to_le_bytes(), &[general_len], &prefix, &whole].concat());
     }
     let bytes = |b: &[u8]| b.iter().map(|b| format!("\\x{b:02x}")).collect::<String>();
     let mut end = 0;

@@ -17,7 +17,8 @@ use super::pattern;
 //   the count of the digits it writes before the group, those digits;
 // - the possible lengths (u16, bit n - 2: n digits, not only dialled locally;
 //   every bit above the longest length is set);
-// - the length of the prefix program (u16), the program;
+// - the length of the last item (u8);
+// - the prefix program;
 // - where a valid number can start with what the prefix reads, a program of
 //   the numbers the rule keeps as written: the whole-number pattern, which
 //   keeps a number only when what is left would not match it (bit 7), or
@@ -26,7 +27,7 @@ include!(concat!(env!("OUT_DIR"), "/national.rs"));
 
 /// The rule of a calling code of `ZERO`, in `RULES`' layout: a 0 read,
 /// and whatever is left kept (every length from 2 on is possible).
-const TRUNK_ZERO: &[u8] = &[0, 0, 0xff, 0xff, 1, 0, 0];
+const TRUNK_ZERO: &[u8] = &[0, 0, 0xff, 0xff, 0, 0];
 
 /// International digits `intl` with the national prefix written after the
 /// calling code read once with the rule of the code's main region, as
@@ -75,8 +76,8 @@ fn push(to: &mut String, digits: &[u8]) {
 fn rule_reads(rule: &[u8], national: &[u8], read: &mut String) -> Option<()> {
     let [group, count, ref rule @ ..] = *rule else { return None };
     let (digits, rule) = rule.split_at_checked(usize::from(count))?;
-    let [l0, l1, p0, p1, ref rule @ ..] = *rule else { return None };
-    let (prefix, general) = rule.split_at_checked(usize::from(u16::from_le_bytes([p0, p1])))?;
+    let [l0, l1, kept_len, ref rule @ ..] = *rule else { return None };
+    let (prefix, general) = rule.split_at_checked(rule.len().checked_sub(usize::from(kept_len))?)?;
     let (end, span) = pattern::at_start(prefix, national, usize::from(group & 0x7f)).filter(|&(end, _)| end > 0)?;
     let start = read.len();
     if let Some((from, to)) = span {
