@@ -6,6 +6,7 @@
 //! [`country_of`] from libphonenumber's number ranges instead
 //! ([`super::ranges`]).
 
+#[cfg(not(edgetext_no_national_rules))]
 use super::national;
 use crate::{Error, Result};
 
