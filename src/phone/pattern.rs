@@ -36,7 +36,7 @@ struct After<'a> {
 
 /// The number at `p[i]` (one byte, or two when the first is 128 or more),
 /// and where what follows it starts.
-fn number(p: &[u8], i: usize) -> (usize, usize) {
+pub(crate) fn number(p: &[u8], i: usize) -> (usize, usize) {
     let byte = |i: usize| usize::from(p.get(i).copied().unwrap_or_default());
     match byte(i) {
         high @ 0x80.. => ((high & 0x7f) << 8 | byte(i + 1), i + 2),
