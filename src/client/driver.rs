@@ -134,6 +134,23 @@ impl<P: Clock + Random> Client<P> {
         Ok(())
     }
 
+    /// A plain text to `to` as this client's provider's message (to a
+    /// Klink contact id, for Klink).
+    fn text_message(&self, to: String, text: String) -> Message {
+        match self.cfg.provider {
+            ProviderKind::Klink => Message::Klink(crate::providers::klink::KlinkMessage { contact_id: to, text, message_type: None }),
+            ProviderKind::Relay => Message::Relay(RelayMessage { to: Some(to), text, ..Default::default() }),
+            ProviderKind::TextLink => Message::TextLink(crate::providers::textlink::TextLinkMessage { to, text, ..Default::default() }),
+            ProviderKind::Teklink => Message::Teklink(crate::providers::teklink::TeklinkMessage { to, text: Some(text), ..Default::default() }),
+        }
+    }
+
+    /// Starts the send of a plain `text` to `to`, as [`Client::start_send`]
+    /// does with the provider's message of just those two fields.
+    pub fn start_text(&self, to: String, text: String) -> Result<Call<SendReceipt>> {
+        self.start_send(self.text_message(to, text))
+    }
+
     /// Checks `message` as [`Client::send`] would before its request, and
     /// sends nothing: the error `send` would give without a request
     /// (`invalid_input`, `invalid_phone`, `invalid_config`), or `Ok`.
@@ -182,12 +199,7 @@ impl<P: Clock + Random> Client<P> {
         let recipient = self.recipient(&to)?;
         let code = generate_code(&self.platform, length)?;
         let text = render_template(&otp.template, &service, ttl, &code);
-        let message = match cfg.provider {
-            ProviderKind::Klink => Message::Klink(crate::providers::klink::KlinkMessage { contact_id: to, text, message_type: None }),
-            ProviderKind::Relay => Message::Relay(RelayMessage { to: Some(to), text, ..Default::default() }),
-            _ => Message::Teklink(crate::providers::teklink::TeklinkMessage { to, text: Some(text), ..Default::default() }),
-        };
-        let send = self.prepare_send(message)?;
+        let send = self.prepare_send(self.text_message(to, text))?;
         let mut nonce = [0u8; 16];
         self.platform.fill(&mut nonce);
         let expires = self.platform.now_ms() + ttl * 1000;
