@@ -13,6 +13,8 @@ use crate::worker::otp::guard::GuardAnswer;
 use crate::worker::otp::store::{GuardReply, SqlValue};
 use crate::worker::task::{Effect, OwnedRequest, Outcome, QueuedMessage, Task};
 use crate::worker::{WorkerResponse, WorkerSettings, WorkerVars};
+use crate::client::{Call, SendReceipt, Step};
+use crate::HttpResponse;
 use js_sys::Reflect;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -35,6 +37,7 @@ export type WorkerEffect =
   | { kind: "otpClient" }
   | { kind: "callGuard"; call: unknown }
   | { kind: "send"; to: string; text: string; client: { send(message: { to: string; text: string }): Promise<{ provider: string }> } }
+  | { kind: "request"; method: string; url: string; headers: Record<string, string>; body?: string; timeoutMs: number; delayMs: number }
   | { kind: "enqueue"; messages: { id: string; body: string }[] }
   | { kind: "fetch"; url: string; headers: [string, string][]; body: string }
   | { kind: "ack"; index: number }
@@ -84,6 +87,8 @@ enum Awaiting {
     Client,
     Guard,
     Sent,
+    /// The answer to the core client's request (its send's attempt).
+    Answer,
     Done,
     Status,
 }
@@ -95,7 +100,9 @@ pub struct WorkerTask {
     task: Task,
     settings: Rc<WorkerSettings>,
     awaiting: Awaiting,
-    client: JsValue,
+    sender: Option<otp::Sender>,
+    /// The core client's send in flight.
+    call: Option<Call<SendReceipt>>,
 }
 
 /// Why it failed: the `message` of what the executor caught (`{ failed }`).
@@ -164,7 +171,7 @@ fn guard_reply(result: &JsValue) -> Result<GuardReply, String> {
 impl WorkerTask {
     fn with(settings: WorkerSettings, start: impl FnOnce(Rc<WorkerSettings>) -> Task) -> WorkerTask {
         let settings = Rc::new(settings);
-        WorkerTask { task: start(settings.clone()), settings, awaiting: Awaiting::Nothing, client: JsValue::UNDEFINED }
+        WorkerTask { task: start(settings.clone()), settings, awaiting: Awaiting::Nothing, sender: None, call: None }
     }
 
     /// The task of a request to the worker.
@@ -202,16 +209,12 @@ impl WorkerTask {
     /// `{ failed: error }` when it threw).
     #[wasm_bindgen(unchecked_return_type = "WorkerEffect")]
     pub fn next(&mut self, result: JsValue, now_ms: f64) -> JsValue {
-        let outcome = match self.awaiting {
+        let mut outcome = match self.awaiting {
             Awaiting::Nothing => Outcome::None,
             Awaiting::Body => Outcome::Body(result.dyn_into::<js_sys::Uint8Array>().map(|b| b.to_vec()).unwrap_or_default()),
             Awaiting::Changes => Outcome::Changes(changes(&result)),
             Awaiting::Rows => Outcome::Rows(rows(&result)),
-            Awaiting::Client => {
-                let made = otp::otp_client(&self.settings, result);
-                let ready = made.map(|c| self.client = c);
-                Outcome::Client(ready)
-            }
+            Awaiting::Client => Outcome::Client(otp::otp_client(&self.settings, result).map(|s| self.sender = Some(s))),
             Awaiting::Guard => Outcome::Guard(guard_reply(&result)),
             Awaiting::Sent => Outcome::Sent(match failure(&result) {
                 None => prop(&result, "provider").as_string().filter(|_| result.is_object()).ok_or((None, String::new())),
@@ -220,25 +223,101 @@ impl WorkerTask {
                     Err((code, message))
                 }
             }),
+            Awaiting::Answer => match self.attempted(&result, now_ms) {
+                Some(effect) => return effect,
+                None => self.sent(),
+            },
             Awaiting::Done => Outcome::Done(failure(&result).map_or(Ok(()), Err)),
             Awaiting::Status => Outcome::Status(result.as_f64().map(|s| s as u16)),
         };
-        let effect = self.task.next(outcome, time(now_ms));
-        self.awaiting = match &effect {
-            Effect::ReadBody { .. } => Awaiting::Body,
-            Effect::Batch { .. } => Awaiting::Changes,
-            Effect::Query { .. } => Awaiting::Rows,
-            Effect::OtpClient => Awaiting::Client,
-            Effect::CallGuard { .. } => Awaiting::Guard,
-            Effect::Send { .. } => Awaiting::Sent,
-            Effect::Enqueue { .. } => Awaiting::Done,
-            Effect::Fetch { .. } => Awaiting::Status,
-            _ => Awaiting::Nothing,
-        };
-        let out = to_js(&effect).unwrap_or(JsValue::NULL);
-        if let Effect::Send { .. } = effect {
-            let _ = Reflect::set(&out, &JsValue::from_str("client"), &self.client);
+        loop {
+            let effect = self.task.next(outcome, time(now_ms));
+            self.awaiting = match &effect {
+                Effect::ReadBody { .. } => Awaiting::Body,
+                Effect::Batch { .. } => Awaiting::Changes,
+                Effect::Query { .. } => Awaiting::Rows,
+                Effect::OtpClient => Awaiting::Client,
+                Effect::CallGuard { .. } => Awaiting::Guard,
+                Effect::Send { .. } => Awaiting::Sent,
+                Effect::Enqueue { .. } => Awaiting::Done,
+                Effect::Fetch { .. } => Awaiting::Status,
+                _ => Awaiting::Nothing,
+            };
+            let Effect::Send { to, text } = effect else { return to_js(&effect).unwrap_or(JsValue::NULL) };
+            let client = match &self.sender {
+                Some(otp::Sender::Js(client)) => return send_effect(client, &to, &text),
+                Some(otp::Sender::Core(client)) => client,
+                None => return send_effect(&JsValue::UNDEFINED, &to, &text),
+            };
+            match client.start_text(to, text) {
+                Ok(call) => {
+                    self.call = Some(call);
+                    self.awaiting = Awaiting::Answer;
+                    if let Some(effect) = self.request_effect() {
+                        return effect;
+                    }
+                    outcome = self.sent();
+                }
+                Err(e) => outcome = Outcome::Sent(Err((Some(e.code), e.message))),
+            }
         }
-        out
+    }
+}
+
+/// `{ kind: "send", to, text, client }`: the app's client sends.
+fn send_effect(client: &JsValue, to: &str, text: &str) -> JsValue {
+    let out = js_sys::Object::new();
+    for (key, value) in [("kind", &JsValue::from_str("send")), ("to", &JsValue::from_str(to)), ("text", &JsValue::from_str(text)), ("client", client)] {
+        let _ = Reflect::set(&out, &JsValue::from_str(key), value);
+    }
+    out.into()
+}
+
+impl WorkerTask {
+    /// The core client's next attempt as a `request` effect, or `None` when its send is over.
+    fn request_effect(&self) -> Option<JsValue> {
+        let Step::Fetch { request, timeout_ms, delay_ms } = self.call.as_ref()?.step() else { return None };
+        let out = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| {
+            let _ = Reflect::set(&out, &JsValue::from_str(key), value);
+        };
+        set("kind", &JsValue::from_str("request"));
+        set("method", &JsValue::from_str(request.method.as_str()));
+        set("url", &JsValue::from_str(&request.url));
+        let headers = js_sys::Object::new();
+        for (name, value) in &request.headers {
+            let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value));
+        }
+        set("headers", &headers);
+        set("body", &request.body.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str));
+        set("timeoutMs", &JsValue::from_f64(f64::from(timeout_ms)));
+        set("delayMs", &JsValue::from_f64(delay_ms as f64));
+        Some(out.into())
+    }
+
+    /// Feeds the attempt's answer (`{ status, headers, body }`, or
+    /// `{ failed }`) to the core client's send: the next attempt's effect, or
+    /// `None` when the send is over.
+    fn attempted(&mut self, result: &JsValue, now_ms: f64) -> Option<JsValue> {
+        let answer = match failure(result) {
+            None => Ok(HttpResponse { status: prop(result, "status").as_f64().unwrap_or(0.0) as u16, headers: pairs(&prop(result, "headers")), body: text(result, "body") }),
+            Some(_) => {
+                let failed = prop(result, "failed");
+                let timed_out = prop(&failed, "name").as_string().as_deref() == Some("TimeoutError");
+                Err(crate::wasm::platform::failure(&failed, timed_out))
+            }
+        };
+        let Some(otp::Sender::Core(client)) = &self.sender else { return None };
+        self.call.as_mut()?.feed(answer, time(now_ms), client.platform());
+        self.request_effect()
+    }
+
+    /// What came of the core client's send.
+    fn sent(&mut self) -> Outcome {
+        Outcome::Sent(match self.call.take().and_then(|c| c.into_result()) {
+            Some(Ok(receipt)) => Ok(receipt.provider.as_str().to_string()),
+            Some(Err(e)) => Err((Some(e.code), e.message)),
+            None => Err((None, String::new())),
+        })
     }
 }
