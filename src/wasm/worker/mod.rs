@@ -7,11 +7,10 @@
 
 mod otp;
 
-use crate::wasm::convert::to_js;
 use crate::wasm::prop;
-use crate::worker::otp::guard::GuardAnswer;
+use crate::worker::otp::guard::{GuardAnswer, GuardCall, GuardRequest};
 use crate::worker::otp::store::{GuardReply, SqlValue};
-use crate::worker::task::{Effect, OwnedRequest, Outcome, QueuedMessage, Task};
+use crate::worker::task::{Effect, ForwardMessage, OwnedRequest, Outcome, QueuedMessage, Statement, Task};
 use crate::worker::{WorkerResponse, WorkerSettings, WorkerVars};
 use crate::client::{Call, SendReceipt, Step};
 use crate::HttpResponse;
@@ -131,11 +130,13 @@ fn sql_value(v: JsValue) -> SqlValue {
 }
 
 /// Rows as lists of column values (`[[value, …], …]`).
+#[inline(never)]
 pub(crate) fn rows(result: &JsValue) -> Result<Vec<Vec<SqlValue>>, String> {
     let row = |r: JsValue| r.dyn_into::<js_sys::Array>().map(|r| r.iter().map(sql_value).collect()).unwrap_or_default();
     Ok(items(result)?.iter().map(row).collect())
 }
 
+#[inline(never)]
 fn changes(result: &JsValue) -> Result<Vec<u64>, String> {
     Ok(items(result)?.iter().map(|n| n.as_f64().unwrap_or(0.0) as u64).collect())
 }
@@ -216,13 +217,7 @@ impl WorkerTask {
             Awaiting::Rows => Outcome::Rows(rows(&result)),
             Awaiting::Client => Outcome::Client(otp::otp_client(&self.settings, result).map(|s| self.sender = Some(s))),
             Awaiting::Guard => Outcome::Guard(guard_reply(&result)),
-            Awaiting::Sent => Outcome::Sent(match failure(&result) {
-                None => prop(&result, "provider").as_string().filter(|_| result.is_object()).ok_or((None, String::new())),
-                Some(message) => {
-                    let code = prop(&prop(&result, "failed"), "code").as_string().and_then(|c| crate::ErrorCode::parse(&c));
-                    Err((code, message))
-                }
-            }),
+            Awaiting::Sent => Outcome::Sent(app_sent(&result)),
             Awaiting::Answer => match self.attempted(&result, now_ms) {
                 Some(effect) => return effect,
                 None => self.sent(),
@@ -243,7 +238,7 @@ impl WorkerTask {
                 Effect::Fetch { .. } => Awaiting::Status,
                 _ => Awaiting::Nothing,
             };
-            let Effect::Send { to, text } = effect else { return to_js(&effect).unwrap_or(JsValue::NULL) };
+            let Effect::Send { to, text } = effect else { return effect_js(&effect) };
             let client = match &self.sender {
                 Some(otp::Sender::Js(client)) => return send_effect(client, &to, &text),
                 Some(otp::Sender::Core(client)) => client,
@@ -264,13 +259,97 @@ impl WorkerTask {
     }
 }
 
-/// `{ kind: "send", to, text, client }`: the app's client sends.
-fn send_effect(client: &JsValue, to: &str, text: &str) -> JsValue {
+/// What the app's client's `send` gave: its receipt's provider, or the
+/// error's code and message.
+#[inline(never)]
+fn app_sent(result: &JsValue) -> Result<String, (Option<crate::ErrorCode>, String)> {
+    match failure(result) {
+        None => prop(result, "provider").as_string().filter(|_| result.is_object()).ok_or((None, String::new())),
+        Some(message) => {
+            let code = prop(&prop(result, "failed"), "code").as_string().and_then(|c| crate::ErrorCode::parse(&c));
+            Err((code, message))
+        }
+    }
+}
+
+/// A plain object of `fields`.
+fn object(fields: &[(&str, JsValue)]) -> JsValue {
     let out = js_sys::Object::new();
-    for (key, value) in [("kind", &JsValue::from_str("send")), ("to", &JsValue::from_str(to)), ("text", &JsValue::from_str(text)), ("client", client)] {
+    for (key, value) in fields {
         let _ = Reflect::set(&out, &JsValue::from_str(key), value);
     }
     out.into()
+}
+
+/// `{ kind: "send", to, text, client }`: the app's client sends.
+fn send_effect(client: &JsValue, to: &str, text: &str) -> JsValue {
+    object(&[("kind", "send".into()), ("to", to.into()), ("text", text.into()), ("client", client.clone())])
+}
+
+/// An effect as `WorkerEffect`, written field by field: no serde code, and
+/// V8 compiles only the writers of the effects a request asks for.
+fn effect_js(effect: &Effect) -> JsValue {
+    let kind = |k: &str, fields: &[(&str, JsValue)]| object(&[&[("kind", JsValue::from_str(k))], fields].concat());
+    let number = |n: f64| JsValue::from_f64(n);
+    match effect {
+        Effect::ReadBody { limit } => kind("readBody", &[("limit", number(*limit as f64))]),
+        Effect::OtpClient => kind("otpClient", &[]),
+        Effect::CallGuard { call } => kind("callGuard", &[("call", guard_call_js(call))]),
+        Effect::Respond { response } => kind("respond", &[("response", response_js(response))]),
+        Effect::Fallback { response } => kind("fallback", &[("response", response_js(response))]),
+        Effect::Done => kind("done", &[]),
+        Effect::Batch { statements } => kind("batch", &[("statements", statements.iter().map(statement_js).collect::<js_sys::Array>().into())]),
+        Effect::Query { statement } => kind("query", &[("statement", statement_js(statement))]),
+        Effect::Send { to, text } => kind("send", &[("to", to.into()), ("text", text.into())]),
+        Effect::Enqueue { messages } => kind("enqueue", &[("messages", messages.iter().map(message_js).collect::<js_sys::Array>().into())]),
+        Effect::Fetch { url, headers, body } => kind("fetch", &[("url", url.into()), ("headers", pairs_js(headers)), ("body", body.into())]),
+        Effect::Ack { index } => kind("ack", &[("index", number(*index as f64))]),
+        Effect::Retry { index, attempts, delay_seconds } => {
+            kind("retry", &[("index", number(*index as f64)), ("attempts", (*attempts).into()), ("delaySeconds", (*delay_seconds).into())])
+        }
+        Effect::Log { level, message } => kind("log", &[("level", level.as_str().into()), ("message", message.into())]),
+    }
+}
+
+#[inline(never)]
+fn statement_js(s: &Statement) -> JsValue {
+    object(&[("sql", s.sql.into()), ("binds", s.binds.iter().map(sql_js).collect::<js_sys::Array>().into())])
+}
+
+#[inline(never)]
+fn message_js(m: &ForwardMessage) -> JsValue {
+    object(&[("id", m.id.as_str().into()), ("body", m.body.as_str().into())])
+}
+
+/// A value bound into a statement.
+fn sql_js(v: &SqlValue) -> JsValue {
+    match v {
+        SqlValue::Text(s) => s.into(),
+        SqlValue::Number(n) => (*n).into(),
+        SqlValue::Null => JsValue::NULL,
+    }
+}
+
+/// `[[name, value], …]`.
+fn pairs_js(pairs: &[(String, String)]) -> JsValue {
+    pairs.iter().map(|(n, v)| js_sys::Array::of2(&n.into(), &v.into())).collect::<js_sys::Array>().into()
+}
+
+/// A [`WorkerResponse`] as `WorkerResponseData`.
+fn response_js(r: &WorkerResponse) -> JsValue {
+    object(&[("status", r.status.into()), ("headers", pairs_js(&r.headers)), ("body", r.body.as_str().into())])
+}
+
+/// A [`GuardCall`] as its serde form (`guard_request` in `otp.rs` reads it back in the object).
+fn guard_call_js(call: &GuardCall) -> JsValue {
+    let request = match &call.request {
+        GuardRequest::Send { to, address } => object(&[("action", "send".into()), ("to", to.into()), ("address", address.into())]),
+        GuardRequest::Verify { to, code, address, trusted } => {
+            object(&[("action", "verify".into()), ("to", to.into()), ("code", code.into()), ("address", address.into()), ("trusted", (*trusted).into())])
+        }
+        GuardRequest::Refund { to, address, id } => object(&[("action", "refund".into()), ("to", to.into()), ("address", address.into()), ("id", id.into())]),
+    };
+    object(&[("request", request), ("ceiling", call.ceiling.as_deref().map_or(JsValue::NULL, JsValue::from_str))])
 }
 
 impl WorkerTask {

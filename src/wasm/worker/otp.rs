@@ -2,14 +2,14 @@
 //! `worker.mjs` runs against its SQLite storage, and the client that sends
 //! the worker's codes.
 
-use super::settings;
+use super::{object, response_js, settings, sql_js};
 use crate::contract::OtpResponse;
 use crate::wasm::convert::to_js;
 use crate::client::{Client, ClientConfig, Config};
 use crate::wasm::convert::JsObject;
 use crate::wasm::platform::JsPlatform;
 use crate::wasm::{prop, JsClient};
-use crate::worker::otp::guard::{GuardCall, GuardRequest, SeededRandom};
+use crate::worker::otp::guard::{otp_answer, GuardAnswer, GuardCall, GuardRequest, SeededRandom};
 use crate::worker::otp::store::{guard_run, guard_sweep, GuardReply, GuardRun, GuardSql, SqlValue, GUARD_SCHEMA};
 use crate::worker::WorkerResponse;
 use js_sys::Reflect;
@@ -32,15 +32,32 @@ struct JsSql<'a>(&'a js_sys::Function);
 
 impl GuardSql for JsSql<'_> {
     fn rows(&mut self, sql: &str, binds: &[SqlValue]) -> Result<Vec<Vec<SqlValue>>, String> {
-        let binds = to_js(&binds).map_err(|e| e.to_string())?;
+        let binds: js_sys::Array = binds.iter().map(sql_js).collect();
         let rows = self.0.call2(&JsValue::NULL, &JsValue::from_str(sql), &binds).map_err(|e| prop(&e, "message").as_string().unwrap_or_default())?;
         super::rows(&rows)
     }
 }
 
+/// A [`GuardRun`] as `GuardRunData`, its reply in its serde form (the
+/// worker's `guard_reply` reads it back), written field by field.
 fn run_out(run: Result<GuardRun, String>) -> Result<JsValue, JsValue> {
     let run = run.map_err(|e| js_sys::Error::new(&e))?;
-    to_js(&run).map_err(|e| js_sys::Error::new(&e.to_string()).into())
+    let reply = match &run.reply {
+        None => JsValue::NULL,
+        Some(GuardReply::Answer { answer }) => object(&[("answer", response_js(answer))]),
+        Some(GuardReply::Counted(GuardAnswer::Send { to, text, id, expires_at, code })) => object(&[
+            ("kind", "send".into()),
+            ("to", to.into()),
+            ("text", text.into()),
+            ("id", id.into()),
+            ("expiresAt", (*expires_at as f64).into()),
+            ("code", code.into()),
+        ]),
+        Some(GuardReply::Counted(GuardAnswer::Refunded)) => object(&[("kind", "refunded".into())]),
+        // A check or a refusal is an answer (`GuardReply::from` makes it one).
+        Some(GuardReply::Counted(other)) => object(&[("answer", response_js(&WorkerResponse::from(otp_answer(other))))]),
+    };
+    Ok(object(&[("reply", reply), ("setAlarm", run.set_alarm.map_or(JsValue::NULL, |a| (a as f64).into()))]))
 }
 
 /// Runs a guard call (`call`, as the worker sent it) in the object: loads

@@ -201,7 +201,7 @@ impl GuardSettings {
                 .collect::<Result<_, _>>()?,
         };
         let template = var("OTP_TEMPLATE").unwrap_or_else(|| DEFAULT_OTP_TEMPLATE.into());
-        if !template.contains("{code}") {
+        if !crate::client::otp::has_placeholder(&template, "{code}") {
             return Err("OTP_TEMPLATE must contain {code}".into());
         }
         let paused = match var("OTP_SENDS_PAUSED").as_deref() {
