@@ -30,7 +30,7 @@ pub struct WorkerSettings {
     /// `EVENT_RETENTION_DAYS` as set (default 30).
     pub retention_days: Option<String>,
     /// The `OTP_*` variables as set (the OTP routes' settings, `OTP_SECRET` and `OTP_API_KEY` among them).
-    pub otp_vars: std::collections::BTreeMap<String, String>,
+    pub otp_vars: crate::worker::keyed::Keyed<String>,
     /// Whether the `EdgetextOtp` Durable Object is bound (`EDGETEXT_OTP`).
     pub otp_bound: bool,
     /// Whether the forwarding Queue is bound (`FORWARD_QUEUE`).
