@@ -98,6 +98,7 @@ fn fill(text: &str, placeholder: &str, value: &str) -> String {
 
 /// Whether `text` holds `placeholder` (one that starts with its only `{`),
 /// as [`fill`] finds it.
+#[cfg(any(test, feature = "worker"))]
 pub(crate) fn has_placeholder(text: &str, placeholder: &str) -> bool {
     text.bytes().enumerate().any(|(at, b)| b == b'{' && text[at..].starts_with(placeholder))
 }
