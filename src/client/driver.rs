@@ -145,10 +145,13 @@ impl<P: Clock + Random> Client<P> {
         }
     }
 
-    /// Starts the send of a plain `text` to `to`, as [`Client::start_send`]
-    /// does with the provider's message of just those two fields.
-    pub fn start_text(&self, to: String, text: String) -> Result<Call<SendReceipt>> {
-        self.start_send(self.text_message(to, text))
+    /// Starts the send of a plain `text` to `to`: the request and the
+    /// errors of [`Client::start_send`] with the provider's message of just
+    /// those two fields, and no receipt (the call gives `()` once the
+    /// provider took the message).
+    pub fn start_text(&self, to: String, text: String) -> Result<Call<()>> {
+        let prepared = self.needs_key(OperationName::Send).and_then(|()| self.prepare_send(self.text_message(to, text)));
+        self.started(OperationName::Send, prepared.map(|send| send.once_taken(())))
     }
 
     /// Checks `message` as [`Client::send`] would before its request, and
@@ -205,7 +208,7 @@ impl<P: Clock + Random> Client<P> {
         let expires = self.platform.now_ms() + ttl * 1000;
         let token = sign_code(otp.secret.as_bytes(), &recipient, &code, expires, &nonce);
         let ticket = CodeTicket { provider: cfg.provider, to: recipient, mode: CodeMode::Signed, expires_at_ms: expires, token: Some(token) };
-        Ok(send.ticket(ticket))
+        Ok(send.once_taken(ticket))
     }
 
     /// TextLink checks its own codes; signed codes are checked by

@@ -200,4 +200,15 @@ fn start_text_is_a_send_of_to_and_text() {
     let e = relay.start_text(String::new(), "hi".into()).map(drop).unwrap_err();
     let (by_send, _) = client(configs[2], vec![]);
     assert_eq!(e, run(by_send.send(r#"{"to":"","text":"hi"}"#)).unwrap_err());
+    // The answer is read as a send's: taken, or the same error.
+    let taken = r#"{"success":true,"message_id":"msg_7","status":"queued","idempotency_key":"k"}"#;
+    let refused = r#"{"success":false,"error":"invalid_phone","message":"no such number"}"#;
+    for answer in [ok(200, taken), ok(400, refused), ok(401, "{}")] {
+        let (relay, fake) = client(configs[2], vec![]);
+        let mut call = relay.start_text("+12025550123".into(), "Your code is 123456".into()).unwrap();
+        call.feed(answer.clone(), 0, &fake);
+        let (by_send, _) = client(configs[2], vec![answer]);
+        let sent = run(by_send.send(r#"{"to":"+12025550123","text":"Your code is 123456"}"#));
+        assert_eq!(call.into_result().unwrap(), sent.map(drop));
+    }
 }

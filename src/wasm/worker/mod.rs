@@ -12,7 +12,7 @@ use crate::worker::otp::guard::{GuardAnswer, GuardCall, GuardRequest};
 use crate::worker::otp::store::{GuardReply, SqlValue};
 use crate::worker::task::{Effect, ForwardMessage, OwnedRequest, Outcome, QueuedMessage, Statement, Task};
 use crate::worker::{WorkerResponse, WorkerSettings, WorkerVars};
-use crate::client::{Call, SendReceipt, Step};
+use crate::client::{Call, Step};
 use crate::HttpResponse;
 use js_sys::Reflect;
 use std::rc::Rc;
@@ -101,7 +101,7 @@ pub struct WorkerTask {
     awaiting: Awaiting,
     sender: Option<otp::Sender>,
     /// The core client's send in flight.
-    call: Option<Call<SendReceipt>>,
+    call: Option<Call<()>>,
 }
 
 /// Why it failed: the `message` of what the executor caught (`{ failed }`).
@@ -393,8 +393,12 @@ impl WorkerTask {
 
     /// What came of the core client's send.
     fn sent(&mut self) -> Outcome {
+        let provider = match &self.sender {
+            Some(otp::Sender::Core(client)) => client.config().provider.as_str(),
+            _ => "",
+        };
         Outcome::Sent(match self.call.take().and_then(|c| c.into_result()) {
-            Some(Ok(receipt)) => Ok(receipt.provider.as_str().to_string()),
+            Some(Ok(())) => Ok(provider.to_string()),
             Some(Err(e)) => Err((Some(e.code), e.message)),
             None => Err((None, String::new())),
         })
