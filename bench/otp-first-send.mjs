@@ -209,5 +209,5 @@ const result = {
 const e = result.edgetext;
 log(`first /v1/otp/send of a fresh isolate: ${e.firstMs} ms of workerd CPU (${e.firstMinMs}–${e.firstMaxMs}), second ${e.secondMs} ms; plain JS doing the same I/O: first ${result.bare?.firstMs} ms, second ${result.bare?.secondMs} ms`);
 log(`with the wasm compiled while loading: first ${result.wasmCompiledEarly?.firstMs} ms; with the wasm and the JS: ${result.allCompiledEarly?.firstMs} ms; the first send compiles ${wasmCompiled.first.functions} wasm functions (${wasmCompiled.first.bytes} B of code), the second ${wasmCompiled.second.functions}`);
-if (against) log(`${AGAINST}: first ${result.against.firstMs} ms (${result.against.firstMinMs}–${result.against.firstMaxMs}); its first send compiles ${againstCompiled.first.functions} wasm functions (${againstCompiled.first.bytes} B)`);
+if (result.against) log(`${AGAINST}: first ${result.against.firstMs} ms (${result.against.firstMinMs}–${result.against.firstMaxMs}); its first send compiles ${againstCompiled.first.functions} wasm functions (${againstCompiled.first.bytes} B)`);
 save("otp-first-send", result);
