@@ -205,9 +205,11 @@ const result = {
   flags: { wasmCompiledEarly: WASM_COMPILED_EARLY, allCompiledEarly: ALL_COMPILED_EARLY },
   wasmCompiled,
   ...(against && { againstCompiled }),
+  // Each round's edgetext first send over the other checkout's, run beside it: steadier than two medians on a busy machine.
+  ...(samples.against?.length && { pairedRatio: round(median(samples.edgetext.map((s, i) => s.first / samples.against[i].first)), 3) }),
 };
 const e = result.edgetext;
 log(`first /v1/otp/send of a fresh isolate: ${e.firstMs} ms of workerd CPU (${e.firstMinMs}–${e.firstMaxMs}), second ${e.secondMs} ms; plain JS doing the same I/O: first ${result.bare?.firstMs} ms, second ${result.bare?.secondMs} ms`);
 log(`with the wasm compiled while loading: first ${result.wasmCompiledEarly?.firstMs} ms; with the wasm and the JS: ${result.allCompiledEarly?.firstMs} ms; the first send compiles ${wasmCompiled.first.functions} wasm functions (${wasmCompiled.first.bytes} B of code), the second ${wasmCompiled.second.functions}`);
-if (result.against) log(`${AGAINST}: first ${result.against.firstMs} ms (${result.against.firstMinMs}–${result.against.firstMaxMs}); its first send compiles ${againstCompiled.first.functions} wasm functions (${againstCompiled.first.bytes} B)`);
+if (result.against) log(`${AGAINST}: first ${result.against.firstMs} ms (${result.against.firstMinMs}–${result.against.firstMaxMs}); its first send compiles ${againstCompiled.first.functions} wasm functions (${againstCompiled.first.bytes} B); edgetext ÷ it, per round: ${result.pairedRatio}`);
 save("otp-first-send", result);
