@@ -286,18 +286,31 @@ fn send_effect(client: &JsValue, to: &str, text: &str) -> JsValue {
     object(&[("kind", "send".into()), ("to", to.into()), ("text", text.into()), ("client", client.clone())])
 }
 
+/// `{ kind, …fields }`.
+fn kind(k: &str, fields: &[(&str, JsValue)]) -> JsValue {
+    object(&[&[("kind", JsValue::from_str(k))], fields].concat())
+}
+
 /// An effect as `WorkerEffect`, written field by field: no serde code, and
-/// V8 compiles only the writers of the effects a request asks for.
+/// V8 compiles only the writers of the effects a request asks for (those of
+/// the webhooks, the reads and the Queue are apart, in [`stored_effect_js`]).
+#[inline(never)]
 fn effect_js(effect: &Effect) -> JsValue {
-    let kind = |k: &str, fields: &[(&str, JsValue)]| object(&[&[("kind", JsValue::from_str(k))], fields].concat());
-    let number = |n: f64| JsValue::from_f64(n);
     match effect {
-        Effect::ReadBody { limit } => kind("readBody", &[("limit", number(*limit as f64))]),
+        Effect::ReadBody { limit } => kind("readBody", &[("limit", JsValue::from_f64(*limit as f64))]),
         Effect::OtpClient => kind("otpClient", &[]),
         Effect::CallGuard { call } => kind("callGuard", &[("call", guard_call_js(call))]),
         Effect::Respond { response } => kind("respond", &[("response", response_js(response))]),
         Effect::Fallback { response } => kind("fallback", &[("response", response_js(response))]),
         Effect::Done => kind("done", &[]),
+        _ => stored_effect_js(effect),
+    }
+}
+
+#[inline(never)]
+fn stored_effect_js(effect: &Effect) -> JsValue {
+    let number = |n: f64| JsValue::from_f64(n);
+    match effect {
         Effect::Batch { statements } => kind("batch", &[("statements", statements.iter().map(statement_js).collect::<js_sys::Array>().into())]),
         Effect::Query { statement } => kind("query", &[("statement", statement_js(statement))]),
         Effect::Send { to, text } => kind("send", &[("to", to.into()), ("text", text.into())]),
@@ -308,6 +321,7 @@ fn effect_js(effect: &Effect) -> JsValue {
             kind("retry", &[("index", number(*index as f64)), ("attempts", (*attempts).into()), ("delaySeconds", (*delay_seconds).into())])
         }
         Effect::Log { level, message } => kind("log", &[("level", level.as_str().into()), ("message", message.into())]),
+        _ => effect_js(effect),
     }
 }
 
