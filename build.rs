@@ -28,7 +28,7 @@ const TSV: &str = "src/phone/numbering_ranges.tsv";
 #[allow(dead_code)]
 #[path = "src/phone/pattern.rs"]
 mod pattern;
-use pattern::{ANY, CLASS, END, JUMP, SAVE, SPLIT};
+use pattern::{ALT, ANY, CLASS, END, SAVE, SPLIT};
 
 /// One line of the TSV.
 struct Row<'a> {
@@ -80,19 +80,19 @@ fn parse(pattern: &str) -> Hir {
         .unwrap_or_else(|e| panic!("{pattern}: {e}"))
 }
 
-/// `op` and how many bytes to skip after it: one byte under 128, else two
-/// (15 bits, high first).
-fn skip(op: u8, distance: usize) -> Vec<u8> {
-    match distance {
-        d @ 0..0x80 => vec![op, d as u8],
-        d @ 0x80..0x8000 => vec![op, 0x80 | (d >> 8) as u8, d as u8],
-        d => panic!("a jump of {d} bytes"),
+/// A number of the programs: one byte under 128, else two (15 bits, high
+/// first).
+fn number(n: usize) -> Vec<u8> {
+    match n {
+        0..0x80 => vec![n as u8],
+        0x80..0x8000 => vec![0x80 | (n >> 8) as u8, n as u8],
+        _ => panic!("a program part of {n} bytes"),
     }
 }
 
 /// `body`, or else what follows it: `SPLIT` over it (the body preferred).
 fn optional(body: Vec<u8>) -> Vec<u8> {
-    [skip(SPLIT, body.len()), body].concat()
+    [vec![SPLIT], number(body.len()), body].concat()
 }
 
 /// The program of `hir`, with its capture groups when `groups`. Jumps are
@@ -123,7 +123,7 @@ fn compile(hir: &Hir, groups: bool) -> Vec<u8> {
             match mask {
                 0x3ff => vec![ANY],
                 m if m.count_ones() == 1 => vec![m.trailing_zeros() as u8],
-                m => [&[CLASS][..], &m.to_le_bytes()].concat(),
+                m => vec![CLASS | (m >> 8) as u8, m as u8],
             }
         }
         HirKind::Look(Look::End) => vec![END],
@@ -143,12 +143,12 @@ fn compile(hir: &Hir, groups: bool) -> Vec<u8> {
         HirKind::Capture(cap) => compile(&cap.sub, groups),
         HirKind::Concat(items) => items.iter().flat_map(|h| compile(h, groups)).collect(),
         HirKind::Alternation(branches) => {
-            // a|b|c: SPLIT over (a, JUMP to the end), then b|c likewise.
-            let (last, others) = branches.split_last().expect("branches");
-            others.iter().rev().fold(compile(last, groups), |rest, branch| {
-                let tried = [compile(branch, groups), skip(JUMP, rest.len())].concat();
-                [optional(tried), rest].concat()
-            })
+            // a|b|c: ALT, then each branch's length and program.
+            let body: Vec<u8> = branches.iter().flat_map(|b| {
+                let branch = compile(b, groups);
+                [number(branch.len()), branch].concat()
+            }).collect();
+            [vec![ALT], number(body.len()), body].concat()
         }
     }
 }
@@ -327,18 +327,34 @@ fn transform<'a>(rule: &'a str, prefix: &str) -> (u8, &'a str) {
     let (digits, group) = rule.split_once("${").expect("a group reference");
     let group: usize = group.strip_suffix('}').and_then(|g| g.parse().ok()).expect("${n} last");
     assert!(digits.bytes().all(|b| b.is_ascii_digit()) && group == groups, "{rule} for {prefix}");
+    // So a reading of no digit is one that changes nothing (src/phone/national.rs).
+    assert!(shortest_in_group(&parse(prefix), group as u32) > Some(0), "{prefix}: group {group} can be empty");
     (group as u8, digits)
+}
+
+/// The fewest digits group `index` of `hir` can read.
+fn shortest_in_group(hir: &Hir, index: u32) -> Option<usize> {
+    match hir.kind() {
+        HirKind::Capture(cap) if cap.index == index => cap.sub.properties().minimum_len(),
+        HirKind::Capture(cap) => shortest_in_group(&cap.sub, index),
+        HirKind::Repetition(rep) => shortest_in_group(&rep.sub, index),
+        HirKind::Concat(items) | HirKind::Alternation(items) => items.iter().find_map(|h| shortest_in_group(h, index)),
+        _ => None,
+    }
 }
 
 fn main() {
     println!("cargo::rerun-if-changed={TSV}");
+    // The client without the national-prefix rules, built only by
+    // bench/phone-rules-size.mjs (src/phone/mod.rs).
+    println!("cargo::rustc-check-cfg=cfg(edgetext_no_national_rules)");
     let text = std::fs::read_to_string(TSV).expect("the metadata");
     let rows = rows(&text);
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
 
     // national.rs: per calling code whose main region (its first) reads a
     // national prefix, its rule.
-    let (mut zero, mut codes, mut rules) = ([0u8; 125], vec![], vec![]);
+    let (mut zero, mut rules) = ([0u8; 125], vec![]);
     for (i, r) in rows.iter().enumerate() {
         if r.prefix.is_empty() || rows[..i].iter().any(|main| main.code == r.code) {
             continue;
@@ -361,27 +377,20 @@ fn main() {
         let both = needed.as_ref().is_some_and(|(_, after)| *after);
         let group = if both { group | 0x80 } else { group };
         let whole = needed.map_or(vec![], |(hir, _)| [compile(&hir, false), vec![END]].concat());
-        let len = u16::try_from(prefix.len()).expect("a short prefix");
-        let lengths = (lengths >> 2) as u16;
-        codes.push(r.code.to_string());
-        rules.push([&[group, digits.len() as u8], digits.as_bytes(), &lengths.to_le_bytes(), &len.to_le_bytes(), &prefix, &whole].concat());
+        let general_len = u8::try_from(whole.len()).expect("a short program of kept numbers");
+        // Every length above the longest is possible (src/phone/national.rs).
+        let lengths = ((lengths | !0 << (32 - lengths.leading_zeros())) >> 2) as u16;
+        let rule = [&[group, digits.len() as u8], digits.as_bytes(), &lengths.to_le_bytes(), &[general_len], &prefix, &whole].concat();
+        rules.push([&r.code.to_le_bytes()[..], &number(rule.len()), &rule].concat());
     }
     let bytes = |b: &[u8]| b.iter().map(|b| format!("\\x{b:02x}")).collect::<String>();
-    let mut end = 0;
-    let ends: Vec<String> = std::iter::once(0).chain(rules.iter().map(|r| { end += r.len(); end })).map(|n| n.to_string()).collect();
+    let rules = rules.concat();
     let national = format!(
-        "// Generated by build.rs from {TSV}.\nstatic ZERO: &[u8; {}] = b\"{}\";\n\
-         static CODES: [u16; {}] = [{}];\n\
-         static RULE_AT: [u16; {}] = [{}];\n\
-         static RULES: &[u8; {}] = b\"{}\";\n",
+        "// Generated by build.rs from {TSV}.\nstatic ZERO: &[u8; {}] = b\"{}\";\nstatic RULES: &[u8; {}] = b\"{}\";\n",
         zero.len(),
         bytes(&zero),
-        codes.len(),
-        codes.join(", "),
-        ends.len(),
-        ends.join(", "),
-        end,
-        bytes(&rules.concat()),
+        rules.len(),
+        bytes(&rules),
     );
     std::fs::write(out.join("national.rs"), national).expect("national.rs written");
 

@@ -28,7 +28,7 @@
 // flush_liftoff_code) before its first request, so that request compiles
 // every function it runs.
 import { createRequire } from "node:module";
-import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { startWorker } from "../tests/workerd/harness.mjs";
@@ -107,7 +107,7 @@ async function startBare() {
  * Starts the edgetext worker in a workerd given the V8 `flags` (and its
  * stdout appended to `v8Log`), through bench/workerd-v8.sh.
  */
-async function startWithFlags(flags, v8Log) {
+async function startWithFlags(flags, v8Log, start = startWorker) {
   const saved = { ...process.env };
   Object.assign(process.env, {
     MINIFLARE_WORKERD_PATH: join(root, "bench", "workerd-v8.sh"),
@@ -116,7 +116,7 @@ async function startWithFlags(flags, v8Log) {
     EDGETEXT_V8_LOG: v8Log ?? "",
   });
   try {
-    return await startWorker(env, { quiet: true });
+    return await start(env, { quiet: true });
   } finally {
     for (const k of ["MINIFLARE_WORKERD_PATH", "EDGETEXT_WORKERD", "EDGETEXT_V8_FLAGS", "EDGETEXT_V8_LOG"]) {
       if (k in saved) process.env[k] = saved[k];
@@ -142,12 +142,20 @@ async function once(start) {
   }
 }
 
-const contenders = {
+// OTP_FIRST_AGAINST: another checkout (built, with its node_modules) whose
+// worker runs interleaved as "against", for a before/after on one machine.
+const AGAINST = process.env.OTP_FIRST_AGAINST;
+const against = AGAINST && (await import(join(AGAINST, "tests", "workerd", "harness.mjs")));
+const all = {
   edgetext: () => startWorker(env, { quiet: true }),
+  ...(against && { against: () => against.startWorker(env, { quiet: true }) }),
   bare: startBare,
   wasmCompiledEarly: () => startWithFlags(WASM_COMPILED_EARLY),
   allCompiledEarly: () => startWithFlags(ALL_COMPILED_EARLY),
 };
+// OTP_FIRST_ONLY: a comma-separated subset of the contenders, for quick runs.
+const only = process.env.OTP_FIRST_ONLY?.split(",");
+const contenders = Object.fromEntries(Object.entries(all).filter(([k]) => !only || only.includes(k)));
 const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
 for (let i = 0; i < RUNS; i++) {
   const order = Object.keys(contenders);
@@ -156,32 +164,35 @@ for (let i = 0; i < RUNS; i++) {
 }
 
 /** The wasm functions V8 compiles (count and body bytes) while loading, for the first send and for the second. */
-async function compiled() {
-  const v8Log = join(root, "bench", "out", "otp-first-send.v8.log");
+async function compiled(start, tag) {
+  const v8Log = join(root, "bench", "out", `otp-first-send.${tag}.v8.log`);
   rmSync(v8Log, { force: true });
-  const w = await startWithFlags("--trace-wasm-compilation-times", v8Log);
+  const w = await startWithFlags("--trace-wasm-compilation-times", v8Log, start);
   const size = () => statSync(v8Log).size;
+  // A line between the steps, for reading the kept trace (OTP_FIRST_KEEP_TRACE).
+  const mark = (step) => (appendFileSync(v8Log, `### ${step}\n`), size());
   const sum = (from, to) => {
     const text = readFileSync(v8Log).subarray(from, to).toString("utf8");
     const bodies = [...text.matchAll(/^Compiled function .* bodysize (\d+)/gm)].map((m) => Number(m[1]));
     return { functions: bodies.length, bytes: bodies.reduce((a, b) => a + b, 0) };
   };
   try {
-    const s0 = size();
+    const s0 = mark("first send");
     await send(w.mf, "+447400123456", 1);
-    const s1 = size();
+    const s1 = mark("second send");
     await send(w.mf, "+447400654321", 2);
     const s2 = size();
     return { load: sum(0, s0), first: sum(s0, s1), second: sum(s1, s2) };
   } finally {
     await w.mf.dispose();
-    rmSync(v8Log, { force: true });
+    if (!process.env.OTP_FIRST_KEEP_TRACE) rmSync(v8Log, { force: true });
   }
 }
-const wasmCompiled = await compiled();
+const wasmCompiled = await compiled(startWorker, "edgetext");
+const againstCompiled = against && (await compiled(against.startWorker, "against"));
 await emu.close();
 
-const summary = (xs) => ({
+const summary = (xs) => xs.length && ({
   firstMs: round(median(xs.map((s) => s.first)), 3),
   firstMinMs: round(Math.min(...xs.map((s) => s.first)), 3),
   firstMaxMs: round(Math.max(...xs.map((s) => s.first)), 3),
@@ -193,8 +204,12 @@ const result = {
   ...Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, summary(xs)])),
   flags: { wasmCompiledEarly: WASM_COMPILED_EARLY, allCompiledEarly: ALL_COMPILED_EARLY },
   wasmCompiled,
+  ...(against && { againstCompiled }),
+  // Each round's edgetext first send over the other checkout's, run beside it: steadier than two medians on a busy machine.
+  ...(samples.against?.length && { pairedRatio: round(median(samples.edgetext.map((s, i) => s.first / samples.against[i].first)), 3) }),
 };
 const e = result.edgetext;
-log(`first /v1/otp/send of a fresh isolate: ${e.firstMs} ms of workerd CPU (${e.firstMinMs}–${e.firstMaxMs}), second ${e.secondMs} ms; plain JS doing the same I/O: first ${result.bare.firstMs} ms, second ${result.bare.secondMs} ms`);
-log(`with the wasm compiled while loading: first ${result.wasmCompiledEarly.firstMs} ms; with the wasm and the JS: ${result.allCompiledEarly.firstMs} ms; the first send compiles ${wasmCompiled.first.functions} wasm functions (${wasmCompiled.first.bytes} B of code), the second ${wasmCompiled.second.functions}`);
+log(`first /v1/otp/send of a fresh isolate: ${e.firstMs} ms of workerd CPU (${e.firstMinMs}–${e.firstMaxMs}), second ${e.secondMs} ms; plain JS doing the same I/O: first ${result.bare?.firstMs} ms, second ${result.bare?.secondMs} ms`);
+log(`with the wasm compiled while loading: first ${result.wasmCompiledEarly?.firstMs} ms; with the wasm and the JS: ${result.allCompiledEarly?.firstMs} ms; the first send compiles ${wasmCompiled.first.functions} wasm functions (${wasmCompiled.first.bytes} B of code), the second ${wasmCompiled.second.functions}`);
+if (result.against) log(`${AGAINST}: first ${result.against.firstMs} ms (${result.against.firstMinMs}–${result.against.firstMaxMs}); its first send compiles ${againstCompiled.first.functions} wasm functions (${againstCompiled.first.bytes} B); edgetext ÷ it, per round: ${result.pairedRatio}`);
 save("otp-first-send", result);

@@ -25,6 +25,7 @@ const fuzz = load("fuzz");
 const otpFirst = load("otp-first-send");
 const classify = load("classify");
 const otpLoad = load("otp-under-refusals");
+const rules = load("phone-rules-size");
 
 const KiB = (b) => (b == null ? "n/a" : `${(b / 1024).toFixed(1)} KiB`);
 const MB = (b) => (b == null ? "n/a" : b >= 1024 * 1024 ? `${(b / 1024 / 1024).toFixed(1)} MiB` : KiB(b));
@@ -163,6 +164,19 @@ if (size) {
   }
   p("");
 } else p(missing("size"));
+
+p("### The client's national-prefix rules", "");
+if (rules) {
+  const t = rules.with.tables;
+  p("What `normalizePhone`'s national-prefix rules (src/phone/national.rs, the matcher of src/phone/pattern.rs and their generated tables) add to the core wasm,",
+    "against issue 22 item 4's budget of 2 KiB gzip: the core build as scripts/build.mjs makes it (cargo, wasm-bindgen, wasm-opt with wasm-pack.toml's flags, gzip -9),",
+    "once as shipped and once with `--cfg edgetext_no_national_rules` (the same client, reading no national prefix; no shipped build sets it).", "",
+    "| core wasm | raw | gzip |", "|---|---|---|",
+    `| with the rules (as shipped) | ${rules.with.raw} B | ${rules.with.gzip} B |`,
+    `| without them | ${rules.without.raw} B | ${rules.without.gzip} B |`,
+    `| **the rules' cost** | ${rules.cost.raw} B | **${rules.cost.gzip} B** of ${rules.budget}: ${verdict(rules.cost.gzip <= rules.budget)} |`, "",
+    ...(t ? [`Their generated tables, raw: ${Object.entries(t).map(([k, v]) => `\`${k}\` ${v} B`).join(", ")}.`, ""] : []));
+} else p(missing("phone-rules-size"));
 
 // Cold start.
 p("## Cold start", "", "### Node", "");
@@ -334,6 +348,7 @@ const used = (x) => (x == null ? "" : `; this run: ${x}`);
 const steps_ = [
   ["size", "`node bench/size.mjs`", "`BENCH_RIVALS` (default `\"twilio telnyx plivo notifme-sdk\"`)", null],
   ["page", "`node bench/page.mjs`", "", null],
+  ["phone-rules-size", "`node bench/phone-rules-size.mjs` (builds the core twice, in target/ and target/phone-rules-size/)", "", null],
   ["breakdown", "`node bench/breakdown.mjs`", "", null],
   ["floor", "`node bench/floor.mjs` (builds bench/floor/, checks it)", "", null],
   ["coldstart-node", "`node bench/coldstart-node.mjs`", "`COLDSTART_RUNS` (15)", cn?.runs],

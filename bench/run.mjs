@@ -14,6 +14,7 @@ import { root, out, save, log } from "./lib.mjs";
 const steps = [
   { name: "size", cmd: [process.execPath, "bench/size.mjs"] },
   { name: "page", cmd: [process.execPath, "bench/page.mjs"] },
+  { name: "phone-rules-size", cmd: [process.execPath, "bench/phone-rules-size.mjs"] },
   { name: "breakdown", cmd: [process.execPath, "bench/breakdown.mjs"] },
   { name: "floor", cmd: [process.execPath, "bench/floor.mjs"] },
   { name: "coldstart-node", cmd: [process.execPath, "bench/coldstart-node.mjs"] },

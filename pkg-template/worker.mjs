@@ -3,8 +3,9 @@
 // outbox and retention), and serves one-time codes with their guard object.
 // Every step is the wasm core's (src/worker/task.rs): each handler is a
 // WorkerTask that answers one effect at a time; this file only carries the
-// effects out against D1, the Queue, the Durable Object, the OTP client and
-// fetch, and hands each result back ({ failed: error } when it threw).
+// effects out against D1, the Queue, the Durable Object, the app's OTP client
+// and fetch (the provider requests of the core's own OTP client too), and
+// hands each result back ({ failed: error } when it threw).
 import * as core from "./worker-wasm.mjs";
 
 // The defaults of the OTP_* settings, from the core.
@@ -49,6 +50,11 @@ const effects = {
   send: (e) => attempt(() => e.client.send({ to: e.to, text: e.text })),
   enqueue: (e, { env }) => attempt(() => env.FORWARD_QUEUE.sendBatch(e.messages.map((body) => ({ body })))),
   fetch: (e) => attempt(() => post(e)),
+  request: (e) => attempt(async () => {
+    if (e.delayMs) await new Promise((resolve) => setTimeout(resolve, e.delayMs));
+    const res = await fetch(e.url, { method: e.method, headers: e.headers, body: e.body, signal: AbortSignal.timeout(e.timeoutMs) });
+    return { status: res.status, headers: [...res.headers], body: await res.text() };
+  }),
   ack: (e, { messages }) => messages[e.index].ack(),
   retry: (e, { messages, options }) => messages[e.index].retry({ delaySeconds: options.retryDelaySeconds?.(e.attempts) ?? e.delaySeconds }),
   log: (e) => console[e.level]("edgetext worker:", e.message),
@@ -77,8 +83,7 @@ export function createWorker(options = {}) {
       const input = { method: request.method, path: url.pathname, query: url.search.slice(1), headers: [...request.headers] };
       return run(core.WorkerTask.request(input, env, Date.now()), { request, env, ctx, options });
     },
-    queue(batch, env) {
-      const messages = batch.messages;
+    queue({ messages }, env) {
       const input = messages.map((m) => ({ id: String(m.body?.id ?? ""), body: String(m.body?.body ?? ""), attempts: m.attempts }));
       return run(core.WorkerTask.queue(input, env, Date.now()), { env, options, messages });
     },
@@ -102,8 +107,7 @@ export class EdgetextOtp {
   }
 
   async fetch(request) {
-    const call = await request.json();
-    const alarm = await this.ctx.storage.getAlarm();
+    const [call, alarm] = [await request.json(), await this.ctx.storage.getAlarm()];
     const out = core.guardRun(call, this.env, Date.now(), crypto.getRandomValues(new Uint8Array(32)), alarm, this.sql);
     if (out.setAlarm !== null) await this.ctx.storage.setAlarm(out.setAlarm);
     return Response.json(out.reply);

@@ -110,12 +110,14 @@ impl PreparedSend {
         })
     }
 
-    /// The send of a code signed here: `ticket` once the provider took it.
-    pub(crate) fn ticket(self, ticket: CodeTicket) -> Prepared<CodeTicket> {
+    /// The send, giving `done` once the provider took it: a code signed
+    /// here gives its ticket, the worker's own code send nothing (no receipt
+    /// is made, so none of its code runs).
+    pub(crate) fn once_taken<O: 'static>(self, done: O) -> Prepared<O> {
         let PreparedSend { request, retry, idempotency_key, read, .. } = self;
         Prepared::new(request, Some(retry), idempotency_key, move |cfg, resp, _| {
             read(cfg, resp)?;
-            Ok(ticket)
+            Ok(done)
         })
     }
 }

@@ -134,6 +134,26 @@ impl<P: Clock + Random> Client<P> {
         Ok(())
     }
 
+    /// A plain text to `to` as this client's provider's message (to a
+    /// Klink contact id, for Klink).
+    fn text_message(&self, to: String, text: String) -> Message {
+        match self.cfg.provider {
+            ProviderKind::Klink => Message::Klink(crate::providers::klink::KlinkMessage { contact_id: to, text, message_type: None }),
+            ProviderKind::Relay => Message::Relay(RelayMessage { to: Some(to), text, ..Default::default() }),
+            ProviderKind::TextLink => Message::TextLink(crate::providers::textlink::TextLinkMessage { to, text, ..Default::default() }),
+            ProviderKind::Teklink => Message::Teklink(crate::providers::teklink::TeklinkMessage { to, text: Some(text), ..Default::default() }),
+        }
+    }
+
+    /// Starts the send of a plain `text` to `to`: the request and the
+    /// errors of [`Client::start_send`] with the provider's message of just
+    /// those two fields, and no receipt (the call gives `()` once the
+    /// provider took the message).
+    pub fn start_text(&self, to: String, text: String) -> Result<Call<()>> {
+        let prepared = self.needs_key(OperationName::Send).and_then(|()| self.prepare_send(self.text_message(to, text)));
+        self.started(OperationName::Send, prepared.map(|send| send.once_taken(())))
+    }
+
     /// Checks `message` as [`Client::send`] would before its request, and
     /// sends nothing: the error `send` would give without a request
     /// (`invalid_input`, `invalid_phone`, `invalid_config`), or `Ok`.
@@ -182,18 +202,13 @@ impl<P: Clock + Random> Client<P> {
         let recipient = self.recipient(&to)?;
         let code = generate_code(&self.platform, length)?;
         let text = render_template(&otp.template, &service, ttl, &code);
-        let message = match cfg.provider {
-            ProviderKind::Klink => Message::Klink(crate::providers::klink::KlinkMessage { contact_id: to, text, message_type: None }),
-            ProviderKind::Relay => Message::Relay(RelayMessage { to: Some(to), text, ..Default::default() }),
-            _ => Message::Teklink(crate::providers::teklink::TeklinkMessage { to, text: Some(text), ..Default::default() }),
-        };
-        let send = self.prepare_send(message)?;
+        let send = self.prepare_send(self.text_message(to, text))?;
         let mut nonce = [0u8; 16];
         self.platform.fill(&mut nonce);
         let expires = self.platform.now_ms() + ttl * 1000;
         let token = sign_code(otp.secret.as_bytes(), &recipient, &code, expires, &nonce);
         let ticket = CodeTicket { provider: cfg.provider, to: recipient, mode: CodeMode::Signed, expires_at_ms: expires, token: Some(token) };
-        Ok(send.ticket(ticket))
+        Ok(send.once_taken(ticket))
     }
 
     /// TextLink checks its own codes; signed codes are checked by

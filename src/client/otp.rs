@@ -67,7 +67,40 @@ pub fn is_code(code: &str) -> bool {
 /// A code's message: `template` with `{service}`, `{minutes}` (the lifetime,
 /// rounded up) and `{code}` filled in, in that order.
 pub fn render_template(template: &str, service: &str, ttl_seconds: u64, code: &str) -> String {
-    template.replace("{service}", service).replace("{minutes}", &ttl_seconds.div_ceil(60).to_string()).replace("{code}", code)
+    let text = fill(template, "{service}", service);
+    let text = fill(&text, "{minutes}", &ttl_seconds.div_ceil(60).to_string());
+    fill(&text, "{code}", code)
+}
+
+/// `text.replace(placeholder, value)` for a placeholder that starts with its
+/// only `{`: every match starts at a `{`, so each `{` is tried in turn. No
+/// substring searcher is compiled (the worker's first code compiles it otherwise).
+fn fill(text: &str, placeholder: &str, value: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.bytes().position(|b| b == b'{') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match rest.strip_prefix(placeholder) {
+            Some(after) => {
+                out.push_str(value);
+                rest = after;
+            }
+            None => {
+                out.push('{');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `text` holds `placeholder` (one that starts with its only `{`),
+/// as [`fill`] finds it.
+#[cfg(any(test, feature = "worker"))]
+pub(crate) fn has_placeholder(text: &str, placeholder: &str) -> bool {
+    text.bytes().enumerate().any(|(at, b)| b == b'{' && text[at..].starts_with(placeholder))
 }
 
 const DOMAIN: &[u8] = b"edgetext-otp-v1";
@@ -205,4 +238,24 @@ pub fn check_code(
         return CodeCheck::Expired;
     }
     CodeCheck::Valid
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same text as the chained `str::replace` it stands for, service
+    /// names and templates with stray, nested and repeated braces included.
+    #[test]
+    fn render_template_is_the_chained_replace() {
+        let templates = ["{code} is your {service} code, {minutes} min", "{{code}}{code", "{service}{service}{", "", "no placeholder", "{c{code}ode}", "ä{code}é{minutes}"];
+        let services = ["Acme", "{code}", "{minutes}{", "", "{{service}}"];
+        for t in templates {
+            for s in services {
+                let chained = t.replace("{service}", s).replace("{minutes}", "2").replace("{code}", "123456");
+                assert_eq!(render_template(t, s, 120, "123456"), chained, "{t:?} {s:?}");
+                assert_eq!(has_placeholder(t, "{code}"), t.contains("{code}"), "{t:?}");
+            }
+        }
+    }
 }

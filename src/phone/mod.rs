@@ -6,8 +6,13 @@
 //!
 //! May import: `core`. Never a provider, the client or the worker.
 
+// `--cfg edgetext_no_national_rules` builds the client without the
+// national-prefix rules, for bench/phone-rules-size.mjs to weigh them; no
+// shipped build sets it.
+#[cfg_attr(edgetext_no_national_rules, allow(dead_code))]
 pub(crate) mod national;
 mod normalize;
+#[cfg_attr(edgetext_no_national_rules, allow(dead_code))]
 pub(crate) mod pattern;
 #[cfg(feature = "worker")]
 pub mod ranges;

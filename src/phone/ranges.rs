@@ -213,8 +213,7 @@ pub fn classify_number(e164: &str) -> Option<NumberRange> {
     })?;
     // The trunk prefix is read with the code's main region, as the parser does.
     let code = digits.len() - national.len();
-    let mut digits = digits.to_owned();
-    national::read_prefix(&mut digits);
+    let digits = national::read_prefix(digits).unwrap_or_else(|| digits.to_owned());
     let national = &digits[code..];
     let region = region_of(main.code, national)?;
     let kind = type_in(region, national);

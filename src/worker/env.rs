@@ -29,9 +29,9 @@ macro_rules! worker_vars {
             }
 
             /// The `OTP_*` variables that are set, by name.
-            fn otp(&self) -> std::collections::BTreeMap<String, String> {
+            fn otp(&self) -> crate::worker::keyed::Keyed<String> {
                 let all: &[(&str, &Option<String>)] = &[$((stringify!($name), &self.$name),)*];
-                let mut otp = std::collections::BTreeMap::new();
+                let mut otp = crate::worker::keyed::Keyed::new();
                 for (k, v) in all.iter().filter(|(k, _)| k.starts_with("OTP_")) {
                     if let Some(v) = v {
                         otp.insert(k.to_string(), v.clone());

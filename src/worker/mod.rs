@@ -15,6 +15,7 @@
 //! `wasm/worker/`) imports it.
 
 mod env;
+pub mod keyed;
 pub mod otp;
 mod outbox;
 mod route;

@@ -30,7 +30,7 @@ pub struct WorkerSettings {
     /// `EVENT_RETENTION_DAYS` as set (default 30).
     pub retention_days: Option<String>,
     /// The `OTP_*` variables as set (the OTP routes' settings, `OTP_SECRET` and `OTP_API_KEY` among them).
-    pub otp_vars: std::collections::BTreeMap<String, String>,
+    pub otp_vars: crate::worker::keyed::Keyed<String>,
     /// Whether the `EdgetextOtp` Durable Object is bound (`EDGETEXT_OTP`).
     pub otp_bound: bool,
     /// Whether the forwarding Queue is bound (`FORWARD_QUEUE`).
@@ -327,6 +327,9 @@ pub fn decide(req: &WorkerRequest, settings: &WorkerSettings, now_ms: u64) -> De
 }
 
 /// Routes a request without reading its body (`req.body` is not looked at).
+// webhook_head, webhook_body and v1 stay out of the router's code
+// (inline(never)): V8 compiles a function whole on its first call, and a
+// one-time code's first request runs none of them.
 pub fn decide_head(req: &WorkerRequest, settings: &WorkerSettings) -> Head {
     let Some(rest) = req.path.strip_prefix('/') else { return Head::Decided(fallback()) };
     let raw: Vec<&str> = rest.split('/').collect();
@@ -368,6 +371,7 @@ fn not_found() -> Rejection {
     reject(404, "unknown webhook route")
 }
 
+#[inline(never)]
 fn webhook_head(req: &WorkerRequest, raw: &[&str]) -> Result<Head, Rejection> {
     let segs = segments(raw)?.ok_or_else(not_found)?;
     let (provider, path_secret) = match segs.as_slice() {
@@ -384,6 +388,7 @@ fn webhook_head(req: &WorkerRequest, raw: &[&str]) -> Result<Head, Rejection> {
     Ok(Head::NeedBody { limit: MAX_WEBHOOK_BODY, route: BodyRoute::Webhook { provider, path_secret } })
 }
 
+#[inline(never)]
 fn webhook_body(req: &WorkerRequest, provider: ProviderKind, path_secret: Option<&str>, body: &[u8], settings: &WorkerSettings, now_ms: u64) -> Result<Decision, Rejection> {
     let hint = query_param(req.query, "event")?;
     let input = WebhookRequest { provider, path_secret, event_hint: hint.as_deref(), headers: req.headers, body };
@@ -399,6 +404,7 @@ fn webhook_body(req: &WorkerRequest, provider: ProviderKind, path_secret: Option
     Ok(Decision::Store { events, forward, due_if_unqueued: now_ms, response })
 }
 
+#[inline(never)]
 fn v1(req: &WorkerRequest, raw: &[&str], settings: &WorkerSettings) -> Result<Decision, Rejection> {
     match raw.first().copied() {
         Some("status" | "events") => {}

@@ -179,3 +179,36 @@ fn every_error_code_parses_back() {
     }
     assert_eq!(ErrorCode::parse("otp_not_configured"), None);
 }
+
+/// The worker sends its codes with `start_text`: the same request as a
+/// `send` of `{ to, text }` for each provider that can send them.
+#[test]
+fn start_text_is_a_send_of_to_and_text() {
+    let configs = [
+        r#"{"provider":"textlink","apiKey":"tl-key"}"#,
+        r#"{"provider":"teklink","apiKey":"tek-key","channelId":"chan-1"}"#,
+        r#"{"provider":"relay","apiKey":"relay-key","baseUrl":"http://127.0.0.1:5110","phoneId":"phone_main"}"#,
+    ];
+    for config in configs {
+        let (by_text, _) = client(config, vec![]);
+        let call = by_text.start_text("+12025550123".into(), "Your code is 123456".into()).unwrap();
+        let (by_send, fake) = client(config, vec![ok(200, "{}")]);
+        let _ = run(by_send.send(r#"{"to":"+12025550123","text":"Your code is 123456"}"#));
+        assert_eq!(call.request(), &fake.requests()[0], "{config}");
+    }
+    let (relay, _) = client(configs[2], vec![]);
+    let e = relay.start_text(String::new(), "hi".into()).map(drop).unwrap_err();
+    let (by_send, _) = client(configs[2], vec![]);
+    assert_eq!(e, run(by_send.send(r#"{"to":"","text":"hi"}"#)).unwrap_err());
+    // The answer is read as a send's: taken, or the same error.
+    let taken = r#"{"success":true,"message_id":"msg_7","status":"queued","idempotency_key":"k"}"#;
+    let refused = r#"{"success":false,"error":"invalid_phone","message":"no such number"}"#;
+    for answer in [ok(200, taken), ok(400, refused), ok(401, "{}")] {
+        let (relay, fake) = client(configs[2], vec![]);
+        let mut call = relay.start_text("+12025550123".into(), "Your code is 123456".into()).unwrap();
+        call.feed(answer.clone(), 0, &fake);
+        let (by_send, _) = client(configs[2], vec![answer]);
+        let sent = run(by_send.send(r#"{"to":"+12025550123","text":"Your code is 123456"}"#));
+        assert_eq!(call.into_result().unwrap(), sent.map(drop));
+    }
+}

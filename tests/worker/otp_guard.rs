@@ -415,3 +415,20 @@ fn the_settings_name_what_is_wrong_never_the_value() {
         assert!(err.starts_with(var), "{err}");
     }
 }
+
+/// An IPv4 address is its own bucket only as std reads it: four octets of
+/// 0 to 255 without leading zeros; anything else is std's to read or refuse.
+#[test]
+fn address_buckets_read_ipv4_as_std_does() {
+    for text in ["1.2.3.4", "0.0.0.0", "255.255.255.255", " 10.0.0.1 ", "::ffff:1.2.3.4", "2001:db8::1"] {
+        let std_host = match text.trim().parse::<std::net::IpAddr>().unwrap() {
+            std::net::IpAddr::V4(v4) => format!("4:{v4}"),
+            std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or_else(|| address_buckets(text).unwrap().host, |v4| format!("4:{v4}")),
+        };
+        assert_eq!(address_buckets(text).unwrap().host, std_host, "{text}");
+    }
+    for text in ["01.2.3.4", "1.2.3.04", "00.1.2.3", "256.1.1.1", "1.2.3", "1.2.3.4.5", "1..3.4", "+1.2.3.4", "1.2.3.4a", "", "1.2.3.-4", "١.2.3.4"] {
+        assert_eq!(address_buckets(text), None, "{text}");
+        assert!(text.parse::<std::net::IpAddr>().is_err(), "{text}");
+    }
+}

@@ -293,6 +293,36 @@ test("a provider failure is a 502 with its code, and does not use up the number'
   assert.equal((await call(w, "verify", { to, code: await lastCode(to) })).json.valid, true);
 });
 
+test("the worker's own client follows OTP_CLIENT: a 503 is retried after its backoff, an answer later than timeoutMs is an unknown outcome", async () => {
+  const fault = async (spec) => {
+    const add = await fetch(`${emu.url}/__emulator/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(spec) });
+    assert.equal(add.status, 201, await add.text());
+  };
+  const relay = (extra) => JSON.stringify({ baseUrl: `${emu.url}/relay`, phoneId: "phone_main", ...extra });
+  const retrying = await startWorker(otpEnv({ OTP_CLIENT: relay({ maxRetries: 1 }) }), { quiet: true });
+  try {
+    const to = number();
+    await fault({ provider: "relay", kind: "503_before", times: 1 });
+    const res = await call(retrying, "send", { to }, { address: ip() });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.provider, "relay");
+    assert.equal((await texts(to)).length, 2, "the refused attempt and its retry, one text each");
+    assertVerified((await call(retrying, "verify", { to, code: await lastCode(to) })).json, to);
+  } finally {
+    await retrying.mf.dispose();
+  }
+  const impatient = await startWorker(otpEnv({ OTP_CLIENT: relay({ maxRetries: 0, timeoutMs: 200 }) }), { quiet: true });
+  try {
+    await fault({ provider: "relay", kind: "slow", delayMs: 1500, times: 1 });
+    const res = await call(impatient, "send", { to: number() }, { address: ip() });
+    assert.equal(res.status, 502, res.text);
+    assert.equal(res.json.error, "outcome_unknown");
+    assert.match(res.json.message, /did not answer within 200 ms/);
+  } finally {
+    await impatient.mf.dispose();
+  }
+});
+
 test("a worker without its settings answers 503 otp_not_configured, naming the setting, not its value", async () => {
   const bare = await startWorker(otpEnv({ OTP_SECRET: "short", OTP_API_KEY: "test-relay-key" }));
   try {

@@ -2,11 +2,14 @@
 //! `worker.mjs` runs against its SQLite storage, and the client that sends
 //! the worker's codes.
 
-use super::settings;
+use super::{object, response_js, settings, sql_js};
 use crate::contract::OtpResponse;
 use crate::wasm::convert::to_js;
+use crate::client::{Client, ClientConfig, Config};
+use crate::wasm::convert::JsObject;
+use crate::wasm::platform::JsPlatform;
 use crate::wasm::{prop, JsClient};
-use crate::worker::otp::guard::{GuardCall, GuardRequest, SeededRandom};
+use crate::worker::otp::guard::{otp_answer, GuardAnswer, GuardCall, GuardRequest, SeededRandom};
 use crate::worker::otp::store::{guard_run, guard_sweep, GuardReply, GuardRun, GuardSql, SqlValue, GUARD_SCHEMA};
 use crate::worker::WorkerResponse;
 use js_sys::Reflect;
@@ -29,15 +32,32 @@ struct JsSql<'a>(&'a js_sys::Function);
 
 impl GuardSql for JsSql<'_> {
     fn rows(&mut self, sql: &str, binds: &[SqlValue]) -> Result<Vec<Vec<SqlValue>>, String> {
-        let binds = to_js(&binds).map_err(|e| e.to_string())?;
+        let binds: js_sys::Array = binds.iter().map(sql_js).collect();
         let rows = self.0.call2(&JsValue::NULL, &JsValue::from_str(sql), &binds).map_err(|e| prop(&e, "message").as_string().unwrap_or_default())?;
         super::rows(&rows)
     }
 }
 
+/// A [`GuardRun`] as `GuardRunData`, its reply in its serde form (the
+/// worker's `guard_reply` reads it back), written field by field.
 fn run_out(run: Result<GuardRun, String>) -> Result<JsValue, JsValue> {
     let run = run.map_err(|e| js_sys::Error::new(&e))?;
-    to_js(&run).map_err(|e| js_sys::Error::new(&e.to_string()).into())
+    let reply = match &run.reply {
+        None => JsValue::NULL,
+        Some(GuardReply::Answer { answer }) => object(&[("answer", response_js(answer))]),
+        Some(GuardReply::Counted(GuardAnswer::Send { to, text, id, expires_at, code })) => object(&[
+            ("kind", "send".into()),
+            ("to", to.into()),
+            ("text", text.into()),
+            ("id", id.into()),
+            ("expiresAt", (*expires_at as f64).into()),
+            ("code", code.into()),
+        ]),
+        Some(GuardReply::Counted(GuardAnswer::Refunded)) => object(&[("kind", "refunded".into())]),
+        // A check or a refusal is an answer (`GuardReply::from` makes it one).
+        Some(GuardReply::Counted(other)) => object(&[("answer", response_js(&WorkerResponse::from(otp_answer(other))))]),
+    };
+    Ok(object(&[("reply", reply), ("setAlarm", run.set_alarm.map_or(JsValue::NULL, |a| (a as f64).into()))]))
 }
 
 /// Runs a guard call (`call`, as the worker sent it) in the object: loads
@@ -76,33 +96,54 @@ pub fn guard_sweep_js(now_ms: f64, exec: &js_sys::Function) -> Result<JsValue, J
     run_out(guard_sweep(&mut JsSql(exec), now_ms.max(0.0) as u64))
 }
 
+/// Who sends the worker's codes.
+pub(super) enum Sender {
+    /// The core's client, from OTP_PROVIDER, OTP_API_KEY and OTP_CLIENT: the
+    /// worker's executor fetches its requests.
+    Core(Client<JsPlatform>),
+    /// What `createWorker({ otp: { client } })` gave (a `Client`, or one
+    /// made from the config it gave): its `send` is called.
+    Js(JsValue),
+}
+
 /// The client that sends the worker's codes: `given` (what
 /// `createWorker({ otp: { client } })`'s function returned: a `Client`
-/// or its config), else one from OTP_PROVIDER, OTP_API_KEY and the JSON
-/// object OTP_CLIENT; or why none can be made.
-pub(super) fn otp_client(worker: &crate::worker::WorkerSettings, given: JsValue) -> Result<JsValue, String> {
+/// or its config), else the core's from OTP_PROVIDER, OTP_API_KEY and the
+/// JSON object OTP_CLIENT; or why none can be made.
+pub(super) fn otp_client(worker: &crate::worker::WorkerSettings, given: JsValue) -> Result<Sender, String> {
     if given.is_object() && prop(&given, "send").is_function() {
-        return Ok(given);
+        return Ok(Sender::Js(given));
     }
-    let config = if given.is_object() {
-        given
-    } else if given.is_undefined() || given.is_null() {
-        let provider = worker.otp_vars.get("OTP_PROVIDER").ok_or("set OTP_PROVIDER, OTP_API_KEY and OTP_CLIENT (or createWorker({ otp: { client } }))")?;
-        let extra = match worker.otp_vars.get("OTP_CLIENT") {
-            Some(text) => js_sys::JSON::parse(text).ok().filter(|v| v.is_object() && !js_sys::Array::is_array(v)).ok_or("OTP_CLIENT must be a JSON object")?,
-            None => js_sys::Object::new().into(),
-        };
-        let _ = Reflect::set(&extra, &"provider".into(), &provider.into());
-        let key = worker.otp_vars.get("OTP_API_KEY").map_or(JsValue::UNDEFINED, |k| k.into());
-        let _ = Reflect::set(&extra, &"apiKey".into(), &key);
-        extra
-    } else {
-        return Err("the OTP client must be a Client or a Client config".into());
+    if !(given.is_undefined() || given.is_null()) {
+        if !given.is_object() {
+            return Err("the OTP client must be a Client or a Client config".into());
+        }
+        refusal(&given)?;
+        let client = JsClient::new(given, JsValue::UNDEFINED).map_err(|e| client_error(&prop(&e, "message").as_string().unwrap_or_default()))?;
+        return Ok(Sender::Js(client.into()));
+    }
+    let provider = worker.otp_vars.get("OTP_PROVIDER").ok_or("set OTP_PROVIDER, OTP_API_KEY and OTP_CLIENT (or createWorker({ otp: { client } }))")?;
+    let config = match worker.otp_vars.get("OTP_CLIENT") {
+        Some(text) => js_sys::JSON::parse(text).ok().filter(|v| v.is_object() && !js_sys::Array::is_array(v)).ok_or("OTP_CLIENT must be a JSON object")?,
+        None => js_sys::Object::new().into(),
     };
-    let otp_url = prop(&config, "otpUrl");
-    if let Some(refusal) = crate::worker::otp::route::otp_client_refusal(prop(&config, "provider").as_string().as_deref(), !(otp_url.is_undefined() || otp_url.is_null())) {
-        return Err(refusal.into());
+    let _ = Reflect::set(&config, &"provider".into(), &provider.into());
+    let key = worker.otp_vars.get("OTP_API_KEY").map_or(JsValue::UNDEFINED, |k| k.into());
+    let _ = Reflect::set(&config, &"apiKey".into(), &key);
+    refusal(&config)?;
+    let config = ClientConfig::read(&JsObject(config), &[]).and_then(Config::new).map_err(|e| client_error(&e.message))?;
+    Ok(Sender::Core(Client::new(config, JsPlatform { fetch: None, store: None, request_ids: false })))
+}
+
+fn client_error(message: &str) -> String {
+    format!("the OTP client: {message}")
+}
+
+/// Klink, or a client in worker mode, cannot send the worker's codes.
+fn refusal(config: &JsValue) -> Result<(), String> {
+    let otp_url = prop(config, "otpUrl");
+    match crate::worker::otp::route::otp_client_refusal(prop(config, "provider").as_string().as_deref(), !(otp_url.is_undefined() || otp_url.is_null())) {
+        Some(refusal) => Err(refusal.into()),
+        None => Ok(()),
     }
-    let client = JsClient::new(config, JsValue::UNDEFINED).map_err(|e| format!("the OTP client: {}", prop(&e, "message").as_string().unwrap_or_default()))?;
-    Ok(client.into())
 }

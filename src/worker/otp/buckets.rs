@@ -34,7 +34,11 @@ impl AddressBuckets {
 /// assert_eq!(address_buckets("1::2::3"), None);
 /// ```
 pub fn address_buckets(text: &str) -> Option<AddressBuckets> {
-    let ip: IpAddr = text.trim().parse().ok()?;
+    let text = text.trim();
+    if is_dotted_quad(text) {
+        return Some(AddressBuckets { host: ["4:", text].concat(), site: None });
+    }
+    let ip: IpAddr = text.parse().ok()?;
     let v6 = match ip {
         IpAddr::V4(v4) => return Some(AddressBuckets { host: format!("4:{v4}"), site: None }),
         IpAddr::V6(v6) => v6,
@@ -46,4 +50,21 @@ pub fn address_buckets(text: &str) -> Option<AddressBuckets> {
     let net64 = Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
     let net48 = Ipv6Addr::new(s[0], s[1], s[2], 0, 0, 0, 0, 0);
     Some(AddressBuckets { host: format!("6:{net64}/64"), site: Some(format!("6:{net48}/48")) })
+}
+
+/// Whether `text` is an IPv4 address as std's parser reads it and its
+/// `Display` writes it back (four octets of 0 to 255, no leading zero): such
+/// an address is its own bucket text, with no parser or formatter compiled
+/// on a fresh isolate's first request. Anything else goes to std's parser.
+fn is_dotted_quad(text: &str) -> bool {
+    let mut parts = 0;
+    for part in text.split('.') {
+        let b = part.as_bytes();
+        let digits = !b.is_empty() && b.len() <= 3 && b.iter().all(u8::is_ascii_digit);
+        if !digits || (b.len() > 1 && b[0] == b'0') || b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')) > 255 {
+            return false;
+        }
+        parts += 1;
+    }
+    parts == 4
 }

@@ -35,7 +35,7 @@ use crate::{secret_eq, ErrorCode, Random};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use crate::worker::keyed::Keyed;
 
 const HOUR_MS: u64 = 3_600_000;
 const CODE_DOMAIN: &[u8] = b"edgetext-otp-worker-v1";
@@ -201,7 +201,7 @@ impl GuardSettings {
                 .collect::<Result<_, _>>()?,
         };
         let template = var("OTP_TEMPLATE").unwrap_or_else(|| DEFAULT_OTP_TEMPLATE.into());
-        if !template.contains("{code}") {
+        if !crate::client::otp::has_placeholder(&template, "{code}") {
             return Err("OTP_TEMPLATE must contain {code}".into());
         }
         let paused = match var("OTP_SENDS_PAUSED").as_deref() {
@@ -387,12 +387,12 @@ struct AddressState {
 }
 
 /// The stored entries a request needs, by key; `None` where nothing is stored.
-pub type GuardEntries = BTreeMap<String, Option<String>>;
+pub type GuardEntries = Keyed<Option<String>>;
 
 /// What the Durable Object must store after a decision: each key's new JSON
 /// text, or `None` to delete it. Empty for every refusal.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct GuardWrites(pub BTreeMap<String, Option<String>>);
+pub struct GuardWrites(pub Keyed<Option<String>>);
 
 /// The result of [`guard_decide`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -784,7 +784,7 @@ pub fn otp_request(action: OtpAction, body: &[u8], caller: &OtpCaller<'_>) -> Re
     let text = core::str::from_utf8(body).map_err(|_| bad("the body must be UTF-8 JSON".into()))?;
     let too_long = |to: &str| if to.chars().count() > 64 { Err(bad("to must be at most 64 characters".into())) } else { Ok(()) };
     // serde-wasm-bindgen does not apply deny_unknown_fields: the keys are checked here.
-    let fields: BTreeMap<String, serde::de::IgnoredAny> = from_json(text).map_err(|_| bad("the body must be a JSON object".into()))?;
+    let fields: Keyed<serde::de::IgnoredAny> = from_json(text).map_err(|_| bad("the body must be a JSON object".into()))?;
     let known: &[&str] = if action == OtpAction::Send { &["to", "serviceName", "clientAddress"] } else { &["to", "code", "clientAddress"] };
     if let Some(k) = fields.keys().find(|k| !known.contains(&k.as_str())) {
         return Err(bad(format!("{k} is not a field here (use {})", known.join(", "))));
