@@ -55,7 +55,7 @@ fuzz_target!(|data: &[u8]| {
                 verified.retain(|n| n != to);
             }
             GuardAnswer::Checked { valid, reason, assertion } => {
-                assert!(d.writes.0.keys().all(|k| k.starts_with("n:") || k.starts_with("a:")), "a verify wrote {:?}", d.writes.0.keys());
+                assert!(d.writes.0.keys().all(|k| k.starts_with("n:") || k.starts_with("a:")), "a verify wrote {:?}", d.writes.0.keys().collect::<Vec<_>>());
                 if let GuardRequest::Verify { trusted: false, .. } = &req {
                     assert!(reason.as_ref().is_none_or(|r| matches!(r.as_str(), "invalid" | "too_many_attempts")), "a browser heard {reason:?}");
                 }
