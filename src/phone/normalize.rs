@@ -125,15 +125,16 @@ fn written_with_code(d: &str, cc: &str, trunk: &str) -> bool {
 #[cfg_attr(not(edgetext_no_national_rules), inline(never))]
 #[cfg_attr(edgetext_no_national_rules, allow(unused_mut))]
 fn without_trunk(mut intl: String) -> String {
-    // A national number has at most 17 digits and each reading without a
-    // transform shortens it; the bound ends a transform that writes the
-    // number again as it was (Japan's `(000[2569]\d{4,6})$` to `${1}`) and
-    // guards against a cycle of transforms that the metadata does not have.
+    // Read until a reading changes nothing (Japan's `(000[2569]\d{4,6})$`
+    // writes the number again as it was), so that the result reads as
+    // itself: a fixed bound stopped "+81" and 20 trunk zeros half-way.
+    // Every reading but a short local form's shortens the digits, so their
+    // count bounds a cycle of transforms, which the metadata does not have.
     #[cfg(not(edgetext_no_national_rules))]
-    for _ in 0..17 {
+    for _ in 0..intl.len() {
         match national::read_prefix(&intl) {
-            Some(read) => intl = read,
-            None => break,
+            Some(read) if read != intl => intl = read,
+            _ => break,
         }
     }
     intl

@@ -78,6 +78,12 @@ fn a_normalised_number_normalises_to_itself() {
     assert_eq!(ok("888528161125", Some("RU")), "+7888528161125");
     assert_eq!(ok("+7888528161125", None), "+7888528161125");
     assert_eq!(ok("+788528161125", None), "+78528161125");
+    // Also found by it: "+81" and more trunk zeros than a fixed count of
+    // readings read off, which the second normalisation went on reading.
+    let zeros = ok("+810000000000000000000001(1000(001(1", Some("RU"));
+    assert_eq!(normalize_phone(&zeros, None).as_deref(), Ok(zeros.as_str()));
+    let zeros = ok("+810000-00000000000000001(10000001(1", None);
+    assert_eq!(normalize_phone(&zeros, None).as_deref(), Ok(zeros.as_str()));
     let inputs = ["888528161125", "8 (916) 123-45-67", "800 123 45 67", "88001234567", "1 212 555 1212", "11 212 555 1212",
         "020 7946 0958", "0020 7946 0958", "44 07400 123456", "06 06 123 4567", "0606123456", "06 1234 5678", "00 1234 5678"];
     for country in ["US", "CA", "GB", "DE", "FR", "HU", "IT", "ES", "RU", "JP", "AU"] {
