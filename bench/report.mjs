@@ -51,6 +51,7 @@ p("| | |", "|---|---|",
   `| Rust | ${sh("rustc -V")} (wasm build); fuzzing: ${fuzz?.rustc || "n/a"} |`,
   `| tools | wrangler ${ver("wrangler")}, miniflare ${ver("miniflare")}, workerd ${ver("workerd")}, autocannon ${ver("autocannon")}, libfuzzer-sys (stable rustc, SanitizerCoverage) |`,
   `| load average | ${run.loadavgAtStart ? run.loadavgAtStart.map((x) => x.toFixed(2)).join(" ") : "n/a"} at start, ${run.loadavgAtEnd ? run.loadavgAtEnd.map((x) => x.toFixed(2)).join(" ") : "n/a"} at end |`,
+  ...(run.rerun ? [`| steps run again | ${run.rerun.steps.join(", ")} at ${run.rerun.at}: ${run.rerun.why} |`] : []),
   "");
 p("The machine is small and shared (other builds may run beside the bench), so absolute figures are noisy;",
   "the ratios between two contenders measured in the same run, interleaved, are the meaningful part.", "");
@@ -339,7 +340,10 @@ if (fuzz) {
     "Every webhook target also asserts: never a 5xx rejection; each event has a stable `evt_` id, serialises, and the same input gives the same ids.",
     "", "A crash found while writing these targets, and fixed with a regression test (tests/phone/normalize.rs): `normalize_phone(\"00\", None)`",
     "and `normalize_phone(\"011\", Some(\"US\"))` indexed an empty string (`index out of bounds: the len is 0 but the index is 0` at",
-    "src/phone/normalize.rs `check_e164`) — in JS a `RuntimeError: unreachable` instead of an `invalid_phone` error.", "");
+    "src/phone/normalize.rs `check_e164`) — in JS a `RuntimeError: unreachable` instead of an `invalid_phone` error.",
+    "", "Another, found by `make bench` at 1c98b61 and fixed the same way: `+81` followed by more than 17 trunk zeros was read off 17 times",
+    "(a fixed count of national-prefix readings), and the result normalised again to a shorter number; the readings now go on until one",
+    "changes nothing, bounded by the number's length.", "");
 } else p(missing("fuzz"));
 
 // Commands.
