@@ -477,3 +477,44 @@ fn field_reads_objects_arrays_and_answers_and_writes_them_back() {
     let written = crate::wasm::text::to_text(&Kept(Field(value.clone()))).unwrap();
     assert_eq!(written, JSON::stringify(&value).unwrap().as_string().unwrap());
 }
+
+#[wasm_bindgen_test]
+fn results_written_by_hand_are_what_their_serialize_writes() {
+    // access.rs writes receipts and statuses field by field; their derived
+    // Serialize (through serde-wasm-bindgen and JSON.stringify, the path it
+    // replaced) is the contract it must keep, field for field and in order.
+    use crate::client::{MessageStatus, SendReceipt, SendStatus};
+    use crate::contract::DeliveryStatus;
+    use crate::providers::ProviderKind;
+    use crate::RawJson;
+    use serde::Serialize;
+    fn same<T: Serialize + access::Written>(value: &T) {
+        let by_hand = JSON::stringify(&access::write(value)).unwrap().as_string().unwrap();
+        let by_serde = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap();
+        assert_eq!(by_hand, JSON::stringify(&by_serde).unwrap().as_string().unwrap());
+    }
+    let receipt = SendReceipt {
+        provider: ProviderKind::Relay,
+        id: Some("m\"1".into()),
+        status: SendStatus::Queued,
+        duplicate: true,
+        to: "+12125551212".into(),
+        segments: crate::segments("héllo ☃"),
+        idempotency_key: Some("order-17".into()),
+        raw: RawJson(r#"{"ok":true,"n":[1,2.5]}"#.into()),
+    };
+    same(&receipt);
+    same(&SendReceipt { id: None, status: SendStatus::Sent, duplicate: false, idempotency_key: None, raw: RawJson(String::new()), ..receipt.clone() });
+    same(&SendReceipt { raw: RawJson("not json".into()), ..receipt });
+    let status = MessageStatus {
+        id: "msg_1".into(),
+        provider: ProviderKind::TextLink,
+        status: DeliveryStatus::Delivered,
+        error: None,
+        created_at: Some("2026-12-02T10:00:00Z".into()),
+        delivered_at: None,
+        raw: RawJson(r#"{"status":"delivered"}"#.into()),
+    };
+    same(&status);
+    same(&MessageStatus { error: Some("30008".into()), raw: RawJson(String::new()), ..status });
+}
