@@ -17,7 +17,7 @@ use std::cell::{OnceCell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
-type Continuation = Closure<dyn FnMut(u32, JsValue) -> Result<JsValue, JsValue>>;
+pub(super) type Continuation = Closure<dyn FnMut(u32, JsValue) -> Result<JsValue, JsValue>>;
 
 /// A call of any operation, as the continuations drive it.
 pub(super) trait Running {

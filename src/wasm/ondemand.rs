@@ -16,7 +16,8 @@ use js_sys::{Array, Function, Object, Promise, Reflect};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use super::continuations::Continuation;
+use super::fetch::{Callable, Pending};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_MEMORY_STORE: &'static str = r#"
@@ -74,11 +75,66 @@ fn keep(module: JsValue) -> JsValue {
     LOADER.with(|l| l.borrow_mut().as_mut().map(|l| l.module.get_or_insert(module).clone())).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The on-demand module's exports, loading it on the first call.
-async fn module() -> Result<JsValue, JsValue> {
-    match loaded()? {
-        Ok(module) => Ok(module),
-        Err(load) => Ok(keep(JsFuture::from(Promise::resolve(&load.call0(&JsValue::UNDEFINED)?)).await?)),
+/// `run` on the on-demand module's exports, at once when it is loaded or
+/// loads synchronously, else once it has loaded: the Promise of what `run`
+/// returns.
+fn with_module(run: impl FnOnce(&JsValue) -> Result<JsValue, JsValue> + 'static) -> Promise {
+    let ran = match loaded() {
+        Ok(Ok(module)) => run(&module),
+        Ok(Err(load)) => load.call0(&JsValue::UNDEFINED).map(|loading| then(loading, Box::new(move |module| run(&keep(module)))).into()),
+        Err(e) => Err(e),
+    };
+    match ran {
+        Ok(value) => Promise::resolve(&value),
+        Err(e) => Promise::reject(&e),
+    }
+}
+
+/// What a promise's value goes on to, once.
+type Then = Box<dyn FnOnce(JsValue) -> Result<JsValue, JsValue>>;
+
+/// The steps waiting for the module, by slot, and the continuation that
+/// runs them (the signature of the send path's continuations, so that the
+/// glue has no other).
+struct Steps {
+    waiting: Vec<Option<Then>>,
+    run: Option<Continuation>,
+}
+
+thread_local! {
+    static STEPS: RefCell<Steps> = const { RefCell::new(Steps { waiting: Vec::new(), run: None }) };
+}
+
+/// `value` (a Promise or not) continued by `next`: the promise of what
+/// `next` returns, without an executor (`then` with the continuation bound
+/// to `next`'s slot: `2 * slot` on the value, `2 * slot + 1` on a rejection).
+#[inline(never)]
+fn then(value: JsValue, next: Then) -> Promise {
+    let (ok, fail) = STEPS.with(|steps| {
+        let mut steps = steps.borrow_mut();
+        let slot = match steps.waiting.iter().position(Option::is_none) {
+            Some(slot) => slot,
+            None => {
+                steps.waiting.push(None);
+                steps.waiting.len() - 1
+            }
+        };
+        steps.waiting[slot] = Some(next);
+        let run = steps.run.get_or_insert_with(|| Continuation::new(step));
+        let bind = |at| run.as_ref().unchecked_ref::<Callable>().bind_slot(&JsValue::NULL, at);
+        (bind(2 * slot as u32), bind(2 * slot as u32 + 1))
+    });
+    Promise::resolve(&value).unchecked_into::<Pending>().then2(&ok, &fail).unchecked_into()
+}
+
+/// Runs the step waiting at `at / 2` on its promise's value, or frees its
+/// slot and passes a rejection on.
+fn step(at: u32, value: JsValue) -> Result<JsValue, JsValue> {
+    let next = STEPS.with(|steps| steps.borrow_mut().waiting.get_mut((at / 2) as usize).and_then(Option::take));
+    match next {
+        Some(next) if at & 1 == 0 => next(value),
+        Some(_) => Err(value),
+        None => Err(js_sys::Error::new("edgetext: a continuation ran twice").into()),
     }
 }
 
@@ -95,18 +151,14 @@ fn forward(name: &str, args: &Array) -> Result<JsValue, JsValue> {
 struct Handle(RefCell<Option<JsValue>>);
 
 impl Handle {
-    /// The value, made by `make` the first time; one value even when two
-    /// calls made one at once.
-    async fn get<F: std::future::Future<Output = Result<JsValue, JsValue>>>(&self, make: impl FnOnce() -> F) -> Result<JsValue, JsValue> {
+    /// The value, made by `make` the first time.
+    fn get(&self, make: impl FnOnce() -> Result<JsValue, JsValue>) -> Result<JsValue, JsValue> {
         if let Some(v) = self.0.borrow().clone() {
             return Ok(v);
         }
-        let made = make().await?;
-        let kept = self.0.borrow_mut().get_or_insert_with(|| made.clone()).clone();
-        if kept != made {
-            free(&made);
-        }
-        Ok(kept)
+        let made = make()?;
+        *self.0.borrow_mut() = Some(made.clone());
+        Ok(made)
     }
 }
 
@@ -142,28 +194,26 @@ impl Twin {
         Rc::new(Twin { config: copy.into(), options, client: Handle::default() })
     }
 
-    /// The twin `Client`, made on the first call.
-    async fn client(&self) -> Result<JsValue, JsValue> {
-        self.client
-            .get(|| async {
-                let class: Function = prop(&module().await?, "Client").unchecked_into();
-                Reflect::construct(&class, &Array::of2(&self.config, &self.options))
-            })
-            .await
+    /// The twin `Client` in the on-demand `module`, made on the first call.
+    fn client(&self, module: &JsValue) -> Result<JsValue, JsValue> {
+        self.client.get(|| {
+            let class: Function = prop(module, "Client").unchecked_into();
+            Reflect::construct(&class, &Array::of2(&self.config, &self.options))
+        })
     }
 }
 
-/// `target[method](arg)`, awaited.
-async fn call(target: &JsValue, method: &str, arg: &JsValue) -> Result<JsValue, JsValue> {
+/// `target[method](arg)`: its Promise.
+fn call(target: &JsValue, method: &str, arg: &JsValue) -> Result<JsValue, JsValue> {
     let f: Function = prop(target, method).unchecked_into();
-    JsFuture::from(Promise::resolve(&f.call1(target, arg)?)).await
+    f.call1(target, arg)
 }
 
 impl JsClient {
     /// Runs `method` on this client's twin in the on-demand module.
     fn hand_over(&self, op: OperationName, arg: JsValue) -> Promise {
         let twin = Rc::clone(&self.twin);
-        future_to_promise(async move { call(&twin.client().await?, op.as_str(), &arg).await })
+        with_module(move |module| call(&twin.client(module)?, op.as_str(), &arg))
     }
 }
 
@@ -256,18 +306,16 @@ impl JsFailover {
     /// `attempts`, or throws the error that ended it, with `attempts`.
     pub fn send(&self, message: JsValue) -> Promise {
         let (twins, inner) = (Rc::clone(&self.clients), Rc::clone(&self.inner));
-        future_to_promise(async move {
-            let failover = inner
-                .get(|| async {
-                    let list = Array::new();
-                    for twin in twins.iter() {
-                        list.push(&twin.client().await?);
-                    }
-                    let class: Function = prop(&module().await?, "Failover").unchecked_into();
-                    Reflect::construct(&class, &Array::of1(&list))
-                })
-                .await?;
-            call(&failover, "send", &message).await
+        with_module(move |module| {
+            let failover = inner.get(|| {
+                let clients = Array::new();
+                for twin in twins.iter() {
+                    clients.push(&twin.client(module)?);
+                }
+                let class: Function = prop(module, "Failover").unchecked_into();
+                Reflect::construct(&class, &Array::of1(&clients))
+            })?;
+            call(&failover, "send", &message)
         })
     }
 }
