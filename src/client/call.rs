@@ -8,7 +8,7 @@
 use crate::core::codec;
 use crate::providers::{self, PreparedSend, Retry};
 use crate::client::{OperationName, CodeTicket, Config, MessageStatus, SendReceipt, Verification};
-use crate::contract::OtpAnswer;
+use crate::contract::{OtpAnswer, WorkerError};
 use crate::{Error, ErrorCode, HttpRequest, HttpResponse, Random, RawJson, Result, TransportError};
 use std::sync::Arc;
 
@@ -302,8 +302,8 @@ impl Attempts {
 }
 
 /// The `{ ok: false, error, message }` object an edgetext worker answers with.
-fn worker_error_body(resp: &HttpResponse) -> Option<OtpAnswer> {
-    codec::from_json::<OtpAnswer>(&resp.body).ok().filter(|a| a.ok == Some(false) && a.error.is_some())
+fn worker_error_body(resp: &HttpResponse) -> Option<WorkerError> {
+    codec::from_json::<WorkerError>(&resp.body).ok().filter(|a| a.ok == Some(false) && a.error.is_some())
 }
 
 /// The `retryAfter` (seconds) of a worker's JSON answer.

@@ -19,3 +19,4 @@ pub use assertion::{sign_assertion, verify_otp_assertion, VerifiedNumber};
 pub use event::{DeliveryStatus, EventKind, InboundEvent};
 pub use standard_webhooks::{verify_webhook, WebhookHeaders, WebhookKey, WEBHOOK_SECRET_PREFIX};
 pub use worker_api::{OtpAnswer, OtpBody, OtpResponse, OtpSendRequest, OtpVerifyRequest, StatusAnswer, OTP_MAX_BODY};
+pub(crate) use worker_api::WorkerError;

@@ -111,6 +111,27 @@ pub enum OtpBody {
     },
 }
 
+/// An edgetext worker's answer read for its error only (`{ ok: false,
+/// error, message, retryAfter? }`, [`OtpAnswer`]'s fields of the same
+/// names): what the client reads of a failed call's answer, on every path
+/// (a status through `statusUrl` too), with no reader of the other fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WorkerError {
+    /// `false` on an error.
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub ok: Option<bool>,
+    /// The error's code.
+    #[serde(default, deserialize_with = "opt_str")]
+    pub error: Option<String>,
+    /// What went wrong.
+    #[serde(default, deserialize_with = "opt_str")]
+    pub message: Option<String>,
+    /// Seconds to wait, as in `Retry-After`.
+    #[serde(default, deserialize_with = "opt_u64")]
+    pub retry_after: Option<u64>,
+}
+
 /// Any answer of `/v1/otp/*`, success or not, as the client reads it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
