@@ -54,8 +54,8 @@ fn units_of(c: char, encoding: Encoding) -> Option<u32> {
         Encoding::Ucs2 => Some(c.len_utf16() as u32),
         // The common case, without scanning the table.
         _ if c.is_ascii_alphanumeric() || c == ' ' => Some(1),
-        _ if GSM_BASIC.contains(c) => Some(1),
-        _ if GSM_EXTENDED.contains(c) => Some(2),
+        _ if crate::core::text::has_char(GSM_BASIC, c) => Some(1),
+        _ if crate::core::text::has_char(GSM_EXTENDED, c) => Some(2),
         _ => None,
     }
 }

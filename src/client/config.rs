@@ -6,6 +6,7 @@
 
 use crate::client::otp::{check_otp_secret, length_error, ttl_error, CODE_LENGTHS, CODE_TTL_SECONDS, DEFAULT_CODE_LENGTH, DEFAULT_CODE_TTL_SECONDS, DEFAULT_OTP_TEMPLATE};
 use crate::core::codec::Fields;
+use crate::core::text;
 use crate::providers::{ProviderConfig, ProviderKind};
 use crate::{Error, Result};
 use core::fmt;
@@ -286,7 +287,7 @@ impl OtpSettings {
             return Err(Error::config(ttl_error("config.otp.ttlSeconds")));
         }
         let template = self.template.unwrap_or_else(|| DEFAULT_OTP_TEMPLATE.into());
-        if !template.contains("{code}") {
+        if !text::contains(&template, "{code}") {
             return Err(Error::config("config.otp.template must contain {code}"));
         }
         Ok(OtpConfig { secret: self.secret, length, ttl_seconds, template })
@@ -301,15 +302,18 @@ pub(crate) fn input_error(what: &str, provider: ProviderKind, why: &str) -> Erro
 /// Words a deserialisation error (`"otp.colour: unknown field `colour`, …"`)
 /// as the field it is about: `"config.otp.colour is not a field"`.
 pub(crate) fn field_error(what: &str, provider: Option<ProviderKind>, why: &str) -> String {
-    let why = why.rfind(" at line ").map_or(why, |i| &why[..i]);
-    let (path, rest) = match why.split_once(": ") {
-        Some((path, rest)) if !path.contains(' ') => (format!("{what}.{path}"), rest),
+    let why = text::rfind(why, " at line ").map_or(why, |i| &why[..i]);
+    let (path, rest) = match text::split_once(why, ": ") {
+        Some((path, rest)) if !path.as_bytes().contains(&b' ') => (format!("{what}.{path}"), rest),
         _ => (what.to_string(), why),
     };
-    if path == what && rest.starts_with("invalid type") && rest.contains("expected struct") {
+    if path == what && rest.starts_with("invalid type") && text::contains(rest, "expected struct") {
         return format!("{what} must be an object");
     }
-    let rest = rest.replace("expected u8", "expected a whole number").replace("expected u32", "expected a whole number").replace("expected u64", "expected a whole number");
+    let mut rest = rest.to_string();
+    for unsigned in ["expected u8", "expected u32", "expected u64"] {
+        rest = text::replacen(&rest, unsigned, "expected a whole number", usize::MAX);
+    }
     if let Some(name) = rest.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
         return format!("{path}.{name} is required");
     }

@@ -285,7 +285,7 @@ impl RequestRecord {
 /// A URL fit for a log: no user info, query or fragment, and never the key.
 fn log_url(url: &str, cfg: &Config) -> String {
     let url = url.split(['?', '#']).next().unwrap_or_default();
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let (scheme, rest) = crate::core::text::split_once(url, "://").unwrap_or(("", url));
     let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let host = host.rsplit('@').next().unwrap_or_default();
     crate::providers::redact(&format!("{scheme}://{host}{path}"), cfg)

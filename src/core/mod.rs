@@ -2,7 +2,7 @@
 //! type and its classification, HTTP as plain data, the platform's traits
 //! (transport, clock, randomness, code store), JSON text through serde (the
 //! lenient field readers among it), the byte encodings, the constant-time
-//! compare of secrets and RFC 3339 time.
+//! compare of secrets, RFC 3339 time and the search of a text in another.
 //!
 //! May not import: anything of the crate outside `core/`. No provider, no
 //! worker, no `wasm_bindgen`.
@@ -13,6 +13,7 @@ mod error;
 pub(crate) mod http;
 mod platform;
 mod secret;
+pub(crate) mod text;
 pub(crate) mod time;
 
 pub use codec::RawJson;

@@ -273,8 +273,8 @@ pub(crate) fn is_uuid(s: &str) -> bool {
 
 /// Removes the API key from text that came back from a provider.
 pub(crate) fn redact(text: &str, cfg: &Config) -> String {
-    if cfg.api_key.len() >= 4 && text.contains(&cfg.api_key) {
-        text.replace(&cfg.api_key, "[redacted]")
+    if cfg.api_key.len() >= 4 && crate::core::text::contains(text, &cfg.api_key) {
+        crate::core::text::replacen(text, &cfg.api_key, "[redacted]", usize::MAX)
     } else {
         text.to_string()
     }

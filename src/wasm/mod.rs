@@ -208,7 +208,7 @@ fn read(provider: crate::providers::ProviderKind, name: OperationName, arg: JsVa
     };
     read_operation(name, provider, arg.clone()).map_err(|mut e| {
         if let Some(field) = failing_field(&arg, &|one| read_operation(name, provider, one).err().map(|e| e.message)) {
-            e.message = e.message.replacen(": ", &format!(".{field}: "), 1);
+            e.message = crate::core::text::replacen(&e.message, ": ", &format!(".{field}: "), 1);
         }
         error_to_js(e.with_provider(provider.as_str()))
     })
@@ -247,7 +247,7 @@ pub(crate) fn failing_field(value: &JsValue, read_one: &dyn Fn(JsValue) -> Optio
         let one = js_sys::Object::new();
         js_sys::Reflect::set(&one, &entry.get(0), &entry.get(1)).ok()?;
         let m = read_one(one.into())?;
-        (m.contains("invalid type") || m.contains("invalid value") || m.contains("unknown variant") || m.contains("invalid length")).then_some(key)
+        ["invalid type", "invalid value", "unknown variant", "invalid length"].into_iter().any(|what| crate::core::text::contains(&m, what)).then_some(key)
     })
 }
 

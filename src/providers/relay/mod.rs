@@ -225,7 +225,7 @@ pub(crate) fn recipient(channel: RelayChannel, to: &str) -> Result<String> {
         RelayChannel::Email => {
             let ok = match to.split_once('@') {
                 Some((local, domain)) => {
-                    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
+                    !local.is_empty() && domain.as_bytes().contains(&b'.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.as_bytes().contains(&b'@')
                 }
                 None => false,
             };
