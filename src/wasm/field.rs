@@ -141,7 +141,7 @@ impl<'de> de::Deserializer<'de> for Field {
 
     fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, fields: &'static [&'static str], visitor: V) -> Result<V::Value, Why> {
         if self.0.is_object() && !Array::is_array(&self.0) {
-            visitor.visit_map(Entries { object: self.0, keys: Keys::Named(fields), at: 0, value: JsValue::UNDEFINED })
+            visitor.visit_map(Named(Entries { object: self.0, keys: Keys::Named(fields), at: 0, value: JsValue::UNDEFINED }))
         } else {
             Err(de::Error::invalid_type(unexpected(&self.0, &mut None), &visitor))
         }
@@ -188,7 +188,9 @@ impl<'de> de::Deserializer<'de> for Field {
 /// An object's entries, read one at a time: its own enumerable keys, or
 /// those a struct names (as serde-wasm-bindgen reads a struct: an answer's
 /// other keys are never read, and the names cross once, [`key`]). A key
-/// whose value is `undefined` is skipped.
+/// whose value is `undefined` is skipped. A struct's key is handed to its
+/// visitor as the field's index in `fields`, which derived field visitors
+/// take as they take its name: no name is matched back to its field.
 struct Entries {
     object: JsValue,
     keys: Keys,
@@ -208,21 +210,21 @@ impl Entries {
         Entries { keys: Keys::Own(keys), object, at: 0, value: JsValue::UNDEFINED }
     }
 
-    /// The next key, its value kept for `next_value_seed` (one copy for
-    /// every type read).
+    /// The next key (an own key's name, a named one's index), its value
+    /// kept for `next_value_seed` (one copy for every type read).
     #[inline(never)]
-    fn advance(&mut self) -> Option<Cow<'static, str>> {
+    fn advance(&mut self) -> Option<Result<u32, Cow<'static, str>>> {
         loop {
             let at = self.at;
             self.at += 1;
             let (key, value) = match &self.keys {
                 Keys::Own(keys) if at < keys.length() => {
                     let key = keys.get(at);
-                    (Cow::Owned(key.as_string().unwrap_or_default()), js_sys::Reflect::get(&self.object, &key))
+                    (Err(Cow::Owned(key.as_string().unwrap_or_default())), js_sys::Reflect::get(&self.object, &key))
                 }
                 Keys::Named(names) if (at as usize) < names.len() => {
                     let name = names[at as usize];
-                    (Cow::Borrowed(name), key(name, |key| js_sys::Reflect::get(&self.object, key)))
+                    (Ok(at), key(name, |key| js_sys::Reflect::get(&self.object, key)))
                 }
                 _ => return None,
             };
@@ -239,13 +241,32 @@ impl<'de> de::MapAccess<'de> for Entries {
 
     fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Why> {
         match self.advance() {
-            Some(key) => seed.deserialize(de::value::CowStrDeserializer::<Why>::new(key)).map(Some),
-            None => Ok(None),
+            Some(Err(key)) => seed.deserialize(de::value::CowStrDeserializer::<Why>::new(key)).map(Some),
+            _ => Ok(None),
         }
     }
 
     fn next_value_seed<S: de::DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Why> {
         seed.deserialize(Field(core::mem::take(&mut self.value)))
+    }
+}
+
+/// A struct's [`Entries`] (its named keys), a map access of its own so that
+/// a struct's visitor is built only for keys given as indices.
+struct Named(Entries);
+
+impl<'de> de::MapAccess<'de> for Named {
+    type Error = Why;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Why> {
+        match self.0.advance() {
+            Some(Ok(index)) => seed.deserialize(de::value::U32Deserializer::<Why>::new(index)).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    fn next_value_seed<S: de::DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Why> {
+        self.0.next_value_seed(seed)
     }
 }
 
