@@ -302,7 +302,7 @@ pub(crate) fn input_error(what: &str, provider: ProviderKind, why: &str) -> Erro
 /// Words a deserialisation error (`"otp.colour: unknown field `colour`, …"`)
 /// as the field it is about: `"config.otp.colour is not a field"`.
 pub(crate) fn field_error(what: &str, provider: Option<ProviderKind>, why: &str) -> String {
-    let why = text::rfind(why, " at line ").map_or(why, |i| &why[..i]);
+    let why = text::rfind(why, " at line ").and_then(|i| why.get(..i)).unwrap_or(why);
     let (path, rest) = match text::split_once(why, ": ") {
         Some((path, rest)) if !path.as_bytes().contains(&b' ') => (format!("{what}.{path}"), rest),
         _ => (what.to_string(), why),

@@ -286,7 +286,7 @@ impl RequestRecord {
 fn log_url(url: &str, cfg: &Config) -> String {
     let url = url.split(['?', '#']).next().unwrap_or_default();
     let (scheme, rest) = crate::core::text::split_once(url, "://").unwrap_or(("", url));
-    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let (host, path) = rest.split_at_checked(rest.find('/').unwrap_or(rest.len())).unwrap_or((rest, ""));
     let host = host.rsplit('@').next().unwrap_or_default();
     crate::providers::redact(&format!("{scheme}://{host}{path}"), cfg)
 }

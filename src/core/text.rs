@@ -38,7 +38,7 @@ pub(crate) fn has_char(hay: &str, c: char) -> bool {
 /// whole UTF-8 text starts and ends on character boundaries.
 pub(crate) fn split_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)> {
     let at = find(hay, needle)?;
-    Some((&hay[..at], &hay[at + needle.len()..]))
+    Some((hay.get(..at)?, hay.get(at + needle.len()..)?))
 }
 
 /// `hay` with its first `limit` occurrences of a non-empty `from` replaced
@@ -58,9 +58,34 @@ pub(crate) fn replacen(hay: &str, from: &str, to: &str, limit: usize) -> String 
     out
 }
 
+/// Writes `s` quoted as `{:?}` writes a text (`"` and `\` escaped, control
+/// and unprintable characters as escapes), from `char::escape_debug`, which
+/// differs only in also escaping `'`: no formatter of `str` is linked.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the wasm's field.rs alone; tested here
+pub(crate) fn write_quoted(out: &mut impl core::fmt::Write, s: &str) -> core::fmt::Result {
+    out.write_char('"')?;
+    for c in s.chars() {
+        if c == '\'' {
+            out.write_char(c)?;
+        } else {
+            write!(out, "{}", c.escape_debug())?;
+        }
+    }
+    out.write_char('"')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_as_debug() {
+        for s in ["it's", "a\"b\\c", "tab\there\nnew\r\0", "\u{7f}\u{1b}", "\u{301}accent first", "e\u{301}", "zero\u{200b}width", "\u{feff}bom", "😀 €", "\u{10ffff}"] {
+            let mut quoted = String::new();
+            write_quoted(&mut quoted, s).unwrap();
+            assert_eq!(quoted, format!("{s:?}"));
+        }
+    }
 
     #[test]
     fn as_std_does() {
@@ -78,6 +103,9 @@ mod tests {
                 assert_eq!(has_char(hay, c), hay.contains(c), "{hay:?} {c:?}");
             }
             assert_eq!(find(hay, ""), hay.find(""));
+            let mut quoted = String::new();
+            write_quoted(&mut quoted, hay).unwrap();
+            assert_eq!(quoted, format!("{hay:?}"));
             assert_eq!(rfind(hay, ""), hay.rfind(""));
         }
     }

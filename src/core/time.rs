@@ -62,9 +62,9 @@ pub fn parse_iso8601(s: &str) -> Option<u64> {
             millis *= 10;
         }
     }
-    let offset_min = match &s[i..] {
+    let offset_min = match s.get(i..)? {
         "Z" | "z" => 0,
-        tz if tz.len() == 6 && (tz.starts_with('+') || tz.starts_with('-')) && &tz[3..4] == ":" => {
+        tz if tz.len() == 6 && (tz.starts_with('+') || tz.starts_with('-')) && tz.as_bytes()[3] == b':' => {
             let oh = num(i + 1..i + 3)?;
             let om = num(i + 4..i + 6)?;
             let sign = if tz.starts_with('-') { -1 } else { 1 };

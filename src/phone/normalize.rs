@@ -46,7 +46,7 @@ const SHARED_CODES: [&str; 10] = ["7", "39", "44", "47", "61", "212", "262", "29
 /// `(iso, calling code, trunk prefix)` for every row of [`COUNTRIES`].
 fn countries() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
     COUNTRIES.split(' ').map(|r| {
-        let (iso, rest) = r.split_at(2);
+        let (iso, rest) = r.split_at_checked(2).unwrap_or((r, ""));
         let (cc, trunk) = rest.split_once('/').unwrap_or((rest, ""));
         (iso, cc, trunk)
     })
@@ -257,9 +257,9 @@ pub(crate) fn country_by_code(e164: &str) -> Option<&'static str> {
         if rest.len() != 10 {
             return None;
         }
-        let area = &rest[..3];
+        let area = rest.get(..3)?;
         if let Some(row) = NANP_AREAS.split(' ').find(|r| r.starts_with(area)) {
-            return Some(&row[3..]);
+            return row.get(3..);
         }
         let bit = area.parse::<usize>().ok()?.checked_sub(200)?;
         let at = US_AREAS.len().checked_sub(bit / 4 + 1)?;

@@ -69,7 +69,10 @@ impl fmt::Display for Shown<'_> {
                 let point = if digits.bytes().all(|b| b.is_ascii_digit() || b == b'-') { ".0" } else { "" };
                 write!(f, "floating point `{digits}{point}`")
             }
-            Unexpected::Str(s) => write!(f, "string {s:?}"),
+            Unexpected::Str(s) => {
+                f.write_str("string ")?;
+                crate::core::text::write_quoted(f, s)
+            }
             Unexpected::Unit => f.write_str("unit value"),
             Unexpected::Seq => f.write_str("sequence"),
             Unexpected::Map => f.write_str("map"),
