@@ -114,31 +114,60 @@ pub(crate) fn unexpected<'a>(value: &JsValue, text: &'a mut Option<String>) -> U
     }
 }
 
+/// What a value is, as [`Field::deserialize_any`] hands it on: told apart
+/// once, by code shared by every type read, so that each type's reader is
+/// only its visitor's calls.
+enum Kind {
+    Text(String),
+    /// A whole number, as serde_json reads one (and [`unexpected`] names it).
+    Unsigned(u64),
+    Signed(i64),
+    Float(f64),
+    Bool(bool),
+    /// `undefined` or `null`.
+    Unit,
+    Seq(Array),
+    Map(JsValue),
+    Other(JsValue),
+}
+
+impl Kind {
+    #[inline(never)]
+    fn of(value: JsValue) -> Kind {
+        if let Some(s) = value.as_string() {
+            return Kind::Text(s);
+        }
+        if let Some(n) = value.as_f64() {
+            return match unexpected(&value, &mut None) {
+                Unexpected::Unsigned(u) => Kind::Unsigned(u),
+                Unexpected::Signed(i) => Kind::Signed(i),
+                _ => Kind::Float(n),
+            };
+        }
+        match value.as_bool() {
+            Some(b) => Kind::Bool(b),
+            None if value.is_undefined() || value.is_null() => Kind::Unit,
+            None if Array::is_array(&value) => Kind::Seq(value.unchecked_into()),
+            None if value.is_object() => Kind::Map(value),
+            None => Kind::Other(value),
+        }
+    }
+}
+
 impl<'de> de::Deserializer<'de> for Field {
     type Error = Why;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Why> {
-        let value = self.0;
-        if let Some(s) = value.as_string() {
-            return visitor.visit_string(s);
-        }
-        if let Some(n) = value.as_f64() {
-            // A whole number as serde_json reads one (and `unexpected` names it).
-            return match unexpected(&value, &mut None) {
-                Unexpected::Unsigned(u) => visitor.visit_u64(u),
-                Unexpected::Signed(i) => visitor.visit_i64(i),
-                _ => visitor.visit_f64(n),
-            };
-        }
-        match value.as_bool() {
-            Some(b) => visitor.visit_bool(b),
-            None if value.is_undefined() || value.is_null() => visitor.visit_unit(),
-            None if Array::is_array(&value) => {
-                let items: Array = value.unchecked_into();
-                visitor.visit_seq(Items { len: items.length(), items, at: 0 })
-            }
-            None if value.is_object() => visitor.visit_map(Entries::of(value)),
-            None => Err(de::Error::invalid_type(unexpected(&value, &mut None), &visitor)),
+        match Kind::of(self.0) {
+            Kind::Text(s) => visitor.visit_string(s),
+            Kind::Unsigned(u) => visitor.visit_u64(u),
+            Kind::Signed(i) => visitor.visit_i64(i),
+            Kind::Float(n) => visitor.visit_f64(n),
+            Kind::Bool(b) => visitor.visit_bool(b),
+            Kind::Unit => visitor.visit_unit(),
+            Kind::Seq(items) => visitor.visit_seq(Items { len: items.length(), items, at: 0 }),
+            Kind::Map(object) => visitor.visit_map(Entries::of(object)),
+            Kind::Other(value) => Err(de::Error::invalid_type(unexpected(&value, &mut None), &visitor)),
         }
     }
 
