@@ -193,7 +193,7 @@ impl fmt::Debug for Config {
 /// An http(s) URL without its trailing slashes. A path is refused here: the
 /// JavaScript layer resolves one against the page's location where there is
 /// one, and hands over the absolute URL.
-fn url_field(value: Option<String>, field: &str) -> Result<Option<String>> {
+fn url_field(value: Option<&str>, field: &str) -> Result<Option<String>> {
     let Some(v) = value else { return Ok(None) };
     if v.starts_with('/') && !v.starts_with("//") {
         return Err(Error::config(format!(
@@ -228,26 +228,29 @@ impl Config {
 
     /// Validates a configuration: required fields, URLs, ranges, and what
     /// the provider requires of its own fields.
+    ///
+    /// Every check reads the given values where they are; they are moved
+    /// into the [`Config`] only once all passed.
     pub fn new(given: ClientConfig) -> Result<Config> {
-        let ClientConfig { common: c, provider: provider_config } = given;
+        let c = &given.common;
         let provider = c.provider;
         let p = provider.as_str();
-        if provider_config.provider() != provider {
-            return Err(Error::config(format!("config.provider is {p}, but the provider's fields are {}'s", provider_config.provider())));
+        if given.provider.provider() != provider {
+            return Err(Error::config(format!("config.provider is {p}, but the provider's fields are {}'s", given.provider.provider())));
         }
-        let otp_url = url_field(c.otp_url, "config.otpUrl")?;
+        let otp_url = url_field(c.otp_url.as_deref(), "config.otpUrl")?;
         // With otpUrl alone (a browser), the client only sends and checks
         // codes through the worker: no key, and the provider's own fields may go.
         let keyless = otp_url.is_some() && c.api_key.is_none();
-        let api_key = match c.api_key {
+        let api_key = match c.api_key.as_deref() {
             Some(k) if !k.trim().is_empty() => k,
-            _ if keyless => String::new(),
+            _ if keyless => "",
             _ => return Err(Error::config("config.apiKey is required")),
         };
         if api_key.chars().any(|ch| ch.is_control() || ch == ' ') {
             return Err(Error::config("config.apiKey contains spaces or control characters"));
         }
-        let base_url = match url_field(c.base_url, "config.baseUrl")? {
+        let base_url = match url_field(c.base_url.as_deref(), "config.baseUrl")? {
             Some(u) => u,
             None if keyless => provider.default_base_url().unwrap_or_default().to_string(),
             None => provider
@@ -263,20 +266,22 @@ impl Config {
         if max_retries > 10 {
             return Err(Error::config("config.maxRetries must be from 0 to 10"));
         }
-        let status_url = url_field(c.status_url, "config.statusUrl")?;
-        let otp = c.otp.map(OtpSettings::validate).transpose()?;
+        let status_url = url_field(c.status_url.as_deref(), "config.statusUrl")?;
+        let otp = c.otp.as_ref().map(OtpSettings::validate).transpose()?;
         if otp.is_some() && otp_url.is_some() {
             return Err(Error::config(
                 "give config.otp (codes signed here) or config.otpUrl (codes kept by a worker), not both",
             ));
         }
-        provider_config.check(keyless)?;
-        Ok(Config { provider, api_key, base_url, timeout_ms, max_retries, otp, otp_url, status_url, status_token: c.status_token, provider_config })
+        given.provider.check(keyless)?;
+        let api_key = api_key.to_string();
+        let ClientConfig { common, provider: provider_config } = given;
+        Ok(Config { provider, api_key, base_url, timeout_ms, max_retries, otp, otp_url, status_url, status_token: common.status_token, provider_config })
     }
 }
 
 impl OtpSettings {
-    fn validate(self) -> Result<OtpConfig> {
+    fn validate(&self) -> Result<OtpConfig> {
         check_otp_secret(self.secret.as_bytes())?;
         let length = self.length.unwrap_or(DEFAULT_CODE_LENGTH);
         if !CODE_LENGTHS.contains(&length) {
@@ -286,11 +291,11 @@ impl OtpSettings {
         if !CODE_TTL_SECONDS.contains(&ttl_seconds) {
             return Err(Error::config(ttl_error("config.otp.ttlSeconds")));
         }
-        let template = self.template.unwrap_or_else(|| DEFAULT_OTP_TEMPLATE.into());
-        if !text::contains(&template, "{code}") {
+        let template = self.template.as_deref().unwrap_or(DEFAULT_OTP_TEMPLATE);
+        if !text::contains(template, "{code}") {
             return Err(Error::config("config.otp.template must contain {code}"));
         }
-        Ok(OtpConfig { secret: self.secret, length, ttl_seconds, template })
+        Ok(OtpConfig { secret: self.secret.clone(), length, ttl_seconds, template: template.to_string() })
     }
 }
 
