@@ -98,26 +98,29 @@ impl ClientConfig {
     pub(crate) fn read<F: Fields>(config: &F, taken: &[&str]) -> Result<ClientConfig> {
         let bad = |why: String| Error::config(field_error("config", None, &why));
         let keys = config.keys();
-        let common = || -> core::result::Result<_, String> {
-            Ok(CommonConfig {
-                provider: ProviderKind::TextLink,
-                api_key: config.get("apiKey")?,
-                base_url: config.get("baseUrl")?,
-                timeout_ms: config.get("timeoutMs")?,
-                max_retries: config.get("maxRetries")?,
-                otp: None,
-                otp_url: None,
-                status_url: None,
-                status_token: None,
-            })
-        };
         let provider = config.get::<ProviderKind>("provider").map_err(bad)?;
-        let mut common = common().map_err(bad)?;
+        // Filled in place, field by field: an error drops it whole.
+        let mut common = CommonConfig {
+            provider: ProviderKind::TextLink,
+            api_key: None,
+            base_url: None,
+            timeout_ms: None,
+            max_retries: None,
+            otp: None,
+            otp_url: None,
+            status_url: None,
+            status_token: None,
+        };
+        common.api_key = config.get("apiKey").map_err(bad)?;
+        common.base_url = config.get("baseUrl").map_err(bad)?;
+        common.timeout_ms = config.get("timeoutMs").map_err(bad)?;
+        common.max_retries = config.get("maxRetries").map_err(bad)?;
         if let Some(otp) = config.object("otp", "struct OtpSettings").map_err(bad)? {
             common.otp = Some(OtpSettings::read(&otp, taken)?);
         }
-        let urls = || -> core::result::Result<_, String> { Ok((config.get("otpUrl")?, config.get("statusUrl")?, config.get("statusToken")?)) };
-        (common.otp_url, common.status_url, common.status_token) = urls().map_err(bad)?;
+        common.otp_url = config.get("otpUrl").map_err(bad)?;
+        common.status_url = config.get("statusUrl").map_err(bad)?;
+        common.status_token = config.get("statusToken").map_err(bad)?;
         let Some(p) = provider else { return Err(Error::config("config.provider is required")) };
         common.provider = p;
         let common_fields = crate::core::codec::field_names(core::marker::PhantomData::<CommonConfig>);
