@@ -86,8 +86,6 @@ impl JsClient {
     /// Validates `config`; throws `invalid_config` naming the bad field.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, options: JsValue) -> Result<JsClient, JsValue> {
-        #[cfg(not(any(feature = "full", feature = "worker")))]
-        let (given_config, given_options) = (config.clone(), options.clone());
         let bad = |m: &str| error_to_js(crate::Error::config(m));
         if !config.is_object() {
             return Err(bad("config must be an object"));
@@ -103,7 +101,7 @@ impl JsClient {
         let otp = prop(&config, "otp");
         let store = if otp.is_object() { Some(prop(&otp, "store")).filter(|s| !s.is_undefined()) } else { None };
         let store = store.map(store::SignedCodeStore::new).transpose().map_err(bad)?;
-        let mut given = crate::client::ClientConfig::read(&convert::JsObject(config), &["onRequest", "otp.store"]).map_err(error_to_js)?;
+        let mut given = crate::client::ClientConfig::read(&convert::JsObject(config.clone()), &["onRequest", "otp.store"]).map_err(error_to_js)?;
         for url in [&mut given.common.base_url, &mut given.common.otp_url, &mut given.common.status_url] {
             if let Some(resolved) = url.as_deref().and_then(resolve_path) {
                 *url = Some(resolved);
@@ -128,7 +126,7 @@ impl JsClient {
             driver: continuations::Driver::new(Rc::clone(&inner)),
             inner,
             #[cfg(not(any(feature = "full", feature = "worker")))]
-            twin: ondemand::Twin::new(&given_config, given_options),
+            twin: ondemand::Twin::new(&config, options),
         })
     }
 
