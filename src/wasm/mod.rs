@@ -249,6 +249,14 @@ pub(crate) fn failing_field(value: &JsValue, read_one: &dyn Fn(JsValue) -> Optio
     })
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `globalThis`, which every runtime the package supports has (one
+    /// import, where `js_sys::global()` tries four).
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL_THIS: JsValue;
+}
+
 /// A URL that is a path (`/proxy/textlink`) resolved against the global
 /// `location` (a page, a web worker), with the URL constructor; `None`
 /// for anything else, or where there is no `location` (Node, Workers): the
@@ -257,7 +265,7 @@ fn resolve_path(url: &str) -> Option<String> {
     if !url.starts_with('/') || url.starts_with("//") {
         return None;
     }
-    let global = js_sys::global();
+    let global = GLOBAL_THIS.with(JsValue::clone);
     let href = prop(&prop(&global, "location"), "href").as_string()?;
     let ctor: js_sys::Function = prop(&global, "URL").dyn_into().ok()?;
     let resolved = js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&JsValue::from_str(url), &JsValue::from_str(&href))).ok()?;
