@@ -18,6 +18,14 @@ pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     imp::from_json(text)
 }
 
+/// Reads JSON text as `T`, refusing a key `T` does not name when `T` is
+/// `deny_unknown_fields` (serde_json applies it natively; in the wasm
+/// field.rs's `Checked` does, as for a caller's argument). One read.
+#[cfg_attr(not(feature = "worker"), allow(dead_code))] // the worker build's alone
+pub(crate) fn from_json_checked<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    imp::from_json_checked(text)
+}
+
 /// `T::deserialize(d)` as a function of its own: read apart from the code
 /// that picks the type, V8 compiles (lazily, on first call) only the types
 /// a call reads, not every type of the match around it.
@@ -315,6 +323,11 @@ mod imp {
         Ok(value)
     }
 
+    #[cfg_attr(not(feature = "worker"), allow(dead_code))] // the worker build's alone
+    pub(super) fn from_json_checked<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+        from_json(text)
+    }
+
     pub(super) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
         // Serialising our own types to a String cannot fail: no map has non-string keys.
         serde_json::to_string(value).unwrap_or_default()
@@ -360,6 +373,12 @@ mod imp {
     pub(super) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
         let value = parse(text, false).map_err(|_| "not JSON".to_string())?;
         read(crate::wasm::field::Field(value), |d| T::deserialize(d))
+    }
+
+    #[cfg_attr(not(feature = "worker"), allow(dead_code))] // the worker build's alone
+    pub(super) fn from_json_checked<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+        let value = parse(text, false).map_err(|_| "not JSON".to_string())?;
+        read(crate::wasm::field::Checked(value), |d| T::deserialize(d))
     }
 
     /// `text`'s JSON object without its members named `key`, as compact
