@@ -71,7 +71,7 @@ fuzz_target!(|data: &[u8]| {
         }
         for (k, v) in d.writes.0 {
             match v {
-                Some(v) => { store.insert(k, v); }
+                Some(w) => { store.insert(k, w.text); }
                 None => { store.remove(&k); }
             }
         }

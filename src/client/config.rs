@@ -127,18 +127,28 @@ impl ClientConfig {
         let own = p.config_fields();
         let field = |k: &&String| !common_fields.contains(&k.as_str()) && !own.contains(&k.as_str()) && !taken.contains(&k.as_str());
         if let Some(key) = keys.iter().find(field) {
-            return Err(Error::config(match ProviderKind::ALL.into_iter().find(|q| q.config_fields().contains(&key.as_str())) {
-                Some(owner) => format!("config.{key} is not a field for {p} (it is {owner}'s)"),
-                None => format!("config.{key} is not a field"),
-            }));
+            return Err(not_a_field(key, p));
         }
         let provider = ProviderConfig::read(p, config).map_err(bad)?;
         Ok(ClientConfig { common, provider })
     }
 }
 
+// `config.otp`'s reading and checks apart (inline(never)): a client
+// without it, the worker's own among them, does not compile them on first use.
+/// The error of a config key that is not `p`'s field, naming the provider whose it is.
+#[cold]
+#[inline(never)]
+fn not_a_field(key: &str, p: ProviderKind) -> Error {
+    Error::config(match ProviderKind::ALL.into_iter().find(|q| q.config_fields().contains(&key)) {
+        Some(owner) => format!("config.{key} is not a field for {p} (it is {owner}'s)"),
+        None => format!("config.{key} is not a field"),
+    })
+}
+
 impl OtpSettings {
     /// Reads `config.otp`, field by field; `taken` as for [`ClientConfig::read`].
+    #[inline(never)]
     fn read<F: Fields>(otp: &F, taken: &[&str]) -> Result<OtpSettings> {
         let bad = |why: String| Error::config(field_error("config.otp", None, &why));
         let names = crate::core::codec::field_names(core::marker::PhantomData::<OtpSettings>);
@@ -284,6 +294,7 @@ impl Config {
 }
 
 impl OtpSettings {
+    #[inline(never)]
     fn validate(&self) -> Result<OtpConfig> {
         check_otp_secret(self.secret.as_bytes())?;
         let length = self.length.unwrap_or(DEFAULT_CODE_LENGTH);

@@ -1,7 +1,7 @@
 //! JSON text to and from serde values. Natively this is serde_json; in the
 //! wasm text is read by the platform's own `JSON.parse` (then
-//! src/wasm/field.rs) and written by src/wasm/access.rs (the on-demand
-//! module and the worker through serde-wasm-bindgen and `JSON.stringify`),
+//! src/wasm/field.rs) and written by src/wasm/text.rs (the on-demand
+//! module through serde-wasm-bindgen and `JSON.stringify`),
 //! so no JSON parser is compiled into it.
 //!
 //! Both keep a struct's fields in declaration order, which is how the
@@ -16,6 +16,14 @@ use serde::{Deserializer, Serialize, Serializer};
 /// serde_path_to_error, at which field (`"to: invalid type: integer …"`).
 pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     imp::from_json(text)
+}
+
+/// Reads JSON text as `T`, refusing a key `T` does not name when `T` is
+/// `deny_unknown_fields` (serde_json applies it natively; in the wasm
+/// field.rs's `Checked` does, as for a caller's argument). One read.
+#[cfg_attr(not(feature = "worker"), allow(dead_code))] // the worker build's alone
+pub(crate) fn from_json_checked<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    imp::from_json_checked(text)
 }
 
 /// `T::deserialize(d)` as a function of its own: read apart from the code
@@ -202,6 +210,14 @@ impl Serialize for RawJson {
     }
 }
 
+/// `text`'s JSON object without its members named `key`, as compact JSON
+/// text (a webhook body as stored); an error when it is not a JSON object.
+#[cfg(target_arch = "wasm32")]
+#[cfg_attr(not(feature = "worker"), allow(dead_code))] // the worker build's alone
+pub(crate) fn object_without(text: &str, key: &str) -> Result<String, String> {
+    imp::object_without(text, key)
+}
+
 /// A [`RawJson`] as the value its serialisation gives: `null` when empty,
 /// the value its text holds, else the text. The answer's text was parsed
 /// when it was read, so this parses nothing again.
@@ -307,6 +323,11 @@ mod imp {
         Ok(value)
     }
 
+    #[cfg_attr(not(feature = "worker"), allow(dead_code))] // the worker build's alone
+    pub(super) fn from_json_checked<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+        from_json(text)
+    }
+
     pub(super) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
         // Serialising our own types to a String cannot fail: no map has non-string keys.
         serde_json::to_string(value).unwrap_or_default()
@@ -349,34 +370,45 @@ mod imp {
         })
     }
 
-    #[cfg(not(feature = "worker"))]
     pub(super) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
         let value = parse(text, false).map_err(|_| "not JSON".to_string())?;
         read(crate::wasm::field::Field(value), |d| T::deserialize(d))
     }
 
-    /// The worker keeps parsed JavaScript values of what it stores
-    /// (serde-wasm-bindgen's `preserve`), which only that crate reads.
-    #[cfg(feature = "worker")]
-    pub(super) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    #[cfg_attr(not(feature = "worker"), allow(dead_code))] // the worker build's alone
+    pub(super) fn from_json_checked<T: DeserializeOwned>(text: &str) -> Result<T, String> {
         let value = parse(text, false).map_err(|_| "not JSON".to_string())?;
-        read(serde_wasm_bindgen::Deserializer::from(value), |d| T::deserialize(d))
+        read(crate::wasm::field::Checked(value), |d| T::deserialize(d))
     }
 
-    /// The core writes the text in Rust; the worker's stored values keep
-    /// parsed JavaScript values, which only serde-wasm-bindgen writes.
-    #[cfg(not(any(feature = "full", feature = "worker")))]
+    /// `text`'s JSON object without its members named `key`, as compact
+    /// JSON text: parsed and written by the platform, nothing walked.
+    #[cfg_attr(not(feature = "worker"), allow(dead_code))] // the worker build's alone
+    pub(super) fn object_without(text: &str, key: &str) -> Result<String, String> {
+        let value = parse(text, true).map_err(|_| "not JSON".to_string())?;
+        if !value.is_object() || js_sys::Array::is_array(&value) {
+            let mut shown = None;
+            let why: crate::wasm::field::Why = serde::de::Error::invalid_type(crate::wasm::field::unexpected(&value, &mut shown), &"a JSON object");
+            return Err(why.0);
+        }
+        let _ = js_sys::Reflect::delete_property(wasm_bindgen::JsCast::unchecked_ref::<js_sys::Object>(&value), &key.into());
+        JSON::stringify(&value).ok().and_then(|s| s.as_string()).ok_or_else(|| "not JSON".to_string())
+    }
+
+    /// The core and the worker write the text in Rust; the on-demand module
+    /// keeps serde-wasm-bindgen and `JSON.stringify`.
+    #[cfg(not(feature = "full"))]
     pub(super) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
         // Our own types write without error: no map has non-string keys.
         crate::wasm::text::to_text(value).unwrap_or_default()
     }
 
-    #[cfg(any(feature = "full", feature = "worker"))]
+    #[cfg(feature = "full")]
     pub(super) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
         value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).ok().and_then(|v| JSON::stringify(&v).ok()).and_then(|s| s.as_string()).unwrap_or_default()
     }
 
-    #[cfg(not(any(feature = "full", feature = "worker")))]
+    #[cfg(not(feature = "full"))]
     pub(super) fn serialize_raw<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
         match parse(text, true) {
             Ok(v) => crate::wasm::field::Field(v).serialize(s),
@@ -384,7 +416,7 @@ mod imp {
         }
     }
 
-    #[cfg(any(feature = "full", feature = "worker"))]
+    #[cfg(feature = "full")]
     pub(super) fn serialize_raw<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
         match parse(text, true) {
             Ok(v) => serde_wasm_bindgen::preserve::serialize(&v, s),

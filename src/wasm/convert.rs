@@ -129,14 +129,14 @@ fn name_field(value: &JsValue, why: String, read_one: &dyn Fn(JsValue) -> Option
 }
 
 /// `value` as a plain JavaScript value (objects, never `Map`s).
-#[cfg(any(feature = "full", feature = "worker"))]
+#[cfg(feature = "full")]
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
 }
 
 /// `value` as a plain JavaScript value: the core writes its JSON text
 /// and parses it once.
-#[cfg(not(any(feature = "full", feature = "worker")))]
+#[cfg(not(feature = "full"))]
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<wasm_bindgen::JsValue, super::text::Unwritable> {
     super::text::to_value(value)
 }

@@ -392,7 +392,7 @@ impl<'de> de::SeqAccess<'de> for Items {
 
 /// The value written back as it is: JSON's kinds, an object's keys in
 /// `Object.keys` order (a kept answer in a written result).
-#[cfg(any(test, not(any(feature = "full", feature = "worker"))))]
+#[cfg(any(test, not(feature = "full")))]
 impl serde::Serialize for Field {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{SerializeMap, SerializeSeq};

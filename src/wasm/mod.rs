@@ -30,7 +30,7 @@ mod platform;
 #[cfg(all(feature = "full", any(test, not(feature = "worker"))))]
 mod standard_webhooks;
 mod store;
-#[cfg(any(test, not(any(feature = "full", feature = "worker"))))]
+#[cfg(any(test, not(feature = "full")))]
 pub(crate) mod text;
 #[cfg(feature = "worker")]
 mod worker;

@@ -1,9 +1,9 @@
 //! serde values written as compact JSON text in the wasm, as `JSON.stringify`
 //! writes the value serde-wasm-bindgen's JSON-compatible serializer makes
 //! of them: the core's provider request bodies, `onRequest`'s record, and
-//! any plain result, with no JavaScript value built field by field. The
-//! on-demand module and the worker keep serde-wasm-bindgen (the worker's
-//! stored values hold parsed JavaScript values).
+//! any plain result, with no JavaScript value built field by field; the
+//! worker's stored entries and answers too. The on-demand module keeps
+//! serde-wasm-bindgen.
 
 use super::access::{digits, quote};
 use wasm_bindgen::prelude::*;
@@ -19,7 +19,7 @@ pub(crate) fn to_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String,
 }
 
 /// `value` as a plain JavaScript object: its text, then one `JSON.parse`.
-#[cfg(not(any(feature = "full", feature = "worker")))]
+#[cfg(not(feature = "full"))]
 pub(crate) fn to_value<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue, Unwritable> {
     Ok(super::access::parse_written(&to_text(value)?).into())
 }

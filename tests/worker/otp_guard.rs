@@ -36,7 +36,14 @@ impl Store {
             assert!(d.writes.0.is_empty(), "a refusal wrote {:?}", d.writes);
         }
         for (k, v) in d.writes.0 {
-            match v { Some(v) => { self.0.insert(k, v); } None => { self.0.remove(&k); } }
+            match v {
+                Some(w) => {
+                    // The time a write carries is the one its stored text reads as.
+                    assert_eq!(guard_forget_at(s, &k, &w.text), Some(w.forget_at), "{k}");
+                    self.0.insert(k, w.text);
+                }
+                None => { self.0.remove(&k); }
+            }
         }
         d.answer
     }

@@ -235,6 +235,40 @@ fn settings_and_binding_problems_are_503_naming_the_setting_not_its_value() {
     assert_eq!(response(run_with(&short, "POST", "/v1/otp/send", &[], Some(r#"{"to":5}"#))).status, 400, "bad input is still a 400");
 }
 
+/// Each route's body is read once: what it takes passes to the guard, and
+/// a key it does not take is a 400 naming that key (the wasm reads alike:
+/// tests/workerd/otp.test.mjs).
+#[test]
+fn a_body_is_read_once_and_a_key_the_route_does_not_take_is_refused_by_name() {
+    let to = r#""to":"+12125550100""#;
+    let taken = [
+        ("send", format!("{{{to}}}")),
+        ("send", format!(r#"{{{to},"serviceName":"x","clientAddress":"1.2.3.4"}}"#)),
+        ("verify", format!(r#"{{{to},"code":"123456","clientAddress":"1.2.3.4"}}"#)),
+    ];
+    for (action, body) in taken {
+        assert!(matches!(run("POST", &format!("/v1/otp/{action}"), &[], Some(&body)), Decision::Otp { .. }), "{action} {body}");
+    }
+    let refused = [
+        ("send", format!(r#"{{{to},"length":8}}"#), Some("length")),
+        ("send", format!(r#"{{{to},"code":"123456"}}"#), Some("code")),
+        ("verify", format!(r#"{{{to},"code":"123456","serviceName":"x"}}"#), Some("serviceName")),
+        ("verify", format!(r#"{{{to},"code":"123456","token":"x"}}"#), Some("token")),
+        ("send", "{}".to_string(), None),
+        ("send", "[]".to_string(), None),
+        ("send", r#"{"to":5}"#.to_string(), None),
+        ("verify", format!("{{{to}}}"), None),
+        ("send", "{not json".to_string(), None),
+    ];
+    for (action, body, unknown) in refused {
+        let r = response(run("POST", &format!("/v1/otp/{action}"), &[], Some(&body)));
+        assert_eq!((r.status, error_of(&r).as_str()), (400, "invalid_input"), "{action} {body}");
+        if let Some(key) = unknown {
+            assert!(r.body.contains(&format!("unknown field `{key}`")), "{action} {body}: {}", r.body);
+        }
+    }
+}
+
 #[test]
 fn klink_and_worker_mode_clients_cannot_send_the_codes() {
     assert!(otp_client_refusal(Some("klink"), false).unwrap().contains("klink"));

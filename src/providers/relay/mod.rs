@@ -74,7 +74,9 @@ pub struct RelayConfig {
 }
 
 impl RelayConfig {
-    /// Reads its fields from the caller's config object, each on its own.
+    /// Reads its fields from the caller's config object, each on its own
+    /// (apart from the other providers' readers: a client compiles its own alone).
+    #[inline(never)]
     pub(crate) fn read(config: &impl crate::core::codec::Fields) -> core::result::Result<RelayConfig, String> {
         Ok(RelayConfig { phone_id: config.get("phoneId")?, channel: config.get("channel")?, source: config.get("source")? })
     }

@@ -44,7 +44,9 @@ pub struct TeklinkConfig {
 }
 
 impl TeklinkConfig {
-    /// Reads its fields from the caller's config object, each on its own.
+    /// Reads its fields from the caller's config object, each on its own
+    /// (apart from the other providers' readers: a client compiles its own alone).
+    #[inline(never)]
     pub(crate) fn read(config: &impl codec::Fields) -> core::result::Result<TeklinkConfig, String> {
         Ok(TeklinkConfig { channel_id: config.get("channelId")?, from_name: config.get("fromName")?, auth: config.get("auth")? })
     }

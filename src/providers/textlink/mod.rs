@@ -25,7 +25,9 @@ pub struct TextLinkConfig {
 }
 
 impl TextLinkConfig {
-    /// Reads its fields from the caller's config object, each on its own.
+    /// Reads its fields from the caller's config object, each on its own
+    /// (apart from the other providers' readers: a client compiles its own alone).
+    #[inline(never)]
     pub(crate) fn read(config: &impl codec::Fields) -> Result<TextLinkConfig, String> {
         Ok(TextLinkConfig { sim_card_id: config.get("simCardId")? })
     }

@@ -36,7 +36,10 @@ impl AddressBuckets {
 pub fn address_buckets(text: &str) -> Option<AddressBuckets> {
     let text = text.trim();
     if is_dotted_quad(text) {
-        return Some(AddressBuckets { host: ["4:", text].concat(), site: None });
+        let mut host = String::with_capacity(text.len() + 2);
+        host.push_str("4:");
+        host.push_str(text);
+        return Some(AddressBuckets { host, site: None });
     }
     let ip: IpAddr = text.parse().ok()?;
     let v6 = match ip {

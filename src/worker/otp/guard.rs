@@ -21,7 +21,7 @@
 //! only on the code and on the checks counted, never on whether the number
 //! has a code: the route is no oracle of who is logging in.
 
-use crate::core::codec::{from_json, to_json};
+use crate::core::codec::{from_json, from_json_checked, to_json};
 use crate::core::encode::{hex, unhex};
 use crate::client::{
     generate_code, is_code, render_template, VerifyReason, CODE_LENGTHS, CODE_TTL_SECONDS, DEFAULT_CODE_LENGTH, DEFAULT_CODE_TTL_SECONDS,
@@ -389,10 +389,55 @@ struct AddressState {
 /// The stored entries a request needs, by key; `None` where nothing is stored.
 pub type GuardEntries = Keyed<Option<String>>;
 
-/// What the Durable Object must store after a decision: each key's new JSON
-/// text, or `None` to delete it. Empty for every refusal.
+/// One entry to store: its JSON text and when it can be forgotten (ms),
+/// taken from the state it was written from (nothing is read back).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GuardWrite {
+    /// The entry's JSON text.
+    pub text: String,
+    /// When it can be forgotten (ms), as [`guard_forget_at`] reads it from `text`.
+    pub forget_at: u64,
+}
+
+/// What the Durable Object must store after a decision: each key's new
+/// entry, or `None` to delete it. Empty for every refusal.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct GuardWrites(pub Keyed<Option<String>>);
+pub struct GuardWrites(pub Keyed<Option<GuardWrite>>);
+
+impl GuardWrites {
+    fn put(&mut self, key: String, entry: &impl Stored, window: u64) {
+        self.0.insert(key, Some(GuardWrite { text: to_json(entry), forget_at: entry.forget_at(window) }));
+    }
+}
+
+/// A stored entry's state, and when it can be forgotten given the window (ms).
+trait Stored: Serialize {
+    fn forget_at(&self, window: u64) -> u64;
+}
+
+/// A number's once its sends and checks have left the window and its codes have expired.
+impl Stored for NumberState {
+    fn forget_at(&self, window: u64) -> u64 {
+        let sends = self.sends.iter().map(|(t, ..)| t + window).max().unwrap_or(0);
+        let checks = self.total.0.iter().chain(self.checks.iter().flat_map(|(_, l)| l.0.iter())).map(|t| t + window).max().unwrap_or(0);
+        let codes = self.codes.iter().map(|c| c.expires_at).max().unwrap_or(0);
+        sends.max(checks).max(codes)
+    }
+}
+
+/// An address's once its sends and checks have left the window.
+impl Stored for AddressState {
+    fn forget_at(&self, window: u64) -> u64 {
+        self.sends.iter().map(|(t, _)| *t).chain(self.checks.0.iter().copied()).max().unwrap_or(0) + window
+    }
+}
+
+/// An hourly counter's at the end of its hour.
+impl Stored for Hourly {
+    fn forget_at(&self, _: u64) -> u64 {
+        (self.hour + 1) * HOUR_MS
+    }
+}
 
 /// The result of [`guard_decide`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -554,7 +599,7 @@ pub fn guard_decide_call(settings: &GuardSettings, call: &GuardCall, entries: &G
         // An admitted send always has a ceiling.
         (GuardRequest::Send { .. }, None) => refuse(403, "number_not_allowed", "this number is not a valid number of any range".into(), None),
         (GuardRequest::Verify { to, code, address, trusted }, _) => decide_verify(settings, to, code, address, *trusted, entries, now, rng),
-        (GuardRequest::Refund { to, id, .. }, _) => decide_refund(to, id, entries, now),
+        (GuardRequest::Refund { to, id, .. }, _) => decide_refund(to, id, entries, now, settings.window_ms()),
     }
 }
 
@@ -618,15 +663,15 @@ fn decide_send(s: &GuardSettings, to: &str, ceiling: &str, address: &str, entrie
         country: Some(ceiling.to_owned()),
     });
     let mut writes = GuardWrites::default();
-    writes.0.insert(nkey, Some(to_json(&number)));
+    writes.put(nkey, &number, window);
     for (k, _, mut st) in addresses {
         st.sends.retain(|(t, _)| t + window > now);
         st.checks.prune(now, window);
         st.sends.push((now, id.clone()));
-        writes.0.insert(k, Some(to_json(&st)));
+        writes.put(k, &st, window);
     }
-    writes.0.insert(ckey, Some(to_json(&country.add(now, 1))));
-    writes.0.insert("g".into(), Some(to_json(&global.add(now, 1))));
+    writes.put(ckey, &country.add(now, 1), window);
+    writes.put("g".into(), &global.add(now, 1), window);
     let text = render_template(&s.limits.template, &s.limits.service_name, s.limits.ttl_seconds, &code);
     let forget_at = Some((now + window).max(expires_at).max((now / HOUR_MS + 1) * HOUR_MS));
     GuardDecision { answer: GuardAnswer::Send { to: to.into(), text, id, expires_at, code }, writes, forget_at }
@@ -650,7 +695,7 @@ fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, trusted
         st.checks.prune(now, window);
         st.sends.retain(|(t, _)| t + window > now);
         st.checks.0.push(now);
-        writes.0.insert(k, Some(to_json(&st)));
+        writes.put(k, &st, window);
     }
     let checked = |valid: bool, reason: Option<VerifyReason>, assertion: Option<String>| GuardAnswer::Checked { valid, reason, assertion };
 
@@ -702,12 +747,12 @@ fn decide_verify(s: &GuardSettings, to: &str, code: &str, address: &str, trusted
     };
     let codes_until = number.codes.iter().map(|c| c.expires_at).max().unwrap_or(0);
     if well_formed {
-        writes.0.insert(nkey, Some(to_json(&number)));
+        writes.put(nkey, &number, window);
     }
     GuardDecision { answer: checked(valid, reason, assertion), writes, forget_at: Some((now + window).max(codes_until)) }
 }
 
-fn decide_refund(to: &str, id: &str, entries: &GuardEntries, now: u64) -> GuardDecision {
+fn decide_refund(to: &str, id: &str, entries: &GuardEntries, now: u64, window: u64) -> GuardDecision {
     let nkey = number_key(to);
     let mut number: NumberState = load(entries, &nkey);
     let before = number.sends.len();
@@ -715,13 +760,13 @@ fn decide_refund(to: &str, id: &str, entries: &GuardEntries, now: u64) -> GuardD
     let mut writes = GuardWrites::default();
     if number.sends.len() != before {
         let country = number.codes.iter().position(|c| c.id == id).map(|i| number.codes.remove(i)).and_then(|c| c.country);
-        writes.0.insert(nkey, Some(to_json(&number)));
+        writes.put(nkey, &number, window);
         let global: Hourly = load(entries, "g");
-        writes.0.insert("g".into(), Some(to_json(&global.add(now, -1))));
+        writes.put("g".into(), &global.add(now, -1), window);
         if let Some(c) = country {
             let k = format!("c:{c}");
             let hourly: Hourly = load(entries, &k);
-            writes.0.insert(k, Some(to_json(&hourly.add(now, -1))));
+            writes.put(k, &hourly.add(now, -1), window);
         }
         // The address entries are refunded by the id they recorded.
         for (k, v) in entries.iter().filter(|(k, _)| k.starts_with("a:")) {
@@ -729,7 +774,7 @@ fn decide_refund(to: &str, id: &str, entries: &GuardEntries, now: u64) -> GuardD
             let before = st.sends.len();
             st.sends.retain(|(_, i)| i != id);
             if st.sends.len() != before {
-                writes.0.insert(k.clone(), Some(to_json(&st)));
+                writes.put(k.clone(), &st, window);
             }
         }
     }
@@ -783,12 +828,6 @@ pub fn otp_request(action: OtpAction, body: &[u8], caller: &OtpCaller<'_>) -> Re
     }
     let text = core::str::from_utf8(body).map_err(|_| bad("the body must be UTF-8 JSON".into()))?;
     let too_long = |to: &str| if to.chars().count() > 64 { Err(bad("to must be at most 64 characters".into())) } else { Ok(()) };
-    // serde-wasm-bindgen does not apply deny_unknown_fields: the keys are checked here.
-    let fields: Keyed<serde::de::IgnoredAny> = from_json(text).map_err(|_| bad("the body must be a JSON object".into()))?;
-    let known: &[&str] = if action == OtpAction::Send { &["to", "serviceName", "clientAddress"] } else { &["to", "code", "clientAddress"] };
-    if let Some(k) = fields.keys().find(|k| !known.contains(&k.as_str())) {
-        return Err(bad(format!("{k} is not a field here (use {})", known.join(", "))));
-    }
     let phone = |to: &str| crate::phone::normalize_phone(to, None).map_err(|e| OtpResponse::error(400, e.code.as_str(), e.message, None));
     let address = |given: Option<String>| match given {
         Some(a) if caller.trusted => match address_buckets(&a) {
@@ -799,7 +838,7 @@ pub fn otp_request(action: OtpAction, body: &[u8], caller: &OtpCaller<'_>) -> Re
     };
     match action {
         OtpAction::Send => {
-            let b: OtpSendRequest = from_json(text).map_err(|e| bad(format!("the body must be {{ \"to\": \"+…\" }}: {e}")))?;
+            let b: OtpSendRequest = from_json_checked(text).map_err(|e| bad(format!("the body must be {{ \"to\": \"+…\" }}: {e}")))?;
             if b.service_name.is_some_and(|n| n.chars().count() > 100) {
                 return Err(bad("serviceName must be at most 100 characters".into()));
             }
@@ -808,7 +847,7 @@ pub fn otp_request(action: OtpAction, body: &[u8], caller: &OtpCaller<'_>) -> Re
             Ok(GuardRequest::Send { to: phone(&b.to)?, address })
         }
         OtpAction::Verify => {
-            let b: OtpVerifyRequest = from_json(text).map_err(|e| bad(format!("the body must be {{ \"to\", \"code\" }}: {e}")))?;
+            let b: OtpVerifyRequest = from_json_checked(text).map_err(|e| bad(format!("the body must be {{ \"to\", \"code\" }}: {e}")))?;
             too_long(&b.to)?;
             if b.code.len() > 32 {
                 return Err(bad("code must be at most 32 characters".into()));
@@ -862,26 +901,20 @@ pub fn guard_defaults() -> GuardLimits {
     GuardSettings::from_env(|k| (k == "OTP_SECRET").then(|| secret.clone())).expect("the defaults are valid").limits
 }
 
-/// When a stored entry can be forgotten (ms): a number's once its sends
-/// and checks have left the window and its codes have expired; an
-/// address's once its sends and checks have left the window; an hourly
-/// counter at the end of its hour. `None` for a key the guard does not
-/// write (left alone).
+/// When a stored entry (`value`, the JSON text stored at `key`) can be
+/// forgotten (ms), as its [`GuardWrite`] said when it was written: a
+/// number's once its sends and checks have left the window and its codes
+/// have expired; an address's once its sends and checks have left the
+/// window; an hourly counter at the end of its hour. `None` for a key the
+/// guard does not write (left alone).
 pub fn guard_forget_at(settings: &GuardSettings, key: &str, value: &str) -> Option<u64> {
     let window = settings.window_ms();
     if key.starts_with("n:") {
-        let n: NumberState = from_json(value).unwrap_or_default();
-        let sends = n.sends.iter().map(|(t, ..)| t + window).max().unwrap_or(0);
-        let checks = n.total.0.iter().chain(n.checks.iter().flat_map(|(_, l)| l.0.iter())).map(|t| t + window).max().unwrap_or(0);
-        let codes = n.codes.iter().map(|c| c.expires_at).max().unwrap_or(0);
-        Some(sends.max(checks).max(codes))
+        Some(from_json::<NumberState>(value).unwrap_or_default().forget_at(window))
     } else if key.starts_with("a:") {
-        let a: AddressState = from_json(value).unwrap_or_default();
-        let last = a.sends.iter().map(|(t, _)| *t).chain(a.checks.0.iter().copied()).max().unwrap_or(0);
-        Some(last + window)
+        Some(from_json::<AddressState>(value).unwrap_or_default().forget_at(window))
     } else if key == "g" || key.starts_with("c:") {
-        let h: Hourly = from_json(value).unwrap_or_default();
-        Some((h.hour + 1) * HOUR_MS)
+        Some(from_json::<Hourly>(value).unwrap_or_default().forget_at(window))
     } else {
         None
     }

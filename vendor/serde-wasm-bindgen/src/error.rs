@@ -1,4 +1,3 @@
-#[cfg(not(feature = "core-float-text"))]
 use serde::de;
 use wasm_bindgen::prelude::*;
 
@@ -41,24 +40,20 @@ impl serde::de::Error for Error {
     // serde's defaults print `unexp` through `Unexpected`'s `Display`, which
     // formats an `f64` with `{}` and so links core's float formatting. The
     // text here is the same, with a float's digits from JavaScript.
-    #[cfg(not(feature = "core-float-text"))]
     #[cold]
     fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
         Error::new(format_args!("invalid type: {}, expected {}", Unexpected(unexp), exp))
     }
 
-    #[cfg(not(feature = "core-float-text"))]
     #[cold]
     fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
         Error::new(format_args!("invalid value: {}, expected {}", Unexpected(unexp), exp))
     }
 }
 
-#[cfg(not(feature = "core-float-text"))]
 /// `de::Unexpected` printed as its own `Display` prints it, but for a float.
 struct Unexpected<'a>(de::Unexpected<'a>);
 
-#[cfg(not(feature = "core-float-text"))]
 impl std::fmt::Display for Unexpected<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         use de::Unexpected::*;
@@ -85,7 +80,6 @@ impl std::fmt::Display for Unexpected<'_> {
     }
 }
 
-#[cfg(not(feature = "core-float-text"))]
 #[wasm_bindgen]
 extern "C" {
     /// `String(n)`: the shortest digits that read back as `n`, as Rust's
@@ -94,7 +88,6 @@ extern "C" {
     fn number_to_string(n: f64) -> String;
 }
 
-#[cfg(not(feature = "core-float-text"))]
 /// `n` as serde prints a float: Rust's `{}` (plain decimal, never an
 /// exponent) with `.0` added to a whole number; `NaN`, `inf`, `-inf`.
 fn float_text(n: f64) -> String {
