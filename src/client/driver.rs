@@ -297,7 +297,7 @@ impl<P: Clock + Random> Client<P> {
         };
         let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
         if let Some(t) = &cfg.status_token {
-            headers.push(("Authorization".to_string(), format!("Bearer {t}")));
+            headers.push(("Authorization".to_string(), crate::providers::bearer(t)));
         }
         let url = format!("{base}/v1/status/{p}/{}", crate::core::encode::path_segment(id));
         let req = HttpRequest { method: Method::Get, url, headers, body: None };

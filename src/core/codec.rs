@@ -218,15 +218,15 @@ pub(crate) fn object_without(text: &str, key: &str) -> Result<String, String> {
     imp::object_without(text, key)
 }
 
-/// A [`RawJson`] as the value its serialisation gives: `null` when empty,
-/// the value its text holds, else the text. The answer's text was parsed
-/// when it was read, so this parses nothing again.
+/// A [`RawJson`] as the value its serialisation gives: `None` for `null`
+/// (when empty), the value its text holds, else the text. The answer's text
+/// was parsed when it was read, so this parses nothing again.
 #[cfg(target_arch = "wasm32")]
-pub(crate) fn raw_value(raw: &RawJson) -> wasm_bindgen::JsValue {
+pub(crate) fn raw_value(raw: &RawJson) -> Option<wasm_bindgen::JsValue> {
     if raw.0.trim().is_empty() {
-        return wasm_bindgen::JsValue::NULL;
+        return None;
     }
-    imp::parse(&raw.0, true).unwrap_or_else(|_| wasm_bindgen::JsValue::from_str(&raw.0))
+    Some(imp::parse(&raw.0, true).unwrap_or_else(|_| wasm_bindgen::JsValue::from_str(&raw.0)))
 }
 
 /// A field read leniently from an answer we do not control: its value when it

@@ -60,7 +60,7 @@ fn digits(input: &str) -> Result<(bool, String)> {
         Some(rest) => (true, rest),
         None => (false, s),
     };
-    let mut out = String::new();
+    let mut out = String::with_capacity(rest.len());
     for c in rest.chars() {
         match c {
             '0'..='9' => out.push(c),
@@ -201,7 +201,11 @@ pub fn normalize_phone(input: &str, default_country: Option<&str>) -> Result<Str
     };
     let intl = without_trunk(intl);
     check_e164(&intl)?;
-    Ok(format!("+{intl}"))
+    // Joined by a push: `format!` goes through the formatting machinery, on every send.
+    let mut e164 = String::with_capacity(intl.len() + 1);
+    e164.push('+');
+    e164.push_str(&intl);
+    Ok(e164)
 }
 
 /// 10-digit North American national number (for a provider that only takes

@@ -251,19 +251,31 @@ impl Sent {
 /// A JSON request with the provider's bearer token.
 pub(crate) fn request<B: Serialize>(cfg: &Config, method: Method, path: &str, body: Option<&B>) -> HttpRequest {
     let body = body.map(codec::to_json);
-    let mut headers = Vec::with_capacity(3);
-    headers.push(("Authorization".to_string(), format!("Bearer {}", cfg.api_key)));
+    let mut headers = Vec::with_capacity(2);
+    headers.push(("Authorization".to_string(), bearer(&cfg.api_key)));
     if body.is_some() {
         headers.push(("Content-Type".to_string(), "application/json".to_string()));
     }
-    HttpRequest { method, url: format!("{}{}", cfg.base_url, path), headers, body }
+    // Joined by a push, as `bearer`'s.
+    let mut url = cfg.base_url.clone();
+    url.push_str(path);
+    HttpRequest { method, url, headers, body }
+}
+
+/// `Bearer {token}`, joined by a push: `format!` goes through the
+/// formatting machinery, on every request.
+pub(crate) fn bearer(token: &str) -> String {
+    let mut value = String::from("Bearer ");
+    value.push_str(token);
+    value
 }
 
 /// A random (version 4) UUID.
 pub(crate) fn uuid_v4(rng: &dyn Random) -> String {
     let mut b = [0u8; 16];
     rng.fill(&mut b);
-    uuid::Builder::from_random_bytes(b).into_uuid().hyphenated().to_string()
+    // Written into a buffer: `to_string` goes through the formatting machinery.
+    uuid::Builder::from_random_bytes(b).into_uuid().hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_string()
 }
 
 /// Whether `s` is a UUID in its canonical 8-4-4-4-12 hexadecimal form.

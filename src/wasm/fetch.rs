@@ -122,15 +122,14 @@ impl Exchange {
         let controller = AbortController::new();
         let signal = controller.signal();
         self.init.set_signal(&signal);
-        let abort = ABORT.with(|abort| {
-            abort
-                .get_or_init(|| {
-                    let method = controller.abort_method();
-                    method.call_method().bind_this(&method)
-                })
-                .clone()
+        // Used in place: a clone would be a slot of the externref table, taken and freed.
+        let timer = ABORT.with(|abort| {
+            let abort = abort.get_or_init(|| {
+                let method = controller.abort_method();
+                method.call_method().bind_this(&method)
+            });
+            set_timeout_with(abort, f64::from(timeout_ms), &controller)
         });
-        let timer = set_timeout_with(&abort, f64::from(timeout_ms), &controller);
         let called = match fetch {
             None => global_fetch(&self.url, &self.init),
             // A given fetch may answer a non-promise: it becomes a promise.

@@ -16,9 +16,9 @@ extern "C" {
 
 /// Bytes fetched from `crypto.getRandomValues` per call. Node answers each
 /// call through a synchronous trip into OpenSSL that cost about a quarter of
-/// a send's time in the core; one call per 512 bytes (Node's `randomUUID`
-/// pools the same way) makes it negligible. Each byte is handed out once.
-const POOL: usize = 512;
+/// a send's time in the core; one call per 2,048 bytes (the pool of Node's
+/// `randomUUID`: 128 UUIDs) makes it negligible. Each byte is handed out once.
+const POOL: usize = 2048;
 
 struct Pool {
     bytes: [u8; POOL],

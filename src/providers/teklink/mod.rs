@@ -154,7 +154,7 @@ pub(crate) fn send(cfg: &Config, own: &TeklinkConfig, m: TeklinkMessage, _ctx: &
         ("Content-Type".to_string(), "application/json".to_string()),
     ];
     if !in_body {
-        headers.push(("Authorization".to_string(), format!("Bearer {}", cfg.api_key)));
+        headers.push(("Authorization".to_string(), super::bearer(&cfg.api_key)));
     }
     let request = HttpRequest {
         method: Method::Post,
